@@ -1,0 +1,321 @@
+"""Builds realistic demo schools at any size: the demo a new user sees, and the scale profiles
+of QUALITY.md (primary 420 pupils, secondary 1,500, a trust of 50 schools and 40,000 pupils).
+
+Everything is drawn from one seeded random generator, so the same arguments give the same
+school. Rows are written with bulk_create, a school at a time.
+"""
+
+import datetime
+import random
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+from stdnum.gb.upn import calc_check_digit
+
+from interventions.models import Intervention, InterventionPlace, InterventionRun
+from pupils.models import AreaOfNeed, Gender, Pupil, SenStatus, SenStatusChange
+from pupils.services import current_sen
+from schools.models import Membership, Organisation, Role, School, SchoolClass
+
+DEMO_PASSWORD = "sendtrack-demo"  # noqa: S105 - printed to the user; demo accounts only
+
+# Shares of pupils, near the national figures (seeds/004: 18.4% SEND, 4.8% EHCP in 2024;
+# DfE 2024: about a quarter eligible for pupil premium, a fifth with EAL, 1% looked after).
+SHARE_EHCP = 0.048
+SHARE_SEN_SUPPORT = 0.136
+SHARE_PP = 0.26
+SHARE_EAL = 0.20
+SHARE_LAC = 0.01
+SHARE_REMOVED_FROM_RECORD = 0.04
+
+# Primary needs, weighted roughly as in DfE "Special educational needs in England" 2024.
+NEEDS_SEN_SUPPORT = {
+    "SLCN": 24, "SEMH": 20, "MLD": 17, "SPLD": 12, "ASD": 9, "OTH": 4, "PD": 3, "NSA": 4,
+    "HI": 2, "VI": 1, "SLD": 1, "MSI": 1, "PMLD": 1, "": 1,
+}
+NEEDS_EHCP = {
+    "ASD": 33, "SLCN": 21, "SEMH": 15, "SLD": 8, "MLD": 7, "PD": 5, "SPLD": 3, "PMLD": 3,
+    "HI": 2, "VI": 1, "MSI": 1, "OTH": 1,
+}
+
+FORENAMES_F = [
+    "Olivia", "Amelia", "Isla", "Ava", "Ivy", "Freya", "Lily", "Florence", "Mia", "Willow",
+    "Rosie", "Sophia", "Isabella", "Grace", "Daisy", "Sienna", "Poppy", "Elsie", "Emily", "Ella",
+    "Aisha", "Fatima", "Maryam", "Zara", "Amira", "Priya", "Ananya", "Zuzanna", "Maja", "Chloe",
+    "Evie", "Harper", "Ruby", "Phoebe", "Hannah", "Nia", "Esme", "Layla", "Imogen", "Jessica",
+]
+FORENAMES_M = [
+    "Noah", "Oliver", "George", "Arthur", "Muhammad", "Leo", "Harry", "Oscar", "Archie", "Henry",
+    "Theodore", "Freddie", "Jack", "Charlie", "Theo", "Alfie", "Jacob", "Thomas", "Finley", "Isaac",
+    "Yusuf", "Ibrahim", "Aarav", "Arjun", "Kacper", "Jakub", "Tomasz", "Kofi", "Samuel", "Joshua",
+    "Reuben", "Elijah", "Max", "Lucas", "Ethan", "Dylan", "Rhys", "Caleb", "Zain", "Ollie",
+]
+SURNAMES = [
+    "Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson", "Davies", "Patel", "Robinson",
+    "Wright", "Thompson", "Evans", "Walker", "White", "Roberts", "Green", "Hall", "Thomas", "Clarke",
+    "Jackson", "Wood", "Harris", "Edwards", "Turner", "Martin", "Cooper", "Hill", "Ward", "Hughes",
+    "Moore", "Clark", "King", "Harrison", "Lewis", "Baker", "Lee", "Allen", "Morris", "Khan",
+    "Scott", "Watson", "Davis", "Parker", "James", "Bennett", "Young", "Phillips", "Richardson", "Mitchell",
+    "Bailey", "Carter", "Cook", "Singh", "Shaw", "Bell", "Collins", "Morgan", "Kelly", "Begum",
+    "Ali", "Ahmed", "Hussain", "Kowalski", "Nowak", "Mensah", "Okafor", "Adeyemi", "Murphy", "O'Brien",
+]
+FORM_NAMES = ["Oak", "Ash", "Birch", "Elm", "Hazel", "Rowan", "Willow", "Cedar", "Maple", "Yew"]
+PEN_PORTRAITS = [
+    "{name} is a sociable pupil who loves football and building with Lego. {name} finds it hard to "
+    "hold several instructions in mind and works best with visual prompts and a task board.",
+    "{name} enjoys drawing and animals. Reading is effortful and {name} can lose confidence in "
+    "whole-class writing; short, structured tasks and pre-teaching vocabulary help.",
+    "{name} is curious and kind but finds changes to routine unsettling. A visual timetable, a "
+    "calm space and warning before transitions help {name} to stay regulated.",
+    "{name} communicates best in small groups. Speech and language targets are worked on daily "
+    "with the teaching assistant, and {name} is proud of their growing vocabulary.",
+    "{name} has a great sense of humour and likes practical maths. Working memory is a barrier; "
+    "concrete resources and worked examples help {name} to succeed independently.",
+]
+
+
+@dataclass
+class DemoProfile:
+    phase: str
+    first_year: int
+    last_year: int
+    form_size: int = 30
+
+
+PROFILES = {
+    "primary": DemoProfile(School.Phase.PRIMARY, 0, 6),
+    "secondary": DemoProfile(School.Phase.SECONDARY, 7, 11),
+}
+
+
+@dataclass
+class BuiltSchool:
+    school: School
+    pupils: int
+    sen_support: int
+    ehcp: int
+    classes: list = field(default_factory=list)
+
+
+def academic_year_start(day):
+    return day.year if day.month >= 9 else day.year - 1
+
+
+class DemoBuilder:
+    def __init__(self, *, seed=2024, today=None):
+        self.rng = random.Random(seed)
+        self.today = today or timezone.localdate()
+        self.year_start = academic_year_start(self.today)
+        self._upn_serial = 0
+
+    # -- pieces ---------------------------------------------------------------------------
+    def _weighted(self, weights):
+        codes, w = zip(*weights.items(), strict=True)
+        return self.rng.choices(codes, weights=w)[0]
+
+    def _upn(self, la, establishment, issue_year):
+        self._upn_serial += 1
+        # A real UPN is issued by the school a pupil first joined; spread the demo's over
+        # neighbouring establishment numbers so that no two pupils share one.
+        issuer = (establishment + self._upn_serial // 1000) % 10000
+        body = f"{la:03d}{issuer:04d}{issue_year % 100:02d}{self._upn_serial % 1000:03d}"
+        return calc_check_digit(body) + body
+
+    def _date_of_birth(self, year_group):
+        born_from = datetime.date(self.year_start - 5 - year_group, 9, 1)
+        return born_from + datetime.timedelta(days=self.rng.randrange(365))
+
+    def _entry_date(self, year_group, first_year):
+        """September of the year the pupil joined the school (most join in its first year)."""
+        years_here = year_group - first_year
+        if years_here > 0 and self.rng.random() < 0.15:
+            years_here = self.rng.randrange(years_here)
+        return datetime.date(self.year_start - years_here, 9, self.rng.randrange(3, 10))
+
+    def _sen_history(self, entry, status):
+        """Dated changes ending in `status`: N at entry, then placements and moves."""
+        changes = [(SenStatus.NONE, entry)]
+        span = (self.today - entry).days
+        if status == SenStatus.NONE:
+            if span > 400 and self.rng.random() < SHARE_REMOVED_FROM_RECORD / 0.82:
+                placed = entry + datetime.timedelta(days=self.rng.randrange(30, span // 2))
+                removed = placed + datetime.timedelta(days=self.rng.randrange(120, span - (placed - entry).days))
+                changes += [(SenStatus.SEN_SUPPORT, placed), (SenStatus.NONE, min(removed, self.today))]
+            return changes
+        placed = entry + datetime.timedelta(days=self.rng.randrange(20, max(21, span)))
+        if status == SenStatus.SEN_SUPPORT:
+            changes.append((SenStatus.SEN_SUPPORT, placed))
+            return changes
+        # EHCP: usually after a period of SEN support; some arrive with a plan.
+        if self.rng.random() < 0.25 or (self.today - placed).days < 60:
+            changes[-1] = (SenStatus.EHCP, entry)
+            return changes
+        plan = placed + datetime.timedelta(days=self.rng.randrange(40, (self.today - placed).days))
+        changes += [(SenStatus.SEN_SUPPORT, placed), (SenStatus.EHCP, plan)]
+        return changes
+
+    # -- a school -------------------------------------------------------------------------
+    @transaction.atomic
+    def build_school(self, *, name, urn, pupils, profile="primary", organisation=None,
+                     la=886, establishment=2000):
+        prof = PROFILES[profile]
+        school = School.objects.create(
+            name=name, urn=urn, phase=prof.phase, organisation=organisation
+        )
+        years = list(range(prof.first_year, prof.last_year + 1))
+        per_year = max(1, round(pupils / len(years)))
+        forms = max(1, round(per_year / prof.form_size))
+        classes = SchoolClass.objects.bulk_create(
+            SchoolClass(
+                school=school, year_group=year,
+                name=f"{'R' if year == 0 else year} {FORM_NAMES[i % len(FORM_NAMES)]}"
+                + ("" if i < len(FORM_NAMES) else f" {i // len(FORM_NAMES) + 1}"),
+            )
+            for year in years for i in range(forms)
+        )
+        by_year = {}
+        for school_class in classes:
+            by_year.setdefault(school_class.year_group, []).append(school_class)
+
+        # Exact quotas, shuffled, so every school sits at the national shares.
+        ehcp, sen_support = round(pupils * SHARE_EHCP), round(pupils * SHARE_SEN_SUPPORT)
+        statuses = ([SenStatus.EHCP] * ehcp + [SenStatus.SEN_SUPPORT] * sen_support
+                    + [SenStatus.NONE] * (pupils - ehcp - sen_support))
+        self.rng.shuffle(statuses)
+        rows, histories = [], []
+        for index, status in enumerate(statuses):
+            year = years[min(index // per_year, len(years) - 1)]
+            girl = self.rng.random() < 0.49
+            entry = self._entry_date(year, prof.first_year)
+            changes = self._sen_history(entry, status)
+            current, placed_on = current_sen(changes)
+            pp = self.rng.random() < SHARE_PP + (0.12 if current != SenStatus.NONE else 0)
+            primary = ""
+            if current == SenStatus.EHCP:
+                primary = self._weighted(NEEDS_EHCP)
+            elif current == SenStatus.SEN_SUPPORT:
+                primary = self._weighted(NEEDS_SEN_SUPPORT)
+            secondary = ""
+            if primary and self.rng.random() < 0.3:
+                secondary = self.rng.choice([c for c in AreaOfNeed.values if c not in (primary, "NSA")])
+            forename = self.rng.choice(FORENAMES_F if girl else FORENAMES_M)
+            rows.append(Pupil(
+                school=school,
+                upn=self._upn(la, establishment, entry.year),
+                legal_forename=forename,
+                legal_surname=self.rng.choice(SURNAMES),
+                date_of_birth=self._date_of_birth(year),
+                gender=Gender.FEMALE if girl else Gender.MALE,
+                year_group=year,
+                school_class=self.rng.choice(by_year[year]),
+                pupil_premium=pp,
+                fsm=pp and self.rng.random() < 0.85,
+                eal=self.rng.random() < SHARE_EAL,
+                lac=self.rng.random() < SHARE_LAC,
+                sen_status=current,
+                sen_placed_on=placed_on,
+                primary_need=primary,
+                secondary_need=secondary,
+                pen_portrait=(
+                    self.rng.choice(PEN_PORTRAITS).format(name=forename) if primary else ""
+                ),
+            ))
+            histories.append(changes)
+        created = bulk_create_with_history(rows, Pupil, batch_size=2000)
+        # bulk_create returns primary keys on PostgreSQL and SQLite alike.
+        SenStatusChange.objects.bulk_create(
+            [
+                SenStatusChange(pupil=pupil, status=status, effective_date=when,
+                                note="Imported with the demo data")
+                for pupil, changes in zip(created, histories, strict=True)
+                for status, when in changes
+            ],
+            batch_size=5000,
+        )
+        return BuiltSchool(
+            school=school,
+            pupils=len(created),
+            sen_support=sum(p.sen_status == SenStatus.SEN_SUPPORT for p in created),
+            ehcp=sum(p.sen_status == SenStatus.EHCP for p in created),
+            classes=classes,
+        )
+
+    def add_intervention(self, built, *, staff, name="Reading catch-up (phonics)", need="SPLD",
+                         year_group=3, size=6):
+        intervention = Intervention.objects.create(
+            school=built.school, name=name, area_of_need=need, wave=Intervention.Wave.GROUP,
+            description="Small-group phonics and fluency, three 30-minute sessions a week.",
+        )
+        run = InterventionRun.objects.create(
+            intervention=intervention,
+            start_date=datetime.date(self.year_start, 9, 15),
+            end_date=datetime.date(self.year_start, 12, 12),
+        )
+        run.staff.add(staff)
+        chosen = list(
+            Pupil.objects.filter(school=built.school, year_group=year_group)
+            .on_sen_record().order_by("pk")[:size]
+        )
+        InterventionPlace.objects.bulk_create(InterventionPlace(run=run, pupil=p) for p in chosen)
+        return run
+
+
+def _user(username, first, last, *, is_staff=False, is_superuser=False):
+    User = get_user_model()
+    user, _ = User.objects.get_or_create(
+        username=username,
+        defaults={"first_name": first, "last_name": last, "email": f"{username}@example.org",
+                  "is_staff": is_staff, "is_superuser": is_superuser},
+    )
+    user.set_password(DEMO_PASSWORD)
+    user.save()
+    return user
+
+
+DEMO_USERS = [
+    # username, first, last, role at the main school, role at the second school
+    ("senco", "Sam", "Okoro", Role.SENCO, Role.GOVERNOR),
+    ("teacher", "Tara", "Hughes", Role.TEACHER, None),
+    ("ta", "Ali", "Rahman", Role.TEACHING_ASSISTANT, None),
+    ("head", "Helen", "Marsh", Role.HEAD, None),
+    ("governor", "Gareth", "Lloyd", Role.GOVERNOR, None),
+    ("trustlead", "Tom", "Ashworth", Role.TRUST_LEAD, Role.TRUST_LEAD),
+]
+
+
+def build_demo(*, pupils=420, schools=1, profile="primary", seed=2024, today=None):
+    """The demo: a trust with a main school of `pupils` pupils, a second smaller school so
+    that the school switcher has something to switch to, any further schools of the same
+    size for scale profiles, and one demo user for each role."""
+    builder = DemoBuilder(seed=seed, today=today)
+    trust = Organisation.objects.create(name="Meadowbank Learning Trust")
+    main = builder.build_school(
+        name="Oakfield Primary School" if profile == "primary" else "Oakfield Academy",
+        urn="140001", pupils=pupils, profile=profile, organisation=trust, establishment=2001,
+    )
+    second = builder.build_school(
+        name="Riverside Primary School", urn="140002", pupils=max(7, pupils // 2),
+        profile="primary", organisation=trust, establishment=2002,
+    )
+    extra = [
+        builder.build_school(
+            name=f"Trust School {n}", urn=f"{140000 + n:06d}", pupils=pupils, profile=profile,
+            organisation=trust, establishment=2000 + n,
+        )
+        for n in range(3, schools + 2)
+    ]
+    users = {}
+    for username, first, last, main_role, second_role in DEMO_USERS:
+        user = users[username] = _user(username, first, last)
+        Membership.objects.create(user=user, school=main.school, role=main_role)
+        if second_role:
+            Membership.objects.create(user=user, school=second.school, role=second_role)
+    users["admin"] = _user("admin", "Ada", "Admin", is_staff=True, is_superuser=True)
+    teacher_class = next(c for c in main.classes if c.year_group == main.classes[-1].year_group - 2)
+    teacher_class.teachers.add(users["teacher"])
+    intervention_year = teacher_class.year_group if profile == "primary" else 7
+    builder.add_intervention(main, staff=users["ta"], year_group=intervention_year)
+    return {"schools": [main, second, *extra], "users": users, "teacher_class": teacher_class}

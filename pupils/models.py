@@ -1,0 +1,213 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from schools.models import Role, School, SchoolClass
+
+from .upn import validate_upn
+
+
+class SenStatus(models.TextChoices):
+    """School census SEN provision codes."""
+
+    NONE = "N", "N — No special educational need"
+    SEN_SUPPORT = "K", "K — SEN support"
+    EHCP = "E", "E — Education, health and care plan"
+
+
+SEN_STATUSES_ON_RECORD = (SenStatus.SEN_SUPPORT, SenStatus.EHCP)
+
+
+class AreaOfNeed(models.TextChoices):
+    """School census SEN type codes."""
+
+    SPLD = "SPLD", "SPLD — Specific learning difficulty"
+    MLD = "MLD", "MLD — Moderate learning difficulty"
+    SLD = "SLD", "SLD — Severe learning difficulty"
+    PMLD = "PMLD", "PMLD — Profound and multiple learning difficulty"
+    SEMH = "SEMH", "SEMH — Social, emotional and mental health"
+    SLCN = "SLCN", "SLCN — Speech, language and communication needs"
+    HI = "HI", "HI — Hearing impairment"
+    VI = "VI", "VI — Visual impairment"
+    MSI = "MSI", "MSI — Multi-sensory impairment"
+    PD = "PD", "PD — Physical disability"
+    ASD = "ASD", "ASD — Autistic spectrum disorder"
+    OTH = "OTH", "OTH — Other difficulty or disability"
+    NSA = "NSA", "NSA — SEN support but no specialist assessment of type of need"
+
+
+class Gender(models.TextChoices):
+    FEMALE = "F", "Female"
+    MALE = "M", "Male"
+
+
+YEAR_GROUPS = [(0, "Reception")] + [(n, f"Year {n}") for n in range(1, 14)]
+
+
+class ExternalAgency(models.Model):
+    """A service outside the school that can be involved with a pupil (EP, SALT, CAMHS...)."""
+
+    name = models.CharField(max_length=120, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "external agencies"
+
+    def __str__(self):
+        return self.name
+
+
+class PupilQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(archived_at__isnull=True)
+
+    def archived(self):
+        return self.filter(archived_at__isnull=False)
+
+    def on_sen_record(self):
+        return self.filter(sen_status__in=SEN_STATUSES_ON_RECORD)
+
+    def for_membership(self, membership, *, include_archived=False):
+        """The one access path to pupils: what this membership may see, in its school only.
+
+        SENCO and head see every pupil of the school; a teacher the pupils of the classes
+        they teach; a teaching assistant the pupils of the intervention groups they deliver;
+        governors and trust leads no pupil at all (they read aggregates only).
+        """
+        if membership is None or not membership:
+            return self.none()
+        qs = self.filter(school_id=membership.school_id)
+        if not include_archived:
+            qs = qs.active()
+        if membership.role in (Role.SENCO, Role.HEAD):
+            return qs
+        if membership.role == Role.TEACHER:
+            return qs.filter(school_class__teachers=membership.user)
+        if membership.role == Role.TEACHING_ASSISTANT:
+            from interventions.models import InterventionPlace
+
+            taught = InterventionPlace.objects.filter(
+                run__staff=membership.user, run__intervention__school_id=membership.school_id
+            ).values("pupil_id")
+            return qs.filter(pk__in=taught)
+        return qs.none()
+
+
+class Pupil(models.Model):
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="pupils")
+    upn = models.CharField("UPN", max_length=13, validators=[validate_upn])
+    legal_surname = models.CharField(max_length=100)
+    legal_forename = models.CharField(max_length=100)
+    preferred_forename = models.CharField(max_length=100, blank=True)
+    date_of_birth = models.DateField()
+    gender = models.CharField(max_length=1, choices=Gender.choices)
+    year_group = models.SmallIntegerField(choices=YEAR_GROUPS)
+    school_class = models.ForeignKey(
+        SchoolClass, on_delete=models.SET_NULL, null=True, blank=True, related_name="pupils",
+        verbose_name="class",
+    )
+    pupil_premium = models.BooleanField("pupil premium (PP)", default=False)
+    fsm = models.BooleanField("free school meals (FSM)", default=False)
+    eal = models.BooleanField("English as an additional language (EAL)", default=False)
+    lac = models.BooleanField("looked-after child (LAC)", default=False)
+    # Current SEN status and the date the current spell on the SEND record began. Both are
+    # written only by pupils.services from the dated SenStatusChange history.
+    sen_status = models.CharField(
+        "SEN status", max_length=1, choices=SenStatus.choices, default=SenStatus.NONE
+    )
+    sen_placed_on = models.DateField("placed on the SEND record", null=True, blank=True)
+    primary_need = models.CharField(max_length=4, choices=AreaOfNeed.choices, blank=True)
+    secondary_need = models.CharField(max_length=4, choices=AreaOfNeed.choices, blank=True)
+    agencies = models.ManyToManyField(
+        ExternalAgency, blank=True, related_name="pupils", verbose_name="external agencies involved"
+    )
+    pen_portrait = models.TextField(blank=True)
+    archived_at = models.DateTimeField(null=True, blank=True)
+    archived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    archive_reason = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords(m2m_fields=[agencies])
+    objects = PupilQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["legal_surname", "legal_forename"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "upn"], name="unique_upn_per_school"),
+            models.CheckConstraint(
+                condition=Q(year_group__gte=0, year_group__lte=13), name="year_group_r_to_13"
+            ),
+            models.CheckConstraint(
+                condition=~Q(primary_need="") | Q(secondary_need=""),
+                name="secondary_need_needs_primary",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["school", "sen_status"]),
+            models.Index(fields=["school", "year_group"]),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def forename(self):
+        return self.preferred_forename or self.legal_forename
+
+    @property
+    def full_name(self):
+        return f"{self.forename} {self.legal_surname}"
+
+    @property
+    def initials(self):
+        return f"{self.forename[:1]}{self.legal_surname[:1]}".upper()
+
+    @property
+    def is_archived(self):
+        return self.archived_at is not None
+
+    @property
+    def on_sen_record(self):
+        return self.sen_status in SEN_STATUSES_ON_RECORD
+
+
+class SenStatusChange(models.Model):
+    """One dated entry in a pupil's SEN history: the status from effective_date onward."""
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="sen_history")
+    status = models.CharField(max_length=1, choices=SenStatus.choices)
+    effective_date = models.DateField()
+    note = models.CharField(max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["pupil", "-effective_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pupil", "effective_date"], name="one_sen_change_per_pupil_per_day"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.pupil}: {self.status} from {self.effective_date:%d/%m/%Y}"
+
+
+class PupilRecordView(models.Model):
+    """Who opened which pupil's record, and when: SEN data is special-category data."""
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="record_views")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=12, choices=Role.choices)
+    viewed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-viewed_at"]
+        indexes = [models.Index(fields=["pupil", "-viewed_at"])]

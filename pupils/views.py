@@ -1,0 +1,160 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from schools.access import LEADER_ROLES, STAFF_ROLES, access_pupil, membership_required
+from schools.models import PUPIL_WRITE_ROLES
+
+from . import services
+from .filters import PupilFilter
+from .forms import ArchiveForm, PupilCreateForm, PupilForm, SenStatusChangeForm
+from .models import Pupil
+from .selectors import pupil_change_history, sen_register_summary
+
+PAGE_SIZE = 50
+
+
+@membership_required(STAFF_ROLES)
+def pupil_list(request):
+    membership = request.membership
+    show_archived = request.GET.get("archived") == "1" and membership.can_edit_pupils
+    pupils = Pupil.objects.for_membership(membership, include_archived=show_archived)
+    if show_archived:
+        pupils = pupils.archived()
+    pupil_filter = PupilFilter(
+        request.GET, queryset=pupils.select_related("school_class"), membership=membership
+    )
+    page = Paginator(pupil_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filter": pupil_filter,
+        "page": page,
+        "show_archived": show_archived,
+        "querystring": query.urlencode(),
+    }
+    template = "pupils/pupil_list.html#results" if request.htmx else "pupils/pupil_list.html"
+    return render(request, template, context)
+
+
+@membership_required(STAFF_ROLES)
+def pupil_detail(request, pk):
+    membership = request.membership
+    pupil = access_pupil(membership, pk)
+    services.pupil_record_view(pupil=pupil, membership=membership)
+    context = {
+        "pupil": pupil,
+        "sen_history": pupil.sen_history.select_related("recorded_by"),
+        "agencies": pupil.agencies.all(),
+        "changes": pupil_change_history(pupil),
+        "record_views": (
+            pupil.record_views.select_related("user")[:20] if membership.role in LEADER_ROLES else None
+        ),
+        "sen_form": SenStatusChangeForm() if membership.can_edit_pupils else None,
+        "archive_form": ArchiveForm() if membership.can_edit_pupils else None,
+    }
+    return render(request, "pupils/pupil_detail.html", context)
+
+
+@membership_required(PUPIL_WRITE_ROLES)
+def pupil_create(request):
+    school = request.membership.school
+    form = PupilCreateForm(request.POST or None, school=school)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            pupil = services.pupil_create(school=school, by=request.user, **data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"{pupil.full_name} was added.")
+            return redirect("pupils:detail", pk=pupil.pk)
+    return render(request, "pupils/pupil_form.html", {"form": form, "creating": True})
+
+
+@membership_required(PUPIL_WRITE_ROLES)
+def pupil_edit(request, pk):
+    membership = request.membership
+    pupil = access_pupil(membership, pk, for_update=True)
+    form = PupilForm(request.POST or None, instance=pupil, school=membership.school)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in form.changed_data}
+        try:
+            services.pupil_update(pupil=pupil, by=request.user, **data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "The record was saved.")
+            return redirect("pupils:detail", pk=pupil.pk)
+    return render(request, "pupils/pupil_form.html", {"form": form, "pupil": pupil})
+
+
+@require_POST
+@membership_required(PUPIL_WRITE_ROLES)
+def pupil_sen_status(request, pk):
+    pupil = access_pupil(request.membership, pk, for_update=True)
+    form = SenStatusChangeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.pupil_set_sen_status(pupil=pupil, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "The SEN status change was recorded.")
+            return redirect("pupils:detail", pk=pupil.pk)
+    return render(request, "pupils/sen_status_form.html", {"form": form, "pupil": pupil}, status=400)
+
+
+@require_POST
+@membership_required(PUPIL_WRITE_ROLES)
+def pupil_archive(request, pk):
+    pupil = access_pupil(request.membership, pk, for_update=True)
+    form = ArchiveForm(request.POST)
+    if form.is_valid():
+        try:
+            services.pupil_archive(pupil=pupil, by=request.user, reason=form.cleaned_data["archive_reason"])
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"{pupil.full_name} was archived. The record and its history are kept.")
+            return redirect("pupils:detail", pk=pupil.pk)
+    return render(request, "pupils/archive_form.html", {"form": form, "pupil": pupil}, status=400)
+
+
+@require_POST
+@membership_required(PUPIL_WRITE_ROLES)
+def pupil_restore(request, pk):
+    pupil = access_pupil(request.membership, pk, for_update=True)
+    services.pupil_restore(pupil=pupil, by=request.user)
+    messages.success(request, f"{pupil.full_name} was restored to the active roll.")
+    return redirect("pupils:detail", pk=pupil.pk)
+
+
+def _add_errors(form, error):
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@membership_required()
+def sen_register(request):
+    """The SEN register: counts by status, need and year, beside the national shares.
+
+    Governors and trust leads see the aggregates only, with small groups suppressed; staff
+    who may see every pupil also get the register itself.
+    """
+    membership = request.membership
+    suppress_below = membership.school.suppression_threshold if membership.is_aggregate_only else 0
+    context = {
+        "summary": sen_register_summary(membership.school, suppress_below=suppress_below),
+        "register": (
+            Pupil.objects.for_membership(membership).on_sen_record()
+            .select_related("school_class").order_by("year_group", "legal_surname")
+            if membership.sees_pupils else None
+        ),
+    }
+    return render(request, "pupils/sen_register.html", context)

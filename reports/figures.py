@@ -1,0 +1,65 @@
+"""How a figure is shown: a percentage rounded half up, always with its counts, "73% (8/11)".
+
+A figure over a group smaller than the school's suppression threshold is never shown to a
+governor: it renders as "suppressed" and carries no number at all.
+"""
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+SUPPRESSED_TEXT = "fewer than {threshold}"
+
+
+def percent(numerator, denominator):
+    """Whole-number percentage, rounded half up (12.5 -> 13), or None when there is no group."""
+    if not denominator:
+        return None
+    exact = Decimal(numerator) * 100 / Decimal(denominator)
+    return int(exact.quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+
+
+@dataclass(frozen=True)
+class Share:
+    numerator: int
+    denominator: int
+    suppressed: bool = False
+    threshold: int = 0
+
+    @classmethod
+    def of(cls, numerator, denominator, *, suppress_below=0):
+        """A share; suppressed when the group (or the count itself) is under the threshold."""
+        small = bool(suppress_below) and (
+            denominator < suppress_below or 0 < numerator < suppress_below
+        )
+        if small:
+            return cls(0, 0, suppressed=True, threshold=suppress_below)
+        return cls(numerator, denominator)
+
+    @property
+    def percent(self):
+        return None if self.suppressed else percent(self.numerator, self.denominator)
+
+    def __str__(self):
+        if self.suppressed:
+            return SUPPRESSED_TEXT.format(threshold=self.threshold)
+        if not self.denominator:
+            return "none (0/0)"
+        return f"{self.percent}% ({self.numerator}/{self.denominator})"
+
+
+@dataclass(frozen=True)
+class Count:
+    value: int
+    suppressed: bool = False
+    threshold: int = 0
+
+    @classmethod
+    def of(cls, value, *, suppress_below=0):
+        if suppress_below and 0 < value < suppress_below:
+            return cls(0, suppressed=True, threshold=suppress_below)
+        return cls(value)
+
+    def __str__(self):
+        if self.suppressed:
+            return SUPPRESSED_TEXT.format(threshold=self.threshold)
+        return str(self.value)

@@ -1,0 +1,31 @@
+from django.utils.functional import SimpleLazyObject
+
+from .models import memberships_for
+
+SESSION_KEY = "current_school_id"
+
+
+def _current_membership(request):
+    memberships = list(memberships_for(request.user))
+    if not memberships:
+        return None
+    wanted = request.session.get(SESSION_KEY)
+    for membership in memberships:
+        if membership.school_id == wanted:
+            return membership
+    return memberships[0]
+
+
+class CurrentMembershipMiddleware:
+    """Sets request.membership: the user's role in the school they are working in now.
+
+    Every school-owned query starts from this object, so a view cannot reach another
+    school's data without first holding a membership of it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.membership = SimpleLazyObject(lambda: _current_membership(request))
+        return self.get_response(request)

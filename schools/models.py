@@ -1,0 +1,144 @@
+from django.conf import settings
+from django.db import models
+
+
+class Organisation(models.Model):
+    """A multi-academy trust or a local authority: the body that groups schools."""
+
+    class Kind(models.TextChoices):
+        TRUST = "trust", "Multi-academy trust"
+        LOCAL_AUTHORITY = "la", "Local authority"
+
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.TRUST)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class School(models.Model):
+    class Phase(models.TextChoices):
+        PRIMARY = "primary", "Primary"
+        SECONDARY = "secondary", "Secondary"
+        ALL_THROUGH = "all_through", "All-through"
+        SPECIAL = "special", "Special"
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="schools", null=True, blank=True
+    )
+    name = models.CharField(max_length=200)
+    urn = models.CharField("URN", max_length=7, unique=True, help_text="DfE unique reference number")
+    phase = models.CharField(max_length=12, choices=Phase.choices, default=Phase.PRIMARY)
+    suppression_threshold = models.PositiveSmallIntegerField(
+        default=5,
+        help_text="Figures over fewer pupils than this are never shown to governors.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Role(models.TextChoices):
+    SENCO = "senco", "SENCO"
+    TEACHER = "teacher", "Teacher"
+    TEACHING_ASSISTANT = "ta", "Teaching assistant"
+    HEAD = "head", "Head / senior leader"
+    GOVERNOR = "governor", "Governor"
+    TRUST_LEAD = "trust_lead", "Trust or local-authority lead"
+
+
+# What each role may do with pupil records. Everything else follows from these sets.
+PUPIL_READ_ALL_ROLES = {Role.SENCO, Role.HEAD}
+PUPIL_READ_OWN_ROLES = {Role.TEACHER, Role.TEACHING_ASSISTANT}
+PUPIL_WRITE_ROLES = {Role.SENCO}
+AGGREGATE_ONLY_ROLES = {Role.GOVERNOR, Role.TRUST_LEAD}
+
+
+class MembershipQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class Membership(models.Model):
+    """A user's role in one school. A person can hold different roles in different schools."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=12, choices=Role.choices)
+    is_active = models.BooleanField(default=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["school__name", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "school"], name="one_membership_per_school"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_role_display()} at {self.school}"
+
+    @property
+    def sees_all_pupils(self):
+        return self.role in PUPIL_READ_ALL_ROLES
+
+    @property
+    def sees_pupils(self):
+        return self.role not in AGGREGATE_ONLY_ROLES
+
+    @property
+    def can_edit_pupils(self):
+        return self.role in PUPIL_WRITE_ROLES
+
+    @property
+    def is_aggregate_only(self):
+        return self.role in AGGREGATE_ONLY_ROLES
+
+
+class SchoolClass(models.Model):
+    """A registration class or form (for example "4 Oak"), taught by one or more teachers."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="classes")
+    name = models.CharField(max_length=40)
+    year_group = models.SmallIntegerField(null=True, blank=True)
+    teachers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="classes_taught", blank=True
+    )
+
+    class Meta:
+        ordering = ["year_group", "name"]
+        verbose_name = "class"
+        verbose_name_plural = "classes"
+        constraints = [
+            models.UniqueConstraint(fields=["school", "name"], name="unique_class_name_per_school"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+def memberships_for(user):
+    """The active memberships of a user, with their schools, in a stable order."""
+    if not user.is_authenticated:
+        return Membership.objects.none()
+    return Membership.objects.active().filter(user=user).select_related("school")
+
+
+def classes_for(membership):
+    """Classes a membership may see: all for leaders, their own for a teacher."""
+    qs = SchoolClass.objects.filter(school=membership.school)
+    if membership.sees_all_pupils:
+        return qs
+    if membership.role == Role.TEACHER:
+        return qs.filter(teachers=membership.user)
+    return qs.none()
+
+

@@ -1,0 +1,41 @@
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from pupils.models import Pupil
+from pupils.selectors import sen_register_summary
+
+from .middleware import SESSION_KEY
+from .models import memberships_for
+
+
+def home(request):
+    membership = request.membership
+    if not membership:
+        return render(request, "schools/no_membership.html", status=403)
+    membership = membership._wrapped
+    suppress_below = membership.school.suppression_threshold if membership.is_aggregate_only else 0
+    context = {
+        "summary": sen_register_summary(membership.school, suppress_below=suppress_below),
+        "my_pupils": (
+            Pupil.objects.for_membership(membership).count() if membership.sees_pupils else None
+        ),
+    }
+    return render(request, "schools/home.html", context)
+
+
+@require_POST
+def switch_school(request):
+    wanted = request.POST.get("school")
+    membership = next((m for m in memberships_for(request.user) if str(m.school_id) == wanted), None)
+    if membership is None:
+        messages.error(request, "You have no membership of that school.")
+    else:
+        request.session[SESSION_KEY] = membership.school_id
+        messages.success(request, f"You are now working in {membership.school} as {membership.get_role_display()}.")
+    # Back to the home page: a page of one school's pupil must not reopen under another.
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}) or "/pupils/" in target:
+        target = "home"
+    return redirect(target)
