@@ -33,34 +33,191 @@ SHARE_REMOVED_FROM_RECORD = 0.04
 
 # Primary needs, weighted roughly as in DfE "Special educational needs in England" 2024.
 NEEDS_SEN_SUPPORT = {
-    "SLCN": 24, "SEMH": 20, "MLD": 17, "SPLD": 12, "ASD": 9, "OTH": 4, "PD": 3, "NSA": 4,
-    "HI": 2, "VI": 1, "SLD": 1, "MSI": 1, "PMLD": 1, "": 1,
+    "SLCN": 24,
+    "SEMH": 20,
+    "MLD": 17,
+    "SPLD": 12,
+    "ASD": 9,
+    "OTH": 4,
+    "PD": 3,
+    "NSA": 4,
+    "HI": 2,
+    "VI": 1,
+    "SLD": 1,
+    "MSI": 1,
+    "PMLD": 1,
+    "": 1,
 }
 NEEDS_EHCP = {
-    "ASD": 33, "SLCN": 21, "SEMH": 15, "SLD": 8, "MLD": 7, "PD": 5, "SPLD": 3, "PMLD": 3,
-    "HI": 2, "VI": 1, "MSI": 1, "OTH": 1,
+    "ASD": 33,
+    "SLCN": 21,
+    "SEMH": 15,
+    "SLD": 8,
+    "MLD": 7,
+    "PD": 5,
+    "SPLD": 3,
+    "PMLD": 3,
+    "HI": 2,
+    "VI": 1,
+    "MSI": 1,
+    "OTH": 1,
 }
 
 FORENAMES_F = [
-    "Olivia", "Amelia", "Isla", "Ava", "Ivy", "Freya", "Lily", "Florence", "Mia", "Willow",
-    "Rosie", "Sophia", "Isabella", "Grace", "Daisy", "Sienna", "Poppy", "Elsie", "Emily", "Ella",
-    "Aisha", "Fatima", "Maryam", "Zara", "Amira", "Priya", "Ananya", "Zuzanna", "Maja", "Chloe",
-    "Evie", "Harper", "Ruby", "Phoebe", "Hannah", "Nia", "Esme", "Layla", "Imogen", "Jessica",
+    "Olivia",
+    "Amelia",
+    "Isla",
+    "Ava",
+    "Ivy",
+    "Freya",
+    "Lily",
+    "Florence",
+    "Mia",
+    "Willow",
+    "Rosie",
+    "Sophia",
+    "Isabella",
+    "Grace",
+    "Daisy",
+    "Sienna",
+    "Poppy",
+    "Elsie",
+    "Emily",
+    "Ella",
+    "Aisha",
+    "Fatima",
+    "Maryam",
+    "Zara",
+    "Amira",
+    "Priya",
+    "Ananya",
+    "Zuzanna",
+    "Maja",
+    "Chloe",
+    "Evie",
+    "Harper",
+    "Ruby",
+    "Phoebe",
+    "Hannah",
+    "Nia",
+    "Esme",
+    "Layla",
+    "Imogen",
+    "Jessica",
 ]
 FORENAMES_M = [
-    "Noah", "Oliver", "George", "Arthur", "Muhammad", "Leo", "Harry", "Oscar", "Archie", "Henry",
-    "Theodore", "Freddie", "Jack", "Charlie", "Theo", "Alfie", "Jacob", "Thomas", "Finley", "Isaac",
-    "Yusuf", "Ibrahim", "Aarav", "Arjun", "Kacper", "Jakub", "Tomasz", "Kofi", "Samuel", "Joshua",
-    "Reuben", "Elijah", "Max", "Lucas", "Ethan", "Dylan", "Rhys", "Caleb", "Zain", "Ollie",
+    "Noah",
+    "Oliver",
+    "George",
+    "Arthur",
+    "Muhammad",
+    "Leo",
+    "Harry",
+    "Oscar",
+    "Archie",
+    "Henry",
+    "Theodore",
+    "Freddie",
+    "Jack",
+    "Charlie",
+    "Theo",
+    "Alfie",
+    "Jacob",
+    "Thomas",
+    "Finley",
+    "Isaac",
+    "Yusuf",
+    "Ibrahim",
+    "Aarav",
+    "Arjun",
+    "Kacper",
+    "Jakub",
+    "Tomasz",
+    "Kofi",
+    "Samuel",
+    "Joshua",
+    "Reuben",
+    "Elijah",
+    "Max",
+    "Lucas",
+    "Ethan",
+    "Dylan",
+    "Rhys",
+    "Caleb",
+    "Zain",
+    "Ollie",
 ]
 SURNAMES = [
-    "Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson", "Davies", "Patel", "Robinson",
-    "Wright", "Thompson", "Evans", "Walker", "White", "Roberts", "Green", "Hall", "Thomas", "Clarke",
-    "Jackson", "Wood", "Harris", "Edwards", "Turner", "Martin", "Cooper", "Hill", "Ward", "Hughes",
-    "Moore", "Clark", "King", "Harrison", "Lewis", "Baker", "Lee", "Allen", "Morris", "Khan",
-    "Scott", "Watson", "Davis", "Parker", "James", "Bennett", "Young", "Phillips", "Richardson", "Mitchell",
-    "Bailey", "Carter", "Cook", "Singh", "Shaw", "Bell", "Collins", "Morgan", "Kelly", "Begum",
-    "Ali", "Ahmed", "Hussain", "Kowalski", "Nowak", "Mensah", "Okafor", "Adeyemi", "Murphy", "O'Brien",
+    "Smith",
+    "Jones",
+    "Taylor",
+    "Brown",
+    "Williams",
+    "Wilson",
+    "Johnson",
+    "Davies",
+    "Patel",
+    "Robinson",
+    "Wright",
+    "Thompson",
+    "Evans",
+    "Walker",
+    "White",
+    "Roberts",
+    "Green",
+    "Hall",
+    "Thomas",
+    "Clarke",
+    "Jackson",
+    "Wood",
+    "Harris",
+    "Edwards",
+    "Turner",
+    "Martin",
+    "Cooper",
+    "Hill",
+    "Ward",
+    "Hughes",
+    "Moore",
+    "Clark",
+    "King",
+    "Harrison",
+    "Lewis",
+    "Baker",
+    "Lee",
+    "Allen",
+    "Morris",
+    "Khan",
+    "Scott",
+    "Watson",
+    "Davis",
+    "Parker",
+    "James",
+    "Bennett",
+    "Young",
+    "Phillips",
+    "Richardson",
+    "Mitchell",
+    "Bailey",
+    "Carter",
+    "Cook",
+    "Singh",
+    "Shaw",
+    "Bell",
+    "Collins",
+    "Morgan",
+    "Kelly",
+    "Begum",
+    "Ali",
+    "Ahmed",
+    "Hussain",
+    "Kowalski",
+    "Nowak",
+    "Mensah",
+    "Okafor",
+    "Adeyemi",
+    "Murphy",
+    "O'Brien",
 ]
 FORM_NAMES = ["Oak", "Ash", "Birch", "Elm", "Hazel", "Rowan", "Willow", "Cedar", "Maple", "Yew"]
 PEN_PORTRAITS = [
@@ -142,8 +299,13 @@ class DemoBuilder:
         if status == SenStatus.NONE:
             if span > 400 and self.rng.random() < SHARE_REMOVED_FROM_RECORD / 0.82:
                 placed = entry + datetime.timedelta(days=self.rng.randrange(30, span // 2))
-                removed = placed + datetime.timedelta(days=self.rng.randrange(120, span - (placed - entry).days))
-                changes += [(SenStatus.SEN_SUPPORT, placed), (SenStatus.NONE, min(removed, self.today))]
+                removed = placed + datetime.timedelta(
+                    days=self.rng.randrange(120, span - (placed - entry).days)
+                )
+                changes += [
+                    (SenStatus.SEN_SUPPORT, placed),
+                    (SenStatus.NONE, min(removed, self.today)),
+                ]
             return changes
         placed = entry + datetime.timedelta(days=self.rng.randrange(20, max(21, span)))
         if status == SenStatus.SEN_SUPPORT:
@@ -159,8 +321,9 @@ class DemoBuilder:
 
     # -- a school -------------------------------------------------------------------------
     @transaction.atomic
-    def build_school(self, *, name, urn, pupils, profile="primary", organisation=None,
-                     la=886, establishment=2000):
+    def build_school(
+        self, *, name, urn, pupils, profile="primary", organisation=None, la=886, establishment=2000
+    ):
         prof = PROFILES[profile]
         school = School.objects.create(
             name=name, urn=urn, phase=prof.phase, organisation=organisation
@@ -170,11 +333,13 @@ class DemoBuilder:
         forms = max(1, round(per_year / prof.form_size))
         classes = SchoolClass.objects.bulk_create(
             SchoolClass(
-                school=school, year_group=year,
+                school=school,
+                year_group=year,
                 name=f"{'R' if year == 0 else year} {FORM_NAMES[i % len(FORM_NAMES)]}"
                 + ("" if i < len(FORM_NAMES) else f" {i // len(FORM_NAMES) + 1}"),
             )
-            for year in years for i in range(forms)
+            for year in years
+            for i in range(forms)
         )
         by_year = {}
         for school_class in classes:
@@ -182,8 +347,11 @@ class DemoBuilder:
 
         # Exact quotas, shuffled, so every school sits at the national shares.
         ehcp, sen_support = round(pupils * SHARE_EHCP), round(pupils * SHARE_SEN_SUPPORT)
-        statuses = ([SenStatus.EHCP] * ehcp + [SenStatus.SEN_SUPPORT] * sen_support
-                    + [SenStatus.NONE] * (pupils - ehcp - sen_support))
+        statuses = (
+            [SenStatus.EHCP] * ehcp
+            + [SenStatus.SEN_SUPPORT] * sen_support
+            + [SenStatus.NONE] * (pupils - ehcp - sen_support)
+        )
         self.rng.shuffle(statuses)
         rows, histories = [], []
         for index, status in enumerate(statuses):
@@ -200,36 +368,44 @@ class DemoBuilder:
                 primary = self._weighted(NEEDS_SEN_SUPPORT)
             secondary = ""
             if primary and self.rng.random() < 0.3:
-                secondary = self.rng.choice([c for c in AreaOfNeed.values if c not in (primary, "NSA")])
+                secondary = self.rng.choice(
+                    [c for c in AreaOfNeed.values if c not in (primary, "NSA")]
+                )
             forename = self.rng.choice(FORENAMES_F if girl else FORENAMES_M)
-            rows.append(Pupil(
-                school=school,
-                upn=self._upn(la, establishment, entry.year),
-                legal_forename=forename,
-                legal_surname=self.rng.choice(SURNAMES),
-                date_of_birth=self._date_of_birth(year),
-                gender=Gender.FEMALE if girl else Gender.MALE,
-                year_group=year,
-                school_class=self.rng.choice(by_year[year]),
-                pupil_premium=pp,
-                fsm=pp and self.rng.random() < 0.85,
-                eal=self.rng.random() < SHARE_EAL,
-                lac=self.rng.random() < SHARE_LAC,
-                sen_status=current,
-                sen_placed_on=placed_on,
-                primary_need=primary,
-                secondary_need=secondary,
-                pen_portrait=(
-                    self.rng.choice(PEN_PORTRAITS).format(name=forename) if primary else ""
-                ),
-            ))
+            rows.append(
+                Pupil(
+                    school=school,
+                    upn=self._upn(la, establishment, entry.year),
+                    legal_forename=forename,
+                    legal_surname=self.rng.choice(SURNAMES),
+                    date_of_birth=self._date_of_birth(year),
+                    gender=Gender.FEMALE if girl else Gender.MALE,
+                    year_group=year,
+                    school_class=self.rng.choice(by_year[year]),
+                    pupil_premium=pp,
+                    fsm=pp and self.rng.random() < 0.85,
+                    eal=self.rng.random() < SHARE_EAL,
+                    lac=self.rng.random() < SHARE_LAC,
+                    sen_status=current,
+                    sen_placed_on=placed_on,
+                    primary_need=primary,
+                    secondary_need=secondary,
+                    pen_portrait=(
+                        self.rng.choice(PEN_PORTRAITS).format(name=forename) if primary else ""
+                    ),
+                )
+            )
             histories.append(changes)
         created = bulk_create_with_history(rows, Pupil, batch_size=2000)
         # bulk_create returns primary keys on PostgreSQL and SQLite alike.
         SenStatusChange.objects.bulk_create(
             [
-                SenStatusChange(pupil=pupil, status=status, effective_date=when,
-                                note="Imported with the demo data")
+                SenStatusChange(
+                    pupil=pupil,
+                    status=status,
+                    effective_date=when,
+                    note="Imported with the demo data",
+                )
                 for pupil, changes in zip(created, histories, strict=True)
                 for status, when in changes
             ],
@@ -243,10 +419,14 @@ class DemoBuilder:
             classes=classes,
         )
 
-    def add_intervention(self, built, *, staff, name="Reading catch-up (phonics)", need="SPLD",
-                         year_group=3, size=6):
+    def add_intervention(
+        self, built, *, staff, name="Reading catch-up (phonics)", need="SPLD", year_group=3, size=6
+    ):
         intervention = Intervention.objects.create(
-            school=built.school, name=name, area_of_need=need, wave=Intervention.Wave.GROUP,
+            school=built.school,
+            name=name,
+            area_of_need=need,
+            wave=Intervention.Wave.GROUP,
             description="Small-group phonics and fluency, three 30-minute sessions a week.",
         )
         run = InterventionRun.objects.create(
@@ -257,7 +437,8 @@ class DemoBuilder:
         run.staff.add(staff)
         chosen = list(
             Pupil.objects.filter(school=built.school, year_group=year_group)
-            .on_sen_record().order_by("pk")[:size]
+            .on_sen_record()
+            .order_by("pk")[:size]
         )
         InterventionPlace.objects.bulk_create(InterventionPlace(run=run, pupil=p) for p in chosen)
         return run
@@ -267,8 +448,13 @@ def _user(username, first, last, *, is_staff=False, is_superuser=False):
     User = get_user_model()
     user, _ = User.objects.get_or_create(
         username=username,
-        defaults={"first_name": first, "last_name": last, "email": f"{username}@example.org",
-                  "is_staff": is_staff, "is_superuser": is_superuser},
+        defaults={
+            "first_name": first,
+            "last_name": last,
+            "email": f"{username}@example.org",
+            "is_staff": is_staff,
+            "is_superuser": is_superuser,
+        },
     )
     user.set_password(DEMO_PASSWORD)
     user.save()
@@ -294,16 +480,28 @@ def build_demo(*, pupils=420, schools=1, profile="primary", seed=2024, today=Non
     trust = Organisation.objects.create(name="Meadowbank Learning Trust")
     main = builder.build_school(
         name="Oakfield Primary School" if profile == "primary" else "Oakfield Academy",
-        urn="140001", pupils=pupils, profile=profile, organisation=trust, establishment=2001,
+        urn="140001",
+        pupils=pupils,
+        profile=profile,
+        organisation=trust,
+        establishment=2001,
     )
     second = builder.build_school(
-        name="Riverside Primary School", urn="140002", pupils=max(7, pupils // 2),
-        profile="primary", organisation=trust, establishment=2002,
+        name="Riverside Primary School",
+        urn="140002",
+        pupils=max(7, pupils // 2),
+        profile="primary",
+        organisation=trust,
+        establishment=2002,
     )
     extra = [
         builder.build_school(
-            name=f"Trust School {n}", urn=f"{140000 + n:06d}", pupils=pupils, profile=profile,
-            organisation=trust, establishment=2000 + n,
+            name=f"Trust School {n}",
+            urn=f"{140000 + n:06d}",
+            pupils=pupils,
+            profile=profile,
+            organisation=trust,
+            establishment=2000 + n,
         )
         for n in range(3, schools + 2)
     ]

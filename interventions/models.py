@@ -54,3 +54,6 @@ class InterventionPlace(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["run", "pupil"], name="one_place_per_pupil_per_run"),
         ]
+
+    def __str__(self):
+        return f"{self.pupil} in {self.run}"

@@ -11,7 +11,9 @@ YES_NO = [("1", "Yes"), ("0", "No")]
 
 class PupilFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="Search name or UPN")
-    year_group = django_filters.ChoiceFilter(choices=YEAR_GROUPS, label="Year", empty_label="Any year")
+    year_group = django_filters.ChoiceFilter(
+        choices=YEAR_GROUPS, label="Year", empty_label="Any year"
+    )
     school_class = django_filters.ModelChoiceFilter(
         queryset=None, label="Class", empty_label="Any class"
     )
@@ -19,11 +21,14 @@ class PupilFilter(django_filters.FilterSet):
         choices=SenStatus.choices, label="SEN status", empty_label="Any status"
     )
     on_record = django_filters.BooleanFilter(
-        method="filter_on_record", label="On SEND record (K or E)",
+        method="filter_on_record",
+        label="On SEND record (K or E)",
         widget=forms.Select(choices=[("", "Any"), ("true", "Yes"), ("false", "No")]),
     )
     need = django_filters.ChoiceFilter(
-        choices=AreaOfNeed.choices, method="filter_need", label="Area of need",
+        choices=AreaOfNeed.choices,
+        method="filter_need",
+        label="Area of need",
         empty_label="Any need",
     )
     pupil_premium = django_filters.BooleanFilter(
@@ -43,10 +48,10 @@ class PupilFilter(django_filters.FilterSet):
     def __init__(self, *args, membership, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["school_class"].queryset = classes_for(membership)
-        for name, form_field in self.form.fields.items():
+        for form_field in self.form.fields.values():
             is_select = isinstance(form_field.widget, forms.Select)
-            form_field.widget.attrs["class"] = "form-select form-select-sm" if is_select else (
-                "form-control form-control-sm"
+            form_field.widget.attrs["class"] = (
+                "form-select form-select-sm" if is_select else ("form-control form-control-sm")
             )
 
     def search(self, queryset, name, value):

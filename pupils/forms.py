@@ -11,9 +11,22 @@ from .upn import normalise_upn
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 PUPIL_FIELDS = [
-    "upn", "legal_forename", "preferred_forename", "legal_surname", "date_of_birth", "gender",
-    "year_group", "school_class", "pupil_premium", "fsm", "eal", "lac",
-    "primary_need", "secondary_need", "agencies", "pen_portrait",
+    "upn",
+    "legal_forename",
+    "preferred_forename",
+    "legal_surname",
+    "date_of_birth",
+    "gender",
+    "year_group",
+    "school_class",
+    "pupil_premium",
+    "fsm",
+    "eal",
+    "lac",
+    "primary_need",
+    "secondary_need",
+    "agencies",
+    "pen_portrait",
 ]
 
 
@@ -42,25 +55,42 @@ class PupilForm(forms.ModelForm):
         self.helper.layout = Layout(
             Fieldset(
                 "Identity",
-                Div(Div("upn", css_class="col-md-4"), Div("date_of_birth", css_class="col-md-4"),
-                    Div("gender", css_class="col-md-4"), css_class="row"),
-                Div(Div("legal_forename", css_class="col-md-4"),
+                Div(
+                    Div("upn", css_class="col-md-4"),
+                    Div("date_of_birth", css_class="col-md-4"),
+                    Div("gender", css_class="col-md-4"),
+                    css_class="row",
+                ),
+                Div(
+                    Div("legal_forename", css_class="col-md-4"),
                     Div("preferred_forename", css_class="col-md-4"),
-                    Div("legal_surname", css_class="col-md-4"), css_class="row"),
+                    Div("legal_surname", css_class="col-md-4"),
+                    css_class="row",
+                ),
             ),
             Fieldset(
                 "School",
-                Div(Div("year_group", css_class="col-md-4"),
-                    Div("school_class", css_class="col-md-4"), css_class="row"),
-                Div(Div("pupil_premium", css_class="col-md-3"), Div("fsm", css_class="col-md-3"),
-                    Div("eal", css_class="col-md-3"), Div("lac", css_class="col-md-3"),
-                    css_class="row"),
+                Div(
+                    Div("year_group", css_class="col-md-4"),
+                    Div("school_class", css_class="col-md-4"),
+                    css_class="row",
+                ),
+                Div(
+                    Div("pupil_premium", css_class="col-md-3"),
+                    Div("fsm", css_class="col-md-3"),
+                    Div("eal", css_class="col-md-3"),
+                    Div("lac", css_class="col-md-3"),
+                    css_class="row",
+                ),
             ),
             *self.extra_layout(),
             Fieldset(
                 "Special educational needs",
-                Div(Div("primary_need", css_class="col-md-6"),
-                    Div("secondary_need", css_class="col-md-6"), css_class="row"),
+                Div(
+                    Div("primary_need", css_class="col-md-6"),
+                    Div("secondary_need", css_class="col-md-6"),
+                    css_class="row",
+                ),
                 Field("agencies"),
                 Field("pen_portrait"),
             ),
@@ -87,7 +117,9 @@ class PupilForm(forms.ModelForm):
         if dob >= today:
             raise forms.ValidationError("The date of birth must be in the past.")
         if today.year - dob.year > 25:
-            raise forms.ValidationError("This date of birth makes the pupil over 25: check the year.")
+            raise forms.ValidationError(
+                "This date of birth makes the pupil over 25: check the year."
+            )
         return dob
 
     def clean(self):
@@ -96,11 +128,17 @@ class PupilForm(forms.ModelForm):
         if secondary and not primary:
             self.add_error("secondary_need", "Give a primary need before a secondary one.")
         elif secondary and secondary == primary:
-            self.add_error("secondary_need", "The secondary need must differ from the primary need.")
+            self.add_error(
+                "secondary_need", "The secondary need must differ from the primary need."
+            )
         school_class = cleaned.get("school_class")
         year_group = cleaned.get("year_group")
-        if (school_class and school_class.year_group is not None and year_group is not None
-                and school_class.year_group != year_group):
+        if (
+            school_class
+            and school_class.year_group is not None
+            and year_group is not None
+            and school_class.year_group != year_group
+        ):
             self.add_error("school_class", f"{school_class} is not a class in that year group.")
         return cleaned
 
@@ -110,14 +148,23 @@ class PupilCreateForm(PupilForm):
         label="SEN status", choices=SenStatus.choices, initial=SenStatus.NONE
     )
     sen_status_date = forms.DateField(
-        label="Status since", widget=DATE_WIDGET, required=False,
+        label="Status since",
+        widget=DATE_WIDGET,
+        required=False,
         help_text="For K or E, the date placed on the SEND record. Defaults to today.",
     )
 
     def extra_layout(self):
-        return [Fieldset("SEN status", Div(Div("sen_status", css_class="col-md-6"),
-                                           Div("sen_status_date", css_class="col-md-6"),
-                                           css_class="row"))]
+        return [
+            Fieldset(
+                "SEN status",
+                Div(
+                    Div("sen_status", css_class="col-md-6"),
+                    Div("sen_status_date", css_class="col-md-6"),
+                    css_class="row",
+                ),
+            )
+        ]
 
     def clean_sen_status_date(self):
         when = self.cleaned_data.get("sen_status_date")
@@ -130,7 +177,9 @@ class SenStatusChangeForm(forms.Form):
     status = forms.ChoiceField(label="New SEN status", choices=SenStatus.choices)
     effective_date = forms.DateField(label="From", widget=DATE_WIDGET)
     note = forms.CharField(
-        label="Reason or note", max_length=300, required=False,
+        label="Reason or note",
+        max_length=300,
+        required=False,
         help_text="For example: EHC plan finalised; needs now met by quality-first teaching.",
     )
 
@@ -138,19 +187,26 @@ class SenStatusChangeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.layout = Layout(
-            Div(Div("status", css_class="col-md-4"), Div("effective_date", css_class="col-md-3"),
-                Div("note", css_class="col-md-5"), css_class="row"),
+            Div(
+                Div("status", css_class="col-md-4"),
+                Div("effective_date", css_class="col-md-3"),
+                Div("note", css_class="col-md-5"),
+                css_class="row",
+            ),
             Submit("save", "Record change"),
         )
 
 
 class ArchiveForm(forms.Form):
     archive_reason = forms.CharField(
-        label="Why is this record archived?", max_length=200,
+        label="Why is this record archived?",
+        max_length=200,
         help_text="For example: left the school on 18/07/2025.",
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
-        self.helper.layout = Layout("archive_reason", Submit("archive", "Archive pupil", css_class="btn-warning"))
+        self.helper.layout = Layout(
+            "archive_reason", Submit("archive", "Archive pupil", css_class="btn-warning")
+        )

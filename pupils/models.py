@@ -104,7 +104,11 @@ class Pupil(models.Model):
     gender = models.CharField(max_length=1, choices=Gender.choices)
     year_group = models.SmallIntegerField(choices=YEAR_GROUPS)
     school_class = models.ForeignKey(
-        SchoolClass, on_delete=models.SET_NULL, null=True, blank=True, related_name="pupils",
+        SchoolClass,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="pupils",
         verbose_name="class",
     )
     pupil_premium = models.BooleanField("pupil premium (PP)", default=False)
@@ -182,7 +186,7 @@ class SenStatusChange(models.Model):
     effective_date = models.DateField()
     note = models.CharField(max_length=300, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
@@ -211,3 +215,6 @@ class PupilRecordView(models.Model):
     class Meta:
         ordering = ["-viewed_at"]
         indexes = [models.Index(fields=["pupil", "-viewed_at"])]
+
+    def __str__(self):
+        return f"{self.user} opened pupil {self.pupil_id} at {self.viewed_at:%d/%m/%Y %H:%M}"

@@ -170,5 +170,9 @@ def _display(model_field, value):
     if value in (None, ""):
         return "—"
     if hasattr(value, "strftime"):
-        return value.strftime("%d/%m/%Y %H:%M") if hasattr(value, "hour") else value.strftime("%d/%m/%Y")
+        return (
+            value.strftime("%d/%m/%Y %H:%M")
+            if hasattr(value, "hour")
+            else value.strftime("%d/%m/%Y")
+        )
     return str(value)

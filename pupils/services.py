@@ -28,10 +28,8 @@ def current_sen(changes):
     """
     status, placed_on = SenStatus.NONE, None
     for change_status, when in changes:
-        if change_status in SEN_STATUSES_ON_RECORD:
-            placed_on = placed_on or when
-        else:
-            placed_on = None
+        on_record = change_status in SEN_STATUSES_ON_RECORD
+        placed_on = (placed_on or when) if on_record else None
         status = change_status
     return status, placed_on
 
@@ -42,15 +40,19 @@ def _refresh_current_sen(pupil):
 
 
 @transaction.atomic
-def pupil_create(*, school, by, sen_status=SenStatus.NONE, sen_status_date=None, agencies=(),
-                 **fields):
+def pupil_create(
+    *, school, by, sen_status=SenStatus.NONE, sen_status_date=None, agencies=(), **fields
+):
     pupil = Pupil(school=school, **_normalise(fields))
     _save(pupil, by=by)
     if agencies:
         pupil.agencies.set(agencies)
     pupil_set_sen_status(
-        pupil=pupil, status=sen_status, effective_date=sen_status_date or timezone.localdate(),
-        by=by, note="Status when the record was created",
+        pupil=pupil,
+        status=sen_status,
+        effective_date=sen_status_date or timezone.localdate(),
+        by=by,
+        note="Status when the record was created",
     )
     return pupil
 
@@ -89,7 +91,9 @@ def pupil_archive(*, pupil, by, reason):
     if pupil.is_archived:
         raise ValidationError("This pupil is already archived.")
     if not reason.strip():
-        raise ValidationError({"archive_reason": "Say why the record is archived (for example, left the school)."})
+        raise ValidationError(
+            {"archive_reason": "Say why the record is archived (for example, left the school)."}
+        )
     pupil.archived_at, pupil.archived_by, pupil.archive_reason = timezone.now(), by, reason.strip()
     _save(pupil, by=by)
     return pupil

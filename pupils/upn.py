@@ -23,7 +23,9 @@ def validate_upn(value):
     upn = normalise_upn(value)
     if len(upn) != 13:
         raise ValidationError(
-            "A UPN has 13 characters; this one has %(n)s.", code="upn_length", params={"n": len(upn)}
+            "A UPN has 13 characters; this one has %(n)s.",
+            code="upn_length",
+            params={"n": len(upn)},
         )
     if not _FORMAT.match(upn):
         raise ValidationError(

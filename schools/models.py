@@ -30,7 +30,9 @@ class School(models.Model):
         Organisation, on_delete=models.PROTECT, related_name="schools", null=True, blank=True
     )
     name = models.CharField(max_length=200)
-    urn = models.CharField("URN", max_length=7, unique=True, help_text="DfE unique reference number")
+    urn = models.CharField(
+        "URN", max_length=7, unique=True, help_text="DfE unique reference number"
+    )
     phase = models.CharField(max_length=12, choices=Phase.choices, default=Phase.PRIMARY)
     suppression_threshold = models.PositiveSmallIntegerField(
         default=5,
@@ -140,5 +142,3 @@ def classes_for(membership):
     if membership.role == Role.TEACHER:
         return qs.filter(teachers=membership.user)
     return qs.none()
-
-

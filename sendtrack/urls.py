@@ -10,7 +10,11 @@ from . import views
 urlpatterns = [
     path("", school_views.home, name="home"),
     path("school/switch/", school_views.switch_school, name="switch_school"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("pupils/", include("pupils.urls")),
     path("register/", pupil_views.sen_register, name="sen_register"),

@@ -13,12 +13,21 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--pupils", type=int, default=420, help="pupils in each main school")
-        parser.add_argument("--schools", type=int, default=1,
-                            help="main-size schools (the small second school comes on top)")
+        parser.add_argument(
+            "--schools",
+            type=int,
+            default=1,
+            help="main-size schools (the small second school comes on top)",
+        )
         parser.add_argument("--profile", choices=["primary", "secondary"], default="primary")
-        parser.add_argument("--seed", type=int, default=2024, help="random seed (same seed, same data)")
-        parser.add_argument("--if-empty", action="store_true",
-                            help="do nothing if any school exists (for `make run`)")
+        parser.add_argument(
+            "--seed", type=int, default=2024, help="random seed (same seed, same data)"
+        )
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="do nothing if any school exists (for `make run`)",
+        )
 
     def handle(self, *args, pupils, schools, profile, seed, if_empty, **options):
         if pupils < 7:

@@ -1,0 +1,99 @@
+"""Fixtures shared by every test: two schools, and a member of each role in each.
+
+`world` builds, for school A and school B alike, one class taught by the teacher, one
+intervention run delivered by the teaching assistant, and pupils: one in the teacher's class,
+one in the assistant's group, one in neither.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+
+from schools.models import Role
+from tests.factories import (
+    InterventionPlaceFactory,
+    InterventionRunFactory,
+    MembershipFactory,
+    PupilFactory,
+    SchoolClassFactory,
+    SchoolFactory,
+)
+
+
+@dataclass
+class SchoolWorld:
+    school: object
+    members: dict
+    school_class: object
+    run: object
+    class_pupil: object
+    group_pupil: object
+    other_pupil: object
+
+    @property
+    def pupils(self):
+        return [self.class_pupil, self.group_pupil, self.other_pupil]
+
+
+def build_school_world(name):
+    school = SchoolFactory(name=name)
+    members = {
+        role: MembershipFactory(school=school, role=role, user__username=f"{role}-{name}")
+        for role in Role
+    }
+    school_class = SchoolClassFactory(school=school, name=f"4 {name}")
+    school_class.teachers.add(members[Role.TEACHER].user)
+    class_pupil = PupilFactory(
+        school=school, school_class=school_class, legal_surname=f"Class{name}"
+    )
+    group_pupil = PupilFactory(school=school, legal_surname=f"Group{name}")
+    other_pupil = PupilFactory(school=school, legal_surname=f"Other{name}")
+    run = InterventionRunFactory(intervention__school=school)
+    run.staff.add(members[Role.TEACHING_ASSISTANT].user)
+    InterventionPlaceFactory(run=run, pupil=group_pupil)
+    return SchoolWorld(school, members, school_class, run, class_pupil, group_pupil, other_pupil)
+
+
+@pytest.fixture
+def world(db):
+    return {"A": build_school_world("A"), "B": build_school_world("B")}
+
+
+@pytest.fixture
+def school(db):
+    return SchoolFactory(name="Oakfield")
+
+
+@pytest.fixture
+def other_school(db):
+    return SchoolFactory(name="Riverside")
+
+
+def _member(school, role):
+    return MembershipFactory(school=school, role=role)
+
+
+@pytest.fixture
+def senco(school):
+    return _member(school, Role.SENCO)
+
+
+@pytest.fixture
+def head(school):
+    return _member(school, Role.HEAD)
+
+
+@pytest.fixture
+def teacher(school):
+    return _member(school, Role.TEACHER)
+
+
+@pytest.fixture
+def governor(school):
+    return _member(school, Role.GOVERNOR)
+
+
+@pytest.fixture
+def senco_client(client, senco):
+    client.force_login(senco.user)
+    return client

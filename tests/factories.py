@@ -1,0 +1,109 @@
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+from stdnum.gb.upn import calc_check_digit
+
+from interventions.models import Intervention, InterventionPlace, InterventionRun
+from pupils.models import Gender, Pupil, SenStatus, SenStatusChange
+from schools.models import Membership, Organisation, Role, School, SchoolClass
+
+
+def valid_upn(n):
+    body = f"886200124{n % 1000:03d}"
+    return calc_check_digit(body) + body
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Trust {n}")
+
+
+class SchoolFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = School
+
+    name = factory.Sequence(lambda n: f"School {n}")
+    urn = factory.Sequence(lambda n: f"{100000 + n}")
+    organisation = factory.SubFactory(OrganisationFactory)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.PostGenerationMethodCall("set_password", "correct horse battery")
+
+    @factory.post_generation
+    def save_password(self, create, extracted, **kwargs):
+        if create:
+            self.save()
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    school = factory.SubFactory(SchoolFactory)
+    role = Role.SENCO
+
+
+class SchoolClassFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SchoolClass
+
+    school = factory.SubFactory(SchoolFactory)
+    name = factory.Sequence(lambda n: f"Class {n}")
+    year_group = 4
+
+
+class PupilFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Pupil
+
+    school = factory.SubFactory(SchoolFactory)
+    upn = factory.Sequence(valid_upn)
+    legal_forename = factory.Sequence(lambda n: f"Forename{n}")
+    legal_surname = factory.Sequence(lambda n: f"Surname{n}")
+    date_of_birth = datetime.date(2016, 3, 1)
+    gender = Gender.FEMALE
+    year_group = 4
+    sen_status = SenStatus.NONE
+
+
+class SenStatusChangeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SenStatusChange
+
+    pupil = factory.SubFactory(PupilFactory)
+    status = SenStatus.SEN_SUPPORT
+    effective_date = datetime.date(2024, 9, 10)
+
+
+class InterventionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Intervention
+
+    school = factory.SubFactory(SchoolFactory)
+    name = factory.Sequence(lambda n: f"Intervention {n}")
+
+
+class InterventionRunFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = InterventionRun
+
+    intervention = factory.SubFactory(InterventionFactory)
+    start_date = datetime.date(2025, 9, 15)
+
+
+class InterventionPlaceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = InterventionPlace
+
+    run = factory.SubFactory(InterventionRunFactory)
+    pupil = factory.SubFactory(PupilFactory)

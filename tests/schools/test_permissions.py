@@ -1,0 +1,178 @@
+"""Walks every URL pattern as every role of two schools.
+
+PERMISSIONS lists each named URL with what each role gets. A new URL that is not in the table
+fails test_every_url_is_in_the_permission_table, so no page can be added without deciding
+who may open it.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from pupils.models import Pupil
+from schools.models import Role
+
+pytestmark = pytest.mark.django_db
+
+ALL = set(Role)
+STAFF = {Role.SENCO, Role.HEAD, Role.TEACHER, Role.TEACHING_ASSISTANT}
+AGGREGATE_ONLY = {Role.GOVERNOR, Role.TRUST_LEAD}
+
+# name: (method, roles that may use it, takes a pupil pk)
+PERMISSIONS = {
+    "home": ("get", ALL, False),
+    "switch_school": ("post", ALL, False),
+    "sen_register": ("get", ALL, False),
+    "pupils:list": ("get", STAFF, False),
+    "pupils:create": ("get", {Role.SENCO}, False),
+    "pupils:detail": ("get", STAFF, True),
+    "pupils:edit": ("get", {Role.SENCO}, True),
+    "pupils:sen_status": ("post", {Role.SENCO}, True),
+    "pupils:archive": ("post", {Role.SENCO}, True),
+    "pupils:restore": ("post", {Role.SENCO}, True),
+}
+PUBLIC = {"login", "healthz"}
+SESSION = {"logout"}
+
+
+def url_names(resolver=None, namespace=""):
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                continue
+            ns = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from url_names(pattern, ns)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}{pattern.name}"
+
+
+def test_every_url_is_in_the_permission_table():
+    assert set(url_names()) == set(PERMISSIONS) | PUBLIC | SESSION
+
+
+def visible_pupils(world_school, role):
+    """Which of a school's pupils each role may open, by the product's rules."""
+    if role in (Role.SENCO, Role.HEAD):
+        return set(world_school.pupils)
+    if role == Role.TEACHER:
+        return {world_school.class_pupil}
+    if role == Role.TEACHING_ASSISTANT:
+        return {world_school.group_pupil}
+    return set()
+
+
+def call(client, name, method, pk=None):
+    url = reverse(name, kwargs={"pk": pk} if pk is not None else None)
+    return client.post(url, {}) if method == "post" else client.get(url)
+
+
+@pytest.mark.parametrize("name", sorted(PERMISSIONS))
+def test_anonymous_is_sent_to_login(client, world, name):
+    method, _, takes_pupil = PERMISSIONS[name]
+    pk = world["A"].class_pupil.pk if takes_pupil else None
+    response = call(client, name, method, pk)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_public_pages_need_no_login(client, db):
+    assert client.get(reverse("login")).status_code == 200
+    assert client.get(reverse("healthz")).json() == {"status": "ok"}
+
+
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize("name", sorted(PERMISSIONS))
+def test_each_role_gets_what_the_table_says(client, world, role, name):
+    method, allowed, takes_pupil = PERMISSIONS[name]
+    home, away = world["A"], world["B"]
+    client.force_login(home.members[role].user)
+    if not takes_pupil:
+        response = call(client, name, method)
+        if role in allowed:
+            assert response.status_code in (200, 302), response.status_code
+        else:
+            assert response.status_code == 403
+        return
+    visible = visible_pupils(home, role)
+    for pupil in home.pupils + away.pupils:
+        before = Pupil.objects.filter(pk=pupil.pk).values().get()
+        response = call(client, name, method, pupil.pk)
+        if role not in allowed:
+            expected = {403}
+        elif pupil in visible:
+            # A POST with an empty form is refused with the form shown again (400), or the
+            # action is done (302); a GET renders the page.
+            expected = {200} if method == "get" else {302, 400}
+        else:
+            expected = {404}
+        assert response.status_code in expected, (role, name, pupil, response.status_code)
+        if response.status_code != 302:
+            assert Pupil.objects.filter(pk=pupil.pk).values().get() == before
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_no_page_shows_another_schools_pupils_or_pupils_out_of_reach(client, world, role):
+    home, away = world["A"], world["B"]
+    client.force_login(home.members[role].user)
+    visible = visible_pupils(home, role)
+    hidden = [p for p in home.pupils + away.pupils if p not in visible]
+    for name, (method, allowed, takes_pupil) in PERMISSIONS.items():
+        if method != "get" or role not in allowed:
+            continue
+        pks = [p.pk for p in visible] if takes_pupil else [None]
+        for pk in pks:
+            page = call(client, name, method, pk).content.decode()
+            for pupil in hidden:
+                assert pupil.legal_surname not in page, (role, name, pupil)
+                assert pupil.upn not in page, (role, name, pupil)
+
+
+def test_list_shows_the_pupils_each_role_may_see(client, world):
+    home = world["A"]
+    for role in STAFF:
+        client.force_login(home.members[role].user)
+        page = client.get(reverse("pupils:list")).content.decode()
+        for pupil in home.pupils:
+            assert (pupil.legal_surname in page) == (pupil in visible_pupils(home, role)), (
+                role,
+                pupil,
+            )
+
+
+def test_senco_of_one_school_cannot_archive_anothers_pupil(client, world):
+    client.force_login(world["A"].members[Role.SENCO].user)
+    target = world["B"].other_pupil
+    response = client.post(
+        reverse("pupils:archive", kwargs={"pk": target.pk}), {"archive_reason": "Left"}
+    )
+    assert response.status_code == 404
+    target.refresh_from_db()
+    assert target.archived_at is None
+
+
+def test_switching_school_changes_what_a_user_sees(client, world):
+    """One person, SENCO at A and governor at B: the role follows the school."""
+    from tests.factories import MembershipFactory
+
+    user = world["A"].members[Role.SENCO].user
+    MembershipFactory(user=user, school=world["B"].school, role=Role.GOVERNOR)
+    client.force_login(user)
+    assert client.get(reverse("pupils:list")).status_code == 200
+    client.post(reverse("switch_school"), {"school": world["B"].school.pk})
+    assert client.get(reverse("pupils:list")).status_code == 403
+    # A school the user has no membership of cannot be chosen.
+    from tests.factories import SchoolFactory
+
+    stranger = SchoolFactory()
+    client.post(reverse("switch_school"), {"school": stranger.pk})
+    page = client.get(reverse("home")).content.decode()
+    assert stranger.name not in page
+    assert world["B"].school.name in page
+
+
+def test_user_without_membership_sees_no_school(client, db):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory())
+    assert client.get(reverse("home")).status_code == 403
+    assert client.get(reverse("sen_register")).status_code == 403
