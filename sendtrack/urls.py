@@ -18,6 +18,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("pupils/", include("pupils.urls")),
     path("register/", pupil_views.sen_register, name="sen_register"),
+    path("assessment/", include("assessment.urls")),
+    path("imports/", include("imports.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

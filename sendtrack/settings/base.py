@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "schools",
     "pupils",
     "interventions",
+    "assessment",
+    "imports",
     "reports",
     "demo",
 ]
