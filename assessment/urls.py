@@ -1,3 +1,9 @@
+from django.urls import path
+
+from . import views
+
 app_name = "assessment"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("grid/", views.grid, name="grid"),
+]

@@ -1,6 +1,3 @@
-from .models import memberships_for
-
-
 def membership(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
@@ -9,5 +6,5 @@ def membership(request):
     return {
         "membership": current if current else None,
         "current_school": current.school if current else None,
-        "all_memberships": memberships_for(user),
+        "all_memberships": request.memberships,
     }

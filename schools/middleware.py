@@ -5,8 +5,14 @@ from .models import memberships_for
 SESSION_KEY = "current_school_id"
 
 
+def _memberships(request):
+    if not hasattr(request, "_memberships"):
+        request._memberships = list(memberships_for(request.user))
+    return request._memberships
+
+
 def _current_membership(request):
-    memberships = list(memberships_for(request.user))
+    memberships = _memberships(request)
     if not memberships:
         return None
     wanted = request.session.get(SESSION_KEY)
@@ -17,9 +23,10 @@ def _current_membership(request):
 
 
 class CurrentMembershipMiddleware:
-    """Sets request.membership: the user's role in the school they are working in now.
+    """Sets request.membership: the user's role in the school they are working in now, and
+    request.memberships: all of the user's active memberships (for the school switcher).
 
-    Every school-owned query starts from this object, so a view cannot reach another
+    Every school-owned query starts from request.membership, so a view cannot reach another
     school's data without first holding a membership of it.
     """
 
@@ -28,4 +35,5 @@ class CurrentMembershipMiddleware:
 
     def __call__(self, request):
         request.membership = SimpleLazyObject(lambda: _current_membership(request))
+        request.memberships = SimpleLazyObject(lambda: _memberships(request))
         return self.get_response(request)

@@ -7,7 +7,6 @@ from pupils.models import Pupil
 from pupils.selectors import sen_register_summary
 
 from .middleware import SESSION_KEY
-from .models import memberships_for
 
 
 def home(request):
@@ -28,9 +27,7 @@ def home(request):
 @require_POST
 def switch_school(request):
     wanted = request.POST.get("school")
-    membership = next(
-        (m for m in memberships_for(request.user) if str(m.school_id) == wanted), None
-    )
+    membership = next((m for m in request.memberships if str(m.school_id) == wanted), None)
     if membership is None:
         messages.error(request, "You have no membership of that school.")
     else:

@@ -29,6 +29,7 @@ PERMISSIONS = {
     "pupils:sen_status": ("post", {Role.SENCO}, True),
     "pupils:archive": ("post", {Role.SENCO}, True),
     "pupils:restore": ("post", {Role.SENCO}, True),
+    "assessment:grid": ("get", {Role.SENCO, Role.HEAD, Role.TEACHER}, False),
 }
 PUBLIC = {"login", "healthz"}
 SESSION = {"logout"}

@@ -1,0 +1,276 @@
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from assessment.models import Assessment, AssessmentPoint, AttainmentBand, ProgressBand, Subject
+from assessment.services import CellInput, grid_save, scheme_set_up_defaults
+from schools.models import Role
+from tests.factories import MembershipFactory, PupilFactory, SchoolClassFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def setup(world):
+    home = world["A"]
+    scheme_set_up_defaults(school=home.school, academic_year=2025)
+    scheme = home.school.assessment_scheme
+    scheme.measure_min, scheme.measure_max = 0, 60
+    scheme.save()
+    points = list(AssessmentPoint.objects.filter(school=home.school))
+    return home, points
+
+
+def bands(school):
+    att = {b.code: b.pk for b in AttainmentBand.objects.filter(school=school)}
+    prog = {b.code: b.pk for b in ProgressBand.objects.filter(school=school)}
+    return att, prog
+
+
+def grid_url(point, school_class):
+    return reverse("assessment:grid") + f"?point={point.pk}&school_class={school_class.pk}"
+
+
+def test_default_scheme_matches_part_one_c(setup):
+    home, points = setup
+    assert [s.name for s in Subject.objects.filter(school=home.school)] == [
+        "Reading",
+        "Writing",
+        "Maths",
+        "GPS",
+    ]
+    assert [b.label for b in AttainmentBand.objects.filter(school=home.school)] == [
+        "Below ARE",
+        "On track to achieve ARE",
+        "Exceeded ARE",
+    ]
+    assert [p.name for p in points] == ["Autumn", "Spring", "Summer"]
+    assert home.school.assessment_scheme.expected_progress_per_year == 4
+    # Setting up again changes nothing.
+    scheme_set_up_defaults(school=home.school, academic_year=2025)
+    assert Subject.objects.filter(school=home.school).count() == 4
+
+
+def test_senco_saves_grid_and_sees_values_after_reload(client, setup):
+    home, points = setup
+    att, prog = bands(home.school)
+    reading = Subject.objects.get(school=home.school, name="Reading")
+    pupil = home.class_pupil
+    client.force_login(home.members[Role.SENCO].user)
+    url = grid_url(points[0], home.school_class)
+    key = f"{pupil.pk}-{reading.pk}"
+    response = client.post(
+        url, {f"a-{key}": att["OT"], f"g-{key}": prog["E"], f"n-{key}": "17.5", f"v-{key}": "0"}
+    )
+    assert response.status_code == 302
+    stored = Assessment.objects.get()
+    assert (stored.attainment_id, stored.progress_id, stored.points) == (
+        att["OT"],
+        prog["E"],
+        Decimal("17.5"),
+    )
+    page = client.get(url).content.decode()
+    assert f'name="n-{key}" value="17.5"' in page
+    assert "Saved 1 cell." in page
+
+
+def test_previous_point_value_is_shown(client, setup):
+    home, points = setup
+    att, _ = bands(home.school)
+    reading = Subject.objects.get(school=home.school, name="Reading")
+    Assessment.objects.create(
+        pupil=home.class_pupil,
+        point=points[0],
+        subject=reading,
+        attainment_id=att["B"],
+        points=Decimal("12"),
+    )
+    client.force_login(home.members[Role.SENCO].user)
+    page = client.get(grid_url(points[1], home.school_class)).content.decode()
+    assert "was B" in page and "was 12.0" in page
+
+
+def test_second_save_over_changed_cell_is_refused_and_both_values_shown(client, setup):
+    home, points = setup
+    att, prog = bands(home.school)
+    reading = Subject.objects.get(school=home.school, name="Reading")
+    writing = Subject.objects.get(school=home.school, name="Writing")
+    pupil = home.class_pupil
+    teacher = home.members[Role.TEACHER].user
+    url = grid_url(points[0], home.school_class)
+    r_key, w_key = f"{pupil.pk}-{reading.pk}", f"{pupil.pk}-{writing.pk}"
+    # The SENCO saved reading = EX (version 1) after the teacher loaded the empty grid.
+    grid_save(
+        point=points[0],
+        by=home.members[Role.SENCO].user,
+        cells=[CellInput(pupil.pk, reading.pk, att["EX"], None, None, 0)],
+    )
+    client.force_login(teacher)
+    response = client.post(
+        url, {f"a-{r_key}": att["B"], f"v-{r_key}": "0", f"a-{w_key}": att["OT"], f"v-{w_key}": "0"}
+    )
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Conflict:" in page and "EX" in page
+    assert "Saved 1 cell. 1 cell was changed by someone else" in page
+    stored = {a.subject_id: a.attainment_id for a in Assessment.objects.all()}
+    assert stored == {reading.pk: att["EX"], writing.pk: att["OT"]}  # reading not overwritten
+    # Saving again with the version now shown keeps the teacher's value.
+    response = client.post(
+        url, {f"a-{r_key}": att["B"], f"v-{r_key}": "1", f"a-{w_key}": att["OT"], f"v-{w_key}": "1"}
+    )
+    assert response.status_code == 302
+    assert Assessment.objects.get(subject=reading).attainment_id == att["B"]
+    assert Assessment.objects.get(subject=reading).history.count() == 2
+
+
+def test_bad_cells_save_nothing_and_keep_what_was_typed(client, setup):
+    home, points = setup
+    att, _ = bands(home.school)
+    reading = Subject.objects.get(school=home.school, name="Reading")
+    writing = Subject.objects.get(school=home.school, name="Writing")
+    pupil = home.class_pupil
+    client.force_login(home.members[Role.SENCO].user)
+    r_key, w_key = f"{pupil.pk}-{reading.pk}", f"{pupil.pk}-{writing.pk}"
+    response = client.post(
+        grid_url(points[0], home.school_class),
+        {
+            f"a-{r_key}": att["OT"],
+            f"n-{r_key}": "75",  # over the scheme's 60
+            f"n-{w_key}": "lots",
+            f"a-{w_key}": "99999",
+        },
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Nothing was saved: 2 cells need correcting" in page
+    assert "must be between 0 and 60" in page and "is not a number" in page
+    assert "choose a attainment band from the list" in page
+    assert f'name="n-{w_key}" value="lots"' in page
+    assert not Assessment.objects.exists()
+
+
+def test_posted_cells_for_pupils_outside_the_grid_are_ignored(client, setup, world):
+    home, points = setup
+    att, _ = bands(home.school)
+    reading = Subject.objects.get(school=home.school, name="Reading")
+    client.force_login(home.members[Role.TEACHER].user)
+    outsider = world["B"].class_pupil
+    other = home.other_pupil
+    client.post(
+        grid_url(points[0], home.school_class),
+        {
+            f"a-{outsider.pk}-{reading.pk}": att["OT"],
+            f"a-{other.pk}-{reading.pk}": att["OT"],
+        },
+    )
+    assert not Assessment.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("role", "get_status", "post_status"),
+    [
+        (Role.SENCO, 200, 302),
+        (Role.TEACHER, 200, 302),
+        (Role.HEAD, 200, 403),
+        (Role.TEACHING_ASSISTANT, 403, 403),
+        (Role.GOVERNOR, 403, 403),
+        (Role.TRUST_LEAD, 403, 403),
+    ],
+)
+def test_who_may_read_and_save_the_grid(client, setup, role, get_status, post_status):
+    home, points = setup
+    client.force_login(home.members[role].user)
+    url = grid_url(points[0], home.school_class)
+    assert client.get(url).status_code == get_status
+    assert client.post(url, {}).status_code == post_status
+
+
+def test_teacher_cannot_open_another_class_grid(client, setup):
+    home, points = setup
+    other_class = SchoolClassFactory(school=home.school, name="4 Other")
+    client.force_login(home.members[Role.TEACHER].user)
+    response = client.get(grid_url(points[0], other_class))
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+
+
+def _class_of(n):
+    membership = MembershipFactory(role=Role.SENCO)
+    scheme_set_up_defaults(school=membership.school, academic_year=2025)
+    school_class = SchoolClassFactory(school=membership.school)
+    pupils = [PupilFactory(school=membership.school, school_class=school_class) for _ in range(n)]
+    return membership, school_class, pupils
+
+
+def _grid_queries(client, django_assert_max_num_queries, size):
+    membership, school_class, pupils = _class_of(size)
+    points = list(AssessmentPoint.objects.filter(school=membership.school))
+    subjects = list(Subject.objects.filter(school=membership.school))
+    att, prog = bands(membership.school)
+    client.force_login(membership.user)
+    url = grid_url(points[1], school_class)
+    # Some values at the previous point, so "was ..." is rendered for every cell.
+    grid_save(
+        point=points[0],
+        by=membership.user,
+        cells=[
+            CellInput(p.pk, s.pk, att["B"], prog["E"], Decimal(10), 0)
+            for p in pupils
+            for s in subjects
+        ],
+    )
+    with django_assert_max_num_queries(16) as page:
+        assert client.get(url).status_code == 200
+    data = {}
+    for p in pupils:
+        for s in subjects:
+            data.update(
+                {
+                    f"a-{p.pk}-{s.pk}": att["OT"],
+                    f"g-{p.pk}-{s.pk}": prog["X"],
+                    f"n-{p.pk}-{s.pk}": "14",
+                    f"v-{p.pk}-{s.pk}": "0",
+                }
+            )
+    with django_assert_max_num_queries(20) as save:
+        assert client.post(url, data).status_code == 302
+    assert Assessment.objects.filter(point=points[1]).count() == size * len(subjects)
+    inserts = sum(q["sql"].startswith("INSERT") for q in save.captured_queries)
+    return len(page), len(save) - inserts, inserts
+
+
+def test_grid_page_and_save_query_counts_do_not_grow(client, django_assert_max_num_queries):
+    page_10, save_10, inserts_10 = _grid_queries(client, django_assert_max_num_queries, 10)
+    page_30, save_30, inserts_30 = _grid_queries(client, django_assert_max_num_queries, 30)
+    assert (page_10, save_10) == (page_30, save_30)
+    # Two bulk inserts (cells and their history). SQLite caps a statement at 999 parameters,
+    # so its 120 rows of 30 pupils by 4 subjects go in two batches each; PostgreSQL in one.
+    assert inserts_10 == 2
+    assert inserts_30 == (2 if connection.vendor == "postgresql" else 4)
+
+
+def test_grid_save_service_counts(setup):
+    home, points = setup
+    att, _ = bands(home.school)
+    reading = Subject.objects.get(school=home.school, name="Reading")
+    by = UserFactory()
+    first = grid_save(
+        point=points[0],
+        by=by,
+        cells=[
+            CellInput(home.class_pupil.pk, reading.pk, att["B"], None, None, 0),
+            CellInput(home.other_pupil.pk, reading.pk, None, None, None, 0),
+        ],
+    )
+    assert (first.created, first.updated, first.unchanged) == (1, 0, 1)
+    again = grid_save(
+        point=points[0],
+        by=by,
+        cells=[
+            CellInput(home.class_pupil.pk, reading.pk, att["B"], None, None, 1),
+        ],
+    )
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 1)
