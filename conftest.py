@@ -38,14 +38,11 @@ class SchoolWorld:
 def build_school_world(name):
     school = SchoolFactory(name=name)
     members = {
-        role: MembershipFactory(school=school, role=role, user__username=f"{role}-{name}")
-        for role in Role
+        role: MembershipFactory(school=school, role=role, user__username=f"{role}-{name}") for role in Role
     }
     school_class = SchoolClassFactory(school=school, name=f"4 {name}")
     school_class.teachers.add(members[Role.TEACHER].user)
-    class_pupil = PupilFactory(
-        school=school, school_class=school_class, legal_surname=f"Class{name}"
-    )
+    class_pupil = PupilFactory(school=school, school_class=school_class, legal_surname=f"Class{name}")
     group_pupil = PupilFactory(school=school, legal_surname=f"Group{name}")
     other_pupil = PupilFactory(school=school, legal_surname=f"Other{name}")
     run = InterventionRunFactory(intervention__school=school)

@@ -27,9 +27,9 @@ class GridChooserForm(forms.Form):
 
     def __init__(self, *args, membership, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["point"].queryset = AssessmentPoint.objects.filter(
-            school=membership.school
-        ).order_by("-academic_year", "-order")
+        self.fields["point"].queryset = AssessmentPoint.objects.filter(school=membership.school).order_by(
+            "-academic_year", "-order"
+        )
         self.fields["school_class"].queryset = classes_for(membership)
         for form_field in self.fields.values():
             form_field.widget.attrs["class"] = "form-select"
@@ -58,9 +58,7 @@ def parse_grid(data, grid, scheme):
             attainment = _choice(
                 data.get(cell_name("a", *key), ""), attainment_ids, problems, "attainment band"
             )
-            progress = _choice(
-                data.get(cell_name("g", *key), ""), progress_ids, problems, "progress band"
-            )
+            progress = _choice(data.get(cell_name("g", *key), ""), progress_ids, problems, "progress band")
             points = _points(data.get(cell_name("n", *key), ""), scheme, problems)
             try:
                 version = int(data.get(cell_name("v", *key), "0") or 0)
@@ -100,9 +98,7 @@ def _points(raw, scheme, problems):
         return None
     low, high = scheme.measure_min, scheme.measure_max
     if (low is not None and value < low) or (high is not None and value > high):
-        problems.append(
-            f"{scheme.measure_name or 'points'} must be between {_plain(low)} and {_plain(high)}"
-        )
+        problems.append(f"{scheme.measure_name or 'points'} must be between {_plain(low)} and {_plain(high)}")
         return None
     if abs(value) >= 100000:
         problems.append("that number is too large")

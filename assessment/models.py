@@ -23,9 +23,7 @@ def academic_year_label(start_year):
 
 
 class AssessmentScheme(models.Model):
-    school = models.OneToOneField(
-        School, on_delete=models.CASCADE, related_name="assessment_scheme"
-    )
+    school = models.OneToOneField(School, on_delete=models.CASCADE, related_name="assessment_scheme")
     measure_name = models.CharField(
         "numeric measure",
         max_length=40,
@@ -53,9 +51,7 @@ class Subject(models.Model):
 
     class Meta:
         ordering = ["order", "name"]
-        constraints = [
-            models.UniqueConstraint(fields=["school", "name"], name="unique_subject_per_school")
-        ]
+        constraints = [models.UniqueConstraint(fields=["school", "name"], name="unique_subject_per_school")]
 
     def __str__(self):
         return self.name
@@ -104,12 +100,8 @@ class AssessmentPoint(models.Model):
     class Meta:
         ordering = ["academic_year", "order"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["school", "academic_year", "order"], name="unique_point_order"
-            ),
-            models.UniqueConstraint(
-                fields=["school", "academic_year", "name"], name="unique_point_name"
-            ),
+            models.UniqueConstraint(fields=["school", "academic_year", "order"], name="unique_point_order"),
+            models.UniqueConstraint(fields=["school", "academic_year", "name"], name="unique_point_name"),
         ]
 
     def __str__(self):
@@ -144,9 +136,7 @@ class Assessment(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["pupil", "point", "subject"], name="one_assessment_per_cell"
-            )
+            models.UniqueConstraint(fields=["pupil", "point", "subject"], name="one_assessment_per_cell")
         ]
         indexes = [models.Index(fields=["point", "subject"])]
 

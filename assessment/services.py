@@ -39,8 +39,7 @@ def scheme_set_up_defaults(*, school, academic_year):
     if not Subject.objects.filter(school=school).exists():
         names = DEFAULT_SUBJECTS.get(school.phase, DEFAULT_SUBJECTS[School.Phase.PRIMARY])
         Subject.objects.bulk_create(
-            Subject(school=school, name=name, order=i, is_core=i < 3)
-            for i, name in enumerate(names)
+            Subject(school=school, name=name, order=i, is_core=i < 3) for i, name in enumerate(names)
         )
     for model, defaults in ((AttainmentBand, DEFAULT_ATTAINMENT), (ProgressBand, DEFAULT_PROGRESS)):
         if not model.objects.filter(school=school).exists():

@@ -325,9 +325,7 @@ class DemoBuilder:
         self, *, name, urn, pupils, profile="primary", organisation=None, la=886, establishment=2000
     ):
         prof = PROFILES[profile]
-        school = School.objects.create(
-            name=name, urn=urn, phase=prof.phase, organisation=organisation
-        )
+        school = School.objects.create(name=name, urn=urn, phase=prof.phase, organisation=organisation)
         years = list(range(prof.first_year, prof.last_year + 1))
         per_year = max(1, round(pupils / len(years)))
         forms = max(1, round(per_year / prof.form_size))
@@ -368,9 +366,7 @@ class DemoBuilder:
                 primary = self._weighted(NEEDS_SEN_SUPPORT)
             secondary = ""
             if primary and self.rng.random() < 0.3:
-                secondary = self.rng.choice(
-                    [c for c in AreaOfNeed.values if c not in (primary, "NSA")]
-                )
+                secondary = self.rng.choice([c for c in AreaOfNeed.values if c not in (primary, "NSA")])
             forename = self.rng.choice(FORENAMES_F if girl else FORENAMES_M)
             rows.append(
                 Pupil(
@@ -390,9 +386,7 @@ class DemoBuilder:
                     sen_placed_on=placed_on,
                     primary_need=primary,
                     secondary_need=secondary,
-                    pen_portrait=(
-                        self.rng.choice(PEN_PORTRAITS).format(name=forename) if primary else ""
-                    ),
+                    pen_portrait=(self.rng.choice(PEN_PORTRAITS).format(name=forename) if primary else ""),
                 )
             )
             histories.append(changes)

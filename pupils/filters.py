@@ -11,12 +11,8 @@ YES_NO = [("1", "Yes"), ("0", "No")]
 
 class PupilFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="Search name or UPN")
-    year_group = django_filters.ChoiceFilter(
-        choices=YEAR_GROUPS, label="Year", empty_label="Any year"
-    )
-    school_class = django_filters.ModelChoiceFilter(
-        queryset=None, label="Class", empty_label="Any class"
-    )
+    year_group = django_filters.ChoiceFilter(choices=YEAR_GROUPS, label="Year", empty_label="Any year")
+    school_class = django_filters.ModelChoiceFilter(queryset=None, label="Class", empty_label="Any class")
     sen_status = django_filters.ChoiceFilter(
         choices=SenStatus.choices, label="SEN status", empty_label="Any status"
     )

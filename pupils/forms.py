@@ -117,9 +117,7 @@ class PupilForm(forms.ModelForm):
         if dob >= today:
             raise forms.ValidationError("The date of birth must be in the past.")
         if today.year - dob.year > 25:
-            raise forms.ValidationError(
-                "This date of birth makes the pupil over 25: check the year."
-            )
+            raise forms.ValidationError("This date of birth makes the pupil over 25: check the year.")
         return dob
 
     def clean(self):
@@ -128,9 +126,7 @@ class PupilForm(forms.ModelForm):
         if secondary and not primary:
             self.add_error("secondary_need", "Give a primary need before a secondary one.")
         elif secondary and secondary == primary:
-            self.add_error(
-                "secondary_need", "The secondary need must differ from the primary need."
-            )
+            self.add_error("secondary_need", "The secondary need must differ from the primary need.")
         school_class = cleaned.get("school_class")
         year_group = cleaned.get("year_group")
         if (
@@ -144,9 +140,7 @@ class PupilForm(forms.ModelForm):
 
 
 class PupilCreateForm(PupilForm):
-    sen_status = forms.ChoiceField(
-        label="SEN status", choices=SenStatus.choices, initial=SenStatus.NONE
-    )
+    sen_status = forms.ChoiceField(label="SEN status", choices=SenStatus.choices, initial=SenStatus.NONE)
     sen_status_date = forms.DateField(
         label="Status since",
         widget=DATE_WIDGET,

@@ -86,9 +86,7 @@ def sen_register_summary(school, *, suppress_below=0):
                 sen_support=Count.of(row["k"], suppress_below=suppress_below),
                 ehcp=Count.of(row["e"], suppress_below=suppress_below),
                 total=Count.of(row["k"] + row["e"], suppress_below=suppress_below),
-                share_of_register=Share.of(
-                    row["k"] + row["e"], on_record, suppress_below=suppress_below
-                ),
+                share_of_register=Share.of(row["k"] + row["e"], on_record, suppress_below=suppress_below),
             )
         )
     needs.sort(key=lambda n: -(n.total.value if not n.total.suppressed else 0))
@@ -170,9 +168,5 @@ def _display(model_field, value):
     if value in (None, ""):
         return "—"
     if hasattr(value, "strftime"):
-        return (
-            value.strftime("%d/%m/%Y %H:%M")
-            if hasattr(value, "hour")
-            else value.strftime("%d/%m/%Y")
-        )
+        return value.strftime("%d/%m/%Y %H:%M") if hasattr(value, "hour") else value.strftime("%d/%m/%Y")
     return str(value)

@@ -40,9 +40,7 @@ def _refresh_current_sen(pupil):
 
 
 @transaction.atomic
-def pupil_create(
-    *, school, by, sen_status=SenStatus.NONE, sen_status_date=None, agencies=(), **fields
-):
+def pupil_create(*, school, by, sen_status=SenStatus.NONE, sen_status_date=None, agencies=(), **fields):
     pupil = Pupil(school=school, **_normalise(fields))
     _save(pupil, by=by)
     if agencies:
@@ -73,9 +71,7 @@ def pupil_set_sen_status(*, pupil, status, effective_date, by, note=""):
     if effective_date > timezone.localdate():
         raise ValidationError({"effective_date": "The date of a change cannot be in the future."})
     if pupil.date_of_birth and effective_date < pupil.date_of_birth:
-        raise ValidationError(
-            {"effective_date": "The date of a change cannot be before the pupil was born."}
-        )
+        raise ValidationError({"effective_date": "The date of a change cannot be before the pupil was born."})
     existing = pupil.sen_history.filter(effective_date=effective_date).first()
     change = existing or SenStatusChange(pupil=pupil, effective_date=effective_date)
     change.status, change.note, change.recorded_by = status, note, by

@@ -50,9 +50,7 @@ def pupil_detail(request, pk):
         "agencies": pupil.agencies.all(),
         "changes": pupil_change_history(pupil),
         "record_views": (
-            pupil.record_views.select_related("user")[:20]
-            if membership.role in LEADER_ROLES
-            else None
+            pupil.record_views.select_related("user")[:20] if membership.role in LEADER_ROLES else None
         ),
         "sen_form": SenStatusChangeForm() if membership.can_edit_pupils else None,
         "archive_form": ArchiveForm() if membership.can_edit_pupils else None,
@@ -106,9 +104,7 @@ def pupil_sen_status(request, pk):
         else:
             messages.success(request, "The SEN status change was recorded.")
             return redirect("pupils:detail", pk=pupil.pk)
-    return render(
-        request, "pupils/sen_status_form.html", {"form": form, "pupil": pupil}, status=400
-    )
+    return render(request, "pupils/sen_status_form.html", {"form": form, "pupil": pupil}, status=400)
 
 
 @require_POST
@@ -118,15 +114,11 @@ def pupil_archive(request, pk):
     form = ArchiveForm(request.POST)
     if form.is_valid():
         try:
-            services.pupil_archive(
-                pupil=pupil, by=request.user, reason=form.cleaned_data["archive_reason"]
-            )
+            services.pupil_archive(pupil=pupil, by=request.user, reason=form.cleaned_data["archive_reason"])
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            messages.success(
-                request, f"{pupil.full_name} was archived. The record and its history are kept."
-            )
+            messages.success(request, f"{pupil.full_name} was archived. The record and its history are kept.")
             return redirect("pupils:detail", pk=pupil.pk)
     return render(request, "pupils/archive_form.html", {"form": form, "pupil": pupil}, status=400)
 

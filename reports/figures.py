@@ -28,9 +28,7 @@ class Share:
     @classmethod
     def of(cls, numerator, denominator, *, suppress_below=0):
         """A share; suppressed when the group (or the count itself) is under the threshold."""
-        small = bool(suppress_below) and (
-            denominator < suppress_below or 0 < numerator < suppress_below
-        )
+        small = bool(suppress_below) and (denominator < suppress_below or 0 < numerator < suppress_below)
         if small:
             return cls(0, 0, suppressed=True, threshold=suppress_below)
         return cls(numerator, denominator)

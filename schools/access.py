@@ -28,9 +28,7 @@ def membership_required(roles=ALL_ROLES):
         def wrapper(request, *args, **kwargs):
             membership = request.membership
             if not membership or membership.role not in roles:
-                raise PermissionDenied(
-                    "Your role in this school does not give access to this page."
-                )
+                raise PermissionDenied("Your role in this school does not give access to this page.")
             # Hand the view the real object rather than the lazy wrapper.
             request.membership = getattr(membership, "_wrapped", membership)
             return view(request, *args, **kwargs)

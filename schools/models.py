@@ -30,9 +30,7 @@ class School(models.Model):
         Organisation, on_delete=models.PROTECT, related_name="schools", null=True, blank=True
     )
     name = models.CharField(max_length=200)
-    urn = models.CharField(
-        "URN", max_length=7, unique=True, help_text="DfE unique reference number"
-    )
+    urn = models.CharField("URN", max_length=7, unique=True, help_text="DfE unique reference number")
     phase = models.CharField(max_length=12, choices=Phase.choices, default=Phase.PRIMARY)
     suppression_threshold = models.PositiveSmallIntegerField(
         default=5,
@@ -70,9 +68,7 @@ class MembershipQuerySet(models.QuerySet):
 class Membership(models.Model):
     """A user's role in one school. A person can hold different roles in different schools."""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=12, choices=Role.choices)
     is_active = models.BooleanField(default=True)
@@ -111,9 +107,7 @@ class SchoolClass(models.Model):
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="classes")
     name = models.CharField(max_length=40)
     year_group = models.SmallIntegerField(null=True, blank=True)
-    teachers = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, related_name="classes_taught", blank=True
-    )
+    teachers = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="classes_taught", blank=True)
 
     class Meta:
         ordering = ["year_group", "name"]

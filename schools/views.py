@@ -17,9 +17,7 @@ def home(request):
     suppress_below = membership.school.suppression_threshold if membership.is_aggregate_only else 0
     context = {
         "summary": sen_register_summary(membership.school, suppress_below=suppress_below),
-        "my_pupils": (
-            Pupil.objects.for_membership(membership).count() if membership.sees_pupils else None
-        ),
+        "my_pupils": (Pupil.objects.for_membership(membership).count() if membership.sees_pupils else None),
     }
     return render(request, "schools/home.html", context)
 

@@ -216,11 +216,7 @@ def _grid_queries(client, django_assert_max_num_queries, size):
     grid_save(
         point=points[0],
         by=membership.user,
-        cells=[
-            CellInput(p.pk, s.pk, att["B"], prog["E"], Decimal(10), 0)
-            for p in pupils
-            for s in subjects
-        ],
+        cells=[CellInput(p.pk, s.pk, att["B"], prog["E"], Decimal(10), 0) for p in pupils for s in subjects],
     )
     with django_assert_max_num_queries(16) as page:
         assert client.get(url).status_code == 200

@@ -54,9 +54,7 @@ def test_sen_history_agrees_with_current_status(demo):
 
 
 def test_one_user_per_role_and_a_switcher(demo):
-    roles = set(
-        Membership.objects.filter(school=demo["schools"][0].school).values_list("role", flat=True)
-    )
+    roles = set(Membership.objects.filter(school=demo["schools"][0].school).values_list("role", flat=True))
     assert roles == set(Role)
     assert len(DEMO_USERS) == len(Role)
     senco = demo["users"]["senco"]

@@ -39,8 +39,7 @@ def test_bad_upn_gets_clear_message_and_nothing_saved(senco_client):
     response = senco_client.post(reverse("pupils:create"), NEW_PUPIL)
     assert response.status_code == 200
     assert (
-        "The check letter of this UPN is wrong: for these digits it should be P"
-        in response.content.decode()
+        "The check letter of this UPN is wrong: for these digits it should be P" in response.content.decode()
     )
     assert not Pupil.objects.exists()
     # Every other value the user typed is still in the form.
@@ -76,9 +75,7 @@ def test_duplicate_upn_in_school_is_refused(senco_client, senco):
     ],
 )
 def test_bad_input_gets_a_message_not_an_error(senco_client, change, message):
-    response = senco_client.post(
-        reverse("pupils:create"), {**NEW_PUPIL, "upn": "P207000016049", **change}
-    )
+    response = senco_client.post(reverse("pupils:create"), {**NEW_PUPIL, "upn": "P207000016049", **change})
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not Pupil.objects.exists()
@@ -99,9 +96,7 @@ def test_edit_shows_change_in_history_on_pupil_page(senco_client, senco):
 def test_sen_status_change_through_the_page(senco_client, senco):
     pupil = PupilFactory(school=senco.school)
     url = reverse("pupils:sen_status", kwargs={"pk": pupil.pk})
-    response = senco_client.post(
-        url, {"status": "E", "effective_date": "2025-03-03", "note": "Plan issued"}
-    )
+    response = senco_client.post(url, {"status": "E", "effective_date": "2025-03-03", "note": "Plan issued"})
     assert response.status_code == 302
     pupil.refresh_from_db()
     assert pupil.sen_status == "E"
@@ -177,9 +172,7 @@ def test_htmx_request_gets_only_the_results_partial(senco_client, senco):
 
 
 @pytest.mark.parametrize("role", [Role.SENCO, Role.TEACHER])
-def test_pupil_list_query_count_does_not_grow_with_pupils(
-    client, django_assert_max_num_queries, role
-):
+def test_pupil_list_query_count_does_not_grow_with_pupils(client, django_assert_max_num_queries, role):
     small = MembershipFactory(role=role)
     large = MembershipFactory(role=role)
     for membership, n in ((small, 20), (large, 400)):

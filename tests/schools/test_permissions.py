@@ -143,9 +143,7 @@ def test_list_shows_the_pupils_each_role_may_see(client, world):
 def test_senco_of_one_school_cannot_archive_anothers_pupil(client, world):
     client.force_login(world["A"].members[Role.SENCO].user)
     target = world["B"].other_pupil
-    response = client.post(
-        reverse("pupils:archive", kwargs={"pk": target.pk}), {"archive_reason": "Left"}
-    )
+    response = client.post(reverse("pupils:archive", kwargs={"pk": target.pk}), {"archive_reason": "Left"})
     assert response.status_code == 404
     target.refresh_from_db()
     assert target.archived_at is None

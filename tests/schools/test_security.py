@@ -55,9 +55,8 @@ def test_no_template_loads_from_another_origin():
     offenders = [
         str(path)
         for path in (ROOT / "templates").rglob("*.html")
-        if "//" in "".join(
-            line for line in path.read_text().splitlines() if "<script" in line or "<link" in line
-        )
+        if "//"
+        in "".join(line for line in path.read_text().splitlines() if "<script" in line or "<link" in line)
     ]
     assert offenders == []
 
@@ -91,7 +90,11 @@ def test_production_settings_pass_the_deployment_checklist():
     }
     result = subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -102,7 +105,11 @@ def test_production_settings_refuse_a_missing_secret_key():
     env.pop("SECRET_KEY", None)
     result = subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", "check"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr

@@ -20,9 +20,7 @@ class Command(BaseCommand):
             help="main-size schools (the small second school comes on top)",
         )
         parser.add_argument("--profile", choices=["primary", "secondary"], default="primary")
-        parser.add_argument(
-            "--seed", type=int, default=2024, help="random seed (same seed, same data)"
-        )
+        parser.add_argument("--seed", type=int, default=2024, help="random seed (same seed, same data)")
         parser.add_argument(
             "--if-empty",
             action="store_true",
