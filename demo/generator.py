@@ -15,6 +15,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 from stdnum.gb.upn import calc_check_digit
 
+from assessment.services import scheme_set_up_defaults
 from interventions.models import Intervention, InterventionPlace, InterventionRun
 from pupils.models import AreaOfNeed, Gender, Pupil, SenStatus, SenStatusChange
 from pupils.services import current_sen
@@ -510,4 +511,6 @@ def build_demo(*, pupils=420, schools=1, profile="primary", seed=2024, today=Non
     teacher_class.teachers.add(users["teacher"])
     intervention_year = teacher_class.year_group if profile == "primary" else 7
     builder.add_intervention(main, staff=users["ta"], year_group=intervention_year)
+    for entry in (main, second, *extra):
+        scheme_set_up_defaults(school=entry.school, academic_year=builder.year_start)
     return {"schools": [main, second, *extra], "users": users, "teacher_class": teacher_class}
