@@ -81,9 +81,7 @@ def chromium_browser():
     # the loop starts, so that runs without the browser keep Django's check.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
         try:
             yield browser
         finally:
@@ -109,9 +107,7 @@ def page(chromium_browser, live_server, transactional_db):
     if chromium_browser is None:
         yield None
         return
-    context = chromium_browser.new_context(
-        viewport=VIEWPORT, locale="en-GB", timezone_id="Europe/London"
-    )
+    context = chromium_browser.new_context(viewport=VIEWPORT, locale="en-GB", timezone_id="Europe/London")
     context.set_default_timeout(TIMEOUT_MS)
     context.add_init_script(CSP_LISTENER)
     log = PageLog()

@@ -9,6 +9,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from assessment.models import AssessmentPoint
+from assessment.services import scheme_set_up_defaults
 from pupils.models import Pupil, SenStatus
 from schools.models import Role
 
@@ -89,11 +91,7 @@ def test_senco_searches_and_opens_a_pupil_record(page, live_server, login, peopl
 
     # Typing filters the list in place: htmx swaps #results without loading a new page.
     with page.expect_response(
-        lambda r: (
-            "/pupils/?" in r.url
-            and "q=Grou" in r.url
-            and r.request.headers.get("hx-request") == "true"
-        )
+        lambda r: "/pupils/?" in r.url and "q=Grou" in r.url and r.request.headers.get("hx-request") == "true"
     ) as answer:
         page.locator("#id_q").press_sequentially("Grou")
     assert answer.value.status == 200
@@ -108,9 +106,7 @@ def test_senco_searches_and_opens_a_pupil_record(page, live_server, login, peopl
     pupil = people["A"].group_pupil
     results.get_by_role("link", name=re.compile("GroupA")).click()
     expect(page).to_have_url(pupils_url(live_server, f"{pupil.pk}/"))
-    expect(
-        page.get_by_role("heading", level=1, name=re.compile(pupil.legal_surname))
-    ).to_be_visible()
+    expect(page.get_by_role("heading", level=1, name=re.compile(pupil.legal_surname))).to_be_visible()
     expect(page.get_by_text(pupil.upn, exact=True)).to_be_visible()
 
     history = page.locator("section[aria-labelledby=history-h]")
@@ -226,8 +222,14 @@ def test_pages_have_no_serious_accessibility_violations(page, live_server, login
     found += check("pupil create form with errors")
     page.goto(f"{live_server.url}/register/")
     found += check("SEN register")
+    scheme_set_up_defaults(school=people["A"].school, academic_year=2025)
+    point = AssessmentPoint.objects.filter(school=people["A"].school).first()
+    page.goto(
+        f"{live_server.url}/assessment/grid/?point={point.pk}&school_class={people['A'].school_class.pk}"
+    )
+    found += check("termly grid")
 
-    assert len(checks) == 7
+    assert len(checks) == 8
     assert not found, "axe-core found serious or critical violations:\n" + "\n".join(found)
 
 
@@ -238,9 +240,7 @@ def test_no_request_leaves_the_origin(page, live_server, login, people):
     requests = page.log.requests
     assert any(url.endswith("/static/vendor/htmx/htmx.min.js") for url in requests)
     outside = [
-        url
-        for url in requests
-        if not (url.startswith(live_server.url + "/") or url.startswith("data:"))
+        url for url in requests if not (url.startswith(live_server.url + "/") or url.startswith("data:"))
     ]
     assert not outside, "requests left the origin:\n" + "\n".join(outside)
     failed = [(status, url) for status, url in page.log.responses if status >= 400]
