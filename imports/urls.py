@@ -1,5 +1,12 @@
+from django.urls import path
+
+from . import views
+
 app_name = "imports"
 
-urlpatterns: list = [
-    # Filled in by the imports work: upload, preview, confirm, templates.
+urlpatterns = [
+    path("", views.import_index, name="index"),
+    path("template/<slug:kind>/", views.import_template, name="template"),
+    path("<int:pk>/", views.batch_detail, name="batch"),
+    path("<int:pk>/confirm/", views.batch_confirm, name="confirm"),
 ]

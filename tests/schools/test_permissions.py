@@ -17,7 +17,7 @@ ALL = set(Role)
 STAFF = {Role.SENCO, Role.HEAD, Role.TEACHER, Role.TEACHING_ASSISTANT}
 AGGREGATE_ONLY = {Role.GOVERNOR, Role.TRUST_LEAD}
 
-# name: (method, roles that may use it, takes a pupil pk)
+# name: (method, roles that may use it, what its pk names: a pupil, an import batch, or nothing)
 PERMISSIONS = {
     "home": ("get", ALL, False),
     "switch_school": ("post", ALL, False),
@@ -30,7 +30,12 @@ PERMISSIONS = {
     "pupils:archive": ("post", {Role.SENCO}, True),
     "pupils:restore": ("post", {Role.SENCO}, True),
     "assessment:grid": ("get", {Role.SENCO, Role.HEAD, Role.TEACHER}, False),
+    "imports:index": ("get", {Role.SENCO}, False),
+    "imports:template": ("get", {Role.SENCO}, False),
+    "imports:batch": ("get", {Role.SENCO}, "batch"),
+    "imports:confirm": ("post", {Role.SENCO}, "batch"),
 }
+EXTRA_KWARGS = {"imports:template": {"kind": "pupils"}}
 PUBLIC = {"login", "healthz"}
 SESSION = {"logout"}
 
@@ -63,14 +68,15 @@ def visible_pupils(world_school, role):
 
 
 def call(client, name, method, pk=None):
-    url = reverse(name, kwargs={"pk": pk} if pk is not None else None)
+    kwargs = dict(EXTRA_KWARGS.get(name, {}), **({"pk": pk} if pk is not None else {}))
+    url = reverse(name, kwargs=kwargs or None)
     return client.post(url, {}) if method == "post" else client.get(url)
 
 
 @pytest.mark.parametrize("name", sorted(PERMISSIONS))
 def test_anonymous_is_sent_to_login(client, world, name):
-    method, _, takes_pupil = PERMISSIONS[name]
-    pk = world["A"].class_pupil.pk if takes_pupil else None
+    method, _, target = PERMISSIONS[name]
+    pk = {True: world["A"].class_pupil.pk, "batch": batch_of(world["A"]).pk}.get(target)
     response = call(client, name, method, pk)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
@@ -81,8 +87,29 @@ def test_public_pages_need_no_login(client, db):
     assert client.get(reverse("healthz")).json() == {"status": "ok"}
 
 
+def batch_of(world_school):
+    from imports.models import ImportBatch
+
+    return ImportBatch.objects.create(
+        school=world_school.school, kind="pupils", file_name="pupils.csv", sha256="0" * 64
+    )
+
+
 @pytest.mark.parametrize("role", list(Role))
-@pytest.mark.parametrize("name", sorted(PERMISSIONS))
+@pytest.mark.parametrize("name", sorted(name for name, row in PERMISSIONS.items() if row[2] == "batch"))
+def test_import_batches_of_another_school_are_not_found(client, world, role, name):
+    method, allowed, _ = PERMISSIONS[name]
+    client.force_login(world["A"].members[role].user)
+    own, other = batch_of(world["A"]), batch_of(world["B"])
+    if role not in allowed:
+        assert call(client, name, method, own.pk).status_code == 403
+        return
+    assert call(client, name, method, own.pk).status_code in {200, 302, 400}
+    assert call(client, name, method, other.pk).status_code == 404
+
+
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize("name", sorted(name for name, row in PERMISSIONS.items() if row[2] != "batch"))
 def test_each_role_gets_what_the_table_says(client, world, role, name):
     method, allowed, takes_pupil = PERMISSIONS[name]
     home, away = world["A"], world["B"]
@@ -118,7 +145,7 @@ def test_no_page_shows_another_schools_pupils_or_pupils_out_of_reach(client, wor
     visible = visible_pupils(home, role)
     hidden = [p for p in home.pupils + away.pupils if p not in visible]
     for name, (method, allowed, takes_pupil) in PERMISSIONS.items():
-        if method != "get" or role not in allowed:
+        if method != "get" or role not in allowed or takes_pupil == "batch":
             continue
         pks = [p.pk for p in visible] if takes_pupil else [None]
         for pk in pks:

@@ -1,0 +1,72 @@
+from django.conf import settings
+from django.db import models
+
+from schools.models import PUPIL_WRITE_ROLES, School
+
+
+class ImportKind(models.TextChoices):
+    PUPILS = "pupils", "Pupils"
+    SEN_STATUS = "sen_status", "SEN status"
+
+
+class ImportBatchQuerySet(models.QuerySet):
+    def for_membership(self, membership):
+        """The one access path to batches: those of the membership's school, for the SENCO."""
+        if not membership or membership.role not in PUPIL_WRITE_ROLES:
+            return self.none()
+        return self.filter(school_id=membership.school_id)
+
+
+class ImportBatch(models.Model):
+    """A checked file waiting for confirmation, then the record of its import.
+
+    The cleaned rows are kept in `payload` between preview and confirmation, so the upload
+    itself is never stored. Confirmation empties the payload: the pupil records and their
+    history hold the data from then on, and the batch keeps who, when, which file and counts.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for confirmation"
+        CONFIRMED = "confirmed", "Imported"
+        EXPIRED = "expired", "Expired without being confirmed"
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="import_batches")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="uploaded by",
+    )
+    kind = models.CharField(max_length=12, choices=ImportKind.choices)
+    file_name = models.CharField(max_length=255)
+    sha256 = models.CharField("SHA-256 of the file", max_length=64)
+    row_count = models.PositiveIntegerField(default=0)
+    # The file's headings for each field, so that errors found on confirmation name the
+    # columns as the user wrote them.
+    columns = models.JSONField(default=dict, blank=True)
+    payload = models.JSONField(default=list, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    unchanged_count = models.PositiveIntegerField(default=0)
+
+    objects = ImportBatchQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "import batches"
+        indexes = [models.Index(fields=["school", "status", "created_at"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} from {self.file_name} ({self.get_status_display()})"
+
+    @property
+    def is_pending(self):
+        return self.status == self.Status.PENDING

@@ -1,0 +1,138 @@
+import csv
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+from stdnum.gb.upn import calc_check_digit
+
+from schools.access import membership_required
+from schools.models import PUPIL_WRITE_ROLES, SchoolClass
+
+from . import parsers, selectors, services
+from .forms import UploadForm
+from .models import ImportBatch, ImportKind
+
+# A made-up UPN with a correct check letter (LA 999 does not exist), for the templates.
+EXAMPLE_UPN = calc_check_digit("999000024001") + "999000024001"
+ERRORS_SHOWN = 500
+ROWS_SHOWN = 25
+
+
+def access_batch(membership, pk):
+    """A batch of the membership's school; any other id is the same 404."""
+    return get_object_or_404(
+        ImportBatch.objects.for_membership(membership).select_related("school", "user"), pk=pk
+    )
+
+
+def _kinds():
+    return [
+        {"kind": ImportKind.PUPILS, "noun": "pupils", "columns": parsers.PUPIL_COLUMNS},
+        {"kind": ImportKind.SEN_STATUS, "noun": "SEN status", "columns": parsers.SEN_STATUS_COLUMNS},
+    ]
+
+
+@membership_required(PUPIL_WRITE_ROLES)
+def import_index(request):
+    membership = request.membership
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        content = upload.read()
+        preview = selectors.import_preview(
+            school=membership.school,
+            kind=form.cleaned_data["kind"],
+            content=content,
+            file_name=upload.name,
+        )
+        if preview.ok:
+            batch = services.import_batch_create(
+                school=membership.school, by=request.user, preview=preview, content=content
+            )
+            return redirect("imports:batch", pk=batch.pk)
+        return render(
+            request,
+            "imports/preview.html",
+            {
+                "kind": ImportKind(preview.parsed.kind),
+                "file_name": preview.parsed.file_name,
+                "errors": preview.errors[:ERRORS_SHOWN],
+                "error_count": len(preview.errors),
+                "form": UploadForm(initial={"kind": preview.parsed.kind}),
+            },
+        )
+    context = {
+        "form": form,
+        "kinds": _kinds(),
+        "batches": ImportBatch.objects.for_membership(membership).select_related("user")[:10],
+    }
+    return render(request, "imports/index.html", context)
+
+
+@membership_required(PUPIL_WRITE_ROLES)
+def import_template(request, kind):
+    if kind not in ImportKind.values:
+        raise Http404("There is no template of that name.")
+    first_class = SchoolClass.objects.filter(school=request.membership.school).first()
+    rows = parsers.template_rows(
+        kind,
+        example_upn=EXAMPLE_UPN,
+        example_class=first_class.name if first_class else "",
+        example_year=first_class.year_group if first_class else None,
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="sendtrack-{kind}-template.csv"'
+    response.write("\ufeff")  # so that Excel reads the file as UTF-8 (Zoë, Brontë)
+    csv.writer(response).writerows(rows)
+    return response
+
+
+@membership_required(PUPIL_WRITE_ROLES)
+def batch_detail(request, pk):
+    batch = access_batch(request.membership, pk)
+    context = {"batch": batch, "kind": ImportKind(batch.kind), "file_name": batch.file_name}
+    if services.batch_is_stale(batch):
+        context["stale"] = True
+    elif batch.is_pending:
+        context.update(_plan_context(selectors.batch_plan(batch)))
+    return render(request, "imports/preview.html", context)
+
+
+@require_POST
+@membership_required(PUPIL_WRITE_ROLES)
+def batch_confirm(request, pk):
+    batch = access_batch(request.membership, pk)
+    try:
+        plan = services.import_batch_confirm(batch=batch, by=request.user)
+    except services.BatchNotPending as refused:
+        messages.warning(request, str(refused))
+        return redirect("imports:batch", pk=batch.pk)
+    except services.ImportRejected as rejected:
+        context = {
+            "batch": batch,
+            "kind": ImportKind(batch.kind),
+            "file_name": batch.file_name,
+            "rejected": True,
+            "errors": rejected.errors[:ERRORS_SHOWN],
+            "error_count": len(rejected.errors),
+        }
+        return render(request, "imports/preview.html", context, status=409)
+    counts = plan.counts
+    messages.success(
+        request,
+        f"{batch.file_name} was imported: {counts['create']} new, {counts['update']} updated, "
+        f"{counts['unchanged']} unchanged.",
+    )
+    return redirect("imports:batch", pk=batch.pk)
+
+
+def _plan_context(plan):
+    return {
+        "plan": plan,
+        "counts": plan.counts,
+        "errors": plan.errors[:ERRORS_SHOWN],
+        "error_count": len(plan.errors),
+        "warnings": plan.warnings[:ERRORS_SHOWN],
+        "first_rows": plan.rows[:ROWS_SHOWN],
+    }

@@ -1,0 +1,120 @@
+"""Property-based tests: whatever bytes or text arrive, the parser answers with errors or
+rows, and never raises or falls through to its last-resort message."""
+
+import io
+
+import openpyxl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from imports.models import ImportKind
+from imports.parsers import COLUMNS, UNEXPECTED, ParseResult, RowError, parse_file
+
+from .files import PUPIL_HEADINGS, PUPIL_ROWS, csv_text
+
+pytestmark = pytest.mark.django_db
+
+# The parser only reads from the database (the school's classes), so one school serves
+# every example.
+PROPERTY_SETTINGS = settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+kinds = st.sampled_from([ImportKind.PUPILS, ImportKind.SEN_STATUS])
+names = st.sampled_from(["data.csv", "data.CSV", "data.xlsx", "data.xls", "data", ".csv"])
+
+
+def assert_well_formed(result, *, data_rows=None):
+    assert isinstance(result, ParseResult)
+    assert all(isinstance(error, RowError) for error in result.errors)
+    assert all(error.message and error.message != UNEXPECTED for error in result.errors)
+    if result.errors:
+        assert result.rows == []
+    else:
+        assert result.rows, "a file without errors has rows"
+    if data_rows is not None:
+        for error in result.errors:
+            assert error.row is None or 1 <= error.row <= data_rows + 1
+
+
+@PROPERTY_SETTINGS
+@given(content=st.binary(max_size=4000), kind=kinds, name=names)
+def test_random_bytes(school, content, kind, name):
+    assert_well_formed(parse_file(kind, content, name, school=school))
+
+
+@PROPERTY_SETTINGS
+@given(
+    text=st.text(max_size=2000),
+    kind=kinds,
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp1252", "utf-16"]),
+)
+def test_random_text_as_csv(school, text, kind, encoding):
+    try:
+        content = text.encode(encoding)
+    except UnicodeEncodeError:
+        content = text.encode("utf-8")
+    assert_well_formed(parse_file(kind, content, "data.csv", school=school))
+
+
+cells = st.one_of(
+    st.text(max_size=20),
+    st.sampled_from(["", "Y", "N", "R", "4", "Year 4", "K", "E", "SPLD", "01/03/2016"]),
+    st.sampled_from(["31/02/2020", "2016-03-01", "M", "F", "4 Oak", "R886200124001"]),
+)
+
+
+@PROPERTY_SETTINGS
+@given(
+    kind=kinds,
+    data=st.data(),
+    rows=st.lists(st.lists(cells, min_size=0, max_size=20), max_size=15),
+)
+def test_our_headings_over_random_cells(school, kind, data, rows):
+    """Real headings, in any order, with random cells below: every error names a real row."""
+    columns = COLUMNS[kind]
+    headings = data.draw(st.permutations([c.heading for c in columns]))
+    text = csv_text([headings, *rows]) if rows else ",".join(headings)
+    result = parse_file(kind, text.encode("utf-8"), "data.csv", school=school)
+    assert_well_formed(result, data_rows=len(rows))
+    for error in result.errors:
+        assert error.column in ("", *headings)
+
+
+@PROPERTY_SETTINGS
+@given(rows=st.lists(st.lists(cells, max_size=len(PUPIL_HEADINGS) + 2), max_size=8))
+def test_random_cells_in_a_workbook(school, rows):
+    workbook = openpyxl.Workbook()
+    workbook.active.append(PUPIL_HEADINGS)
+    for row in rows:
+        workbook.active.append([_safe_for_excel(cell) for cell in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    result = parse_file(ImportKind.PUPILS, buffer.getvalue(), "data.xlsx", school=school)
+    assert_well_formed(result)
+
+
+def _safe_for_excel(cell):
+    # openpyxl refuses control characters a worksheet cannot hold; Excel could not have
+    # written them either.
+    return "".join(ch for ch in cell if ch >= " " or ch in "\t\n\r")
+
+
+@PROPERTY_SETTINGS
+@given(data=st.data())
+def test_a_valid_row_survives_any_heading_case_and_spacing(school, data):
+    def scramble(heading):
+        return "".join(
+            data.draw(st.sampled_from([ch.upper(), ch.lower()])) + data.draw(st.sampled_from(["", " "]))
+            for ch in heading
+        )
+
+    headings = [scramble(h) for h in PUPIL_HEADINGS]
+    row = list(PUPIL_ROWS[1])
+    row[PUPIL_HEADINGS.index("Class")] = ""
+    result = parse_file(ImportKind.PUPILS, csv_text([headings, row]).encode(), "data.csv", school=school)
+    assert result.errors == []
+    assert result.rows[0]["legal_surname"] == "Khan"
