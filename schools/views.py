@@ -13,7 +13,7 @@ def home(request):
     membership = request.membership
     if not membership:
         return render(request, "schools/no_membership.html", status=403)
-    membership = membership._wrapped
+    membership = getattr(membership, "_wrapped", membership)
     suppress_below = membership.school.suppression_threshold if membership.is_aggregate_only else 0
     context = {
         "summary": sen_register_summary(membership.school, suppress_below=suppress_below),
