@@ -6,7 +6,14 @@ from django.db.models import Q
 
 from pupils.models import Pupil
 
-from .models import Assessment, AssessmentPoint, AttainmentBand, ProgressBand, Subject
+from .models import (
+    Assessment,
+    AssessmentPoint,
+    AssessmentScheme,
+    AttainmentBand,
+    ProgressBand,
+    Subject,
+)
 
 
 @dataclass
@@ -38,6 +45,10 @@ class Grid:
     @property
     def pupil_ids(self):
         return [pupil.pk for pupil, _ in self.rows]
+
+
+def scheme_of(school):
+    return AssessmentScheme.objects.filter(school=school).first()
 
 
 def previous_point(point):

@@ -1,13 +1,14 @@
 from django.contrib import messages
 from django.db import IntegrityError
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from schools.access import membership_required
 from schools.models import Role
 
 from .forms import GridChooserForm, cell_name, parse_grid
-from .models import AssessmentScheme, academic_year_of
-from .selectors import build_grid, grid_pupils
+from .models import academic_year_of
+from .selectors import build_grid, grid_pupils, scheme_of
 from .services import grid_save, scheme_set_up_defaults
 
 GRID_READERS = {Role.SENCO, Role.HEAD, Role.TEACHER}
@@ -17,12 +18,10 @@ GRID_WRITERS = {Role.SENCO, Role.TEACHER}
 @membership_required(GRID_READERS)
 def grid(request):
     membership = request.membership
-    scheme = AssessmentScheme.objects.filter(school=membership.school).first()
+    scheme = scheme_of(membership.school)
     if scheme is None:
         if membership.role != Role.SENCO:
             return render(request, "assessment/no_scheme.html")
-        from django.utils import timezone
-
         scheme = scheme_set_up_defaults(
             school=membership.school, academic_year=academic_year_of(timezone.localdate())
         )
