@@ -42,10 +42,6 @@ class Grid:
     progress_bands: list
     rows: list  # (pupil, [GridCell per subject])
 
-    @property
-    def pupil_ids(self):
-        return [pupil.pk for pupil, _ in self.rows]
-
 
 def scheme_of(school):
     return AssessmentScheme.objects.filter(school=school).first()

@@ -4,18 +4,15 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from schools.access import membership_required
-from schools.models import Role
+from schools.models import GRID_READ_ROLES, GRID_WRITE_ROLES, Role
 
 from .forms import GridChooserForm, cell_name, parse_grid
 from .models import academic_year_of
 from .selectors import build_grid, grid_pupils, scheme_of
 from .services import grid_save, scheme_set_up_defaults
 
-GRID_READERS = {Role.SENCO, Role.HEAD, Role.TEACHER}
-GRID_WRITERS = {Role.SENCO, Role.TEACHER}
 
-
-@membership_required(GRID_READERS)
+@membership_required(GRID_READ_ROLES)
 def grid(request):
     membership = request.membership
     scheme = scheme_of(membership.school)
@@ -26,7 +23,7 @@ def grid(request):
             school=membership.school, academic_year=academic_year_of(timezone.localdate())
         )
     chooser = GridChooserForm(request.GET or None, membership=membership)
-    context = {"chooser": chooser, "scheme": scheme, "can_save": membership.role in GRID_WRITERS}
+    context = {"chooser": chooser, "scheme": scheme, "can_save": membership.role in GRID_WRITE_ROLES}
     if not chooser.is_valid():
         return render(request, "assessment/grid.html", context)
     point = chooser.cleaned_data["point"]

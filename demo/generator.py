@@ -15,6 +15,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 from stdnum.gb.upn import calc_check_digit
 
+from assessment.models import academic_year_of
 from assessment.services import scheme_set_up_defaults
 from interventions.models import Intervention, InterventionPlace, InterventionRun
 from pupils.models import AreaOfNeed, Gender, Pupil, SenStatus, SenStatusChange
@@ -258,15 +259,11 @@ class BuiltSchool:
     classes: list = field(default_factory=list)
 
 
-def academic_year_start(day):
-    return day.year if day.month >= 9 else day.year - 1
-
-
 class DemoBuilder:
     def __init__(self, *, seed=2024, today=None):
         self.rng = random.Random(seed)
         self.today = today or timezone.localdate()
-        self.year_start = academic_year_start(self.today)
+        self.year_start = academic_year_of(self.today)
         self._upn_serial = 0
 
     # -- pieces ---------------------------------------------------------------------------

@@ -148,9 +148,8 @@ def sen_register(request):
     who may see every pupil also get the register itself.
     """
     membership = request.membership
-    suppress_below = membership.school.suppression_threshold if membership.is_aggregate_only else 0
     context = {
-        "summary": sen_register_summary(membership.school, suppress_below=suppress_below),
+        "summary": sen_register_summary(membership.school, suppress_below=membership.suppress_below),
         "register": (
             Pupil.objects.for_membership(membership)
             .on_sen_record()

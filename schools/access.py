@@ -16,7 +16,6 @@ from .models import AGGREGATE_ONLY_ROLES, PUPIL_WRITE_ROLES, Role
 
 STAFF_ROLES = frozenset(Role) - AGGREGATE_ONLY_ROLES
 LEADER_ROLES = frozenset({Role.SENCO, Role.HEAD})
-SCHOOL_ROLES = frozenset(Role) - {Role.TRUST_LEAD}
 ALL_ROLES = frozenset(Role)
 
 

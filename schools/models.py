@@ -58,6 +58,8 @@ PUPIL_READ_ALL_ROLES = {Role.SENCO, Role.HEAD}
 PUPIL_READ_OWN_ROLES = {Role.TEACHER, Role.TEACHING_ASSISTANT}
 PUPIL_WRITE_ROLES = {Role.SENCO}
 AGGREGATE_ONLY_ROLES = {Role.GOVERNOR, Role.TRUST_LEAD}
+GRID_READ_ROLES = {Role.SENCO, Role.HEAD, Role.TEACHER}
+GRID_WRITE_ROLES = {Role.SENCO, Role.TEACHER}
 
 
 class MembershipQuerySet(models.QuerySet):
@@ -97,8 +99,18 @@ class Membership(models.Model):
         return self.role in PUPIL_WRITE_ROLES
 
     @property
+    def reads_termly_grid(self):
+        return self.role in GRID_READ_ROLES
+
+    @property
     def is_aggregate_only(self):
         return self.role in AGGREGATE_ONLY_ROLES
+
+    @property
+    def suppress_below(self):
+        """Groups smaller than this are hidden from this reader: the school's threshold for
+        governors and trust leads, none for staff."""
+        return self.school.suppression_threshold if self.is_aggregate_only else 0
 
 
 class SchoolClass(models.Model):

@@ -14,9 +14,8 @@ def home(request):
     if not membership:
         return render(request, "schools/no_membership.html", status=403)
     membership = getattr(membership, "_wrapped", membership)
-    suppress_below = membership.school.suppression_threshold if membership.is_aggregate_only else 0
     context = {
-        "summary": sen_register_summary(membership.school, suppress_below=suppress_below),
+        "summary": sen_register_summary(membership.school, suppress_below=membership.suppress_below),
         "my_pupils": (Pupil.objects.for_membership(membership).count() if membership.sees_pupils else None),
     }
     return render(request, "schools/home.html", context)
