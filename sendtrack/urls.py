@@ -20,6 +20,12 @@ urlpatterns = [
     path("register/", pupil_views.sen_register, name="sen_register"),
     path("assessment/", include("assessment.urls")),
     path("imports/", include("imports.urls")),
+    path("attendance/", include("attendance.urls")),
+    path("interventions/", include("interventions.urls")),
+    path("evidence/", include("evidence.urls")),
+    path("plans/", include("plans.urls")),
+    path("gaps/", include("gaps.urls")),
+    path("reports/", include("reports.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

@@ -47,6 +47,10 @@ INSTALLED_APPS = [
     "assessment",
     "imports",
     "reports",
+    "attendance",
+    "evidence",
+    "plans",
+    "gaps",
     "demo",
 ]
 

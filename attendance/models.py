@@ -1,0 +1,193 @@
+"""Attendance, suspensions and exclusions, behaviour and participation: the seeds' questions E to H
+(../shared/seeds/002 Part One) are asked of these, SEND pupils against the others.
+
+Every record hangs off a pupil, so every read goes through `for_membership`, which narrows to the
+pupils `Pupil.objects.for_membership` lets a membership see.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+from pupils.models import Pupil
+
+# Below this share of possible sessions attended, a pupil is persistently absent (DfE: 10% or more
+# of sessions missed).
+PERSISTENT_ABSENCE_BELOW = Decimal("90")
+
+
+class Term(models.IntegerChoices):
+    AUTUMN = 1, "Autumn"
+    SPRING = 2, "Spring"
+    SUMMER = 3, "Summer"
+
+
+class PupilRecordQuerySet(models.QuerySet):
+    def for_membership(self, membership):
+        """Records of the pupils this membership may see, in its school only."""
+        return self.filter(pupil__in=Pupil.objects.for_membership(membership))
+
+    def for_school(self, school):
+        """Every record of a school's pupils, for aggregates that name no pupil."""
+        return self.filter(pupil__school=school)
+
+
+class AttendanceQuerySet(PupilRecordQuerySet):
+    def persistently_absent(self):
+        # attended / possible < 90%, compared in integers so no division or rounding is needed.
+        return self.filter(attended_sessions__lt=F("possible_sessions") * PERSISTENT_ABSENCE_BELOW / 100)
+
+
+class Attendance(models.Model):
+    """One pupil's sessions in one term (two sessions a day, as schools record them)."""
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="attendance")
+    academic_year = models.PositiveSmallIntegerField(help_text="The year the academic year starts in.")
+    term = models.PositiveSmallIntegerField(choices=Term.choices)
+    possible_sessions = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
+    attended_sessions = models.PositiveSmallIntegerField()
+    authorised_absence = models.PositiveSmallIntegerField(default=0)
+    unauthorised_absence = models.PositiveSmallIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+    objects = AttendanceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["academic_year", "term"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pupil", "academic_year", "term"], name="one_attendance_per_term"
+            ),
+            models.CheckConstraint(
+                condition=Q(possible_sessions__gt=0)
+                & Q(
+                    possible_sessions__gte=F("attended_sessions")
+                    + F("authorised_absence")
+                    + F("unauthorised_absence")
+                ),
+                name="attendance_sessions_add_up",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.pupil} {self.get_term_display()} {self.academic_year}: {self.rate}%"
+
+    def clean(self):
+        counted = (
+            (self.attended_sessions or 0) + (self.authorised_absence or 0) + (self.unauthorised_absence or 0)
+        )
+        if self.possible_sessions is not None and counted > self.possible_sessions:
+            raise ValidationError(
+                f"Attended and absent sessions add up to {counted}, more than the "
+                f"{self.possible_sessions} possible sessions."
+            )
+
+    @property
+    def rate(self):
+        """Share of possible sessions attended, to one decimal place."""
+        return (Decimal(self.attended_sessions) * 100 / self.possible_sessions).quantize(Decimal("0.1"))
+
+    @property
+    def persistently_absent(self):
+        return self.attended_sessions * 100 < self.possible_sessions * PERSISTENT_ABSENCE_BELOW
+
+
+class Exclusion(models.Model):
+    """A suspension (fixed-term exclusion) or a permanent exclusion."""
+
+    class Kind(models.TextChoices):
+        SUSPENSION = "suspension", "Suspension"
+        PERMANENT = "permanent", "Permanent exclusion"
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="exclusions")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.SUSPENSION)
+    start_date = models.DateField()
+    academic_year = models.PositiveSmallIntegerField(editable=False)
+    # Suspensions are counted in school days and may be half days (a lunchtime suspension).
+    days = models.DecimalField(max_digits=5, decimal_places=1, validators=[MinValueValidator(Decimal("0.5"))])
+    reason = models.CharField(max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = PupilRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} of {self.pupil} from {self.start_date:%d/%m/%Y}"
+
+    def save(self, *args, **kwargs):
+        from assessment.models import academic_year_of
+
+        self.academic_year = academic_year_of(self.start_date)
+        super().save(*args, **kwargs)
+
+
+class BehaviourCount(models.Model):
+    """How many behaviour incidents a pupil had in a term (schools count them in their MIS)."""
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="behaviour_counts")
+    academic_year = models.PositiveSmallIntegerField()
+    term = models.PositiveSmallIntegerField(choices=Term.choices)
+    incidents = models.PositiveSmallIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+    objects = PupilRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["academic_year", "term"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pupil", "academic_year", "term"], name="one_behaviour_count_per_term"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.pupil} {self.get_term_display()} {self.academic_year}: {self.incidents}"
+
+
+class Participation(models.Model):
+    """A pupil's taking part in a club, a trip or a residential visit."""
+
+    class Kind(models.TextChoices):
+        CLUB = "club", "Club"
+        TRIP = "trip", "Trip"
+        RESIDENTIAL = "residential", "Residential visit"
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="participation")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    activity = models.CharField(max_length=120, help_text="For example: Choir, Year 6 residential to PGL.")
+    date = models.DateField(help_text="The date of the trip, or when the pupil joined the club.")
+    academic_year = models.PositiveSmallIntegerField(editable=False)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = PupilRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pupil", "kind", "activity", "date"], name="one_participation_entry"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.pupil}: {self.activity} ({self.get_kind_display()})"
+
+    def save(self, *args, **kwargs):
+        from assessment.models import academic_year_of
+
+        self.academic_year = academic_year_of(self.date)
+        super().save(*args, **kwargs)

@@ -1,0 +1,13 @@
+from schools.models import Role
+from tests.url_tables import ALL, STAFF
+
+PERMISSIONS = {
+    "sen_register": ("get", ALL, False),
+    "pupils:list": ("get", STAFF, False),
+    "pupils:create": ("get", {Role.SENCO}, False),
+    "pupils:detail": ("get", STAFF, True),
+    "pupils:edit": ("get", {Role.SENCO}, True),
+    "pupils:sen_status": ("post", {Role.SENCO}, True),
+    "pupils:archive": ("post", {Role.SENCO}, True),
+    "pupils:restore": ("post", {Role.SENCO}, True),
+}
