@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from simple_history.utils import bulk_create_with_history
 from stdnum.gb.upn import calc_check_digit
 
@@ -261,6 +262,7 @@ class BuiltSchool:
 
 class DemoBuilder:
     def __init__(self, *, seed=2024, today=None):
+        self.seed = seed
         self.rng = random.Random(seed)
         self.today = today or timezone.localdate()
         self.year_start = academic_year_of(self.today)
@@ -510,4 +512,15 @@ def build_demo(*, pupils=420, schools=1, profile="primary", seed=2024, today=Non
     builder.add_intervention(main, staff=users["ta"], year_group=intervention_year)
     for entry in (main, second, *extra):
         scheme_set_up_defaults(school=entry.school, academic_year=builder.year_start)
-    return {"schools": [main, second, *extra], "users": users, "teacher_class": teacher_class}
+    demo = {"schools": [main, second, *extra], "users": users, "teacher_class": teacher_class}
+    for extend in extensions():
+        extend(builder, demo)
+    return demo
+
+
+def extensions():
+    """Each app's demo data (assessment history, attendance, interventions, evidence, plans),
+    added after the schools, pupils and users, in the order demo/extensions.py lists them."""
+    from .extensions import EXTENSIONS
+
+    return [import_string(path) for path in EXTENSIONS]

@@ -1,0 +1,12 @@
+"""The demo data each app adds, run in this order by demo.generator.build_demo.
+
+Each entry is the dotted path of a function `add(builder, demo)`: `builder` is the DemoBuilder
+(its `seed`, `today` and `year_start`), `demo` the dict build_demo returns (`schools`, a list of
+BuiltSchool with `.school` and `.classes`; `users`, by username; `teacher_class`). A function
+makes its own `random.Random(builder.seed + n)` so that its data does not depend on the others'.
+It should write in bulk (bulk_create), since the scale profiles build 1,500 pupils and more.
+"""
+
+EXTENSIONS = [
+    # "demo.assessment_data.add_assessment_history",
+]
