@@ -1,0 +1,65 @@
+"""What `manage.py benchmark` measures, and the helpers each measurement uses.
+
+Each entry of SECTIONS is the dotted path of a function `measure(bench)` that yields rows
+`(what, figure)`, for example `("grid page, class of 30 x 6 subjects", bench.timed(get_page))`.
+`bench` carries the built demo (`bench.demo`, `bench.main`, the main BuiltSchool), a logged-in
+test client per demo username (`bench.client("senco")`) and `bench.timed(fn)`, which runs fn
+`bench.repeat` times and returns a Timing: median milliseconds and the SQL queries of one run.
+"""
+
+import statistics
+import time
+from dataclasses import dataclass
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+SECTIONS = [
+    # "assessment.benchmarks.grid",
+]
+
+
+@dataclass
+class Timing:
+    median_ms: float
+    queries: int
+    runs: int
+
+    def __str__(self):
+        return f"{self.median_ms:.1f} ms median of {self.runs}, {self.queries} queries"
+
+
+class Bench:
+    def __init__(self, demo, *, profile, repeat=7):
+        self.demo = demo
+        self.main = demo["schools"][0]
+        self.profile = profile
+        self.repeat = repeat
+        self._clients = {}
+
+    def client(self, username):
+        if username not in self._clients:
+            client = Client()
+            client.force_login(self.demo["users"][username])
+            self._clients[username] = client
+        return self._clients[username]
+
+    def timed(self, fn, *, repeat=None, setup=None):
+        """Median wall time of fn() over `repeat` runs (after one warm-up), and its query count.
+
+        `setup`, if given, runs untimed before each run (for example to undo a save)."""
+        repeat = repeat or self.repeat
+        if setup:
+            setup()
+        fn()  # warm-up: template and query caches, as a running server would have them
+        times, queries = [], 0
+        for _ in range(repeat):
+            if setup:
+                setup()
+            with CaptureQueriesContext(connection) as captured:
+                start = time.perf_counter()
+                fn()
+                times.append((time.perf_counter() - start) * 1000)
+            queries = len(captured)
+        return Timing(statistics.median(times), queries, repeat)
