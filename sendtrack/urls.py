@@ -16,6 +16,7 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("accounts.urls")),
     path("pupils/", include("pupils.urls")),
     path("register/", pupil_views.sen_register, name="sen_register"),
     path("assessment/", include("assessment.urls")),
