@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessment', '0002_catalogue_tracking_sessions_action_plan'),
+        ('assessment', '0001_termly_scheme_and_assessments'),
         ('interventions', '0001_initial_interventions_and_runs'),
         ('pupils', '0002_default_external_agencies'),
         ('schools', '0001_initial_schools_and_memberships'),
