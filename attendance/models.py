@@ -11,7 +11,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
 from pupils.models import Pupil
@@ -37,10 +38,39 @@ class PupilRecordQuerySet(models.QuerySet):
         return self.filter(pupil__school=school)
 
 
+def _persistent_condition():
+    """attended / possible < 90%, compared in whole numbers (attended x 100 < possible x 90), so
+    no division or rounding is needed and 162 of 180 (exactly 90.0%) is not persistent."""
+    return Q(attended_x100__lt=F("possible_sessions") * int(PERSISTENT_ABSENCE_BELOW))
+
+
 class AttendanceQuerySet(PupilRecordQuerySet):
+    def _with_attended_x100(self):
+        return self.alias(attended_x100=F("attended_sessions") * 100)
+
     def persistently_absent(self):
-        # attended / possible < 90%, compared in integers so no division or rounding is needed.
-        return self.filter(attended_sessions__lt=F("possible_sessions") * PERSISTENT_ABSENCE_BELOW / 100)
+        return self._with_attended_x100().filter(_persistent_condition())
+
+    def not_persistently_absent(self):
+        return self._with_attended_x100().exclude(_persistent_condition())
+
+    def in_term(self, academic_year, term):
+        return self.filter(academic_year=academic_year, term=term)
+
+    def in_year(self, academic_year):
+        return self.filter(academic_year=academic_year)
+
+    def totals(self):
+        """Sessions summed over the rows, and how many rows are persistently absent, in one
+        query: {"records", "possible", "attended", "authorised", "unauthorised", "persistent"}."""
+        return self._with_attended_x100().aggregate(
+            records=Count("pk"),
+            possible=Coalesce(Sum("possible_sessions"), 0),
+            attended=Coalesce(Sum("attended_sessions"), 0),
+            authorised=Coalesce(Sum("authorised_absence"), 0),
+            unauthorised=Coalesce(Sum("unauthorised_absence"), 0),
+            persistent=Count("pk", filter=_persistent_condition()),
+        )
 
 
 class Attendance(models.Model):
@@ -77,6 +107,12 @@ class Attendance(models.Model):
 
     def __str__(self):
         return f"{self.pupil} {self.get_term_display()} {self.academic_year}: {self.rate}%"
+
+    @property
+    def year_label(self):
+        from assessment.models import academic_year_label
+
+        return academic_year_label(self.academic_year)
 
     def clean(self):
         counted = (
@@ -155,6 +191,12 @@ class BehaviourCount(models.Model):
 
     def __str__(self):
         return f"{self.pupil} {self.get_term_display()} {self.academic_year}: {self.incidents}"
+
+    @property
+    def year_label(self):
+        from assessment.models import academic_year_label
+
+        return academic_year_label(self.academic_year)
 
 
 class Participation(models.Model):

@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from attendance.selectors import pupil_attendance_summary
 from schools.access import LEADER_ROLES, STAFF_ROLES, access_pupil, membership_required
 from schools.models import PUPIL_WRITE_ROLES
 
@@ -54,6 +55,7 @@ def pupil_detail(request, pk):
         ),
         "sen_form": SenStatusChangeForm() if membership.can_edit_pupils else None,
         "archive_form": ArchiveForm() if membership.can_edit_pupils else None,
+        "attendance_summary": pupil_attendance_summary(pupil),
     }
     return render(request, "pupils/pupil_detail.html", context)
 
