@@ -1,0 +1,732 @@
+"""Reads of interventions: the catalogue, the Appendix C sheet of a run, impact and value for
+money, the provision map and gap suggestions for the action plan.
+
+Every figure over pupils is computed by the database (GROUP BY with conditional counts and
+averages, correlated subqueries); Python only combines a handful of rows per intervention or
+per run (cost = rate x hours + resources) and ranks them. Query counts do not depend on the
+number of pupils.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+
+from assessment.models import Assessment, AssessmentPoint, academic_year_label
+from pupils.models import SEN_STATUSES_ON_RECORD, YEAR_GROUPS, Pupil
+from reports.figures import Count as CountFigure
+from reports.figures import Share
+
+from .models import Action, Intervention, InterventionPlace, InterventionRun, InterventionSession, Priority
+
+TERMS = {1: "Autumn", 2: "Spring", 3: "Summer"}
+YEAR_LABELS = dict(YEAR_GROUPS)
+GAIN = ExpressionWrapper(F("exit_score") - F("baseline"), output_field=DecimalField(max_digits=8, decimal_places=1))
+FINISHED = Q(baseline__isnull=False, exit_score__isnull=False)
+# Hours-of-support bands for "is there a relation between the support given and progress?"
+HOUR_BANDS = [(0, 5, "under 5 hours"), (5, 10, "5 to 10 hours"), (10, 20, "10 to 20 hours"), (20, None, "20 hours or more")]
+
+
+def dec(value, places="0.01"):
+    """A database number (Decimal on PostgreSQL, float on SQLite) as a Decimal rounded half up."""
+    if value is None:
+        return None
+    return Decimal(str(value)).quantize(Decimal(places), rounding=ROUND_HALF_UP)
+
+
+def year_bounds(academic_year):
+    return datetime.date(academic_year, 9, 1), datetime.date(academic_year + 1, 8, 31)
+
+
+def term_of(day):
+    """Autumn (September to December), Spring (January to March), Summer (April to August)."""
+    return 1 if day.month >= 9 else 2 if day.month <= 3 else 3
+
+
+def runs_in_year(school, academic_year):
+    start, end = year_bounds(academic_year)
+    return InterventionRun.objects.filter(intervention__school=school, start_date__range=(start, end))
+
+
+def hours(minutes):
+    return Decimal(minutes or 0) / 60
+
+
+# -- catalogue -----------------------------------------------------------------------------
+
+
+def catalogue(membership):
+    """The school's interventions with their number of runs and of pupil places (two queries
+    with the lead)."""
+    places = (
+        InterventionPlace.objects.filter(run__intervention=OuterRef("pk"))
+        .order_by()
+        .values("run__intervention")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        Intervention.objects.filter(school=membership.school)
+        .select_related("lead", "subject")
+        .annotate(run_count=Count("runs"), place_count=Coalesce(Subquery(places), 0))
+    )
+
+
+def interventions_for(membership):
+    return Intervention.objects.filter(school=membership.school)
+
+
+def places_with_figures(places):
+    """Places annotated with gain, sessions attended, sessions held and minutes attended."""
+    attended = (
+        InterventionPlace.objects.filter(pk=OuterRef("pk"))
+        .annotate(
+            n=Count("attendance", filter=Q(attendance__present=True)),
+            m=Sum("attendance__session__minutes", filter=Q(attendance__present=True)),
+        )
+        .values("n", "m")
+    )
+    held = (
+        InterventionSession.objects.filter(run=OuterRef("run"))
+        .order_by()
+        .values("run")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return places.annotate(
+        gain=GAIN,
+        sessions_attended=Coalesce(Subquery(attended.values("n")), 0),
+        minutes_attended=Coalesce(Subquery(attended.values("m")), 0),
+        sessions_held=Coalesce(Subquery(held), 0),
+    )
+
+
+@dataclass
+class PupilRow:
+    place: InterventionPlace
+    gain: Decimal | None
+    rate: Decimal | None
+    hours: Decimal
+    attendance: Share
+    checkpoints: list  # score or None, by the sheet's checkpoint weeks
+
+
+@dataclass
+class RunSheet:
+    run: InterventionRun
+    intervention: Intervention
+    weeks: list
+    rows: list
+    sessions: list
+    sessions_held: int
+    hours_delivered: Decimal
+    cost: Decimal
+
+
+def run_sheet(membership, run):
+    """The Appendix C monitoring sheet of a run: four queries whatever the group size."""
+    intervention = run.intervention
+    places = places_with_figures(
+        InterventionPlace.objects.for_membership(membership)
+        .filter(run=run)
+        .select_related("pupil")
+        .prefetch_related("checkpoints")
+        .order_by("pupil__legal_surname", "pupil__legal_forename")
+    )
+    places = list(places)
+    weeks = sorted({c.week for place in places for c in place.checkpoints.all()})
+    rows = []
+    for place in places:
+        by_week = {c.week: c.score for c in place.checkpoints.all()}
+        rows.append(
+            PupilRow(
+                place=place,
+                gain=place.gain,
+                rate=dec(place.gain / intervention.weeks) if place.gain is not None else None,
+                hours=dec(hours(place.minutes_attended)),
+                attendance=Share.of(place.sessions_attended, place.sessions_held),
+                checkpoints=[by_week.get(week) for week in weeks],
+            )
+        )
+    sessions = list(run.sessions.select_related("delivered_by").annotate(
+        present=Count("attendance", filter=Q(attendance__present=True))
+    ))
+    minutes = sum(s.minutes for s in sessions)
+    return RunSheet(
+        run=run,
+        intervention=intervention,
+        weeks=weeks,
+        rows=rows,
+        sessions=sessions,
+        sessions_held=len(sessions),
+        hours_delivered=dec(hours(minutes)),
+        cost=dec(intervention.staff_hourly_rate * hours(minutes) + intervention.resources_cost),
+    )
+
+
+# -- impact --------------------------------------------------------------------------------
+
+
+@dataclass
+class ImpactRow:
+    intervention: Intervention
+    runs: int
+    pupils: CountFigure
+    finished: int
+    mean_gain: Decimal | None
+    gain_per_week: Decimal | None
+    exit_met: Share
+    hours_delivered: Decimal
+    cost: Decimal
+    cost_per_pupil: Decimal | None
+    cost_per_gain: Decimal | None
+    suppressed: bool = False
+
+
+def intervention_impact(school, academic_year, *, suppress_below=0):
+    """Per intervention: pupils, mean gain and gain a week, share meeting the exit criteria,
+    hours delivered, cost, cost per pupil and per unit of gain. Three GROUP BY queries.
+
+    Cost is the staff hourly rate times the hours delivered (sessions recorded) plus the
+    resources of each run. Mean gain is over pupils with a baseline and an exit score; the
+    share meeting the exit criteria over pupils with an exit score; cost per unit of gain is
+    the cost over the sum of those gains.
+    """
+    runs = runs_in_year(school, academic_year)
+    by_places = {
+        row["run__intervention"]: row
+        for row in InterventionPlace.objects.filter(run__in=runs)
+        .values("run__intervention")
+        .annotate(
+            pupils=Count("pk"),
+            finished=Count("pk", filter=FINISHED),
+            exited=Count("pk", filter=Q(exit_score__isnull=False)),
+            met=Count("pk", filter=Q(exit_score__isnull=False, exit_criteria_met=True)),
+            mean_gain=Avg(GAIN, filter=FINISHED),
+            total_gain=Sum(GAIN, filter=FINISHED),
+        )
+    }
+    by_sessions = {
+        row["run__intervention"]: row["minutes"]
+        for row in InterventionSession.objects.filter(run__in=runs)
+        .values("run__intervention")
+        .annotate(minutes=Sum("minutes"))
+    }
+    start, end = year_bounds(academic_year)
+    interventions = Intervention.objects.filter(school=school).annotate(
+        run_count=Count("runs", filter=Q(runs__start_date__range=(start, end)))
+    )
+    rows = []
+    for intervention in interventions:
+        if not intervention.run_count:
+            continue
+        p = by_places.get(intervention.pk, {})
+        pupils = p.get("pupils", 0)
+        delivered = hours(by_sessions.get(intervention.pk))
+        cost = dec(intervention.staff_hourly_rate * delivered + intervention.resources_cost * intervention.run_count)
+        total_gain = dec(p.get("total_gain"), "0.1")
+        mean_gain = dec(p.get("mean_gain"))
+        small = bool(suppress_below) and pupils < suppress_below
+        rows.append(
+            ImpactRow(
+                intervention=intervention,
+                runs=intervention.run_count,
+                pupils=CountFigure.of(pupils, suppress_below=suppress_below),
+                finished=p.get("finished", 0),
+                mean_gain=None if small else mean_gain,
+                gain_per_week=None if small or mean_gain is None else dec(mean_gain / intervention.weeks),
+                exit_met=Share.of(p.get("met", 0), p.get("exited", 0), suppress_below=suppress_below),
+                hours_delivered=dec(delivered),
+                cost=cost,
+                cost_per_pupil=None if small or not pupils else dec(cost / pupils),
+                cost_per_gain=None if small or not total_gain or total_gain <= 0 else dec(cost / total_gain),
+                suppressed=small,
+            )
+        )
+    return rows
+
+
+def ranked_by_impact(rows):
+    """Highest mean gain a week first (weeks differ between interventions); none last."""
+    shown = [r for r in rows if r.gain_per_week is not None]
+    return sorted(shown, key=lambda r: (-r.gain_per_week, r.intervention.name))
+
+
+def ranked_by_value(rows):
+    """Lowest cost per unit of gain first."""
+    shown = [r for r in rows if r.cost_per_gain is not None]
+    return sorted(shown, key=lambda r: (r.cost_per_gain, r.intervention.name))
+
+
+def pupil_impact(membership, academic_year):
+    """Each visible pupil's gain, gain a week and hours attended (one query)."""
+    if not membership.sees_pupils:
+        return []
+    start, end = year_bounds(academic_year)
+    places = places_with_figures(
+        InterventionPlace.objects.for_membership(membership)
+        .filter(run__intervention__school=membership.school, run__start_date__range=(start, end))
+        .select_related("pupil", "run__intervention")
+        .order_by("run__intervention__name", "pupil__legal_surname", "pupil__legal_forename")
+    )
+    return [
+        PupilRow(
+            place=place,
+            gain=place.gain,
+            rate=dec(place.gain / place.run.intervention.weeks) if place.gain is not None else None,
+            hours=dec(hours(place.minutes_attended)),
+            attendance=Share.of(place.sessions_attended, place.sessions_held),
+            checkpoints=[],
+        )
+        for place in places
+    ]
+
+
+@dataclass
+class HoursBand:
+    label: str
+    pupils: CountFigure
+    mean_gain: Decimal | None
+
+
+def hours_vs_progress(school, academic_year, *, suppress_below=0):
+    """Pupils who finished a run, banded by hours of sessions attended, with their mean gain
+    (one GROUP BY query over the bands)."""
+    start, end = year_bounds(academic_year)
+    minutes = Subquery(
+        InterventionPlace.objects.filter(pk=OuterRef("pk"))
+        .annotate(m=Sum("attendance__session__minutes", filter=Q(attendance__present=True)))
+        .values("m")
+    )
+    band = Case(
+        *[
+            When(
+                Q(minutes__gte=low * 60) & (Q(minutes__lt=high * 60) if high else Q()),
+                then=Value(i),
+            )
+            for i, (low, high, _label) in enumerate(HOUR_BANDS)
+        ],
+        output_field=IntegerField(),
+    )
+    rows = {
+        row["band"]: row
+        for row in InterventionPlace.objects.filter(
+            FINISHED, run__intervention__school=school, run__start_date__range=(start, end)
+        )
+        .annotate(minutes=Coalesce(minutes, 0))
+        .annotate(band=band)
+        .values("band")
+        .annotate(pupils=Count("pk"), mean_gain=Avg(GAIN))
+        .order_by("band")
+    }
+    bands = []
+    for i, (_low, _high, label) in enumerate(HOUR_BANDS):
+        row = rows.get(i, {"pupils": 0, "mean_gain": None})
+        small = bool(suppress_below) and row["pupils"] < suppress_below
+        bands.append(
+            HoursBand(
+                label=label,
+                pupils=CountFigure.of(row["pupils"], suppress_below=suppress_below),
+                mean_gain=None if small else dec(row["mean_gain"]),
+            )
+        )
+    return bands
+
+
+@dataclass
+class SubjectComparison:
+    run: InterventionRun
+    group_pupils: int
+    group_change: Decimal | None
+    comparison_pupils: int
+    comparison_change: Decimal | None
+    suppressed: bool = False
+
+    @property
+    def difference(self):
+        if self.group_change is None or self.comparison_change is None:
+            return None
+        return self.group_change - self.comparison_change
+
+
+def class_subject_comparison(school, academic_year, *, suppress_below=0):
+    """Did the termly-grid measure of the intervention's class subject move more for pupils in
+    a run than for comparable pupils (same school and year groups, on the SEND record, not in
+    the intervention), between the run's grid points before and after? Two queries.
+    """
+    runs = runs_in_year(school, academic_year).filter(
+        intervention__subject__isnull=False, baseline_point__isnull=False, review_point__isnull=False
+    )
+
+    def score_at(point_ref, pupil_ref="pupil"):
+        return Subquery(
+            Assessment.objects.filter(
+                pupil=OuterRef(pupil_ref), subject=OuterRef("run__intervention__subject"), point=point_ref
+            ).values("points")[:1]
+        )
+
+    group = {
+        row["run"]: row
+        for row in InterventionPlace.objects.filter(run__in=runs)
+        .annotate(
+            before=score_at(OuterRef("run__baseline_point")), after=score_at(OuterRef("run__review_point"))
+        )
+        .filter(before__isnull=False, after__isnull=False)
+        .values("run")
+        .annotate(n=Count("pk"), change=Avg(F("after") - F("before")))
+    }
+    before = Subquery(
+        Assessment.objects.filter(
+            pupil=OuterRef("pupil"), subject=OuterRef("subject"), point=OuterRef(OuterRef("baseline_point"))
+        ).values("points")[:1]
+    )
+    comparable = (
+        Assessment.objects.filter(
+            subject=OuterRef("intervention__subject"),
+            point=OuterRef("review_point"),
+            points__isnull=False,
+            pupil__archived_at__isnull=True,
+            pupil__sen_status__in=SEN_STATUSES_ON_RECORD,
+            pupil__year_group__in=InterventionPlace.objects.filter(run=OuterRef(OuterRef("pk"))).values(
+                "pupil__year_group"
+            ),
+        )
+        .exclude(
+            pupil__in=InterventionPlace.objects.filter(
+                run__intervention=OuterRef(OuterRef("intervention"))
+            ).values("pupil")
+        )
+        .annotate(before=before)
+        .filter(before__isnull=False)
+        .order_by()
+        .values("subject")
+    )
+    runs = runs.select_related("intervention__subject", "baseline_point", "review_point").annotate(
+        comparison_n=Subquery(comparable.annotate(n=Count("pk")).values("n")),
+        comparison_change=Subquery(comparable.annotate(c=Avg(F("points") - F("before"))).values("c")),
+    )
+    rows = []
+    for run in runs:
+        g = group.get(run.pk, {"n": 0, "change": None})
+        small = bool(suppress_below) and g["n"] < suppress_below
+        rows.append(
+            SubjectComparison(
+                run=run,
+                group_pupils=g["n"],
+                group_change=None if small else dec(g["change"]),
+                comparison_pupils=run.comparison_n or 0,
+                comparison_change=dec(run.comparison_change),
+                suppressed=small,
+            )
+        )
+    return rows
+
+
+# -- provision map -------------------------------------------------------------------------
+
+
+@dataclass
+class MapRow:
+    run: InterventionRun
+    pupils: CountFigure
+    names: list
+    hours: Decimal
+    cost: Decimal
+    year_label: str
+
+
+@dataclass
+class MapGroup:
+    term: str
+    year_label: str
+    rows: list = field(default_factory=list)
+    places: int = 0
+    pupils: CountFigure | None = None
+    hours: Decimal = Decimal("0")
+    cost: Decimal = Decimal("0")
+
+
+@dataclass
+class ProvisionMap:
+    academic_year: int
+    groups: list
+    total_places: int
+    total_pupils: CountFigure
+    total_hours: Decimal
+    total_cost: Decimal
+
+    @property
+    def label(self):
+        return academic_year_label(self.academic_year)
+
+
+def _year_label(low, high):
+    if low is None:
+        return "No pupils yet"
+    if low == high:
+        return YEAR_LABELS[low]
+    return f"{YEAR_LABELS[low]} to {YEAR_LABELS[high]}"
+
+
+def provision_map(membership, academic_year):
+    """Every run of the year by term and year group, with its pupils, planned hours and cost,
+    and totals. Three queries (runs with counts, staff, visible pupils) plus one for the
+    distinct pupils of each term and year group.
+
+    A run's year group is that of its pupils (a range when they are mixed); its hours are the
+    planned hours (sessions a week x weeks x session length) and its cost the staff hourly rate
+    times those hours plus the resources for the run.
+    """
+    suppress_below = membership.suppress_below
+    runs = (
+        runs_in_year(membership.school, academic_year)
+        .select_related("intervention")
+        .annotate(pupil_count=Count("places"), year_low=Min("places__pupil__year_group"),
+                  year_high=Max("places__pupil__year_group"))
+        .order_by("start_date", "intervention__name", "pk")
+    )
+    runs = runs.prefetch_related("staff")
+    if membership.sees_pupils:
+        runs = runs.prefetch_related(
+            Prefetch(
+                "places",
+                queryset=InterventionPlace.objects.for_membership(membership)
+                .select_related("pupil")
+                .order_by("pupil__legal_surname", "pupil__legal_forename"),
+                to_attr="visible_places",
+            )
+        )
+    term_case = Case(
+        When(run__start_date__month__gte=9, then=Value(1)),
+        When(run__start_date__month__lte=3, then=Value(2)),
+        default=Value(3),
+        output_field=IntegerField(),
+    )
+    start, end = year_bounds(academic_year)
+    distinct = {
+        (row["term"], row["pupil__year_group"]): row["n"]
+        for row in InterventionPlace.objects.filter(
+            run__intervention__school=membership.school, run__start_date__range=(start, end)
+        )
+        .annotate(term=term_case)
+        .values("term", "pupil__year_group")
+        .annotate(n=Count("pupil", distinct=True))
+    }
+    groups = {}
+    for run in runs:
+        intervention = run.intervention
+        key = (term_of(run.start_date), run.year_low if run.year_low is not None else 99)
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = MapGroup(
+                term=TERMS[key[0]], year_label=_year_label(run.year_low, run.year_low)
+            )
+        cost = dec(intervention.planned_cost)
+        group.rows.append(
+            MapRow(
+                run=run,
+                pupils=CountFigure.of(run.pupil_count, suppress_below=suppress_below),
+                names=[p.pupil for p in getattr(run, "visible_places", [])],
+                hours=dec(intervention.planned_hours),
+                cost=cost,
+                year_label=_year_label(run.year_low, run.year_high),
+            )
+        )
+        group.places += run.pupil_count
+        group.hours += dec(intervention.planned_hours)
+        group.cost += cost
+    total_pupils_by_term = defaultdict(int)
+    for (term, year), n in distinct.items():
+        total_pupils_by_term[term] += n
+        if (term, year) in groups:
+            groups[(term, year)].pupils = CountFigure.of(n, suppress_below=suppress_below)
+    ordered = [groups[key] for key in sorted(groups)]
+    for group in ordered:
+        if group.pupils is None:
+            group.pupils = CountFigure.of(0)
+    all_pupils = (
+        InterventionPlace.objects.filter(
+            run__intervention__school=membership.school, run__start_date__range=(start, end)
+        )
+        .aggregate(n=Count("pupil", distinct=True))["n"]
+    )
+    return ProvisionMap(
+        academic_year=academic_year,
+        groups=ordered,
+        total_places=sum(g.places for g in ordered),
+        total_pupils=CountFigure.of(all_pupils, suppress_below=suppress_below),
+        total_hours=sum((g.hours for g in ordered), Decimal("0")),
+        total_cost=sum((g.cost for g in ordered), Decimal("0")),
+    )
+
+
+def provision_years(school):
+    """Academic years that have runs, newest first (for the year chooser)."""
+    dates = InterventionRun.objects.filter(intervention__school=school).aggregate(
+        first=Min("start_date"), last=Max("start_date")
+    )
+    if not dates["first"]:
+        return []
+    first = dates["first"].year if dates["first"].month >= 9 else dates["first"].year - 1
+    last = dates["last"].year if dates["last"].month >= 9 else dates["last"].year - 1
+    return list(range(last, first - 1, -1))
+
+
+# -- access --------------------------------------------------------------------------------
+
+
+def intervention_for(membership, pk):
+    return get_object_or_404(interventions_for(membership).select_related("lead", "subject"), pk=pk)
+
+
+def runs_for(membership):
+    """The runs this membership may open, with their pupil counts (one query, plus staff)."""
+    return (
+        InterventionRun.objects.for_membership(membership)
+        .select_related("intervention")
+        .prefetch_related("staff")
+        .annotate(pupil_count=Count("places"))
+    )
+
+
+def run_for(membership, pk):
+    """A run this membership may open, or 404 (missing, another school's, or out of reach)."""
+    return get_object_or_404(
+        InterventionRun.objects.for_membership(membership).select_related(
+            "intervention__lead", "intervention__subject", "baseline_point", "review_point"
+        ),
+        pk=pk,
+    )
+
+
+def place_for(membership, pk):
+    """A pupil's place in a run this membership may open, or 404."""
+    return get_object_or_404(
+        InterventionPlace.objects.for_membership(membership)
+        .filter(run__in=InterventionRun.objects.for_membership(membership))
+        .select_related("pupil", "run__intervention"),
+        pk=pk,
+    )
+
+
+# -- action plan ---------------------------------------------------------------------------
+
+
+def action_plan(membership):
+    return (
+        Priority.objects.filter(school=membership.school)
+        .prefetch_related("actions")
+        .annotate(open_actions=Count("actions", filter=~Q(actions__status__in=["done", "dropped"])))
+    )
+
+
+def priority_for(membership, pk):
+    return get_object_or_404(Priority.objects.filter(school=membership.school), pk=pk)
+
+
+def action_for(membership, pk):
+    return get_object_or_404(
+        Action.objects.filter(priority__school=membership.school).select_related("priority"), pk=pk
+    )
+
+
+@dataclass
+class GapSuggestion:
+    year_group: int
+    subject: str
+    point: AssessmentPoint
+    send: Share
+    others: Share
+    gap: int
+
+    @property
+    def title(self):
+        return (
+            f"Narrow the {self.subject.lower()} gap in {YEAR_LABELS[self.year_group]}: "
+            f"{self.gap} points at {self.point}"
+        )
+
+    @property
+    def detail(self):
+        return (
+            f"At or above ARE in {self.subject} at {self.point}: pupils with SEND {self.send}, "
+            f"other pupils {self.others}."
+        )
+
+
+def gap_suggestions(school, *, limit=5):
+    """The largest in-school gaps at the latest grid point with data: the share of pupils with
+    SEND at or above ARE (any band above the lowest) against other pupils, by year group and
+    subject, in percentage points. Two queries."""
+    point = (
+        AssessmentPoint.objects.filter(school=school, assessments__attainment__isnull=False)
+        .order_by("-academic_year", "-order")
+        .first()
+    )
+    if point is None:
+        return []
+    send = Q(pupil__sen_status__in=SEN_STATUSES_ON_RECORD)
+    at = Q(attainment__order__gt=1)
+    rows = (
+        Assessment.objects.filter(point=point, attainment__isnull=False, pupil__archived_at__isnull=True)
+        .values("pupil__year_group", "subject__name")
+        .annotate(
+            send_n=Count("pk", filter=send),
+            send_at=Count("pk", filter=send & at),
+            other_n=Count("pk", filter=~send),
+            other_at=Count("pk", filter=~send & at),
+        )
+    )
+    suggestions = []
+    for row in rows:
+        if not row["send_n"] or not row["other_n"]:
+            continue
+        send_share, other_share = Share.of(row["send_at"], row["send_n"]), Share.of(row["other_at"], row["other_n"])
+        gap = other_share.percent - send_share.percent
+        if gap > 0:
+            suggestions.append(
+                GapSuggestion(row["pupil__year_group"], row["subject__name"], point, send_share, other_share, gap)
+            )
+    suggestions.sort(key=lambda s: (-s.gap, s.year_group, s.subject))
+    return suggestions[:limit]
+
+
+def staff_choices(school):
+    """Users with a staff role at the school, for a run's staff and an intervention's lead."""
+    from django.contrib.auth import get_user_model
+
+    from schools.access import STAFF_ROLES
+
+    return (
+        get_user_model()
+        .objects.filter(
+            memberships__school=school, memberships__is_active=True, memberships__role__in=STAFF_ROLES
+        )
+        .order_by("last_name", "first_name", "username")
+        .distinct()
+    )
+
+
+def pupil_choices(membership):
+    return Pupil.objects.for_membership(membership).order_by("year_group", "legal_surname", "legal_forename")

@@ -1,0 +1,378 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from assessment.models import academic_year_label, academic_year_of
+from reports.documents import render_document
+from schools.access import ALL_ROLES, LEADER_ROLES, membership_required
+from schools.models import Role
+
+from . import selectors, services
+from .csv import csv_response
+from .forms import (
+    ActionForm,
+    CheckpointForm,
+    InterventionForm,
+    PlaceForm,
+    PriorityForm,
+    RunForm,
+    SessionForm,
+    YearForm,
+)
+
+SENCO = {Role.SENCO}
+SHEET_ROLES = LEADER_ROLES | {Role.TEACHING_ASSISTANT, Role.TEACHER}
+RECORDING_ROLES = {Role.SENCO, Role.TEACHING_ASSISTANT}
+
+
+def _add_errors(form, error):
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _chosen_year(request):
+    """The academic year asked for in ?year=, or the current one; bad input is ignored."""
+    school = request.membership.school
+    current = academic_year_of(timezone.localdate())
+    years = sorted(set(selectors.provision_years(school)) | {current}, reverse=True)
+    form = YearForm(request.GET or None, years=years)
+    year = form.cleaned_data["year"] if form.is_valid() and form.cleaned_data["year"] else current
+    form = YearForm(initial={"year": year}, years=years)
+    return year, form
+
+
+# -- catalogue -----------------------------------------------------------------------------
+
+
+@membership_required(ALL_ROLES)
+def intervention_list(request):
+    membership = request.membership
+    context = {
+        "interventions": selectors.catalogue(membership),
+        "runs": (
+            selectors.runs_for(membership)
+            if membership.sees_pupils
+            else None
+        ),
+        "can_edit": membership.role == Role.SENCO,
+    }
+    return render(request, "interventions/intervention_list.html", context)
+
+
+@membership_required(ALL_ROLES)
+def intervention_detail(request, pk):
+    membership = request.membership
+    intervention = selectors.intervention_for(membership, pk)
+    context = {
+        "intervention": intervention,
+        "runs": (
+            selectors.runs_for(membership).filter(intervention=intervention)
+            if membership.sees_pupils
+            else None
+        ),
+        "can_edit": membership.role == Role.SENCO,
+    }
+    return render(request, "interventions/intervention_detail.html", context)
+
+
+def _intervention_form(request, intervention=None):
+    school = request.membership.school
+    form = InterventionForm(request.POST or None, instance=intervention, school=school)
+    if request.method == "POST":
+        if form.is_valid():
+            data = {name: form.cleaned_data[name] for name in services.INTERVENTION_FIELDS}
+            try:
+                if intervention:
+                    saved = services.intervention_update(intervention=intervention, **data)
+                else:
+                    saved = services.intervention_create(school=school, **data)
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, f"{saved.name} was saved.")
+                return redirect("interventions:detail", pk=saved.pk)
+        return render(
+            request, "interventions/intervention_form.html", {"form": form, "intervention": intervention}, status=400
+        )
+    return render(request, "interventions/intervention_form.html", {"form": form, "intervention": intervention})
+
+
+@membership_required(SENCO)
+def intervention_create(request):
+    return _intervention_form(request)
+
+
+@membership_required(SENCO)
+def intervention_edit(request, pk):
+    return _intervention_form(request, selectors.intervention_for(request.membership, pk))
+
+
+# -- runs ----------------------------------------------------------------------------------
+
+
+def _run_form(request, intervention, run=None):
+    membership = request.membership
+    initial = {} if run else {"staff": [intervention.lead] if intervention.lead else []}
+    form = RunForm(request.POST or None, instance=run, membership=membership, initial=initial)
+    context = {"form": form, "intervention": intervention, "run": run}
+    if request.method == "POST":
+        if form.is_valid():
+            data = {name: form.cleaned_data[name] for name in services.RUN_FIELDS}
+            try:
+                saved = services.run_save(
+                    intervention=intervention,
+                    run=run,
+                    staff=form.cleaned_data["staff"],
+                    pupils=form.cleaned_data["pupils"],
+                    **data,
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, "The run was saved.")
+                return redirect("interventions:run", pk=saved.pk)
+        return render(request, "interventions/run_form.html", context, status=400)
+    return render(request, "interventions/run_form.html", context)
+
+
+@membership_required(SENCO)
+def run_create(request, pk):
+    return _run_form(request, selectors.intervention_for(request.membership, pk))
+
+
+@membership_required(SENCO)
+def run_edit(request, pk):
+    run = selectors.run_for(request.membership, pk)
+    return _run_form(request, run.intervention, run)
+
+
+@membership_required(SHEET_ROLES)
+def run_sheet(request, pk):
+    """The Appendix C monitoring sheet, on screen or as a PDF (?format=pdf)."""
+    membership = request.membership
+    run = selectors.run_for(membership, pk)
+    sheet = selectors.run_sheet(membership, run)
+    can_record = membership.role in RECORDING_ROLES
+    context = {
+        "sheet": sheet,
+        "can_edit": membership.role == Role.SENCO,
+        "can_record": can_record,
+        "session_form": (
+            SessionForm(
+                places=run.places.select_related("pupil"),
+                initial={
+                    "minutes": run.intervention.session_minutes,
+                    "date": timezone.localdate(),
+                    "present": list(run.places.all()),
+                },
+            )
+            if can_record
+            else None
+        ),
+        "checkpoint_form": CheckpointForm() if can_record else None,
+    }
+    return render_document(
+        request, "interventions/run_sheet.html", context, title=f"Intervention monitoring: {run.intervention.name}"
+    )
+
+
+@require_POST
+@membership_required(RECORDING_ROLES)
+def session_create(request, pk):
+    membership = request.membership
+    run = selectors.run_for(membership, pk)
+    form = SessionForm(request.POST, places=run.places.select_related("pupil"))
+    if form.is_valid():
+        try:
+            services.session_record(run=run, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"The session of {form.cleaned_data['date']:%d/%m/%Y} was recorded.")
+            return redirect("interventions:run", pk=run.pk)
+    return render(request, "interventions/session_form.html", {"form": form, "run": run}, status=400)
+
+
+@membership_required(SENCO)
+def place_edit(request, pk):
+    place = selectors.place_for(request.membership, pk)
+    form = PlaceForm(request.POST or None, instance=place)
+    context = {"form": form, "place": place}
+    if request.method == "POST":
+        if form.is_valid():
+            data = {name: form.cleaned_data[name] for name in services.PLACE_FIELDS}
+            try:
+                services.place_update(place=place, **data)
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, f"{place.pupil.full_name}'s record in this run was saved.")
+                return redirect("interventions:run", pk=place.run_id)
+        return render(request, "interventions/place_form.html", context, status=400)
+    return render(request, "interventions/place_form.html", context)
+
+
+@require_POST
+@membership_required(RECORDING_ROLES)
+def checkpoint_create(request, pk):
+    place = selectors.place_for(request.membership, pk)
+    form = CheckpointForm(request.POST)
+    if form.is_valid():
+        try:
+            services.checkpoint_record(place=place, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request, f"{place.pupil.full_name}: week {form.cleaned_data['week']} checkpoint recorded."
+            )
+            return redirect("interventions:run", pk=place.run_id)
+    return render(request, "interventions/checkpoint_form.html", {"form": form, "place": place}, status=400)
+
+
+# -- impact and the provision map ----------------------------------------------------------
+
+
+@membership_required(ALL_ROLES)
+def impact(request):
+    membership = request.membership
+    year, year_form = _chosen_year(request)
+    suppress = membership.suppress_below
+    rows = selectors.intervention_impact(membership.school, year, suppress_below=suppress)
+    context = {
+        "year": year,
+        "year_label": academic_year_label(year),
+        "year_form": year_form,
+        "rows": rows,
+        "by_impact": selectors.ranked_by_impact(rows),
+        "by_value": selectors.ranked_by_value(rows),
+        "hour_bands": selectors.hours_vs_progress(membership.school, year, suppress_below=suppress),
+        "subject_rows": selectors.class_subject_comparison(membership.school, year, suppress_below=suppress),
+        "pupil_rows": selectors.pupil_impact(membership, year),
+    }
+    return render_document(
+        request,
+        "interventions/impact.html",
+        context,
+        title=f"Intervention impact {academic_year_label(year)}",
+        anonymised=membership.is_aggregate_only,
+    )
+
+
+@membership_required(ALL_ROLES)
+def provision_map(request):
+    membership = request.membership
+    year, year_form = _chosen_year(request)
+    pmap = selectors.provision_map(membership, year)
+    return render_document(
+        request,
+        "interventions/provision_map.html",
+        {"map": pmap, "year_form": year_form, "year": year},
+        title=f"Provision map {pmap.label}",
+        anonymised=membership.is_aggregate_only,
+    )
+
+
+@membership_required(ALL_ROLES)
+def provision_map_csv(request):
+    membership = request.membership
+    year, _form = _chosen_year(request)
+    pmap = selectors.provision_map(membership, year)
+    header = [
+        "Term", "Year group", "Intervention", "Wave", "Area of need", "Run", "Start", "End", "Staff",
+        "Pupils", "Sessions a week", "Session minutes", "Weeks", "Hours", "Cost (GBP)",
+    ]  # fmt: skip
+    rows = []
+    for group in pmap.groups:
+        for row in group.rows:
+            run, intervention = row.run, row.run.intervention
+            rows.append(
+                [
+                    group.term,
+                    row.year_label,
+                    intervention.name,
+                    intervention.wave,
+                    intervention.area_of_need,
+                    run.label,
+                    run.start_date.isoformat(),
+                    run.end_date.isoformat() if run.end_date else "",
+                    "; ".join(s.get_full_name() or s.get_username() for s in run.staff.all()),
+                    str(row.pupils),
+                    intervention.sessions_per_week,
+                    intervention.session_minutes,
+                    intervention.weeks,
+                    row.hours,
+                    row.cost,
+                ]
+            )
+        rows.append([group.term, group.year_label, "Total", "", "", "", "", "", "", str(group.pupils),
+                     "", "", "", group.hours, group.cost])  # fmt: skip
+    rows.append(["All terms", "All years", "Total", "", "", "", "", "", "", str(pmap.total_pupils),
+                 "", "", "", pmap.total_hours, pmap.total_cost])  # fmt: skip
+    filename = f"provision-map-{year}-{(year + 1) % 100:02d}.csv"
+    return csv_response(filename, header, rows)
+
+
+# -- action plan ---------------------------------------------------------------------------
+
+
+@membership_required(ALL_ROLES)
+def action_plan(request):
+    membership = request.membership
+    can_edit = membership.role == Role.SENCO
+    context = {
+        "priorities": selectors.action_plan(membership),
+        "can_edit": can_edit,
+        "priority_form": PriorityForm() if can_edit else None,
+        "suggestions": selectors.gap_suggestions(membership.school) if can_edit else [],
+        "action_form": ActionForm() if can_edit else None,
+    }
+    return render_document(request, "interventions/action_plan.html", context, title="SEND action plan")
+
+
+@require_POST
+@membership_required(SENCO)
+def priority_create(request):
+    form = PriorityForm(request.POST)
+    if form.is_valid():
+        try:
+            services.priority_create(school=request.membership.school, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "The priority was added to the action plan.")
+            return redirect("interventions:action_plan")
+    return render(request, "interventions/priority_form.html", {"form": form}, status=400)
+
+
+@membership_required(SENCO)
+def action_create(request, pk):
+    priority = selectors.priority_for(request.membership, pk)
+    return _action_form(request, priority)
+
+
+@membership_required(SENCO)
+def action_edit(request, pk):
+    action = selectors.action_for(request.membership, pk)
+    return _action_form(request, action.priority, action)
+
+
+def _action_form(request, priority, action=None):
+    form = ActionForm(request.POST or None, instance=action)
+    context = {"form": form, "priority": priority, "action": action}
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.action_save(priority=priority, action=action, **form.cleaned_data)
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, "The action was saved.")
+                return redirect("interventions:action_plan")
+        return render(request, "interventions/action_form.html", context, status=400)
+    return render(request, "interventions/action_form.html", context)
