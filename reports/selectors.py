@@ -1,0 +1,280 @@
+"""Reads for the reports: the working SEF and its sign-offs, the Appendix A prompts with their
+figures, and the figures of a pupil case study (Appendix B)."""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count as DbCount
+from django.db.models import Sum
+from django.utils import timezone
+
+from assessment.models import Assessment, academic_year_label, academic_year_of
+from attendance.models import PERSISTENT_ABSENCE_BELOW, Attendance, BehaviourCount, Exclusion
+from interventions.models import InterventionPlace
+from pupils.models import SEN_STATUSES_ON_RECORD, AreaOfNeed, Pupil
+
+from . import snapshot
+from .models import GRADE_DESCRIPTORS, CaseStudy, Grade, PromptResponse, PromptStatus, SefReport, SefSignOff
+from .prompts import PROMPTS
+from .sef import sef_figures
+
+EARLIEST_YEAR = 2000
+
+
+def current_academic_year():
+    return academic_year_of(timezone.localdate())
+
+
+def parse_academic_year(value):
+    """The academic year asked for in a query string, or the current one for anything else."""
+    current = current_academic_year()
+    try:
+        year = int(value)
+    except (TypeError, ValueError):
+        return current
+    return year if EARLIEST_YEAR <= year <= current + 1 else current
+
+
+def academic_year_choices():
+    current = current_academic_year()
+    return [(year, academic_year_label(year)) for year in range(current, current - 5, -1)]
+
+
+def sef_report_for(school, academic_year):
+    """The school's working SEF for the year, or an unsaved empty one (reading writes nothing)."""
+    report = SefReport.objects.filter(school=school, academic_year=academic_year).first()
+    return report or SefReport(school=school, academic_year=academic_year, narrative={})
+
+
+def sign_offs_for(membership):
+    return SefSignOff.objects.for_membership(membership).select_related("school").order_by("-signed_off_at")
+
+
+def sign_off_for(membership, pk):
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(SefSignOff.objects.for_membership(membership), pk=pk)
+
+
+def sign_off_figures(sign_off, *, anonymised):
+    """The figures object exactly as it was signed off."""
+    return snapshot.load(sign_off.governor_figures if anonymised else sign_off.figures)
+
+
+def grade_descriptors():
+    return [(Grade(value).label, GRADE_DESCRIPTORS[value]) for value in Grade.values]
+
+
+# -- Appendix A -----------------------------------------------------------------------------------
+@dataclass
+class PromptView:
+    number: int
+    topic: str
+    text: str
+    question: str
+    figures: list
+    evidence: list | None  # None: the evidence log is not kept in sendtrack yet
+    response: str
+    status: str
+    status_label: str
+
+
+def judgement_prompts(school, academic_year, figures=None):
+    """The thirteen prompts, each with the school's relevant findings (from the full SEF figures)
+    and the SENCO's response and status."""
+    figures = figures or sef_figures(school, academic_year, anonymised=False)
+    responses = {
+        r.number: r for r in PromptResponse.objects.filter(school=school, academic_year=academic_year)
+    }
+    views = []
+    for prompt in PROMPTS:
+        findings = []
+        for key in prompt.sections:
+            section = getattr(figures, key)
+            findings += section.findings or ([section.note] if getattr(section, "note", "") else [])
+        stored = responses.get(prompt.number)
+        status = stored.status if stored else PromptStatus.NOT_STARTED
+        views.append(
+            PromptView(
+                number=prompt.number,
+                topic=prompt.topic,
+                text=prompt.text,
+                question=prompt.question,
+                figures=findings,
+                evidence=None,
+                response=stored.response if stored else "",
+                status=status,
+                status_label=PromptStatus(status).label,
+            )
+        )
+    return views
+
+
+# -- Appendix B -----------------------------------------------------------------------------------
+@dataclass
+class ProvisionLine:
+    intervention: str
+    wave: str
+    start: datetime.date
+    end: datetime.date | None
+
+
+@dataclass
+class YearOutcomes:
+    year: int
+    label: str
+    cells: dict = field(default_factory=dict)  # subject name -> "OT · 23.0"
+    values: list = field(default_factory=list)  # the cells in the order of the subjects
+    attendance: str = ""
+    persistent_absence: bool = False
+    suspensions: int = 0
+    suspension_days: str = "0"
+    incidents: int | None = None
+
+
+@dataclass
+class CaseStudyFigures:
+    label: str
+    status: str
+    placed_on: datetime.date | None
+    first_placed_on: datetime.date | None
+    needs: list
+    agencies: list
+    provision: list
+    subjects: list
+    years: list
+    progress_sentences: list
+
+
+def case_studies_for(membership):
+    return CaseStudy.objects.for_membership(membership).select_related("pupil").order_by("pupil_label")
+
+
+def case_study_for(membership, pk):
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(case_studies_for(membership), pk=pk)
+
+
+def case_study_candidates(membership):
+    """Pupils on the SEND record without a case study yet, for the SENCO to choose from."""
+    return (
+        Pupil.objects.for_membership(membership)
+        .filter(sen_status__in=SEN_STATUSES_ON_RECORD, case_study__isnull=True)
+        .select_related("school_class")
+        .order_by("year_group", "legal_surname", "legal_forename")
+    )
+
+
+def case_study_figures(case_study):
+    """What the pupil's record says, year by year: a fixed number of queries (seven)."""
+    pupil = case_study.pupil
+    first = pupil.sen_history.filter(status__in=SEN_STATUSES_ON_RECORD).order_by("effective_date").first()
+    needs = [
+        AreaOfNeed(code).label.split(" — ", 1)[1]
+        for code in (pupil.primary_need, pupil.secondary_need)
+        if code
+    ]
+    agencies = list(pupil.agencies.values_list("name", flat=True))
+    provision = [
+        ProvisionLine(
+            place.run.intervention.name,
+            place.run.intervention.get_wave_display().split(" — ")[0],
+            place.run.start_date,
+            place.run.end_date,
+        )
+        for place in InterventionPlace.objects.filter(pupil=pupil)
+        .select_related("run__intervention")
+        .order_by("run__start_date")
+    ]
+    assessments = list(
+        Assessment.objects.filter(pupil=pupil, subject__is_core=True)
+        .select_related("point", "subject", "attainment")
+        .order_by("point__academic_year", "point__order", "subject__order")
+    )
+    subjects, years = [], {}
+    latest = {}  # (year, subject) -> the assessment at the year's last point with data
+    for a in assessments:
+        if a.subject.name not in subjects:
+            subjects.append(a.subject.name)
+        latest[(a.point.academic_year, a.subject.name)] = a
+    for (year, subject), a in latest.items():
+        outcome = years.setdefault(year, YearOutcomes(year, academic_year_label(year)))
+        shown = [a.attainment.code] if a.attainment else []
+        if a.points is not None:
+            shown.append(f"{a.points}")
+        outcome.cells[subject] = " · ".join(shown) or "—"
+    for row in (
+        Attendance.objects.filter(pupil=pupil)
+        .values("academic_year")
+        .annotate(att=Sum("attended_sessions"), pos=Sum("possible_sessions"))
+    ):
+        outcome = years.setdefault(
+            row["academic_year"],
+            YearOutcomes(row["academic_year"], academic_year_label(row["academic_year"])),
+        )
+        rate = (Decimal(row["att"]) * 100 / row["pos"]).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        outcome.attendance = f"{rate}%"
+        outcome.persistent_absence = rate < PERSISTENT_ABSENCE_BELOW
+    for row in (
+        Exclusion.objects.filter(pupil=pupil)
+        .values("academic_year")
+        .annotate(n=DbCount("pk"), days=Sum("days"))
+    ):
+        outcome = years.setdefault(
+            row["academic_year"],
+            YearOutcomes(row["academic_year"], academic_year_label(row["academic_year"])),
+        )
+        outcome.suspensions, outcome.suspension_days = row["n"], f"{Decimal(row['days']).normalize():f}"
+    for row in (
+        BehaviourCount.objects.filter(pupil=pupil).values("academic_year").annotate(n=Sum("incidents"))
+    ):
+        outcome = years.setdefault(
+            row["academic_year"],
+            YearOutcomes(row["academic_year"], academic_year_label(row["academic_year"])),
+        )
+        outcome.incidents = row["n"]
+    ordered = [years[y] for y in sorted(years)]
+    for outcome in ordered:
+        outcome.values = [outcome.cells.get(subject, "–") for subject in subjects]
+    return CaseStudyFigures(
+        label=case_study.pupil_label,
+        status=pupil.get_sen_status_display().split(" — ")[1],
+        placed_on=pupil.sen_placed_on,
+        first_placed_on=first.effective_date if first else None,
+        needs=needs,
+        agencies=agencies,
+        provision=provision,
+        subjects=subjects,
+        years=ordered,
+        progress_sentences=progress_sentences(case_study.pupil_label, latest),
+    )
+
+
+def progress_sentences(label, latest):
+    """ "Pupil A made 6.0 points progress over 2 years in reading (from 14.0 in 2022/23 to 20.0 in
+    2024/25)", from the first and last year-end assessments of each subject."""
+    by_subject = {}
+    for (year, subject), a in sorted(latest.items()):
+        by_subject.setdefault(subject, []).append((year, a))
+    sentences = []
+    for subject, entries in by_subject.items():
+        (y0, first), (y1, last) = entries[0], entries[-1]
+        if y0 == y1:
+            continue
+        span = y1 - y0
+        years = f"{span} year{'s' if span != 1 else ''}"
+        if first.points is not None and last.points is not None:
+            gain = last.points - first.points
+            sentences.append(
+                f"{label} made {gain} points progress over {years} in {subject.lower()} "
+                f"(from {first.points} in {academic_year_label(y0)} "
+                f"to {last.points} in {academic_year_label(y1)})."
+            )
+        elif first.attainment and last.attainment:
+            sentences.append(
+                f"{label} moved from {first.attainment.label} to {last.attainment.label} "
+                f"in {subject.lower()} over {years}."
+            )
+    return sentences

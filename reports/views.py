@@ -1,0 +1,241 @@
+"""Report pages. Each parses its input, calls one selector or service, and renders a document
+through reports.documents.render_document (HTML, or the PDF with ?format=pdf)."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from schools.access import ALL_ROLES, LEADER_ROLES, access_pupil, membership_required
+from schools.models import Role
+
+from . import selectors, services
+from .charts import sef_charts
+from .documents import render_document
+from .forms import CaseStudyForm, PromptsForm, SefForm
+from .models import Grade
+from .sef import SECTIONS, sef_figures
+
+SEF_FULL_ROLES = {Role.SENCO, Role.HEAD, Role.TEACHER}
+SEF_EDIT_ROLES = {Role.SENCO}
+SIGN_OFF_ROLES = {Role.HEAD}
+CASE_STUDY_EDIT_ROLES = {Role.SENCO}
+
+
+def _year(request):
+    return selectors.parse_academic_year(request.GET.get("year") or request.POST.get("year"))
+
+
+@membership_required(ALL_ROLES)
+def index(request):
+    membership = request.membership
+    year = _year(request)
+    context = {
+        "year": year,
+        "years": selectors.academic_year_choices(),
+        "sign_offs": selectors.sign_offs_for(membership),
+        "sees_full": membership.role in SEF_FULL_ROLES,
+        "can_edit": membership.role in SEF_EDIT_ROLES,
+        "can_sign_off": membership.role in SIGN_OFF_ROLES,
+        "sees_leader_reports": membership.role in LEADER_ROLES,
+        "report": selectors.sef_report_for(membership.school, year),
+    }
+    return render(request, "reports/index.html", context)
+
+
+def _sef_document(request, *, figures, narrative, grade, rationale, sign_off=None, title):
+    charts = sef_charts(figures)
+    context = {
+        "figures": figures,
+        "charts": charts,
+        "measure_charts": [(m, charts.get(m.key)) for m in figures.attainment.measures],
+        "sections": [(key, label, (narrative or {}).get(key, "")) for key, label in SECTIONS],
+        "narrative": narrative or {},
+        "grade": Grade(grade).label if grade else "",
+        "grade_rationale": rationale,
+        "descriptors": selectors.grade_descriptors(),
+        "sign_off": sign_off,
+        "can_edit": request.membership.role in SEF_EDIT_ROLES and sign_off is None,
+        "year": figures.academic_year,
+    }
+    return render_document(request, "reports/sef.html", context, title=title, anonymised=figures.anonymised)
+
+
+def _live_sef(request, *, anonymised):
+    school, year = request.membership.school, _year(request)
+    report = selectors.sef_report_for(school, year)
+    figures = sef_figures(school, year, anonymised=anonymised)
+    title = f"SEND self-evaluation summary {figures.year_label}"
+    return _sef_document(
+        request,
+        figures=figures,
+        narrative=report.narrative,
+        grade=report.grade,
+        rationale=report.grade_rationale,
+        title=title + (" (governor version)" if anonymised else ""),
+    )
+
+
+@membership_required(SEF_FULL_ROLES)
+def sef(request):
+    return _live_sef(request, anonymised=False)
+
+
+@membership_required(ALL_ROLES)
+def sef_governor(request):
+    return _live_sef(request, anonymised=True)
+
+
+@membership_required(SEF_EDIT_ROLES)
+def sef_edit(request):
+    school, year = request.membership.school, _year(request)
+    report = selectors.sef_report_for(school, year)
+    form = SefForm(request.POST or None, initial=SefForm.initial_from(report))
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.sef_report_save(
+                    school=school,
+                    academic_year=year,
+                    narrative=form.narrative(),
+                    grade=form.cleaned_data["grade"],
+                    grade_rationale=form.cleaned_data["grade_rationale"],
+                    by=request.user,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, "The SEF narrative was saved.")
+                return redirect(f"{reverse('reports:sef')}?year={year}")
+        status = 400
+    figures = sef_figures(school, year, anonymised=False)
+    context = {"form": form, "year": year, "figures": figures, "descriptors": selectors.grade_descriptors()}
+    return render(request, "reports/sef_edit.html", context, status=status)
+
+
+@require_POST
+@membership_required(SIGN_OFF_ROLES)
+def sef_sign_off(request):
+    year = _year(request)
+    try:
+        sign_off = services.sef_sign_off(membership=request.membership, academic_year=year)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(f"{reverse('reports:index')}?year={year}")
+    messages.success(request, "The SEF summary was signed off. Its figures are kept as they are now.")
+    return redirect("reports:sign_off", pk=sign_off.pk)
+
+
+def _signed_sef(request, pk, *, anonymised):
+    sign_off = selectors.sign_off_for(request.membership, pk)
+    figures = selectors.sign_off_figures(sign_off, anonymised=anonymised)
+    title = f"SEND self-evaluation summary {figures.year_label}" + (
+        " (governor version)" if anonymised else ""
+    )
+    return _sef_document(
+        request,
+        figures=figures,
+        narrative=sign_off.narrative,
+        grade=sign_off.grade,
+        rationale=sign_off.grade_rationale,
+        sign_off=sign_off,
+        title=title,
+    )
+
+
+@membership_required(SEF_FULL_ROLES)
+def sign_off(request, pk):
+    return _signed_sef(request, pk, anonymised=False)
+
+
+@membership_required(ALL_ROLES)
+def sign_off_governor(request, pk):
+    return _signed_sef(request, pk, anonymised=True)
+
+
+@membership_required(LEADER_ROLES)
+def prompts(request):
+    school, year = request.membership.school, _year(request)
+    report = selectors.sef_report_for(school, year)
+    context = {
+        "year": year,
+        "prompts": selectors.judgement_prompts(school, year),
+        "descriptors": selectors.grade_descriptors(),
+        "grade": Grade(report.grade).label if report.grade else "",
+        "grade_rationale": report.grade_rationale,
+        "can_edit": request.membership.role in SEF_EDIT_ROLES,
+    }
+    title = f"Ofsted-style judgement prompts {selectors.academic_year_label(year)}"
+    return render_document(request, "reports/prompts.html", context, title=title)
+
+
+@membership_required(SEF_EDIT_ROLES)
+def prompts_edit(request):
+    school, year = request.membership.school, _year(request)
+    form = PromptsForm(request.POST or None, prompts=selectors.judgement_prompts(school, year))
+    if request.method == "POST":
+        if form.is_valid():
+            services.prompt_responses_save(
+                school=school, academic_year=year, entries=form.entries(), by=request.user
+            )
+            messages.success(request, "The responses were saved.")
+            return redirect(f"{reverse('reports:prompts')}?year={year}")
+        return render(request, "reports/prompts_edit.html", {"form": form, "year": year}, status=400)
+    return render(request, "reports/prompts_edit.html", {"form": form, "year": year})
+
+
+@membership_required(LEADER_ROLES)
+def case_studies(request):
+    membership = request.membership
+    context = {
+        "case_studies": selectors.case_studies_for(membership),
+        "candidates": selectors.case_study_candidates(membership)
+        if membership.role in CASE_STUDY_EDIT_ROLES
+        else [],
+        "can_edit": membership.role in CASE_STUDY_EDIT_ROLES,
+    }
+    return render(request, "reports/case_studies.html", context)
+
+
+@require_POST
+@membership_required(CASE_STUDY_EDIT_ROLES)
+def case_study_create(request, pk):
+    pupil = access_pupil(request.membership, pk)
+    case_study = services.case_study_create(pupil=pupil, by=request.user)
+    return redirect("reports:case_study_edit", pk=case_study.pk)
+
+
+@membership_required(LEADER_ROLES)
+def case_study(request, pk):
+    study = selectors.case_study_for(request.membership, pk)
+    context = {
+        "study": study,
+        "figures": selectors.case_study_figures(study),
+        "can_edit": request.membership.role in CASE_STUDY_EDIT_ROLES,
+    }
+    return render_document(
+        request, "reports/case_study.html", context, title=f"Case study: {study.pupil_label}"
+    )
+
+
+@membership_required(CASE_STUDY_EDIT_ROLES)
+def case_study_edit(request, pk):
+    study = selectors.case_study_for(request.membership, pk)
+    form = CaseStudyForm(request.POST or None, instance=study)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.case_study_update(case_study=study, data=form.cleaned_data, by=request.user)
+            except ValidationError as error:
+                for field, errors in getattr(error, "error_dict", {None: error.error_list}).items():
+                    form.add_error(field, errors)
+            else:
+                messages.success(request, "The case study was saved.")
+                return redirect("reports:case_study", pk=study.pk)
+        status = 400
+    else:
+        status = 200
+    context = {"form": form, "study": study, "figures": selectors.case_study_figures(study)}
+    return render(request, "reports/case_study_edit.html", context, status=status)
