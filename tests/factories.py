@@ -107,3 +107,44 @@ class InterventionPlaceFactory(factory.django.DjangoModelFactory):
 
     run = factory.SubFactory(InterventionRunFactory)
     pupil = factory.SubFactory(PupilFactory)
+
+
+# -- plans (issue 8) ---------------------------------------------------------------------------
+class SupportPlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "plans.SupportPlan"
+
+    pupil = factory.SubFactory(PupilFactory)
+    number = 1
+    starts_on = datetime.date(2025, 9, 15)
+    review_date = datetime.date(2025, 12, 12)
+    needs = "Reading fluency and working memory"
+
+
+class PlanTargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "plans.PlanTarget"
+
+    plan = factory.SubFactory(SupportPlanFactory)
+    order = factory.Sequence(lambda n: n)
+    outcome = "Reads with more confidence"
+    target = factory.Sequence(lambda n: f"Reads {n + 20} of the 45 Year 1 common exception words")
+
+
+class EhcPlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "plans.EhcPlan"
+
+    pupil = factory.SubFactory(PupilFactory, sen_status=SenStatus.EHCP)
+    plan_date = datetime.date(2025, 3, 1)
+    next_review_due = factory.LazyAttribute(lambda o: o.plan_date.replace(year=o.plan_date.year + 1))
+
+
+class EhcpOutcomeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "plans.EhcpOutcome"
+
+    plan = factory.SubFactory(EhcPlanFactory)
+    order = factory.Sequence(lambda n: n)
+    outcome = factory.Sequence(lambda n: f"Outcome {n}: communicates needs to an adult")
+    provision = "Weekly speech and language therapy"
