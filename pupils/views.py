@@ -1,10 +1,14 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from assessment.selectors import pupil_page_context as assessment_pupil_context
 from attendance.selectors import pupil_attendance_summary
+from evidence.timeline import pupil_timeline
 from schools.access import LEADER_ROLES, STAFF_ROLES, access_pupil, membership_required
 from schools.models import PUPIL_WRITE_ROLES
 
@@ -12,6 +16,7 @@ from . import services
 from .filters import PupilFilter
 from .forms import ArchiveForm, PupilCreateForm, PupilForm, SenStatusChangeForm
 from .models import Pupil
+from .sar import pupil_data_json
 from .selectors import pupil_change_history, sen_register_summary
 
 PAGE_SIZE = 50
@@ -56,6 +61,8 @@ def pupil_detail(request, pk):
         "sen_form": SenStatusChangeForm() if membership.can_edit_pupils else None,
         "archive_form": ArchiveForm() if membership.can_edit_pupils else None,
         "attendance_summary": pupil_attendance_summary(pupil),
+        "timeline": pupil_timeline(pupil=pupil, membership=membership),
+        **assessment_pupil_context(membership, pupil, timezone.localdate()),
     }
     return render(request, "pupils/pupil_detail.html", context)
 
@@ -162,3 +169,13 @@ def sen_register(request):
         ),
     }
     return render(request, "pupils/sen_register.html", context)
+
+
+@membership_required(PUPIL_WRITE_ROLES)
+def pupil_data_export(request, pk):
+    """Subject access request: all of the pupil's data as one JSON download (logged as a view)."""
+    pupil = access_pupil(request.membership, pk)
+    services.pupil_record_view(pupil=pupil, membership=request.membership)
+    response = HttpResponse(pupil_data_json(pupil), content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="pupil-{pupil.upn}-data.json"'
+    return response

@@ -1,0 +1,469 @@
+"""Reads of the evidence app. Figures are computed by the database (conditional counts, GROUP BY,
+subquery counts) and returned as plain rows with `reports.figures` values."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count as DbCount
+from django.db.models import IntegerField, OuterRef, Prefetch, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from assessment.models import academic_year_label, academic_year_of
+from pupils.models import Pupil
+from reports.figures import Count, Share
+
+from .models import (
+    Conversation,
+    EvidenceItem,
+    Judgement,
+    Lead,
+    OfstedPrompt,
+    PartTwoConclusion,
+    PartTwoQuestion,
+    Scale,
+    SurveyAnswerCount,
+)
+from .reference import PART_TWO_KEY_QUESTION  # noqa: F401  (for the Part Two page)
+from .services import term_of
+
+# A family has "all three" conversations of the year at this many (seeds/003).
+FULL_CONVERSATIONS = 3
+
+
+def current_academic_year(today=None):
+    return academic_year_of(today or timezone.localdate())
+
+
+def academic_year_choices(*, years=4, today=None):
+    this = current_academic_year(today)
+    return [(year, academic_year_label(year)) for year in range(this, this - years, -1)]
+
+
+def visible_pupils_prefetch(membership):
+    """The pupils of each item that this membership may see: an item about two pupils shows a
+    teacher only the one in their class."""
+    return Prefetch(
+        "pupils",
+        queryset=Pupil.objects.for_membership(membership, include_archived=True).order_by(
+            "legal_surname", "legal_forename"
+        ),
+        to_attr="visible_pupils",
+    )
+
+
+def evidence_log(membership, *, source="", judgement="", question=None, prompt=None, pupil=None, year=None):
+    """The items a membership may read, newest first, filtered; three queries per page."""
+    items = EvidenceItem.objects.for_membership(membership)
+    if source:
+        items = items.filter(source=source)
+    if judgement:
+        items = items.filter(judgement=judgement)
+    if question:
+        items = items.filter(questions=question)
+    if prompt:
+        items = items.filter(prompts=prompt)
+    if pupil:
+        items = items.filter(pupils=pupil)
+    if year:
+        items = items.in_academic_year(year)
+    return items.select_related("author").prefetch_related(
+        visible_pupils_prefetch(membership), "questions", "prompts"
+    )
+
+
+def evidence_item(membership, pk):
+    from django.shortcuts import get_object_or_404
+
+    qs = EvidenceItem.objects.for_membership(membership).select_related("author", "school")
+    return get_object_or_404(
+        qs.prefetch_related(visible_pupils_prefetch(membership), "questions", "prompts"), pk=pk
+    )
+
+
+@dataclass
+class JudgementCounts:
+    strengths: Count
+    developments: Count
+    neutral: Count
+    total: Count
+
+
+def _judgement_counts(row):
+    return JudgementCounts(
+        strengths=Count.of(row.get("strengths") or 0),
+        developments=Count.of(row.get("developments") or 0),
+        neutral=Count.of(row.get("neutral") or 0),
+        total=Count.of(row.get("total") or 0),
+    )
+
+
+JUDGEMENT_AGGREGATES = {
+    "total": DbCount("pk", distinct=True),
+    "strengths": DbCount("pk", filter=Q(judgement=Judgement.STRENGTH), distinct=True),
+    "developments": DbCount("pk", filter=Q(judgement=Judgement.DEVELOPMENT), distinct=True),
+    "neutral": DbCount("pk", filter=Q(judgement=Judgement.NEUTRAL), distinct=True),
+}
+
+
+@dataclass
+class TaggedRow:
+    tag: object
+    counts: JudgementCounts
+    conclusion: str = ""
+
+
+def part_two_overview(school, year):
+    """Each Part Two question with the school's counts of strengths and areas for development
+    this academic year (counts of evidence items, which name no pupil), and its conclusion."""
+    by_question = {
+        row["questions"]: row
+        for row in EvidenceItem.objects.for_school(school)
+        .in_academic_year(year)
+        .filter(questions__isnull=False)
+        .values("questions")
+        .annotate(**JUDGEMENT_AGGREGATES)
+        .order_by()
+    }
+    conclusions = dict(
+        PartTwoConclusion.objects.filter(school=school, academic_year=year).values_list("question_id", "text")
+    )
+    return [
+        TaggedRow(q, _judgement_counts(by_question.get(q.pk, {})), conclusions.get(q.pk, ""))
+        for q in PartTwoQuestion.objects.all()
+    ]
+
+
+def prompt_overview(school, year):
+    """The thirteen Appendix A prompts with the school's evidence counts for the year: the rows the
+    SEF report builds on (evidence items per prompt: `evidence_log(membership, prompt=...)`)."""
+    by_prompt = {
+        row["prompts"]: row
+        for row in EvidenceItem.objects.for_school(school)
+        .in_academic_year(year)
+        .filter(prompts__isnull=False)
+        .values("prompts")
+        .annotate(**JUDGEMENT_AGGREGATES)
+        .order_by()
+    }
+    return [TaggedRow(p, _judgement_counts(by_prompt.get(p.pk, {}))) for p in OfstedPrompt.objects.all()]
+
+
+@dataclass
+class QuestionPage:
+    question: PartTwoQuestion
+    year: int
+    counts: JudgementCounts
+    strengths: list
+    developments: list
+    neutral: list
+    conclusion: object
+
+
+def part_two_question(membership, question, year):
+    """One Part Two question: the school's counts, the items this membership may read grouped by
+    judgement (none for governors), and the SENCO's conclusion. Five queries."""
+    counts = _judgement_counts(
+        EvidenceItem.objects.for_school(membership.school)
+        .in_academic_year(year)
+        .filter(questions=question)
+        .aggregate(**JUDGEMENT_AGGREGATES)
+    )
+    items = list(evidence_log(membership, question=question, year=year))
+    conclusion = PartTwoConclusion.objects.filter(
+        school=membership.school, academic_year=year, question=question
+    ).first()
+    return QuestionPage(
+        question=question,
+        year=year,
+        counts=counts,
+        strengths=[i for i in items if i.judgement == Judgement.STRENGTH],
+        developments=[i for i in items if i.judgement == Judgement.DEVELOPMENT],
+        neutral=[i for i in items if i.judgement == Judgement.NEUTRAL],
+        conclusion=conclusion,
+    )
+
+
+# -- structured conversations -----------------------------------------------------------------
+
+
+@dataclass
+class LeadRow:
+    lead: str
+    label: str
+    conversations: Count
+    families: Count
+    full: Share
+
+
+@dataclass
+class Participation:
+    year: int
+    send_pupils: int
+    none: Share
+    one: Share
+    two: Share
+    three: Share
+    leads: list = field(default_factory=list)
+
+    @property
+    def year_label(self):
+        return academic_year_label(self.year)
+
+
+def conversation_participation(school, year, *, suppress_below=0):
+    """How many conversations the families of the school's SEND pupils (on the record now, on
+    roll) had this academic year, and by who led them. Two queries.
+
+    Each family is counted under whoever led its first conversation of the year, and the share
+    is of those families that went on to have all three (seeds/003: 55% where the head led,
+    32% where the SENCO led, 30% where a class teacher led)."""
+    of_year = Conversation.objects.filter(pupil=OuterRef("pk"), academic_year=year)
+    send = (
+        Pupil.objects.filter(school=school)
+        .active()
+        .on_sen_record()
+        .annotate(
+            had=Coalesce(
+                Subquery(of_year.values("pupil").annotate(n=DbCount("pk")).values("n")[:1]),
+                Value(0),
+                output_field=IntegerField(),
+            ),
+            first_lead=Subquery(of_year.order_by("date", "pk").values("led_by")[:1]),
+        )
+    )
+    totals = send.aggregate(
+        pupils=DbCount("pk"),
+        none=DbCount("pk", filter=Q(had=0)),
+        one=DbCount("pk", filter=Q(had=1)),
+        two=DbCount("pk", filter=Q(had=2)),
+        three=DbCount("pk", filter=Q(had__gte=FULL_CONVERSATIONS)),
+    )
+    by_lead = {
+        row["first_lead"]: row
+        for row in send.filter(had__gt=0)
+        .values("first_lead")
+        .annotate(
+            families=DbCount("pk"),
+            full=DbCount("pk", filter=Q(had__gte=FULL_CONVERSATIONS)),
+            conversations=Sum("had"),
+        )
+        .order_by()
+    }
+    n = totals["pupils"]
+
+    def share(k):
+        return Share.of(k, n, suppress_below=suppress_below)
+
+    leads = []
+    for lead in (Lead.HEAD, Lead.SENCO, Lead.TEACHER):
+        row = by_lead.get(lead.value, {})
+        families = row.get("families", 0)
+        leads.append(
+            LeadRow(
+                lead=lead.value,
+                label=lead.label,
+                conversations=Count.of(row.get("conversations") or 0, suppress_below=suppress_below),
+                families=Count.of(families, suppress_below=suppress_below),
+                full=Share.of(row.get("full", 0), families, suppress_below=suppress_below),
+            )
+        )
+    return Participation(
+        year=year,
+        send_pupils=n,
+        none=share(totals["none"]),
+        one=share(totals["one"]),
+        two=share(totals["two"]),
+        three=share(totals["three"]),
+        leads=leads,
+    )
+
+
+def pupils_without_conversation(membership, *, year, term):
+    """SEND pupils this membership may see whose families have had no conversation this term."""
+    held = Conversation.objects.filter(academic_year=year, term=term).values("pupil_id")
+    return (
+        Pupil.objects.for_membership(membership)
+        .on_sen_record()
+        .exclude(pk__in=held)
+        .select_related("school_class")
+        .order_by("year_group", "legal_surname", "legal_forename")
+    )
+
+
+def recent_conversations(membership, *, year):
+    return (
+        Conversation.objects.for_membership(membership)
+        .filter(academic_year=year)
+        .select_related("pupil", "recorded_by")
+        .order_by("-date", "-pk")
+    )
+
+
+def conversation_detail(membership, pk):
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(
+        Conversation.objects.for_membership(membership)
+        .select_related("pupil", "recorded_by")
+        .prefetch_related("targets"),
+        pk=pk,
+    )
+
+
+def current_term_of(today=None):
+    return term_of(today or timezone.localdate())
+
+
+# -- surveys -----------------------------------------------------------------------------------
+
+
+@dataclass
+class AnswerCell:
+    answer: int
+    label: str
+    count: int
+    share: Share
+
+
+@dataclass
+class RoundResult:
+    round: object
+    respondents: int
+    cells: list
+    positive: Share  # Fairly or Very
+
+
+@dataclass
+class QuestionResult:
+    question: object
+    rounds: list
+    change_points: int | None  # percentage points of Fairly or Very, first round to last
+
+
+@dataclass
+class SurveyResults:
+    survey: object
+    rounds: list
+    questions: list
+
+
+POSITIVE = (Scale.FAIRLY, Scale.VERY)
+# Chart colours, dark enough for white page contrast; the legend and the table carry the words.
+ANSWER_FILL = {
+    Scale.NOT_AT_ALL: "#842029",
+    Scale.A_LITTLE: "#cc8a00",
+    Scale.FAIRLY: "#3d8bfd",
+    Scale.VERY: "#0f5132",
+}
+
+
+def survey_results(survey, *, suppress_below=0):
+    """Each question's answers per round as counts and shares, and the change in the share
+    answering Fairly or Very from the first round to the last. Three queries."""
+    rounds = list(survey.rounds.all())
+    questions = list(survey.questions.all())
+    counts = {
+        (row["round_id"], row["question_id"], row["answer"]): row["count"]
+        for row in SurveyAnswerCount.objects.filter(round__survey=survey).values(
+            "round_id", "question_id", "answer", "count"
+        )
+    }
+    results = []
+    for question in questions:
+        per_round = []
+        for survey_round in rounds:
+            answered = [counts.get((survey_round.pk, question.pk, a), 0) for a in Scale.values]
+            total = sum(answered)
+            cells = [
+                AnswerCell(a, label, c, Share.of(c, total, suppress_below=suppress_below))
+                for (a, label), c in zip(Scale.choices, answered, strict=True)
+            ]
+            positive = sum(c for a, c in zip(Scale.values, answered, strict=True) if a in POSITIVE)
+            per_round.append(
+                RoundResult(
+                    survey_round, total, cells, Share.of(positive, total, suppress_below=suppress_below)
+                )
+            )
+        change = None
+        if len(per_round) >= 2:
+            first, last = per_round[0].positive, per_round[-1].positive
+            if first.percent is not None and last.percent is not None:
+                change = last.percent - first.percent
+        results.append(QuestionResult(question, per_round, change))
+    return SurveyResults(survey, rounds, results)
+
+
+def survey_chart(results, *, width=640, bar_height=22, gap=6):
+    """An SVG of stacked horizontal bars, one per question per round, built on the server so that
+    the page and any PDF show it. Returns the rows a template draws (its figures are in the table
+    beside it)."""
+    label_width = 170
+    plot = width - label_width - 10
+    rows = []
+    y = 0
+    for q in results.questions:
+        for r in q.rounds:
+            x = label_width
+            segments = []
+            for cell in r.cells:
+                share = cell.share.percent or 0
+                w = round(plot * share / 100, 1)
+                segments.append(
+                    {
+                        "x": x,
+                        "width": w,
+                        "answer": cell.answer,
+                        "label": cell.label,
+                        "fill": ANSWER_FILL[cell.answer],
+                        "text": str(cell.share),
+                    }
+                )
+                x += w
+            rows.append(
+                {
+                    "y": y,
+                    "label": f"Q{q.question.order} {r.round.label}",
+                    "segments": segments,
+                    "suppressed": r.positive.suppressed,
+                }
+            )
+            y += bar_height + gap
+        y += gap * 2
+    return {"width": width, "height": y + 30, "bar_height": bar_height, "rows": rows, "legend_y": y + 8}
+
+
+def part_two_question_by_number(number):
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(PartTwoQuestion, number=number)
+
+
+def part_two_questions():
+    return PartTwoQuestion.objects.all()
+
+
+def survey_for(membership, pk):
+    """A survey of the membership's school; any other id is the same 404."""
+    from django.shortcuts import get_object_or_404
+
+    from .models import Survey
+
+    return get_object_or_404(Survey.objects.for_membership(membership), pk=pk)
+
+
+def surveys_for(membership):
+    from django.db.models import Max, Min
+
+    from .models import Survey
+
+    return (
+        Survey.objects.for_membership(membership)
+        .annotate(
+            rounds_count=DbCount("rounds"), first_date=Min("rounds__date"), last_date=Max("rounds__date")
+        )
+        .order_by("-created_at")
+    )
+
+
+def today():
+    return timezone.localdate()

@@ -1,0 +1,221 @@
+"""The pupil page's timeline: everything dated about one pupil, newest first.
+
+One query per source, never one per item: SEN status changes, termly assessments, intervention
+places, Pupil Support Scale observations, attendance, exclusions, conversations (with their
+targets) and evidence. The caller has already reached the pupil through
+`schools.access.access_pupil`, so every source here is about a pupil the membership may see.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from itertools import groupby
+
+from django.db.models import Count as DbCount
+from django.db.models import OuterRef, Subquery
+from django.urls import reverse
+
+from assessment import models as assessment_models
+from assessment.models import Assessment, AssessmentPoint, academic_year_label
+from attendance.models import Attendance, Exclusion, Term
+from interventions.models import InterventionPlace
+from pupils.models import SenStatus
+
+from .models import Conversation, EvidenceItem
+
+# Approximate end dates of the terms, to place a term's attendance on the timeline.
+TERM_END = {Term.AUTUMN: (12, 20), Term.SPRING: (3, 31), Term.SUMMER: (7, 20)}
+
+
+@dataclass
+class TimelineEntry:
+    date: datetime.date
+    kind: str  # sen, assessment, intervention, support, attendance, exclusion, conversation, evidence
+    label: str  # the kind in words, shown as a badge
+    title: str
+    detail: str = ""
+    url: str = ""
+    approximate: bool = False
+    lines: list = field(default_factory=list)
+
+
+def _sen(pupil):
+    return [
+        TimelineEntry(
+            c.effective_date,
+            "sen",
+            "SEN status",
+            f"SEN status {SenStatus(c.status).label}",
+            c.note,
+        )
+        for c in pupil.sen_history.all().order_by("-effective_date")
+    ]
+
+
+def point_date(point_order, academic_year, points_in_year):
+    """Where an assessment point falls in its year, for ordering: the points are spread from
+    September to late July (six points: late October, mid December ... mid July)."""
+    step = 320 / max(points_in_year or 1, 1)
+    return datetime.date(academic_year, 9, 1) + datetime.timedelta(days=round(point_order * step))
+
+
+def _assessments(pupil):
+    points_in_year = (
+        AssessmentPoint.objects.filter(
+            school_id=OuterRef("point__school_id"), academic_year=OuterRef("point__academic_year")
+        )
+        .values("school_id")
+        .annotate(n=DbCount("pk"))
+        .values("n")[:1]
+    )
+    rows = (
+        Assessment.objects.filter(pupil=pupil)
+        .select_related("point", "subject", "attainment", "progress")
+        .annotate(points_in_year=Subquery(points_in_year))
+        .order_by("-point__academic_year", "-point__order", "subject__order", "subject__name")
+    )
+    entries = []
+    for point, cells in groupby(rows, key=lambda a: a.point):
+        cells = list(cells)
+        lines = []
+        for a in cells:
+            parts = [a.attainment.label if a.attainment else "", a.progress.label if a.progress else ""]
+            if a.points is not None:
+                parts.append(f"{a.points:g} points")
+            lines.append(f"{a.subject.name}: {', '.join(p for p in parts if p) or 'not assessed'}")
+        entries.append(
+            TimelineEntry(
+                point_date(point.order, point.academic_year, cells[0].points_in_year),
+                "assessment",
+                "Termly data",
+                f"{point.name} {academic_year_label(point.academic_year)} assessment",
+                approximate=True,
+                lines=lines,
+            )
+        )
+    return entries
+
+
+def _interventions(pupil):
+    entries = []
+    places = InterventionPlace.objects.filter(pupil=pupil).select_related("run__intervention")
+    for place in places:
+        run = place.run
+        entries.append(
+            TimelineEntry(run.start_date, "intervention", "Intervention", f"Started {run.intervention.name}")
+        )
+        if run.end_date:
+            entries.append(
+                TimelineEntry(
+                    run.end_date, "intervention", "Intervention", f"Finished {run.intervention.name}"
+                )
+            )
+    return entries
+
+
+def _support(pupil):
+    # The Pupil Support Scale lives in assessment/ (seeds/004); skip it on a tree without it.
+    model = getattr(assessment_models, "SupportObservation", None)
+    if model is None:
+        return []
+    rows = model.objects.filter(pupil=pupil).select_related("subject").order_by("-observed_on")
+    return [
+        TimelineEntry(
+            o.observed_on,
+            "support",
+            "Support scale",
+            f"Support scale {o.get_level_display()}"
+            + (f" in {o.subject.name}" if o.subject_id else (f" ({o.context})" if o.context else "")),
+            o.note,
+        )
+        for o in rows
+    ]
+
+
+def _attendance(pupil):
+    entries = []
+    for row in Attendance.objects.filter(pupil=pupil).order_by("-academic_year", "-term"):
+        month, day = TERM_END[row.term]
+        year = row.academic_year if row.term == Term.AUTUMN else row.academic_year + 1
+        flag = " (persistent absence)" if row.persistently_absent else ""
+        entries.append(
+            TimelineEntry(
+                datetime.date(year, month, day),
+                "attendance",
+                "Attendance",
+                f"{row.get_term_display()} {academic_year_label(row.academic_year)} "
+                f"attendance {row.rate}%{flag}",
+                f"{row.attended_sessions} of {row.possible_sessions} sessions",
+                approximate=True,
+            )
+        )
+    return entries
+
+
+def _exclusions(pupil):
+    return [
+        TimelineEntry(
+            e.start_date,
+            "exclusion",
+            "Exclusion",
+            f"{e.get_kind_display()} ({e.days:g} days)"
+            if e.kind == Exclusion.Kind.SUSPENSION
+            else e.get_kind_display(),
+            e.reason,
+        )
+        for e in Exclusion.objects.filter(pupil=pupil).order_by("-start_date")
+    ]
+
+
+def _conversations(pupil):
+    rows = Conversation.objects.filter(pupil=pupil).prefetch_related("targets").order_by("-date", "-pk")
+    return [
+        TimelineEntry(
+            c.date,
+            "conversation",
+            "Conversation",
+            f"Structured conversation, led by the {c.get_led_by_display().lower()}",
+            f"Attended: {c.attended}",
+            reverse("evidence:conversation", kwargs={"pk": c.pk}),
+            lines=[
+                f"{t.get_kind_display()}: {t.text}"
+                + (f" ({t.get_outcome_display().lower()})" if t.outcome else "")
+                for t in c.targets.all()
+            ],
+        )
+        for c in rows
+    ]
+
+
+def _evidence(pupil, membership):
+    rows = (
+        EvidenceItem.objects.for_membership(membership)
+        .filter(pupils=pupil)
+        .select_related("author")
+        .order_by("-date", "-pk")
+    )
+    return [
+        TimelineEntry(
+            e.date,
+            "evidence",
+            "Evidence",
+            f"{e.get_source_display()}: {e.get_judgement_display().lower()}",
+            e.summary,
+            reverse("evidence:detail", kwargs={"pk": e.pk}),
+        )
+        for e in rows
+    ]
+
+
+def pupil_timeline(*, pupil, membership):
+    """All of it, newest first. Nine queries whatever the length of the pupil's history."""
+    entries = (
+        _sen(pupil)
+        + _assessments(pupil)
+        + _interventions(pupil)
+        + _support(pupil)
+        + _attendance(pupil)
+        + _exclusions(pupil)
+        + _conversations(pupil)
+        + _evidence(pupil, membership)
+    )
+    return sorted(entries, key=lambda e: e.date, reverse=True)

@@ -1,0 +1,370 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from reports.documents import render_document
+from schools.access import ALL_ROLES, STAFF_ROLES, access_pupil, membership_required
+from schools.models import Role
+
+from . import selectors, services
+from .forms import (
+    ConclusionForm,
+    ConversationForm,
+    ConversationReviewForm,
+    EvidenceFilterForm,
+    EvidenceForm,
+    SurveyForm,
+    SurveyRoundForm,
+    YearForm,
+)
+from .models import Lead
+
+PAGE_SIZE = 30
+SENCO = {Role.SENCO}
+CONVERSATION_READ_ROLES = STAFF_ROLES
+
+
+def _add_errors(form, error):
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _year(request, param="year"):
+    """The academic year asked for, or the current one; anything unknown is ignored."""
+    years = selectors.academic_year_choices()
+    form = YearForm(request.GET if param in request.GET else None, years=years)
+    year = form.cleaned_data["year"] if form.is_bound and form.is_valid() else years[0][0]
+    return year, YearForm(initial={"year": year}, years=years)
+
+
+# -- the evidence log ---------------------------------------------------------------------------
+
+
+@membership_required(STAFF_ROLES)
+def evidence_list(request):
+    membership = request.membership
+    form = EvidenceFilterForm(request.GET or None, years=selectors.academic_year_choices())
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    items = selectors.evidence_log(membership, **{k: v for k, v in filters.items() if v})
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filter_form": form,
+        "page": page,
+        "querystring": query.urlencode(),
+        "can_record": membership.role in services.EVIDENCE_WRITE_ROLES,
+    }
+    return render(request, "evidence/evidence_list.html", context)
+
+
+@membership_required(services.EVIDENCE_WRITE_ROLES)
+def evidence_create(request):
+    membership = request.membership
+    initial = {"date": selectors.today()}
+    pupil_pk = request.GET.get("pupil")
+    if pupil_pk and pupil_pk.isdigit():
+        initial["pupils"] = [access_pupil(membership, int(pupil_pk)).pk]
+    form = EvidenceForm(request.POST or None, request.FILES or None, membership=membership, initial=initial)
+    if request.method == "POST":
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            try:
+                item = services.evidence_create(membership=membership, **data)
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, "The evidence was recorded.")
+                return redirect("evidence:detail", pk=item.pk)
+        return render(request, "evidence/evidence_form.html", {"form": form}, status=400)
+    return render(request, "evidence/evidence_form.html", {"form": form})
+
+
+@membership_required(STAFF_ROLES)
+def evidence_detail(request, pk):
+    item = selectors.evidence_item(request.membership, pk)
+    return render(request, "evidence/evidence_detail.html", {"item": item})
+
+
+@membership_required(SENCO)
+def evidence_edit(request, pk):
+    membership = request.membership
+    item = selectors.evidence_item(membership, pk)
+    form = EvidenceForm(
+        request.POST or None,
+        request.FILES or None,
+        instance=item,
+        membership=membership,
+        initial={"pupils": [p.pk for p in item.visible_pupils]},
+    )
+    if request.method == "POST":
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            attachment = data.pop("attachment", None)
+            remove = data.pop("remove_attachment", False) or attachment is False
+            try:
+                services.evidence_update(
+                    item=item,
+                    membership=membership,
+                    attachment=attachment or None,
+                    remove_attachment=remove,
+                    **data,
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, "The evidence was saved.")
+                return redirect("evidence:detail", pk=item.pk)
+        return render(request, "evidence/evidence_form.html", {"form": form, "item": item}, status=400)
+    return render(request, "evidence/evidence_form.html", {"form": form, "item": item})
+
+
+@membership_required(STAFF_ROLES)
+def evidence_attachment(request, pk):
+    """The attached file, only to someone who may read the item, always as a download."""
+    item = selectors.evidence_item(request.membership, pk)
+    if not item.attachment:
+        raise Http404("This evidence has no attached file.")
+    try:
+        handle = item.attachment.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404("The attached file is missing.") from missing
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=item.attachment_name or item.attachment.name.rsplit("/", 1)[-1],
+        content_type=item.attachment_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+# -- Part Two and the Appendix A prompts ----------------------------------------------------------
+
+
+@membership_required(ALL_ROLES)
+def part_two(request):
+    membership = request.membership
+    year, year_form = _year(request)
+    context = {
+        "rows": selectors.part_two_overview(membership.school, year),
+        "year": year,
+        "year_form": year_form,
+        "key_question": selectors.PART_TWO_KEY_QUESTION,
+    }
+    return render_document(request, "evidence/part_two.html", context, title="Part Two: qualitative evidence")
+
+
+@membership_required(ALL_ROLES)
+def part_two_question(request, number):
+    membership = request.membership
+    question = selectors.part_two_question_by_number(number)
+    year, year_form = _year(request)
+    page = selectors.part_two_question(membership, question, year)
+    conclusion_form = None
+    if membership.role == Role.SENCO:
+        conclusion_form = ConclusionForm(
+            initial={"year": year, "text": page.conclusion.text if page.conclusion else ""},
+            years=selectors.academic_year_choices(),
+        )
+    context = {"page": page, "year_form": year_form, "conclusion_form": conclusion_form}
+    return render(request, "evidence/part_two_question.html", context)
+
+
+@require_POST
+@membership_required(SENCO)
+def part_two_conclusion(request, number):
+    membership = request.membership
+    question = selectors.part_two_question_by_number(number)
+    years = selectors.academic_year_choices()
+    data = request.POST.copy()
+    data.setdefault("year", str(years[0][0]))
+    form = ConclusionForm(data, years=years)
+    if form.is_valid():
+        year = form.cleaned_data["year"]
+        services.conclusion_save(
+            school=membership.school,
+            academic_year=year,
+            question=question,
+            text=form.cleaned_data["text"],
+            by=request.user,
+        )
+        messages.success(request, "The conclusion was saved.")
+        return redirect(f"{reverse('evidence:question', kwargs={'number': number})}?year={year}")
+    page = selectors.part_two_question(membership, question, years[0][0])
+    context = {"page": page, "year_form": YearForm(years=years), "conclusion_form": form}
+    return render(request, "evidence/part_two_question.html", context, status=400)
+
+
+@membership_required(ALL_ROLES)
+def ofsted_prompts(request):
+    membership = request.membership
+    year, year_form = _year(request)
+    context = {
+        "rows": selectors.prompt_overview(membership.school, year),
+        "year": year,
+        "year_form": year_form,
+    }
+    return render(request, "evidence/prompts.html", context)
+
+
+# -- structured conversations --------------------------------------------------------------------
+
+
+@membership_required(ALL_ROLES)
+def conversations(request):
+    membership = request.membership
+    year, year_form = _year(request)
+    term = selectors.current_term_of()
+    context = {
+        "participation": selectors.conversation_participation(
+            membership.school, year, suppress_below=membership.suppress_below
+        ),
+        "year": year,
+        "year_form": year_form,
+        "is_current_year": year == selectors.current_academic_year(),
+        "term_label": term.label,
+    }
+    if membership.sees_pupils:
+        context["without"] = selectors.pupils_without_conversation(
+            membership, year=selectors.current_academic_year(), term=term
+        )
+        context["recent"] = selectors.recent_conversations(membership, year=year)[:50]
+        context["can_record"] = membership.role in services.CONVERSATION_WRITE_ROLES
+    return render(request, "evidence/conversations.html", context)
+
+
+@membership_required(services.CONVERSATION_WRITE_ROLES)
+def conversation_create(request, pk):
+    membership = request.membership
+    pupil = access_pupil(membership, pk)
+    lead = {Role.SENCO: Lead.SENCO, Role.TEACHER: Lead.TEACHER}.get(membership.role)
+    today = selectors.today()
+    form = ConversationForm(
+        request.POST or None,
+        initial={"date": today, "led_by": lead, "review_date": services.default_review_date(today)},
+    )
+    if request.method == "POST":
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            try:
+                conversation = services.conversation_create(pupil=pupil, by=request.user, **data)
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, "The conversation was recorded.")
+                return redirect("evidence:conversation", pk=conversation.pk)
+        return render(request, "evidence/conversation_form.html", {"form": form, "pupil": pupil}, status=400)
+    return render(request, "evidence/conversation_form.html", {"form": form, "pupil": pupil})
+
+
+@membership_required(CONVERSATION_READ_ROLES)
+def conversation_detail(request, pk):
+    membership = request.membership
+    conversation = selectors.conversation_detail(membership, pk)
+    context = {
+        "conversation": conversation,
+        "can_review": membership.role in services.CONVERSATION_WRITE_ROLES,
+    }
+    return render(request, "evidence/conversation_detail.html", context)
+
+
+@membership_required(services.CONVERSATION_WRITE_ROLES)
+def conversation_review(request, pk):
+    conversation = selectors.conversation_detail(request.membership, pk)
+    form = ConversationReviewForm(
+        request.POST or None,
+        conversation=conversation,
+        initial={"reviewed_on": conversation.review_date or selectors.today()},
+    )
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.conversation_review(
+                    conversation=conversation,
+                    reviewed_on=form.cleaned_data["reviewed_on"],
+                    outcomes=form.outcomes(),
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, "The outcomes of the targets were recorded.")
+                return redirect("evidence:conversation", pk=conversation.pk)
+        context = {"form": form, "conversation": conversation}
+        return render(request, "evidence/conversation_review.html", context, status=400)
+    return render(request, "evidence/conversation_review.html", {"form": form, "conversation": conversation})
+
+
+# -- surveys -----------------------------------------------------------------------------------
+
+
+@membership_required(ALL_ROLES)
+def survey_list(request):
+    membership = request.membership
+    context = {"surveys": selectors.surveys_for(membership), "can_edit": membership.role == Role.SENCO}
+    return render(request, "evidence/survey_list.html", context)
+
+
+@membership_required(SENCO)
+def survey_create(request):
+    form = SurveyForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            try:
+                survey = services.survey_create(school=request.membership.school, **data)
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, "The survey was created. Now record its first round of answers.")
+                return redirect("evidence:survey_round", pk=survey.pk)
+        return render(request, "evidence/survey_form.html", {"form": form}, status=400)
+    return render(request, "evidence/survey_form.html", {"form": form})
+
+
+@membership_required(ALL_ROLES)
+def survey_detail(request, pk):
+    membership = request.membership
+    survey = selectors.survey_for(membership, pk)
+    results = selectors.survey_results(survey, suppress_below=membership.suppress_below)
+    context = {
+        "survey": survey,
+        "results": results,
+        "chart": selectors.survey_chart(results),
+        "can_edit": membership.role == Role.SENCO,
+    }
+    return render_document(request, "evidence/survey_detail.html", context, title=survey.title)
+
+
+@membership_required(SENCO)
+def survey_round_create(request, pk):
+    survey = selectors.survey_for(request.membership, pk)
+    questions = list(survey.questions.all())
+    form = SurveyRoundForm(request.POST or None, survey=survey, questions=questions)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.survey_round_record(
+                    survey=survey,
+                    date=form.cleaned_data["date"],
+                    label=form.cleaned_data["label"],
+                    counts=form.counts(),
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, "The answers were recorded.")
+                return redirect("evidence:survey", pk=survey.pk)
+        return render(
+            request, "evidence/survey_round_form.html", {"form": form, "survey": survey}, status=400
+        )
+    return render(request, "evidence/survey_round_form.html", {"form": form, "survey": survey})
