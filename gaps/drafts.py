@@ -1,0 +1,70 @@
+"""Findings drafted as sentences from the figures, for the SENCO to edit and keep."""
+
+
+def _narrow_word(state, when):
+    return {
+        "narrowed": f"narrower than {when}",
+        "widened": f"wider than {when}",
+        "unchanged": f"as {when}",
+    }.get(state, "")
+
+
+def draft_c(gaps, cohort):
+    gaps = [g for g in gaps if g.points is not None]
+    if not gaps:
+        return "There are not yet enough assessments at this point to compare the groups."
+    top = gaps[0]
+    sentence = (
+        f"The largest in-school gap is {top.subject.name.lower()} in {top.label}: {top.points} points "
+        f"({cohort.label} {top.focus}, everyone else {top.rest})"
+    )
+    changes = [
+        _narrow_word(top.narrowed_since_last_point, "last term"),
+        _narrow_word(top.narrowed_since_last_year, "last year"),
+    ]
+    changes = [c for c in changes if c]
+    sentence += (", " + " and ".join(changes) if changes else "") + "."
+    narrowed = sum(1 for g in gaps if g.narrowed_since_last_point == "narrowed")
+    widened = sum(1 for g in gaps if g.narrowed_since_last_point == "widened")
+    if narrowed or widened:
+        plural = "s" if narrowed != 1 else ""
+        sentence += f" Since the last point {narrowed} gap{plural} narrowed and {widened} widened."
+    return sentence
+
+
+def draft_a(report):
+    over = [g.label.lower() for g in report.groups if g.over_represented]
+    national = f"national {report.national_year}: {report.national_send}% SEND"
+    text = f"{report.cohort.label}: {report.focus_share} of pupils on roll ({national})."
+    if over:
+        text += " Over-represented in this group against the whole school: " + ", ".join(over) + "."
+    text += f" {report.several_groups} pupils are in two or more vulnerable groups."
+    return text
+
+
+def draft_b(report):
+    rows = [r for r in report.rows if r.attainment["send"].denominator]
+    if not rows:
+        return "No core-subject assessments are recorded at this point."
+    latest = rows[0].academic_year
+    parts = []
+    for r in rows:
+        if r.academic_year != latest:
+            continue
+        part = f"{r.subject.name}: SEND {r.attainment['send']} at or above ARE, no SEN {r.attainment['N']}"
+        if r.national.get("send"):
+            part += f" (national SEND {r.national['send'].percent}%)"
+        parts.append(part)
+    return "; ".join(parts) + "."
+
+
+def draft_e(report):
+    focus, rest = report.by_group[0], report.by_group[1]
+    text = (
+        f"{focus.label}: attendance {focus.rate or 'not recorded'}, persistently absent {focus.persistent}; "
+    )
+    text += f"everyone else: attendance {rest.rate or 'not recorded'}, persistently absent {rest.persistent}."
+    over = [row.label for row in report.exclusions if row.over_represented]
+    if over:
+        text += " Over-represented among pupils suspended: " + ", ".join(over) + "."
+    return text

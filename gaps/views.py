@@ -1,0 +1,307 @@
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from schools.access import membership_required
+from schools.models import Role
+
+from . import drafts, selectors, services
+from .charts import pair_chart
+from .dfe import DfeFileError
+from .forms import ComparatorForm, ComparatorUploadForm, FindingForm
+from .models import KeyQuestion
+
+DASHBOARD_ROLES = {Role.SENCO, Role.HEAD, Role.GOVERNOR, Role.TRUST_LEAD}
+FINDING_ROLES = {Role.SENCO}
+GRID_MODES = {"percent": "Percentages", "counts": "Counts", "initials": "Pupil initials"}
+
+
+def _cohort(request):
+    form = selectors.cohort_form(request.membership, request.GET)
+    return form, form.cohort()
+
+
+def _finding(request, key, cohort, draft):
+    """The saved finding for this key question and year, or the draft from the figures."""
+    if cohort.academic_year is None:
+        return None
+    saved = selectors.findings_for(request.membership, cohort.academic_year).get(key)
+    text = saved.text if saved else draft
+    form = None
+    if request.membership.role in FINDING_ROLES:
+        form = FindingForm(initial={"academic_year": cohort.academic_year, "text": text})
+    return {
+        "key": key,
+        "label": KeyQuestion(key).label,
+        "saved": saved,
+        "draft": draft,
+        "text": text,
+        "form": form,
+    }
+
+
+TABS = [
+    ("dashboard", "Overview", "gaps:dashboard"),
+    ("A", "A Groups", "gaps:groups"),
+    ("B", "B Attainment", "gaps:attainment"),
+    ("C", "C Grids and gaps", "gaps:grid"),
+    ("D", "D Pupils", "gaps:pupils"),
+    ("E", "E–H Attendance", "gaps:attendance"),
+]
+
+
+def _page(request, template, context):
+    return render(request, template, {"tabs": TABS, **context})
+
+
+@membership_required(DASHBOARD_ROLES)
+def dashboard(request):
+    form, cohort = _cohort(request)
+    scheme = selectors.scheme(request.membership)
+    groups = selectors.groups_report(request.membership, cohort, with_lists=False, with_movement=False)
+    gaps = selectors.ranked_gaps(request.membership, cohort, scheme, request.membership.suppress_below)
+    progress = []
+    if cohort.point:
+        progress = selectors.average_progress(request.membership, cohort, request.membership.suppress_below)
+    attendance = selectors.attendance_summary(request.membership, cohort)
+    chart = _gap_chart(cohort, gaps[:8])
+    context = {
+        "form": form,
+        "cohort": cohort,
+        "groups": groups,
+        "gaps": gaps[:10],
+        "chart": chart,
+        "progress": progress,
+        "attendance": attendance,
+        "draft": drafts.draft_c(gaps, cohort),
+        "tab": "dashboard",
+    }
+    return _page(request, "gaps/dashboard.html", context)
+
+
+def _gap_chart(cohort, gaps):
+    items = [(f"{g.subject.name}, {g.label}", g.focus, g.rest) for g in gaps]
+    return pair_chart("At or above ARE", cohort.label, "Everyone else", items)
+
+
+@membership_required(DASHBOARD_ROLES)
+def groups(request):
+    form, cohort = _cohort(request)
+    report = selectors.groups_report(request.membership, cohort)
+    context = {
+        "form": form,
+        "cohort": cohort,
+        "report": report,
+        "finding": _finding(request, "A", cohort, drafts.draft_a(report)),
+        "tab": "A",
+    }
+    return _page(request, "gaps/groups.html", context)
+
+
+@membership_required(DASHBOARD_ROLES)
+def attainment(request):
+    form, cohort = _cohort(request)
+    scheme = selectors.scheme(request.membership)
+    report = selectors.status_report(request.membership, cohort, scheme)
+    if request.GET.get("format") == "csv":
+        header = ["Academic year", "Subject"] + [
+            f"{label} {what}" for _, label in selectors.STATUS_COLUMNS for what in ("attainment", "progress")
+        ]
+        rows = [
+            [r.year_label, r.subject.name]
+            + [
+                str(r.__dict__[k][key])
+                for key, _ in selectors.STATUS_COLUMNS
+                for k in ("attainment", "progress")
+            ]
+            for r in report.rows
+        ]
+        return _csv("attainment-by-sen-status.csv", header, rows)
+    context = {
+        "form": form,
+        "cohort": cohort,
+        "report": report,
+        "columns": selectors.STATUS_COLUMNS,
+        "finding": _finding(request, "B", cohort, drafts.draft_b(report)),
+        "tab": "B",
+    }
+    return _page(request, "gaps/attainment.html", context)
+
+
+@membership_required(DASHBOARD_ROLES)
+def grid(request):
+    form, cohort = _cohort(request)
+    mode = request.GET.get("mode") if request.GET.get("mode") in GRID_MODES else "percent"
+    scheme = selectors.scheme(request.membership)
+    report = selectors.grid_report(request.membership, cohort, scheme, mode=mode)
+    if request.GET.get("format") == "csv":
+        return _grid_csv(report)
+    modes = {k: v for k, v in GRID_MODES.items() if k != "initials" or request.membership.sees_pupils}
+    context = {
+        "form": form,
+        "cohort": cohort,
+        "report": report,
+        "modes": modes,
+        "chart": _gap_chart(cohort, report.gaps[:8]),
+        "finding": _finding(request, "C", cohort, drafts.draft_c(report.gaps, cohort)),
+        "tab": "C",
+    }
+    return _page(request, "gaps/grid.html", context)
+
+
+def _grid_csv(report):
+    header = ["Grid", "Year group", "Subject", "Band", "Figure"]
+    rows = []
+    for name, grid in (
+        ("Attainment", report.attainment),
+        ("Progress", report.progress),
+    ):
+        for row in grid:
+            for subject, cells in zip(report.scheme.subjects, row.cells, strict=True):
+                for band, figure, initials in cells:
+                    shown = initials if report.mode == "initials" else ("" if figure is None else str(figure))
+                    rows.append([name, row.label, subject.name, band.label, shown])
+    return _csv("attainment-and-progress-grid.csv", header, rows)
+
+
+@membership_required(DASHBOARD_ROLES)
+def pupils(request):
+    form, cohort = _cohort(request)
+    scheme = selectors.scheme(request.membership)
+    report = selectors.pupils_report(request.membership, cohort, scheme)
+    context = {
+        "form": form,
+        "cohort": cohort,
+        "report": report,
+        "finding": _finding(request, "D", cohort, ""),
+        "tab": "D",
+    }
+    return _page(request, "gaps/pupils.html", context)
+
+
+@membership_required(DASHBOARD_ROLES)
+def attendance(request):
+    form, cohort = _cohort(request)
+    scheme = selectors.scheme(request.membership)
+    report = selectors.attendance_report(request.membership, cohort, scheme)
+    context = {
+        "form": form,
+        "cohort": cohort,
+        "report": report,
+        "finding": _finding(request, "E", cohort, drafts.draft_e(report)),
+        "tab": "E",
+    }
+    return _page(request, "gaps/attendance.html", context)
+
+
+@require_POST
+@membership_required(FINDING_ROLES)
+def finding_save(request, key):
+    if key not in KeyQuestion.values:
+        return render(request, "404.html", status=404)
+    form = FindingForm(request.POST)
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("gaps:dashboard")
+    if not _submitted(request):
+        messages.error(request, "Nothing was sent: write the finding on a gap screen, then save it.")
+        return redirect(back)
+    if form.is_valid():
+        try:
+            services.finding_save(
+                school=request.membership.school,
+                by=request.user,
+                key_question=key,
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "The finding was saved with this year's review.")
+            return redirect(back or reverse("gaps:dashboard"))
+    context = {"form": form, "label": KeyQuestion(key).label, "key": key, "next": back}
+    return render(request, "gaps/finding_form.html", context, status=400)
+
+
+@membership_required(DASHBOARD_ROLES)
+def comparators(request):
+    upload = ComparatorUploadForm() if request.membership.role == Role.SENCO else None
+    return _comparators_page(request, upload)
+
+
+def _comparators_page(request, upload, status=200):
+    rows = selectors.comparators(request.membership)
+    return render(
+        request,
+        "gaps/comparators.html",
+        {"comparators": rows, "upload": upload, "can_edit": request.membership.role == Role.SENCO},
+        status=status,
+    )
+
+
+@require_POST
+@membership_required({Role.SENCO})
+def comparators_upload(request):
+    if not _submitted(request):
+        messages.error(request, "Choose the DfE file before importing.")
+        return redirect("gaps:comparators")
+    upload = ComparatorUploadForm(request.POST, request.FILES)
+    if upload.is_valid():
+        file = upload.cleaned_data["file"]
+        try:
+            created, updated = services.comparators_import_ks2(
+                school=request.membership.school, source=file, file_name=file.name
+            )
+        except (DfeFileError, ValidationError) as error:
+            upload.add_error("file", str(error))
+        else:
+            messages.success(request, f"{created} national figures added and {updated} updated.")
+            return redirect("gaps:comparators")
+    return _comparators_page(request, upload, status=400)
+
+
+@membership_required({Role.SENCO})
+def comparator_edit(request, pk):
+    comparator = selectors.comparator_for(request.membership, pk)
+    form = ComparatorForm(request.POST or None, instance=comparator)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.comparator_update(comparator=comparator, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, "The national figure was saved.")
+                return redirect("gaps:comparators")
+        return render(
+            request, "gaps/comparator_form.html", {"form": form, "comparator": comparator}, status=400
+        )
+    return render(request, "gaps/comparator_form.html", {"form": form, "comparator": comparator})
+
+
+def _submitted(request):
+    """Whether the POST carries anything beyond the CSRF token (a bare POST is sent back to the
+    page it came from; a form with bad input is shown again with status 400)."""
+    return bool(request.FILES) or any(key != "csrfmiddlewaretoken" for key in request.POST)
+
+
+def _csv(filename, header, rows):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_safe(cell) for cell in row])
+    return response
+
+
+def _safe(cell):
+    """Neutralise spreadsheet formulas: a cell starting with = + - @ is prefixed with '."""
+    text = str(cell)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
