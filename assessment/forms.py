@@ -1,11 +1,23 @@
 from decimal import Decimal, InvalidOperation
 
 from django import forms
+from django.forms import modelformset_factory
+from django.utils import timezone
 
-from schools.models import classes_for
+from .models import (
+    SUPPORT_LEVEL_MEANING,
+    AssessmentPoint,
+    AssessmentScheme,
+    AttainmentBand,
+    ProgressBand,
+    Subject,
+    SupportLevel,
+    SupportObservation,
+)
+from .selectors import current_point
+from .services import BAND_PRESETS, POINT_PRESETS, CellInput, SchemeRow, TargetInput
 
-from .models import AssessmentPoint
-from .services import CellInput
+YEAR_GROUP_CHOICES = [("", "—")] + [(0, "Reception")] + [(n, f"Year {n}") for n in range(1, 14)]
 
 
 def cell_name(prefix, pupil_id, subject_id):
@@ -13,26 +25,53 @@ def cell_name(prefix, pupil_id, subject_id):
 
 
 class GridChooserForm(forms.Form):
-    point = forms.ModelChoiceField(queryset=None, label="Assessment point", empty_label=None)
-    school_class = forms.ModelChoiceField(
-        queryset=None, label="Class", required=False, empty_label="Whole year group"
-    )
+    """Which grid: a point (the current one unless another is chosen) and a class or year group.
+
+    Built from lists the view has already read, so validating and rendering cost no query."""
+
+    point = forms.TypedChoiceField(label="Assessment point", coerce=int, required=False)
+    school_class = forms.TypedChoiceField(label="Class", coerce=int, required=False, empty_value=None)
     year_group = forms.TypedChoiceField(
-        label="Year group",
+        label="Year group", required=False, coerce=int, empty_value=None, choices=YEAR_GROUP_CHOICES
+    )
+    mode = forms.ChoiceField(
+        label="Show",
         required=False,
-        coerce=int,
-        empty_value=None,
-        choices=[("", "—")] + [(0, "Reception")] + [(n, f"Year {n}") for n in range(1, 14)],
+        choices=[("", "Assessments"), ("targets", "End-of-year targets")],
     )
 
-    def __init__(self, *args, membership, **kwargs):
+    def __init__(self, *args, points, classes, today, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["point"].queryset = AssessmentPoint.objects.filter(school=membership.school).order_by(
-            "-academic_year", "-order"
-        )
-        self.fields["school_class"].queryset = classes_for(membership)
+        self.points = {p.pk: p for p in points}
+        self.classes = {c.pk: c for c in classes}
+        self.current = current_point(points, today)
+        self.fields["point"].choices = [(p.pk, str(p)) for p in points]
+        self.fields["point"].initial = self.current.pk if self.current else None
+        self.fields["school_class"].choices = [("", "Whole year group")] + [(c.pk, str(c)) for c in classes]
         for form_field in self.fields.values():
             form_field.widget.attrs["class"] = "form-select"
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("school_class") is None and cleaned.get("year_group") is None:
+            raise forms.ValidationError("Choose a class or a year group.")
+        point_id = cleaned.get("point")
+        cleaned["point"] = self.points.get(point_id) if point_id else self.current
+        if cleaned["point"] is None:
+            raise forms.ValidationError("There is no assessment point yet: add one in the scheme.")
+        cleaned["school_class"] = (
+            self.classes.get(cleaned["school_class"]) if cleaned.get("school_class") else None
+        )
+        return cleaned
+
+
+class GridAddressForm(forms.Form):
+    """The grid a POST saves, read from its URL without a query; the pupils query scopes it."""
+
+    point = forms.IntegerField()
+    school_class = forms.IntegerField(required=False)
+    year_group = forms.IntegerField(required=False, min_value=0, max_value=13)
+    mode = forms.CharField(required=False)
 
     def clean(self):
         cleaned = super().clean()
@@ -41,19 +80,25 @@ class GridChooserForm(forms.Form):
         return cleaned
 
 
-def parse_grid(data, grid, scheme):
+def _posted(data, pupil_id, subject_id, prefixes="agnv"):
+    return any(cell_name(p, pupil_id, subject_id) in data for p in prefixes)
+
+
+def parse_grid(data, reference, scheme, pupil_ids):
     """Read the posted grid into CellInputs for the grid's own pupils and subjects.
 
-    Values for pupils or subjects outside the grid are ignored: the grid was built from the
-    membership's scoped pupils, so nothing else can be written. Returns (cells, errors) where
-    errors maps (pupil_id, subject_id) to a message.
+    Values for pupils or subjects outside the grid are ignored: `pupil_ids` come from the
+    membership's scoped pupils, so nothing else can be written; cells not posted at all are left
+    alone. Returns (cells, errors) where errors maps (pupil_id, subject_id) to a message.
     """
-    attainment_ids = {band.pk for band in grid.attainment_bands}
-    progress_ids = {band.pk for band in grid.progress_bands}
+    attainment_ids = {band.pk for band in reference.attainment_bands}
+    progress_ids = {band.pk for band in reference.progress_bands}
     cells, errors = [], {}
-    for pupil, _row in grid.rows:
-        for subject in grid.subjects:
-            key = (pupil.pk, subject.pk)
+    for pupil_id in sorted(pupil_ids):
+        for subject in reference.subjects:
+            key = (pupil_id, subject.pk)
+            if not _posted(data, *key):
+                continue
             problems = []
             attainment = _choice(
                 data.get(cell_name("a", *key), ""), attainment_ids, problems, "attainment band"
@@ -66,8 +111,28 @@ def parse_grid(data, grid, scheme):
                 version = -1
             if problems:
                 errors[key] = "; ".join(problems)
-            cells.append(CellInput(pupil.pk, subject.pk, attainment, progress, points, version))
+            cells.append(CellInput(pupil_id, subject.pk, attainment, progress, points, version))
     return cells, errors
+
+
+def parse_grid_targets(data, reference, scheme, pupil_ids, academic_year):
+    """The grid's targets mode: an end-of-year attainment band and points per cell."""
+    by_pk = {b.pk: b for b in reference.attainment_bands}
+    per_pupil, errors = {}, {}
+    for pupil_id in sorted(pupil_ids):
+        for subject in reference.subjects:
+            key = (pupil_id, subject.pk)
+            if not _posted(data, *key, prefixes="tp"):
+                continue
+            problems = []
+            band = _choice(data.get(cell_name("t", *key), ""), set(by_pk), problems, "target band")
+            points = _points(data.get(cell_name("p", *key), ""), scheme, problems)
+            if problems:
+                errors[key] = "; ".join(problems)
+            per_pupil.setdefault(pupil_id, []).append(
+                TargetInput(subject, "year", academic_year, by_pk.get(band), points)
+            )
+    return per_pupil, errors
 
 
 def _choice(raw, allowed, problems, what):
@@ -85,23 +150,24 @@ def _choice(raw, allowed, problems, what):
 
 
 def _points(raw, scheme, problems):
-    raw = raw.strip()
+    raw = str(raw).strip()
     if not raw:
         return None
     try:
-        value = Decimal(raw).quantize(Decimal("0.1"))
+        value = Decimal(raw)
     except (InvalidOperation, ValueError):
         problems.append(f"“{raw[:12]}” is not a number")
         return None
     if not value.is_finite():
         problems.append("enter a number")
         return None
+    if abs(value) >= 100000:
+        problems.append("that number is too large")
+        return None
+    value = value.quantize(Decimal("0.1"))
     low, high = scheme.measure_min, scheme.measure_max
     if (low is not None and value < low) or (high is not None and value > high):
         problems.append(f"{scheme.measure_name or 'points'} must be between {_plain(low)} and {_plain(high)}")
-        return None
-    if abs(value) >= 100000:
-        problems.append("that number is too large")
         return None
     return value
 
@@ -110,3 +176,206 @@ def _plain(number):
     if number is None:
         return "any"
     return str(int(number)) if number == int(number) else str(number)
+
+
+# -- the scheme editor ----------------------------------------------------------------------
+
+
+class PointForm(forms.ModelForm):
+    class Meta:
+        model = AssessmentPoint
+        fields = ["name", "starts_on"]
+        labels = {"name": "Name", "starts_on": "Starts on"}
+        widgets = {"starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+
+class SubjectForm(forms.ModelForm):
+    class Meta:
+        model = Subject
+        fields = ["name", "is_core", "retired"]
+        labels = {"is_core": "Core subject", "retired": "Retired"}
+
+
+class BandForm(forms.ModelForm):
+    class Meta:
+        model = AttainmentBand
+        fields = ["code", "label"]
+        labels = {"code": "Code (typed in the grid)", "label": "Label"}
+
+
+class ProgressBandForm(BandForm):
+    class Meta(BandForm.Meta):
+        model = ProgressBand
+
+
+def _formset(model, form):
+    return modelformset_factory(model, form=form, extra=1, can_delete=True, can_order=True)
+
+
+PointFormSet = _formset(AssessmentPoint, PointForm)
+SubjectFormSet = _formset(Subject, SubjectForm)
+AttainmentBandFormSet = _formset(AttainmentBand, BandForm)
+ProgressBandFormSet = _formset(ProgressBand, ProgressBandForm)
+
+
+def formset_rows(formset):
+    """The formset as SchemeRows in the order the SENCO numbered them, removals included."""
+    deleted = [SchemeRow(form.instance, {}, delete=True) for form in formset.deleted_forms]
+    kept = [
+        SchemeRow(form.instance, {name: form.cleaned_data[name] for name in form._meta.fields})
+        for form in formset.ordered_forms
+        if form.instance.pk or form.has_changed()
+    ]
+    return deleted + kept
+
+
+class PointPresetForm(forms.Form):
+    preset = forms.ChoiceField(
+        label="Points for the year",
+        choices=[
+            ("terms", "Three terms (Autumn, Spring, Summer)"),
+            ("half-terms", "Six half terms (Autumn 1 to Summer 2)"),
+        ],
+    )
+
+    def clean_preset(self):
+        value = self.cleaned_data["preset"]
+        assert value in POINT_PRESETS
+        return value
+
+
+class BandPresetForm(forms.Form):
+    preset = forms.ChoiceField(
+        label="Preset scale", choices=[(k, label) for k, (label, _b) in BAND_PRESETS.items()]
+    )
+
+
+class SchemeForm(forms.ModelForm):
+    class Meta:
+        model = AssessmentScheme
+        fields = ["measure_name", "measure_min", "measure_max", "expected_progress_per_year"]
+        labels = {
+            "measure_name": "Numeric measure",
+            "measure_min": "Lowest value",
+            "measure_max": "Highest value",
+            "expected_progress_per_year": "Expected progress in a year",
+        }
+        help_texts = {
+            "measure_name": "For example “APS points”, “Scaled score” (80 to 120) or “Steps”. "
+            "Leave blank to record bands only."
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        low, high = cleaned.get("measure_min"), cleaned.get("measure_max")
+        if low is not None and high is not None and low >= high:
+            self.add_error("measure_max", "The highest value must be above the lowest.")
+        if (
+            cleaned.get("expected_progress_per_year") is not None
+            and cleaned["expected_progress_per_year"] < 0
+        ):
+            self.add_error("expected_progress_per_year", "Expected progress cannot be negative.")
+        return cleaned
+
+
+# -- targets and the support scale ----------------------------------------------------------
+
+
+class TargetsForm(forms.Form):
+    """End-of-year and end-of-key-stage targets for every active subject of one pupil."""
+
+    KINDS = (("year", "end of year"), ("ks", "end of key stage"))
+
+    def __init__(self, *args, subjects, bands, scheme, stored, years, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.subjects, self.scheme, self.years = subjects, scheme, years
+        self.bands = {b.pk: b for b in bands}
+        measure = scheme.measure_name or "Points"
+        for subject in subjects:
+            for kind, words in self.KINDS:
+                target = stored.get((subject.pk, kind))
+                self.fields[f"{kind}-{subject.pk}-band"] = forms.TypedChoiceField(
+                    label=f"{subject.name} {words} target band",
+                    required=False,
+                    coerce=int,
+                    empty_value=None,
+                    choices=[("", "—")] + [(b.pk, f"{b.code} {b.label}") for b in bands],
+                    initial=target.attainment_id if target else None,
+                )
+                self.fields[f"{kind}-{subject.pk}-points"] = forms.CharField(
+                    label=f"{subject.name} {words} target {measure}",
+                    required=False,
+                    initial="" if not target or target.points is None else target.points,
+                )
+        for name, form_field in self.fields.items():
+            form_field.widget.attrs["class"] = (
+                "form-select form-select-sm" if name.endswith("band") else ("form-control form-control-sm")
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        for subject in self.subjects:
+            for kind, _words in self.KINDS:
+                name = f"{kind}-{subject.pk}-points"
+                problems = []
+                cleaned[name] = _points(cleaned.get(name, ""), self.scheme, problems)
+                if problems:
+                    self.add_error(name, "; ".join(problems))
+        return cleaned
+
+    def rows(self):
+        """(subject, [(kind words, band field, points field)]) for the template."""
+        return [
+            (
+                subject,
+                [
+                    (words, self[f"{kind}-{subject.pk}-band"], self[f"{kind}-{subject.pk}-points"])
+                    for kind, words in self.KINDS
+                ],
+            )
+            for subject in self.subjects
+        ]
+
+    def targets(self):
+        data = self.cleaned_data
+        return [
+            TargetInput(
+                subject,
+                kind,
+                self.years[kind],
+                self.bands.get(data.get(f"{kind}-{subject.pk}-band")),
+                data.get(f"{kind}-{subject.pk}-points"),
+            )
+            for subject in self.subjects
+            for kind, _words in self.KINDS
+        ]
+
+
+class SupportObservationForm(forms.ModelForm):
+    class Meta:
+        model = SupportObservation
+        fields = ["observed_on", "level", "subject", "context", "note"]
+        labels = {"observed_on": "Date", "level": "Support scale", "subject": "Subject", "note": "Note"}
+        widgets = {
+            "observed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "level": forms.RadioSelect,
+            "note": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, subjects, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["subject"].queryset = subjects
+        self.fields["subject"].empty_label = "— (a context instead)"
+        self.fields["level"].choices = [
+            (value, f"{label}: {SUPPORT_LEVEL_MEANING[value]}") for value, label in SupportLevel.choices
+        ]
+        self.fields["observed_on"].initial = timezone.localdate()
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("subject") and not cleaned.get("context", "").strip():
+            self.add_error("context", "Choose a subject or say where the pupil was observed.")
+        day = cleaned.get("observed_on")
+        if day and day > timezone.localdate():
+            self.add_error("observed_on", "An observation cannot be dated in the future.")
+        return cleaned

@@ -5,7 +5,10 @@ exceeded ARE by default, or WTS / EXS / GDS, or its own), progress bands, and an
 numeric measure such as APS points, scaled scores or steps.
 """
 
+import datetime
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -20,6 +23,23 @@ def academic_year_of(day):
 
 def academic_year_label(start_year):
     return f"{start_year}/{(start_year + 1) % 100:02d}"
+
+
+THREE_TERMS = ["Autumn", "Spring", "Summer"]
+SIX_HALF_TERMS = ["Autumn 1", "Autumn 2", "Spring 1", "Spring 2", "Summer 1", "Summer 2"]
+# (month, day) each term or half term usually starts; Easter moves, so summer is approximate and
+# the SENCO can correct any date in the scheme editor.
+_TERM_STARTS = {3: [(9, 1), (1, 3), (4, 15)], 6: [(9, 1), (11, 1), (1, 3), (2, 20), (4, 15), (6, 1)]}
+
+
+def default_start(academic_year, order, count):
+    """When the `order`th of `count` points of an academic year usually starts."""
+    month, day = _TERM_STARTS.get(count, [])[order - 1] if count in _TERM_STARTS else (0, 0)
+    if not month:
+        # Any other number of points: spread over September to June.
+        offset = round((order - 1) * 300 / max(count, 1))
+        return datetime.date(academic_year, 9, 1) + datetime.timedelta(days=offset)
+    return datetime.date(academic_year + (1 if month < 9 else 0), month, day)
 
 
 class AssessmentScheme(models.Model):
@@ -48,9 +68,12 @@ class Subject(models.Model):
     name = models.CharField(max_length=60)
     order = models.PositiveSmallIntegerField(default=0)
     is_core = models.BooleanField(default=True)
+    # A subject with assessments is retired rather than deleted: it leaves the grid and the
+    # editor's active list, and its data stays for history and gap analysis.
+    retired = models.BooleanField(default=False)
 
     class Meta:
-        ordering = ["order", "name"]
+        ordering = ["retired", "order", "name"]
         constraints = [models.UniqueConstraint(fields=["school", "name"], name="unique_subject_per_school")]
 
     def __str__(self):
@@ -96,6 +119,9 @@ class AssessmentPoint(models.Model):
     academic_year = models.PositiveSmallIntegerField(help_text="Year the academic year starts")
     order = models.PositiveSmallIntegerField(help_text="1 for the first point of the year")
     name = models.CharField(max_length=40)
+    starts_on = models.DateField(
+        help_text="The first day of the term or half term; the grid opens at the latest point started."
+    )
 
     class Meta:
         ordering = ["academic_year", "order"]
@@ -142,3 +168,101 @@ class Assessment(models.Model):
 
     def __str__(self):
         return f"{self.pupil} {self.subject} {self.point}"
+
+
+class Target(models.Model):
+    """A pupil's target in one subject: for the end of an academic year or of the key stage."""
+
+    class Kind(models.TextChoices):
+        END_OF_YEAR = "year", "End of year"
+        END_OF_KEY_STAGE = "ks", "End of key stage"
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="targets")
+    subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="targets")
+    kind = models.CharField(max_length=4, choices=Kind.choices)
+    academic_year = models.PositiveSmallIntegerField(
+        help_text="The academic year the target is for: this year, or the last year of the key stage."
+    )
+    attainment = models.ForeignKey(AttainmentBand, on_delete=models.PROTECT, null=True, blank=True)
+    points = models.DecimalField(max_digits=6, decimal_places=1, null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    history = HistoricalRecords()
+    objects = AssessmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["subject__order", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pupil", "subject", "kind", "academic_year"], name="one_target_per_kind"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(attainment__isnull=False) | models.Q(points__isnull=False),
+                name="target_has_a_value",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.pupil} {self.subject} {self.get_kind_display()}"
+
+
+class SupportLevel(models.IntegerChoices):
+    """The Pupil Support Scale (seeds/004, Hamwic Trust): small steps towards independence."""
+
+    CORRECTING = 1, "1 Correcting"
+    MODELLING = 2, "2 Modelling"
+    CUEING = 3, "3 Cueing"
+    PROMPTING = 4, "4 Prompting"
+    SELF_SCAFFOLDING = 5, "5 Self-scaffolding"
+    INDEPENDENCE = 6, "6 Independence"
+
+
+SUPPORT_LEVEL_MEANING = {
+    1: "requires intensive support",
+    2: "requires substantial support",
+    3: "requires moderate support",
+    4: "requires some support",
+    5: "self-scaffolding with good resources",
+    6: "requires no support",
+}
+
+
+class SupportObservation(models.Model):
+    """One observation of how much support a pupil needed, on the Pupil Support Scale."""
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="support_observations")
+    observed_on = models.DateField()
+    level = models.PositiveSmallIntegerField(
+        choices=SupportLevel.choices, validators=[MinValueValidator(1), MaxValueValidator(6)]
+    )
+    subject = models.ForeignKey(
+        Subject, on_delete=models.PROTECT, null=True, blank=True, related_name="support_observations"
+    )
+    context = models.CharField(
+        max_length=80, blank=True, help_text="Where it was seen when not a subject: playtime, lunch, a trip."
+    )
+    observer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = AssessmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["observed_on", "pk"]
+        indexes = [models.Index(fields=["pupil", "observed_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(level__gte=1, level__lte=6), name="support_level_1_to_6"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.pupil} {self.get_level_display()} on {self.observed_on}"
+
+    @property
+    def meaning(self):
+        return SUPPORT_LEVEL_MEANING[self.level]

@@ -1,8 +1,13 @@
-"""Reads for the termly grid: rows of pupils, columns of subjects, this point and the last."""
+"""Reads for the termly grid, the scheme editor, targets, the support scale and the exports.
 
-from dataclasses import dataclass
+The grid page costs a fixed number of queries whatever the class size: the scheme, the points,
+the classes, the pupils, one UNION for the subjects and both band scales, one read of this
+point's and the previous point's cells, and one of the targets.
+"""
 
-from django.db.models import Q
+from dataclasses import dataclass, field
+
+from django.db.models import CharField, IntegerField, Value
 
 from pupils.models import Pupil
 
@@ -13,7 +18,47 @@ from .models import (
     AttainmentBand,
     ProgressBand,
     Subject,
+    SupportObservation,
+    Target,
+    academic_year_of,
 )
+
+# The last year group of each key stage: KS1 ends in Year 2, KS2 in 6, KS3 in 9, KS4 in 11.
+KEY_STAGE_ENDS = [2, 6, 9, 11, 13]
+
+
+def key_stage_end_year(year_group, academic_year):
+    """The academic year in which a pupil in `year_group` now finishes their key stage."""
+    last = next(end for end in KEY_STAGE_ENDS if end >= max(year_group, 0))
+    return academic_year + (last - year_group)
+
+
+@dataclass
+class TargetStatus:
+    target: object
+    reached: bool | None  # None when there is no assessment to compare yet
+
+    @property
+    def words(self):
+        if self.reached is None:
+            return "no assessment yet"
+        return "on target" if self.reached else "below target"
+
+
+def compare(target, attainment, points):
+    """On or below target: every part of the target that is set must be met."""
+    if target is None:
+        return None
+    checks = []
+    if target.attainment_id is not None:
+        if attainment is None:
+            return TargetStatus(target, None)
+        checks.append(attainment.order >= target.attainment.order)
+    if target.points is not None:
+        if points is None:
+            return TargetStatus(target, None)
+        checks.append(points >= target.points)
+    return TargetStatus(target, all(checks))
 
 
 @dataclass
@@ -25,12 +70,23 @@ class GridCell:
     points: object = None
     version: int = 0
     previous: object = None  # the Assessment at the previous point, if any
+    target: object = None  # TargetStatus of the end-of-year target against this cell
     error: str = ""
     conflict: object = None  # the stored Assessment that someone else saved meanwhile
 
     @property
     def key(self):
         return f"{self.pupil.pk}-{self.subject.pk}"
+
+
+@dataclass
+class Reference:
+    """A school's active subjects and both band scales, read in one query."""
+
+    subjects: list
+    attainment_bands: list
+    progress_bands: list
+    pupil_ids: set = field(default_factory=set)
 
 
 @dataclass
@@ -47,15 +103,80 @@ def scheme_of(school):
     return AssessmentScheme.objects.filter(school=school).first()
 
 
-def previous_point(point):
-    earlier = Q(academic_year__lt=point.academic_year) | Q(
-        academic_year=point.academic_year, order__lt=point.order
-    )
+def points_of(school):
+    """Every assessment point of a school, newest first."""
+    return list(AssessmentPoint.objects.filter(school=school).order_by("-academic_year", "-order"))
+
+
+def current_point(points, today):
+    """The latest point whose term has started by `today` (points newest first); before the
+    first point has started, the earliest point."""
+    started = [p for p in points if p.starts_on <= today]
+    if started:
+        return started[0]
+    return points[-1] if points else None
+
+
+def previous_in(points, point):
+    """The point before `point` in a newest-first list."""
+    later = [p for p in points if (p.academic_year, p.order) < (point.academic_year, point.order)]
+    return later[0] if later else None
+
+
+def point_with_scheme(school, point_id):
+    """One of the school's points, with the scheme, in one query (the save path)."""
     return (
-        AssessmentPoint.objects.filter(earlier, school_id=point.school_id)
-        .order_by("-academic_year", "-order")
+        AssessmentPoint.objects.select_related("school__assessment_scheme")
+        .filter(school=school, pk=point_id)
         .first()
     )
+
+
+def _rows(queryset, kind, label_field):
+    return (
+        queryset.order_by()
+        .annotate(kind=Value(kind, output_field=CharField()))
+        .values_list("kind", "pk", "order", label_field, "label" if kind in "ag" else label_field)
+    )
+
+
+def reference_of(school, *, pupils=None):
+    """Active subjects and both band scales in one UNION query; with `pupils` (a queryset), the
+    ids of those pupils come back in the same query (the grid save needs nothing more)."""
+    parts = [
+        _rows(Subject.objects.filter(school=school, retired=False), "s", "name"),
+        _rows(AttainmentBand.objects.filter(school=school), "a", "code"),
+        _rows(ProgressBand.objects.filter(school=school), "g", "code"),
+    ]
+    if pupils is not None:
+        parts.append(
+            pupils.order_by()
+            .annotate(
+                kind=Value("p", output_field=CharField()),
+                ord=Value(0, output_field=IntegerField()),
+                blank=Value("", output_field=CharField()),
+            )
+            .values_list("kind", "pk", "ord", "blank", "blank")
+        )
+    rows = parts[0].union(*parts[1:], all=True)
+    found = Reference([], [], [])
+    for kind, pk, order, first, second in rows:
+        if kind == "s":
+            found.subjects.append(Subject(pk=pk, school=school, order=order, name=first))
+        elif kind == "a":
+            found.attainment_bands.append(
+                AttainmentBand(pk=pk, school=school, order=order, code=first, label=second)
+            )
+        elif kind == "g":
+            found.progress_bands.append(
+                ProgressBand(pk=pk, school=school, order=order, code=first, label=second)
+            )
+        else:
+            found.pupil_ids.add(pk)
+    found.subjects.sort(key=lambda s: (s.order, s.name))
+    found.attainment_bands.sort(key=lambda b: b.order)
+    found.progress_bands.sort(key=lambda b: b.order)
+    return found
 
 
 def grid_pupils(membership, *, school_class=None, year_group=None):
@@ -67,17 +188,28 @@ def grid_pupils(membership, *, school_class=None, year_group=None):
     return pupils.order_by("legal_surname", "legal_forename")
 
 
-def build_grid(membership, point, pupils):
-    """The grid for `pupils` at `point`: a fixed number of queries whatever the class size."""
-    school = membership.school
+def build_grid(membership, point, pupils, *, previous, reference):
+    """The grid for `pupils` at `point`: three queries (pupils, cells, targets) at any size."""
     pupils = list(pupils)
-    before = previous_point(point)
-    subjects = list(Subject.objects.filter(school=school))
-    wanted = [point.pk] + ([before.pk] if before else [])
+    pupil_ids = [p.pk for p in pupils]
+    subjects = reference.subjects
+    attainment = {b.pk: b for b in reference.attainment_bands}
+    progress = {b.pk: b for b in reference.progress_bands}
+    wanted = [point.pk] + ([previous.pk] if previous else [])
     stored = {}
-    in_grid = Assessment.objects.filter(point_id__in=wanted, pupil__in=[p.pk for p in pupils])
-    for a in in_grid.select_related("attainment", "progress", "updated_by"):
+    for a in Assessment.objects.filter(point_id__in=wanted, pupil_id__in=pupil_ids).select_related(
+        "updated_by"
+    ):
+        # Bands come from the reference already read, not from a join per row.
+        a.attainment = attainment.get(a.attainment_id) if a.attainment_id else None
+        a.progress = progress.get(a.progress_id) if a.progress_id else None
         stored[(a.point_id, a.pupil_id, a.subject_id)] = a
+    targets = {}
+    for t in Target.objects.filter(
+        pupil_id__in=pupil_ids, kind=Target.Kind.END_OF_YEAR, academic_year=point.academic_year
+    ):
+        t.attainment = attainment.get(t.attainment_id) if t.attainment_id else None
+        targets[(t.pupil_id, t.subject_id)] = t
     rows = []
     for pupil in pupils:
         cells = []
@@ -87,15 +219,142 @@ def build_grid(membership, point, pupils):
             if current:
                 cell.attainment_id, cell.progress_id = current.attainment_id, current.progress_id
                 cell.points, cell.version = current.points, current.version
-            if before:
-                cell.previous = stored.get((before.pk, pupil.pk, subject.pk))
+            if previous:
+                cell.previous = stored.get((previous.pk, pupil.pk, subject.pk))
+            target = targets.get((pupil.pk, subject.pk))
+            if target:
+                cell.target = compare(target, attainment.get(cell.attainment_id), cell.points)
             cells.append(cell)
         rows.append((pupil, cells))
     return Grid(
         point=point,
-        previous_point=before,
+        previous_point=previous,
         subjects=subjects,
-        attainment_bands=list(AttainmentBand.objects.filter(school=school)),
-        progress_bands=list(ProgressBand.objects.filter(school=school)),
+        attainment_bands=reference.attainment_bands,
+        progress_bands=reference.progress_bands,
         rows=rows,
     )
+
+
+# -- the scheme editor ----------------------------------------------------------------------
+
+
+def scheme_years(school, today):
+    """Academic years the editor offers: every year with points, and this year and next."""
+    years = set(AssessmentPoint.objects.filter(school=school).values_list("academic_year", flat=True))
+    this_year = academic_year_of(today)
+    return sorted(years | {this_year, this_year + 1}, reverse=True)
+
+
+def points_for_year(school, academic_year):
+    return AssessmentPoint.objects.filter(school=school, academic_year=academic_year).order_by("order")
+
+
+def subjects_for_editing(school):
+    return Subject.objects.filter(school=school).order_by("retired", "order", "name")
+
+
+def bands_for_editing(model, school):
+    return model.objects.filter(school=school).order_by("order")
+
+
+# -- a pupil's page -------------------------------------------------------------------------
+
+
+@dataclass
+class SubjectTargets:
+    subject: object
+    latest: object  # the latest Assessment with a value, or None
+    year: object  # TargetStatus or None
+    key_stage: object  # TargetStatus or None
+
+
+def pupil_targets(pupil, today):
+    """Per active subject: the latest assessment, and the end-of-year and end-of-key-stage
+    targets with on / below target in words. Three queries whatever the pupil's history."""
+    this_year = academic_year_of(today)
+    ks_year = key_stage_end_year(pupil.year_group, this_year)
+    subjects = list(Subject.objects.filter(school_id=pupil.school_id, retired=False))
+    latest = {}
+    history = (
+        Assessment.objects.filter(pupil=pupil)
+        .exclude(attainment=None, points=None)
+        .select_related("attainment", "point")
+        .order_by("-point__academic_year", "-point__order")
+    )
+    for a in history:
+        latest.setdefault(a.subject_id, a)
+    targets = {
+        (t.subject_id, t.kind): t
+        for t in Target.objects.filter(pupil=pupil)
+        .filter(academic_year__in=[this_year, ks_year])
+        .select_related("attainment")
+        if (t.kind == Target.Kind.END_OF_YEAR and t.academic_year == this_year)
+        or (t.kind == Target.Kind.END_OF_KEY_STAGE and t.academic_year == ks_year)
+    }
+    rows = []
+    for subject in subjects:
+        last = latest.get(subject.pk)
+        attainment, points = (last.attainment, last.points) if last else (None, None)
+        rows.append(
+            SubjectTargets(
+                subject=subject,
+                latest=last,
+                year=compare(targets.get((subject.pk, Target.Kind.END_OF_YEAR)), attainment, points),
+                key_stage=compare(
+                    targets.get((subject.pk, Target.Kind.END_OF_KEY_STAGE)), attainment, points
+                ),
+            )
+        )
+    return rows, this_year, ks_year
+
+
+def support_observations(pupil):
+    return list(SupportObservation.objects.filter(pupil=pupil).select_related("subject", "observer"))
+
+
+def pupil_page_context(membership, pupil, today):
+    """What a pupil's page shows from this app (pupils.views.pupil_detail adds it): targets
+    against the latest assessment, and the support-scale chart with its figures as a table.
+    `pupil` has already been reached through access_pupil."""
+    from schools.models import Role
+
+    from .charts import support_scale_chart
+
+    targets, this_year, ks_year = pupil_targets(pupil, today)
+    observations = support_observations(pupil)
+    return {
+        "targets": targets,
+        "targets_year": this_year,
+        "targets_ks_year": ks_year,
+        "can_set_targets": membership.role == Role.SENCO,
+        "support_observations": observations,
+        "support_chart": support_scale_chart(observations),
+        "can_record_support": membership.role in (Role.SENCO, Role.TEACHER, Role.TEACHING_ASSISTANT),
+    }
+
+
+# -- exports --------------------------------------------------------------------------------
+
+
+def pupils_export_rows(membership, point, reference):
+    """The pupil list the membership may see, with each pupil's assessments at `point`.
+
+    Two queries: the pupils, and the cells at the point (bands from the reference)."""
+    pupils = list(
+        Pupil.objects.for_membership(membership)
+        .select_related("school_class")
+        .order_by("year_group", "legal_surname", "legal_forename")
+    )
+    attainment = {b.pk: b.code for b in reference.attainment_bands}
+    progress = {b.pk: b.code for b in reference.progress_bands}
+    cells = {}
+    if point is not None:
+        stored = (
+            Assessment.objects.for_membership(membership)
+            .filter(point=point)
+            .values_list("pupil_id", "subject_id", "attainment_id", "progress_id", "points")
+        )
+        for pupil_id, subject_id, att, prog, pts in stored:
+            cells[(pupil_id, subject_id)] = (attainment.get(att, ""), progress.get(prog, ""), pts)
+    return pupils, cells

@@ -2,19 +2,25 @@
 
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from schools.models import School
 
 from .models import (
+    SIX_HALF_TERMS,
+    THREE_TERMS,
     Assessment,
     AssessmentPoint,
     AssessmentScheme,
     AttainmentBand,
     ProgressBand,
     Subject,
+    SupportObservation,
+    Target,
+    default_start,
 )
 
 DEFAULT_SUBJECTS = {
@@ -27,7 +33,25 @@ DEFAULT_ATTAINMENT = [
     ("EX", "Exceeded ARE"),
 ]
 DEFAULT_PROGRESS = [("B", "Below expected"), ("E", "Expected"), ("X", "Exceeded expected")]
-DEFAULT_POINTS = ["Autumn", "Spring", "Summer"]
+DEFAULT_POINTS = THREE_TERMS
+POINT_PRESETS = {"terms": THREE_TERMS, "half-terms": SIX_HALF_TERMS}
+# Presets for either ordered scale (seeds/002 Part One C and the older Ofsted-style words).
+BAND_PRESETS = {
+    "are": ("Below ARE / on track / exceeded ARE", DEFAULT_ATTAINMENT),
+    "wts": (
+        "WTS / EXS / GDS",
+        [
+            ("WTS", "Working towards the expected standard"),
+            ("EXS", "Working at the expected standard"),
+            ("GDS", "Working at greater depth"),
+        ],
+    ),
+    "expected": ("Below expected / expected / exceeded", DEFAULT_PROGRESS),
+    "ofsted": (
+        "Inadequate / satisfactory / good / outstanding",
+        [("I", "Inadequate"), ("S", "Satisfactory"), ("G", "Good"), ("O", "Outstanding")],
+    ),
+}
 
 
 @transaction.atomic
@@ -55,9 +79,183 @@ def assessment_points_ensure(*, school, academic_year, names=DEFAULT_POINTS):
     if AssessmentPoint.objects.filter(school=school, academic_year=academic_year).exists():
         return
     AssessmentPoint.objects.bulk_create(
-        AssessmentPoint(school=school, academic_year=academic_year, order=i, name=name)
+        AssessmentPoint(
+            school=school,
+            academic_year=academic_year,
+            order=i,
+            name=name,
+            starts_on=default_start(academic_year, i, len(names)),
+        )
         for i, name in enumerate(names, start=1)
     )
+
+
+# -- the scheme editor ----------------------------------------------------------------------
+
+
+@dataclass
+class SchemeRow:
+    """One row of an editor formset: the object (unsaved when new), its values, and whether the
+    SENCO asked to remove it. Rows come in the order the SENCO chose."""
+
+    instance: object
+    values: dict
+    delete: bool = False
+
+
+def _duplicates(rows, key, what):
+    seen, errors = set(), []
+    for row in rows:
+        value = str(row.values[key]).strip().casefold()
+        if value in seen:
+            errors.append(f"Two {what} are called “{row.values[key]}”: each needs its own.")
+        seen.add(value)
+    return errors
+
+
+def _save_ordered(model, rows, *, scope, first=1):
+    """Save kept rows with orders first, first+1, ... and delete the others.
+
+    Orders are unique, so the kept rows are first moved out of the way in one UPDATE; a swap of
+    two rows would otherwise clash half way."""
+    model.objects.filter(**scope).update(order=F("order") + 1000)
+    for row in rows:
+        if row.delete and row.instance.pk:
+            row.instance.delete()
+    order = first
+    for row in rows:
+        if row.delete:
+            continue
+        for name, value in row.values.items():
+            setattr(row.instance, name, value)
+        row.instance.order = order
+        for name, value in scope.items():
+            setattr(row.instance, name, value)
+        row.instance.full_clean(validate_constraints=False)
+        row.instance.save()
+        order += 1
+
+
+@transaction.atomic
+def points_save(*, school, academic_year, rows):
+    """Add, rename, re-date, reorder and remove the points of one academic year."""
+    rows = [r for r in rows if not (r.delete and not r.instance.pk)]
+    errors = _duplicates([r for r in rows if not r.delete], "name", "points")
+    in_use = set(
+        Assessment.objects.filter(point__in=[r.instance.pk for r in rows if r.delete and r.instance.pk])
+        .values_list("point_id", flat=True)
+        .distinct()
+    )
+    errors += [
+        f"“{r.instance.name}” has assessments recorded, so it cannot be removed."
+        for r in rows
+        if r.delete and r.instance.pk in in_use
+    ]
+    if not any(not r.delete for r in rows):
+        errors.append("A year needs at least one assessment point.")
+    if errors:
+        raise ValidationError(errors)
+    _save_ordered(AssessmentPoint, rows, scope={"school": school, "academic_year": academic_year})
+
+
+@transaction.atomic
+def points_apply_preset(*, school, academic_year, preset):
+    """Three terms or six half terms for a year, replacing that year's points if none has data."""
+    names = POINT_PRESETS[preset]
+    existing = AssessmentPoint.objects.filter(school=school, academic_year=academic_year)
+    if Assessment.objects.filter(point__in=existing).exists():
+        raise ValidationError(
+            "This year already has assessments recorded, so its points cannot be replaced; "
+            "rename or add points instead."
+        )
+    existing.delete()
+    assessment_points_ensure(school=school, academic_year=academic_year, names=names)
+
+
+@transaction.atomic
+def subjects_save(*, school, rows):
+    """Add, rename, reorder and retire subjects; a subject is deleted only if it has no data."""
+    rows = [r for r in rows if not (r.delete and not r.instance.pk)]
+    errors = _duplicates([r for r in rows if not r.delete], "name", "subjects")
+    used = _subjects_in_use([r.instance.pk for r in rows if r.delete and r.instance.pk])
+    errors += [
+        f"“{r.instance.name}” has data recorded, so it cannot be deleted: tick “Retired” instead "
+        "to take it off the grid and keep its history."
+        for r in rows
+        if r.delete and r.instance.pk in used
+    ]
+    if errors:
+        raise ValidationError(errors)
+    _save_ordered(Subject, rows, scope={"school": school})
+
+
+def _subjects_in_use(pks):
+    if not pks:
+        return set()
+    return (
+        set(Assessment.objects.filter(subject__in=pks).values_list("subject_id", flat=True))
+        | set(Target.objects.filter(subject__in=pks).values_list("subject_id", flat=True))
+        | set(SupportObservation.objects.filter(subject__in=pks).values_list("subject_id", flat=True))
+    )
+
+
+def _bands_in_use(model, pks):
+    if not pks:
+        return set()
+    field_name = "attainment_id" if model is AttainmentBand else "progress_id"
+    used = set(Assessment.objects.filter(**{f"{field_name}__in": pks}).values_list(field_name, flat=True))
+    if model is AttainmentBand:
+        used |= set(Target.objects.filter(attainment__in=pks).values_list("attainment_id", flat=True))
+    return used
+
+
+@transaction.atomic
+def bands_save(*, model, school, rows):
+    """Add, rename, reorder and remove attainment or progress bands; a band in use stays."""
+    rows = [r for r in rows if not (r.delete and not r.instance.pk)]
+    kept = [r for r in rows if not r.delete]
+    errors = _duplicates(kept, "code", "bands' codes") + _duplicates(kept, "label", "bands")
+    used = _bands_in_use(model, [r.instance.pk for r in rows if r.delete and r.instance.pk])
+    errors += [
+        f"“{r.instance.label}” is used by recorded assessments or targets, so it cannot be deleted."
+        for r in rows
+        if r.delete and r.instance.pk in used
+    ]
+    if len(kept) < 2:
+        errors.append("A scale needs at least two bands.")
+    if errors:
+        raise ValidationError(errors)
+    _save_ordered(model, rows, scope={"school": school})
+
+
+@transaction.atomic
+def bands_apply_preset(*, model, school, preset):
+    """Replace a school's bands with a preset, when none of its bands is in use yet."""
+    current = model.objects.filter(school=school)
+    if _bands_in_use(model, list(current.values_list("pk", flat=True))):
+        raise ValidationError(
+            "Some of these bands are used by recorded assessments, so the scale cannot be replaced. "
+            "Rename the bands instead."
+        )
+    current.delete()
+    _label, bands = BAND_PRESETS[preset]
+    model.objects.bulk_create(
+        model(school=school, order=i, code=code, label=label)
+        for i, (code, label) in enumerate(bands, start=1)
+    )
+
+
+@transaction.atomic
+def scheme_update(*, scheme, **values):
+    """The optional numeric measure and the expected progress per year."""
+    for name, value in values.items():
+        setattr(scheme, name, value)
+    scheme.full_clean()
+    scheme.save()
+    return scheme
+
+
+# -- the termly grid ------------------------------------------------------------------------
 
 
 @dataclass
@@ -86,13 +284,18 @@ class GridSaveResult:
     conflicts: list = field(default_factory=list)  # (CellInput, current Assessment)
 
 
+WRITTEN_FIELDS = ["attainment", "progress", "points", "version", "updated_by", "updated_at"]
+
+
 @transaction.atomic
 def grid_save(*, point, cells, by):
-    """Save a whole grid in one bulk write.
+    """Save a whole grid: one read of the stored cells, one INSERT of the new ones, one UPDATE of
+    the changed ones and one INSERT of their history rows, whatever the size of the grid.
 
     A cell whose stored version is newer than the one the user loaded, and whose stored value
     differs from what the user typed, is a conflict: it is not written, and is returned so that
-    both values can be shown. Every other changed cell is created or updated.
+    both values can be shown. Two people creating the same empty cell at the same moment meet
+    the unique constraint (IntegrityError), which the view reports; nothing is overwritten.
     """
     existing = {
         (a.pupil_id, a.subject_id): a
@@ -111,17 +314,18 @@ def grid_save(*, point, cells, by):
             if cell.empty:
                 result.unchanged += 1
                 continue
-            to_create.append(
-                Assessment(
-                    pupil_id=cell.pupil_id,
-                    subject_id=cell.subject_id,
-                    point=point,
-                    attainment_id=cell.attainment_id,
-                    progress_id=cell.progress_id,
-                    points=cell.points,
-                    updated_by=by,
-                )
+            new = Assessment(
+                pupil_id=cell.pupil_id,
+                subject_id=cell.subject_id,
+                point=point,
+                attainment_id=cell.attainment_id,
+                progress_id=cell.progress_id,
+                points=cell.points,
+                version=1,
+                updated_by=by,
+                updated_at=now,
             )
+            to_create.append(new)
             continue
         stored = (current.attainment_id, current.progress_id, current.points)
         if stored == cell.values:
@@ -134,14 +338,104 @@ def grid_save(*, point, cells, by):
             current.updated_by, current.updated_at = by, now
             to_update.append(current)
     if to_create:
-        bulk_create_with_history(to_create, Assessment, default_user=by)
-        result.created = len(to_create)
+        Assessment.objects.bulk_create(to_create)
     if to_update:
-        bulk_update_with_history(
-            to_update,
-            Assessment,
-            ["attainment", "progress", "points", "version", "updated_by", "updated_at"],
-            default_user=by,
-        )
-        result.updated = len(to_update)
+        Assessment.objects.bulk_update(to_update, WRITTEN_FIELDS)
+    history = _history_rows(to_create, "+", by, now) + _history_rows(to_update, "~", by, now)
+    if history:
+        Assessment.history.model.objects.bulk_create(history)
+    result.created, result.updated = len(to_create), len(to_update)
     return result
+
+
+def _history_rows(rows, kind, by, when):
+    """History rows for a bulk write, so created and changed cells go in one INSERT.
+
+    simple-history's bulk helpers take one history type per call; the grid writes both kinds in
+    one save, so the rows are built here, field for field as its bulk_history_create builds them."""
+    History = Assessment.history.model
+    return [
+        History(
+            history_date=when,
+            history_user=by,
+            history_type=kind,
+            history_change_reason="Termly grid",
+            **{f.attname: getattr(obj, f.attname) for f in History.tracked_fields},
+        )
+        for obj in rows
+    ]
+
+
+# -- targets and the Pupil Support Scale ----------------------------------------------------
+
+
+@dataclass
+class TargetInput:
+    subject: object
+    kind: str
+    academic_year: int
+    attainment: object  # AttainmentBand or None
+    points: object  # Decimal or None
+
+
+@transaction.atomic
+def targets_set(*, pupil, targets, by):
+    """Set a pupil's targets: a blank target removes it, any other is created or updated."""
+    stored = {
+        (t.subject_id, t.kind, t.academic_year): t
+        for t in Target.objects.select_for_update().filter(pupil=pupil)
+    }
+    changed = 0
+    for wanted in targets:
+        key = (wanted.subject.pk, wanted.kind, wanted.academic_year)
+        current = stored.get(key)
+        if wanted.attainment is None and wanted.points is None:
+            if current:
+                current._history_user = by
+                current.delete()
+                changed += 1
+            continue
+        if current and (current.attainment_id, current.points) == (
+            wanted.attainment.pk if wanted.attainment else None,
+            wanted.points,
+        ):
+            continue
+        target = current or Target(
+            pupil=pupil, subject=wanted.subject, kind=wanted.kind, academic_year=wanted.academic_year
+        )
+        target.attainment, target.points, target.updated_by = wanted.attainment, wanted.points, by
+        target._history_user = by
+        target.full_clean()
+        target.save()
+        changed += 1
+    return changed
+
+
+@transaction.atomic
+def targets_set_for_pupils(*, membership, per_pupil, by):
+    """The grid's targets mode: targets for several pupils, each within the membership's reach."""
+    from pupils.models import Pupil
+
+    pupils = Pupil.objects.for_membership(membership).in_bulk(list(per_pupil))
+    return sum(
+        targets_set(pupil=pupils[pupil_id], targets=targets, by=by)
+        for pupil_id, targets in per_pupil.items()
+        if pupil_id in pupils
+    )
+
+
+@transaction.atomic
+def support_observation_record(*, pupil, observer, observed_on, level, subject=None, context="", note=""):
+    observation = SupportObservation(
+        pupil=pupil,
+        observer=observer,
+        observed_on=observed_on,
+        level=level,
+        subject=subject,
+        context=context,
+        note=note,
+    )
+    observation._history_user = observer
+    observation.full_clean()
+    observation.save()
+    return observation

@@ -6,4 +6,12 @@ app_name = "assessment"
 
 urlpatterns = [
     path("grid/", views.grid, name="grid"),
+    path("grid/export.csv", views.grid_csv, name="grid_csv"),
+    path("pupils.csv", views.pupils_csv, name="pupils_csv"),
+    path("scheme/", views.scheme, name="scheme"),
+    path("scheme/points/<int:year>/", views.scheme_points, name="scheme_points"),
+    path("scheme/subjects/", views.scheme_subjects, name="scheme_subjects"),
+    path("scheme/bands/<slug:kind>/", views.scheme_bands, name="scheme_bands"),
+    path("pupil/<int:pk>/targets/", views.pupil_targets, name="pupil_targets"),
+    path("pupil/<int:pk>/support/", views.support_observation_add, name="support_add"),
 ]

@@ -1,95 +1,535 @@
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
-from schools.access import membership_required
-from schools.models import GRID_READ_ROLES, GRID_WRITE_ROLES, Role
+from reports.csv import csv_response
+from schools.access import STAFF_ROLES, access_pupil, membership_required
+from schools.models import GRID_READ_ROLES, GRID_WRITE_ROLES, Role, classes_for
 
-from .forms import GridChooserForm, cell_name, parse_grid
-from .models import academic_year_of
-from .selectors import build_grid, grid_pupils, scheme_of
-from .services import grid_save, scheme_set_up_defaults
+from . import selectors
+from .forms import (
+    AttainmentBandFormSet,
+    BandPresetForm,
+    GridAddressForm,
+    GridChooserForm,
+    PointFormSet,
+    PointPresetForm,
+    ProgressBandFormSet,
+    SchemeForm,
+    SubjectFormSet,
+    SupportObservationForm,
+    TargetsForm,
+    cell_name,
+    formset_rows,
+    parse_grid,
+    parse_grid_targets,
+)
+from .models import AttainmentBand, ProgressBand, Subject, Target, academic_year_label, academic_year_of
+from .services import (
+    bands_apply_preset,
+    bands_save,
+    grid_save,
+    points_apply_preset,
+    points_save,
+    scheme_set_up_defaults,
+    scheme_update,
+    subjects_save,
+    support_observation_record,
+    targets_set,
+    targets_set_for_pupils,
+)
+
+SCHEME_READ_ROLES = {Role.SENCO, Role.HEAD}
+SUPPORT_SCALE_WRITE_ROLES = {Role.SENCO, Role.TEACHER, Role.TEACHING_ASSISTANT}
+
+
+def _plural(n, word):
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+# -- the termly grid ------------------------------------------------------------------------
 
 
 @membership_required(GRID_READ_ROLES)
 def grid(request):
     membership = request.membership
-    scheme = scheme_of(membership.school)
+    if request.method == "POST":
+        if membership.role not in GRID_WRITE_ROLES:
+            return render(
+                request, "403.html", {"reason": "Your role can read this grid but not change it."}, status=403
+            )
+        return _grid_post(request, membership)
+    scheme = selectors.scheme_of(membership.school)
     if scheme is None:
         if membership.role != Role.SENCO:
             return render(request, "assessment/no_scheme.html")
         scheme = scheme_set_up_defaults(
             school=membership.school, academic_year=academic_year_of(timezone.localdate())
         )
-    chooser = GridChooserForm(request.GET or None, membership=membership)
-    context = {"chooser": chooser, "scheme": scheme, "can_save": membership.role in GRID_WRITE_ROLES}
+    context = _grid_context(request, membership, scheme)
+    return render(request, "assessment/grid.html", context)
+
+
+def _grid_context(request, membership, scheme):
+    """Everything the grid page shows: the chooser and, once chosen, the grid."""
+    points = selectors.points_of(membership.school)
+    chooser = GridChooserForm(
+        request.GET or None,
+        points=points,
+        classes=list(classes_for(membership)),
+        today=timezone.localdate(),
+    )
+    context = {
+        "chooser": chooser,
+        "scheme": scheme,
+        "can_save": membership.role in GRID_WRITE_ROLES,
+        "can_set_targets": membership.role == Role.SENCO,
+        "target_mode": False,
+    }
     if not chooser.is_valid():
-        return render(request, "assessment/grid.html", context)
+        return context
     point = chooser.cleaned_data["point"]
-    pupils = grid_pupils(
+    pupils = selectors.grid_pupils(
         membership,
         school_class=chooser.cleaned_data["school_class"],
         year_group=chooser.cleaned_data["year_group"],
     )
-    grid = build_grid(membership, point, pupils)
-    context["grid"] = grid
-    if request.method == "POST":
-        if not context["can_save"]:
-            return render(
-                request,
-                "403.html",
-                {"reason": "Your role can read this grid but not change it."},
-                status=403,
+    context["grid"] = selectors.build_grid(
+        membership,
+        point,
+        pupils,
+        previous=selectors.previous_in(points, point),
+        reference=selectors.reference_of(membership.school),
+    )
+    context["target_mode"] = chooser.cleaned_data["mode"] == "targets"
+    context["export_query"] = request.GET.urlencode()
+    return context
+
+
+def _grid_post(request, membership):
+    """Save the posted grid in at most eight queries: session, user, membership, the point with
+    the scheme, one UNION of pupils, subjects and bands, then the service's read, write and
+    history write. Only a refused save reads more, to show the page again."""
+    address = GridAddressForm(request.GET)
+    if not address.is_valid():
+        raise Http404("No such grid.")
+    point = selectors.point_with_scheme(membership.school, address.cleaned_data["point"])
+    if point is None:
+        raise Http404("No such assessment point.")
+    scheme = getattr(point.school, "assessment_scheme", None)
+    if scheme is None:
+        raise Http404("This school has no assessment scheme yet.")
+    pupils = selectors.grid_pupils(membership).filter(
+        **{
+            key: value
+            for key, value in (
+                ("school_class_id", address.cleaned_data["school_class"]),
+                ("year_group", address.cleaned_data["year_group"]),
             )
-        status = _save(request, grid, scheme)
-        if status is None:
-            return redirect(request.get_full_path())
-        return render(request, "assessment/grid.html", context, status=status)
-    return render(request, "assessment/grid.html", context)
-
-
-def _save(request, grid, scheme):
-    """Save the posted grid. None on success; otherwise the status of the page shown again."""
-    cells, errors = parse_grid(request.POST, grid, scheme)
-    by_key = {(c.pupil.pk, c.subject.pk): c for _p, row in grid.rows for c in row}
+            if value is not None
+        }
+    )
+    reference = selectors.reference_of(membership.school, pupils=pupils)
+    if address.cleaned_data["mode"] == "targets":
+        return _grid_targets_post(request, membership, point, scheme, reference)
+    cells, errors = parse_grid(request.POST, reference, scheme, reference.pupil_ids)
     if errors:
-        for cell in cells:
-            shown = by_key[(cell.pupil_id, cell.subject_id)]
-            shown.attainment_id, shown.progress_id, shown.points = cell.values
-            shown.version = cell.version
-            if (cell.pupil_id, cell.subject_id) in errors:
-                shown.error = errors[(cell.pupil_id, cell.subject_id)]
-                shown.points = request.POST.get(cell_name("n", cell.pupil_id, cell.subject_id), "")
         messages.error(
             request,
-            f"Nothing was saved: {len(errors)} cell{'s' if len(errors) != 1 else ''} "
-            "need correcting (marked below).",
+            f"Nothing was saved: {_plural(len(errors), 'cell')} need{'s' if len(errors) == 1 else ''} "
+            "correcting (marked below).",
         )
-        return 400
+        return _grid_again(request, membership, scheme, cells, errors=errors, status=400)
     try:
-        result = grid_save(point=grid.point, cells=cells, by=request.user)
+        result = grid_save(point=point, cells=cells, by=request.user)
     except IntegrityError:
         messages.error(
             request,
             "Someone saved this grid at the same moment. Nothing was saved: "
             "reload the grid and enter your changes again.",
         )
-        return 409
+        return _grid_again(request, membership, scheme, cells, status=409)
     saved = result.created + result.updated
     if not result.conflicts:
-        messages.success(request, f"Saved {saved} cell{'s' if saved != 1 else ''}.")
-        return None
-    # Show what this user typed in the conflicting cells, with the other person's values.
-    for cell, current in result.conflicts:
-        shown = by_key[(cell.pupil_id, cell.subject_id)]
-        shown.attainment_id, shown.progress_id, shown.points = cell.values
-        shown.version = current.version
-        shown.conflict = current
+        messages.success(request, f"Saved {_plural(saved, 'cell')}.")
+        return redirect(request.get_full_path())
+    conflicts = len(result.conflicts)
     messages.warning(
         request,
-        f"Saved {saved} cell{'s' if saved != 1 else ''}. {len(result.conflicts)} "
-        f"cell{'s were' if len(result.conflicts) != 1 else ' was'} changed by someone else since you "
-        "opened the grid and were not saved: both values are shown. Save again to keep yours.",
+        f"Saved {_plural(saved, 'cell')}. {conflicts} cell{'s were' if conflicts != 1 else ' was'} "
+        "changed by someone else since you opened the grid and were not saved: both values are shown. "
+        "Save again to keep yours.",
     )
-    return 409
+    return _grid_again(
+        request, membership, scheme, [c for c, _ in result.conflicts], conflicts=result.conflicts
+    )
+
+
+def _grid_again(request, membership, scheme, cells, *, errors=None, conflicts=(), status=409):
+    """The grid shown again with what the user typed, their errors or the others' values."""
+    context = _grid_context(request, membership, scheme)
+    grid = context.get("grid")
+    if grid is None:
+        return render(request, "assessment/grid.html", context, status=400)
+    errors = errors or {}
+    stored = {(c.pupil_id, c.subject_id): current for c, current in conflicts}
+    by_key = {(c.pupil.pk, c.subject.pk): c for _p, row in grid.rows for c in row}
+    for cell in cells:
+        key = (cell.pupil_id, cell.subject_id)
+        shown = by_key.get(key)
+        if shown is None:
+            continue
+        shown.attainment_id, shown.progress_id, shown.points = cell.values
+        if key in errors:
+            shown.error = errors[key]
+            shown.points = request.POST.get(cell_name("n", *key), "")
+        if key in stored:
+            current = stored[key]
+            current.attainment = next(
+                (b for b in grid.attainment_bands if b.pk == current.attainment_id), None
+            )
+            current.progress = next((b for b in grid.progress_bands if b.pk == current.progress_id), None)
+            shown.version, shown.conflict = current.version, current
+        else:
+            shown.version = cell.version
+    return render(request, "assessment/grid.html", context, status=status)
+
+
+def _grid_targets_post(request, membership, point, scheme, reference):
+    if membership.role != Role.SENCO:
+        return render(request, "403.html", {"reason": "Only the SENCO sets targets."}, status=403)
+    per_pupil, errors = parse_grid_targets(
+        request.POST, reference, scheme, reference.pupil_ids, point.academic_year
+    )
+    if errors:
+        messages.error(
+            request,
+            f"Nothing was saved: {_plural(len(errors), 'target')} need correcting: "
+            + "; ".join(errors.values()),
+        )
+        context = _grid_context(request, membership, scheme)
+        return render(request, "assessment/grid.html", context, status=400)
+    changed = targets_set_for_pupils(membership=membership, per_pupil=per_pupil, by=request.user)
+    messages.success(request, f"Saved {_plural(changed, 'target')}.")
+    return redirect(request.get_full_path())
+
+
+# -- exports --------------------------------------------------------------------------------
+
+
+@membership_required(GRID_READ_ROLES)
+def grid_csv(request):
+    """The grid as shown (point, class or year group) as CSV, formulas neutralised."""
+    membership = request.membership
+    scheme = selectors.scheme_of(membership.school)
+    if scheme is None:
+        raise Http404("This school has no assessment scheme yet.")
+    context = _grid_context(request, membership, scheme)
+    grid = context.get("grid")
+    if grid is None:
+        messages.error(request, "Choose a point and a class or year group before downloading the grid.")
+        return redirect("assessment:grid")
+    measure = scheme.measure_name or "Points"
+    header = ["UPN", "Surname", "Forename", "Year group", "SEN status", "Primary need"]
+    for subject in grid.subjects:
+        header += [f"{subject.name} attainment", f"{subject.name} progress", f"{subject.name} {measure}"]
+    attainment = {b.pk: b.code for b in grid.attainment_bands}
+    progress = {b.pk: b.code for b in grid.progress_bands}
+    rows = []
+    for pupil, cells in grid.rows:
+        row = [
+            pupil.upn,
+            pupil.legal_surname,
+            pupil.forename,
+            pupil.get_year_group_display(),
+            pupil.sen_status,
+            pupil.primary_need,
+        ]
+        for cell in cells:
+            row += [attainment.get(cell.attainment_id, ""), progress.get(cell.progress_id, ""), cell.points]
+        rows.append(row)
+    name = f"grid-{grid.point.name}-{grid.point.academic_year}".replace(" ", "-").lower()
+    return csv_response(f"{name}.csv", header, rows)
+
+
+@membership_required(STAFF_ROLES)
+def pupils_csv(request):
+    """The pupils the user may see, with SEN status, needs, flags and the current point's data."""
+    membership = request.membership
+    points = selectors.points_of(membership.school)
+    point = selectors.current_point(points, timezone.localdate())
+    reference = selectors.reference_of(membership.school)
+    pupils, cells = selectors.pupils_export_rows(membership, point, reference)
+    header = [
+        "UPN",
+        "Surname",
+        "Forename",
+        "Year group",
+        "Class",
+        "SEN status",
+        "Primary need",
+        "Secondary need",
+        "Pupil premium",
+        "FSM",
+        "EAL",
+        "Looked after",
+    ]
+    at = f" ({point})" if point else ""
+    for subject in reference.subjects:
+        header += [
+            f"{subject.name} attainment{at}",
+            f"{subject.name} progress{at}",
+            f"{subject.name} points{at}",
+        ]
+    rows = []
+    for pupil in pupils:
+        row = [
+            pupil.upn,
+            pupil.legal_surname,
+            pupil.forename,
+            pupil.get_year_group_display(),
+            pupil.school_class or "",
+            pupil.sen_status,
+            pupil.primary_need,
+            pupil.secondary_need,
+            "Y" if pupil.pupil_premium else "N",
+            "Y" if pupil.fsm else "N",
+            "Y" if pupil.eal else "N",
+            "Y" if pupil.lac else "N",
+        ]
+        for subject in reference.subjects:
+            row += list(cells.get((pupil.pk, subject.pk), ("", "", "")))
+        rows.append(row)
+    return csv_response("pupils.csv", header, rows)
+
+
+# -- the scheme editor ----------------------------------------------------------------------
+
+
+def _editing(membership):
+    return membership.role == Role.SENCO
+
+
+def _scheme_or_defaults(membership):
+    scheme = selectors.scheme_of(membership.school)
+    if scheme is None:
+        scheme = scheme_set_up_defaults(
+            school=membership.school, academic_year=academic_year_of(timezone.localdate())
+        )
+    return scheme
+
+
+def _refuse_unless_senco(request):
+    if request.method == "POST" and not _editing(request.membership):
+        return render(
+            request, "403.html", {"reason": "Only the SENCO changes the assessment scheme."}, status=403
+        )
+    return None
+
+
+@membership_required(SCHEME_READ_ROLES)
+def scheme(request):
+    """The scheme's measure and expected progress, with links to points, subjects and bands."""
+    refused = _refuse_unless_senco(request)
+    if refused:
+        return refused
+    membership = request.membership
+    current = _scheme_or_defaults(membership)
+    form = SchemeForm(request.POST or None, instance=current)
+    if request.method == "POST":
+        if form.is_valid():
+            scheme_update(scheme=current, **form.cleaned_data)
+            messages.success(request, "Saved the numeric measure and expected progress.")
+            return redirect("assessment:scheme")
+        status = 400
+    else:
+        status = 200
+    reference = selectors.reference_of(membership.school)
+    context = {
+        "form": form,
+        "scheme": current,
+        "editing": _editing(membership),
+        "reference": reference,
+        "years": selectors.scheme_years(membership.school, timezone.localdate()),
+    }
+    return render(request, "assessment/scheme.html", context, status=status)
+
+
+def _formset_page(request, *, formset_class, queryset, save, title, what, preset_form=None, extra=None):
+    """A formset editor: shown to SENCO and head, saved by the SENCO through `save(rows)`."""
+    editing = _editing(request.membership)
+    status = 200
+    if request.method == "POST" and "preset" in request.POST and preset_form is not None:
+        preset = preset_form[0](request.POST)
+        formset = formset_class(queryset=queryset, prefix="rows")
+        if preset.is_valid():
+            try:
+                preset_form[1](preset.cleaned_data["preset"])
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+                status = 400
+            else:
+                messages.success(request, "Applied the preset.")
+                return redirect(request.get_full_path())
+        else:
+            status = 400
+    elif request.method == "POST":
+        formset = formset_class(request.POST, queryset=queryset, prefix="rows")
+        preset = preset_form[0]() if preset_form else None
+        if formset.is_valid():
+            try:
+                save(formset_rows(formset))
+            except ValidationError as error:
+                for message in error.messages:
+                    formset._non_form_errors.append(message)
+                status = 400
+            else:
+                messages.success(request, f"Saved the {what}.")
+                return redirect(request.get_full_path())
+        else:
+            status = 400
+    else:
+        formset = formset_class(queryset=queryset, prefix="rows")
+        preset = preset_form[0]() if preset_form else None
+    if not editing:
+        for form in formset:
+            for form_field in form.fields.values():
+                form_field.disabled = True
+    context = {"formset": formset, "title": title, "what": what, "editing": editing, "preset": preset}
+    context.update(extra or {})
+    return render(request, "assessment/scheme_formset.html", context, status=status)
+
+
+@membership_required(SCHEME_READ_ROLES)
+def scheme_points(request, year):
+    refused = _refuse_unless_senco(request)
+    if refused:
+        return refused
+    school = request.membership.school
+    this_year = academic_year_of(timezone.localdate())
+    if not this_year - 10 <= year <= this_year + 2:
+        raise Http404("No such academic year.")
+    _scheme_or_defaults(request.membership)
+    return _formset_page(
+        request,
+        formset_class=PointFormSet,
+        queryset=selectors.points_for_year(school, year),
+        save=lambda rows: points_save(school=school, academic_year=year, rows=rows),
+        title=f"Assessment points of {academic_year_label(year)}",
+        what="assessment points",
+        preset_form=(
+            PointPresetForm,
+            lambda preset: points_apply_preset(school=school, academic_year=year, preset=preset),
+        ),
+        extra={"year": year},
+    )
+
+
+@membership_required(SCHEME_READ_ROLES)
+def scheme_subjects(request):
+    refused = _refuse_unless_senco(request)
+    if refused:
+        return refused
+    school = request.membership.school
+    _scheme_or_defaults(request.membership)
+    return _formset_page(
+        request,
+        formset_class=SubjectFormSet,
+        queryset=selectors.subjects_for_editing(school),
+        save=lambda rows: subjects_save(school=school, rows=rows),
+        title="Subjects",
+        what="subjects",
+    )
+
+
+BAND_KINDS = {
+    "attainment": (AttainmentBand, AttainmentBandFormSet, "Attainment bands"),
+    "progress": (ProgressBand, ProgressBandFormSet, "Progress bands"),
+}
+
+
+@membership_required(SCHEME_READ_ROLES)
+def scheme_bands(request, kind):
+    refused = _refuse_unless_senco(request)
+    if refused:
+        return refused
+    if kind not in BAND_KINDS:
+        raise Http404("No such scale.")
+    model, formset_class, title = BAND_KINDS[kind]
+    school = request.membership.school
+    _scheme_or_defaults(request.membership)
+    return _formset_page(
+        request,
+        formset_class=formset_class,
+        queryset=selectors.bands_for_editing(model, school),
+        save=lambda rows: bands_save(model=model, school=school, rows=rows),
+        title=title,
+        what=title.lower(),
+        preset_form=(
+            BandPresetForm,
+            lambda preset: bands_apply_preset(model=model, school=school, preset=preset),
+        ),
+    )
+
+
+# -- targets and the support scale on a pupil's page ----------------------------------------
+
+
+@membership_required({Role.SENCO})
+def pupil_targets(request, pk):
+    membership = request.membership
+    pupil = access_pupil(membership, pk, for_update=True)
+    scheme = _scheme_or_defaults(membership)
+    this_year = academic_year_of(timezone.localdate())
+    years = {"year": this_year, "ks": selectors.key_stage_end_year(pupil.year_group, this_year)}
+    reference = selectors.reference_of(membership.school)
+    stored = {
+        (t.subject_id, t.kind): t
+        for t in Target.objects.for_membership(membership).filter(
+            pupil=pupil, academic_year__in=list(years.values())
+        )
+        if t.academic_year == years[t.kind]
+    }
+    form = TargetsForm(
+        request.POST or None,
+        subjects=reference.subjects,
+        bands=reference.attainment_bands,
+        scheme=scheme,
+        stored=stored,
+        years=years,
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            changed = targets_set(pupil=pupil, targets=form.targets(), by=request.user)
+            messages.success(request, f"Saved {_plural(changed, 'target')}.")
+            return redirect(reverse("pupils:detail", kwargs={"pk": pupil.pk}) + "#targets-h")
+        status = 400
+    context = {
+        "pupil": pupil,
+        "form": form,
+        "scheme": scheme,
+        "year_label": academic_year_label(years["year"]),
+        "ks_label": academic_year_label(years["ks"]),
+    }
+    return render(request, "assessment/targets_form.html", context, status=status)
+
+
+@membership_required(SUPPORT_SCALE_WRITE_ROLES)
+def support_observation_add(request, pk):
+    membership = request.membership
+    pupil = access_pupil(membership, pk)
+    subjects = Subject.objects.filter(school=membership.school, retired=False)
+    form = SupportObservationForm(request.POST or None, subjects=subjects)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            support_observation_record(pupil=pupil, observer=request.user, **form.cleaned_data)
+            messages.success(request, "Recorded the support-scale observation.")
+            return redirect(reverse("pupils:detail", kwargs={"pk": pupil.pk}) + "#support-h")
+        status = 400
+    return render(request, "assessment/support_form.html", {"pupil": pupil, "form": form}, status=status)
