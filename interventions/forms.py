@@ -30,10 +30,18 @@ class UsersChoiceField(forms.ModelMultipleChoiceField):
 
 class PupilsChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.get_year_group_display()}: {obj.legal_surname}, {obj.forename} ({obj.get_sen_status_display()[:1]})"
+        status = obj.sen_status
+        return f"{obj.get_year_group_display()}: {obj.legal_surname}, {obj.forename} ({status})"
 
 
 class InterventionForm(forms.ModelForm):
+    evidence_url = forms.URLField(
+        assume_scheme="https",
+        required=False,
+        label="Evidence base link",
+        help_text=Intervention.evidence_url.field.help_text,
+    )
+
     class Meta:
         model = Intervention
         fields = INTERVENTION_FIELDS
@@ -47,7 +55,10 @@ class InterventionForm(forms.ModelForm):
     def __init__(self, *args, school, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["lead"] = UserChoiceField(
-            queryset=staff_choices(school), required=False, label="Lead", help_text=Intervention.lead.field.help_text
+            queryset=staff_choices(school),
+            required=False,
+            label="Lead",
+            help_text=Intervention.lead.field.help_text,
         )
         self.fields["subject"].queryset = Subject.objects.filter(school=school)
         self.helper = _helper("Save intervention")

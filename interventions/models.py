@@ -72,7 +72,10 @@ class Intervention(models.Model):
     )
     staff_hourly_rate = models.DecimalField("staff hourly rate (£)", default=Decimal("0"), **MONEY)
     resources_cost = models.DecimalField(
-        "resources per run (£)", default=Decimal("0"), help_text="Books, kits and licences for one run.", **MONEY
+        "resources per run (£)",
+        default=Decimal("0"),
+        help_text="Books, kits and licences for one run.",
+        **MONEY,
     )
     entry_criteria = models.TextField(blank=True)
     exit_criteria = models.TextField(blank=True)
@@ -231,6 +234,9 @@ class SessionAttendance(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["session", "place"], name="one_mark_per_session")]
+
+    def __str__(self):
+        return f"{self.place}: {'present' if self.present else 'absent'} on {self.session.date:%d/%m/%Y}"
 
 
 class Priority(models.Model):

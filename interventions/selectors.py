@@ -42,10 +42,17 @@ from .models import Action, Intervention, InterventionPlace, InterventionRun, In
 
 TERMS = {1: "Autumn", 2: "Spring", 3: "Summer"}
 YEAR_LABELS = dict(YEAR_GROUPS)
-GAIN = ExpressionWrapper(F("exit_score") - F("baseline"), output_field=DecimalField(max_digits=8, decimal_places=1))
+GAIN = ExpressionWrapper(
+    F("exit_score") - F("baseline"), output_field=DecimalField(max_digits=8, decimal_places=1)
+)
 FINISHED = Q(baseline__isnull=False, exit_score__isnull=False)
 # Hours-of-support bands for "is there a relation between the support given and progress?"
-HOUR_BANDS = [(0, 5, "under 5 hours"), (5, 10, "5 to 10 hours"), (10, 20, "10 to 20 hours"), (20, None, "20 hours or more")]
+HOUR_BANDS = [
+    (0, 5, "under 5 hours"),
+    (5, 10, "5 to 10 hours"),
+    (10, 20, "10 to 20 hours"),
+    (20, None, "20 hours or more"),
+]
 
 
 def dec(value, places="0.01"):
@@ -169,9 +176,11 @@ def run_sheet(membership, run):
                 checkpoints=[by_week.get(week) for week in weeks],
             )
         )
-    sessions = list(run.sessions.select_related("delivered_by").annotate(
-        present=Count("attendance", filter=Q(attendance__present=True))
-    ))
+    sessions = list(
+        run.sessions.select_related("delivered_by").annotate(
+            present=Count("attendance", filter=Q(attendance__present=True))
+        )
+    )
     minutes = sum(s.minutes for s in sessions)
     return RunSheet(
         run=run,
@@ -244,7 +253,9 @@ def intervention_impact(school, academic_year, *, suppress_below=0):
         p = by_places.get(intervention.pk, {})
         pupils = p.get("pupils", 0)
         delivered = hours(by_sessions.get(intervention.pk))
-        cost = dec(intervention.staff_hourly_rate * delivered + intervention.resources_cost * intervention.run_count)
+        cost = dec(
+            intervention.staff_hourly_rate * delivered + intervention.resources_cost * intervention.run_count
+        )
         total_gain = dec(p.get("total_gain"), "0.1")
         mean_gain = dec(p.get("mean_gain"))
         small = bool(suppress_below) and pupils < suppress_below
@@ -502,8 +513,11 @@ def provision_map(membership, academic_year):
     runs = (
         runs_in_year(membership.school, academic_year)
         .select_related("intervention")
-        .annotate(pupil_count=Count("places"), year_low=Min("places__pupil__year_group"),
-                  year_high=Max("places__pupil__year_group"))
+        .annotate(
+            pupil_count=Count("places"),
+            year_low=Min("places__pupil__year_group"),
+            year_high=Max("places__pupil__year_group"),
+        )
         .order_by("start_date", "intervention__name", "pk")
     )
     runs = runs.prefetch_related("staff")
@@ -565,12 +579,9 @@ def provision_map(membership, academic_year):
     for group in ordered:
         if group.pupils is None:
             group.pupils = CountFigure.of(0)
-    all_pupils = (
-        InterventionPlace.objects.filter(
-            run__intervention__school=membership.school, run__start_date__range=(start, end)
-        )
-        .aggregate(n=Count("pupil", distinct=True))["n"]
-    )
+    all_pupils = InterventionPlace.objects.filter(
+        run__intervention__school=membership.school, run__start_date__range=(start, end)
+    ).aggregate(n=Count("pupil", distinct=True))["n"]
     return ProvisionMap(
         academic_year=academic_year,
         groups=ordered,
@@ -702,11 +713,16 @@ def gap_suggestions(school, *, limit=5):
     for row in rows:
         if not row["send_n"] or not row["other_n"]:
             continue
-        send_share, other_share = Share.of(row["send_at"], row["send_n"]), Share.of(row["other_at"], row["other_n"])
+        send_share, other_share = (
+            Share.of(row["send_at"], row["send_n"]),
+            Share.of(row["other_at"], row["other_n"]),
+        )
         gap = other_share.percent - send_share.percent
         if gap > 0:
             suggestions.append(
-                GapSuggestion(row["pupil__year_group"], row["subject__name"], point, send_share, other_share, gap)
+                GapSuggestion(
+                    row["pupil__year_group"], row["subject__name"], point, send_share, other_share, gap
+                )
             )
     suggestions.sort(key=lambda s: (-s.gap, s.year_group, s.subject))
     return suggestions[:limit]

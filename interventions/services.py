@@ -125,7 +125,9 @@ def checkpoint_record(*, place, week, score, note="", by):
     weeks = place.run.intervention.weeks
     if week > weeks:
         raise ValidationError({"week": f"This intervention runs for {weeks} weeks."})
-    checkpoint = Checkpoint.objects.filter(place=place, week=week).first() or Checkpoint(place=place, week=week)
+    checkpoint = Checkpoint.objects.filter(place=place, week=week).first() or Checkpoint(
+        place=place, week=week
+    )
     checkpoint.score, checkpoint.note, checkpoint.recorded_by = score, note, by
     checkpoint.full_clean()
     checkpoint.save()

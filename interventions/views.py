@@ -10,6 +10,7 @@ from schools.access import ALL_ROLES, LEADER_ROLES, membership_required
 from schools.models import Role
 
 from . import selectors, services
+from .charts import bars
 from .csv import csv_response
 from .forms import (
     ActionForm,
@@ -54,11 +55,7 @@ def intervention_list(request):
     membership = request.membership
     context = {
         "interventions": selectors.catalogue(membership),
-        "runs": (
-            selectors.runs_for(membership)
-            if membership.sees_pupils
-            else None
-        ),
+        "runs": (selectors.runs_for(membership) if membership.sees_pupils else None),
         "can_edit": membership.role == Role.SENCO,
     }
     return render(request, "interventions/intervention_list.html", context)
@@ -97,9 +94,14 @@ def _intervention_form(request, intervention=None):
                 messages.success(request, f"{saved.name} was saved.")
                 return redirect("interventions:detail", pk=saved.pk)
         return render(
-            request, "interventions/intervention_form.html", {"form": form, "intervention": intervention}, status=400
+            request,
+            "interventions/intervention_form.html",
+            {"form": form, "intervention": intervention},
+            status=400,
         )
-    return render(request, "interventions/intervention_form.html", {"form": form, "intervention": intervention})
+    return render(
+        request, "interventions/intervention_form.html", {"form": form, "intervention": intervention}
+    )
 
 
 @membership_required(SENCO)
@@ -177,7 +179,10 @@ def run_sheet(request, pk):
         "checkpoint_form": CheckpointForm() if can_record else None,
     }
     return render_document(
-        request, "interventions/run_sheet.html", context, title=f"Intervention monitoring: {run.intervention.name}"
+        request,
+        "interventions/run_sheet.html",
+        context,
+        title=f"Intervention monitoring: {run.intervention.name}",
     )
 
 
@@ -244,14 +249,22 @@ def impact(request):
     year, year_form = _chosen_year(request)
     suppress = membership.suppress_below
     rows = selectors.intervention_impact(membership.school, year, suppress_below=suppress)
+    by_impact = selectors.ranked_by_impact(rows)
+    hour_bands = selectors.hours_vs_progress(membership.school, year, suppress_below=suppress)
+    impact_bars, impact_height = bars((r.intervention.name, r.gain_per_week) for r in by_impact)
+    hours_bars, hours_height = bars((b.label, b.mean_gain) for b in hour_bands)
     context = {
         "year": year,
         "year_label": academic_year_label(year),
         "year_form": year_form,
         "rows": rows,
-        "by_impact": selectors.ranked_by_impact(rows),
+        "by_impact": by_impact,
         "by_value": selectors.ranked_by_value(rows),
-        "hour_bands": selectors.hours_vs_progress(membership.school, year, suppress_below=suppress),
+        "hour_bands": hour_bands,
+        "impact_bars": impact_bars if by_impact else None,
+        "impact_height": impact_height,
+        "hours_bars": hours_bars if any(b.mean_gain is not None for b in hour_bands) else None,
+        "hours_height": hours_height,
         "subject_rows": selectors.class_subject_comparison(membership.school, year, suppress_below=suppress),
         "pupil_rows": selectors.pupil_impact(membership, year),
     }
@@ -335,10 +348,11 @@ def action_plan(request):
     return render_document(request, "interventions/action_plan.html", context, title="SEND action plan")
 
 
-@require_POST
 @membership_required(SENCO)
 def priority_create(request):
-    form = PriorityForm(request.POST)
+    form = PriorityForm(request.POST or None)
+    if request.method != "POST":
+        return render(request, "interventions/priority_form.html", {"form": form})
     if form.is_valid():
         try:
             services.priority_create(school=request.membership.school, **form.cleaned_data)
