@@ -7,6 +7,9 @@ from schools.models import PUPIL_WRITE_ROLES, School
 class ImportKind(models.TextChoices):
     PUPILS = "pupils", "Pupils"
     SEN_STATUS = "sen_status", "SEN status"
+    ASSESSMENTS = "assessments", "Assessments"
+    ATTENDANCE = "attendance", "Attendance"
+    BEHAVIOUR = "behaviour", "Behaviour incidents"
 
 
 class ImportBatchQuerySet(models.QuerySet):

@@ -317,6 +317,125 @@ def clean_note(value, ctx):
     return value
 
 
+# --- Cleaners for termly data: assessments, attendance, behaviour --------------------------
+
+_ACADEMIC_YEAR = re.compile(r"(\d{4})(?:\s*[/-]\s*(\d{2}|\d{4}))?")
+
+
+def parse_academic_year(value, today):
+    """2025/26, 2025/2026, 2025-26 or 2025 (the year it starts): the starting year."""
+    if match := _WHOLE_NUMBER.fullmatch(value):
+        value = match[1]
+    match = _ACADEMIC_YEAR.fullmatch(value.strip())
+    if not match:
+        raise Invalid(f"“{value}” is not an academic year: write it as 2025/26 (or 2025 for 2025/26).")
+    start = int(match[1])
+    if match[2]:
+        end = int(match[2])
+        if end != (start + 1) % (100 if len(match[2]) == 2 else 10_000):
+            raise Invalid(
+                f"{value} is not an academic year: the second year must follow the first (2025/26)."
+            )
+    this_year = today.year if today.month >= 9 else today.year - 1
+    if start > this_year:
+        raise Invalid(f"{value} has not started yet: the current academic year starts in {this_year}.")
+    if start < this_year - 15:
+        raise Invalid(f"{value} is more than 15 years ago: check the year.")
+    return start
+
+
+def clean_academic_year(value, ctx):
+    if not value:
+        raise Invalid("The academic year is missing: write it as 2025/26.")
+    return parse_academic_year(value, ctx.today)
+
+
+_TERMS = {
+    "autumn": 1, "aut": 1, "autumnterm": 1, "au": 1, "t1": 1, "term1": 1, "1": 1,
+    "spring": 2, "spr": 2, "springterm": 2, "sp": 2, "t2": 2, "term2": 2, "2": 2,
+    "summer": 3, "sum": 3, "summerterm": 3, "su": 3, "t3": 3, "term3": 3, "3": 3,
+}  # fmt: skip
+
+
+def clean_term(value, ctx):
+    if not value:
+        raise Invalid("The term is missing: use Autumn, Spring or Summer.")
+    if match := _WHOLE_NUMBER.fullmatch(value):
+        value = match[1]
+    try:
+        return _TERMS[_key(value)]
+    except KeyError:
+        raise Invalid(f"“{value}” is not a term: use Autumn, Spring or Summer (or 1, 2, 3).") from None
+
+
+MAX_SESSIONS = 999
+
+
+def count_cleaner(what, *, required, blank_is_zero=False, at_least=0, most=MAX_SESSIONS):
+    """A whole number of sessions or incidents; Excel's 162.0 is 162."""
+
+    def clean(value, ctx):
+        if not value:
+            if required:
+                raise Invalid(f"The {what} is missing: give a whole number.")
+            return 0 if blank_is_zero else None
+        text = value.replace(",", "")
+        if match := _WHOLE_NUMBER.fullmatch(text):
+            text = match[1]
+        if not re.fullmatch(r"\d{1,6}", text):
+            raise Invalid(f"“{value}” is not a whole number of {what}.")
+        number = int(text)
+        if number < at_least:
+            raise Invalid(f"The {what} must be at least {at_least}.")
+        if number > most:
+            raise Invalid(f"{number} {what} is more than {most}: check the figure.")
+        return number
+
+    return clean
+
+
+def text_cleaner(what, *, required, max_length=60):
+    """A name to be matched against the school's records (subject, point, band)."""
+
+    def clean(value, ctx):
+        value = " ".join(value.split())
+        if not value:
+            if required:
+                raise Invalid(f"The {what} is missing.")
+            return ""
+        if len(value) > max_length:
+            raise Invalid(f"The {what} is {len(value)} characters long; at most {max_length} fit.")
+        return value
+
+    return clean
+
+
+_POINT_WITH_YEAR = re.compile(r"(.*?)[\s,]*\(?(\d{4}\s*[/-]\s*(?:\d{2}|\d{4}))\)?")
+
+
+def clean_point(value, ctx):
+    """An assessment point's name, optionally with its academic year: "Autumn 2 2025/26"."""
+    name = text_cleaner("assessment point", required=True, max_length=60)(value, ctx)
+    if (match := _POINT_WITH_YEAR.fullmatch(name)) and match[1]:
+        return {"name": match[1], "year": parse_academic_year(match[2], ctx.today)}
+    return {"name": name, "year": None}
+
+
+_DECIMAL = re.compile(r"-?\d{1,5}(?:\.\d+)?")
+
+
+def clean_points(value, ctx):
+    """The optional numeric measure (APS points, scaled score, steps), to one decimal place."""
+    if not value:
+        return None
+    if not _DECIMAL.fullmatch(value):
+        raise Invalid(f"“{value}” is not a number: write points as a number such as 21 or 21.5.")
+    number = float(value)
+    if round(number, 1) != number and abs(round(number, 1) - number) > 1e-9:
+        raise Invalid(f"{value} has more than one decimal place: points are kept to one (21.5).")
+    return f"{number:.1f}"
+
+
 # --- Columns of each kind of import -------------------------------------------------------
 
 
@@ -503,7 +622,160 @@ SEN_STATUS_COLUMNS = (
     ),
 )
 
-COLUMNS = {ImportKind.PUPILS: PUPIL_COLUMNS, ImportKind.SEN_STATUS: SEN_STATUS_COLUMNS}
+UPN_COLUMN = Column(
+    "upn",
+    "UPN",
+    ("Unique Pupil Number",),
+    required=True,
+    clean=clean_upn,
+    accepts="13 characters, of a pupil already in sendtrack",
+)
+
+ASSESSMENT_COLUMNS = (
+    UPN_COLUMN,
+    Column(
+        "subject",
+        "Subject",
+        ("Subject Name", "Aspect"),
+        required=True,
+        clean=text_cleaner("subject", required=True),
+        example="Reading",
+        accepts="a subject of the school's scheme",
+    ),
+    Column(
+        "point",
+        "Assessment Point",
+        ("Point", "Assessment", "Collection", "Data Collection", "Term"),
+        required=True,
+        clean=clean_point,
+        example="Autumn",
+        accepts="a point of the scheme, such as Autumn 2; may end with the year (Autumn 2 2025/26)",
+    ),
+    Column(
+        "academic_year",
+        "Academic Year",
+        ("School Year", "Academic Session"),
+        clean=lambda value, ctx: clean_academic_year(value, ctx) if value else None,
+        example="",
+        accepts="2025/26; blank means the year in the point, or the current year",
+    ),
+    Column(
+        "attainment",
+        "Attainment",
+        ("Attainment Band", "Teacher Assessment", "Grade", "Result"),
+        clean=text_cleaner("attainment band", required=False),
+        example="OT",
+        accepts="a band code or label of the scheme, in any case; may be blank",
+    ),
+    Column(
+        "progress",
+        "Progress",
+        ("Progress Band",),
+        clean=text_cleaner("progress band", required=False),
+        example="E",
+        accepts="a band code or label of the scheme, in any case; may be blank",
+    ),
+    Column(
+        "points",
+        "Points",
+        ("APS", "Score", "Scaled Score", "Steps", "Points Score"),
+        clean=clean_points,
+        example="",
+        accepts="a number such as 21.5; may be blank",
+    ),
+)
+
+ATTENDANCE_COLUMNS = (
+    UPN_COLUMN,
+    Column(
+        "academic_year",
+        "Academic Year",
+        ("School Year", "Academic Session", "Year"),
+        required=True,
+        clean=clean_academic_year,
+        example="2024/25",
+        accepts="2025/26, or 2025 for 2025/26",
+    ),
+    Column(
+        "term",
+        "Term",
+        ("Term Name", "Period"),
+        required=True,
+        clean=clean_term,
+        example="Autumn",
+        accepts="Autumn, Spring or Summer (or 1, 2, 3)",
+    ),
+    Column(
+        "possible_sessions",
+        "Possible Sessions",
+        ("Possible", "Possible Marks", "Sessions Possible", "Possible Attendance"),
+        required=True,
+        clean=count_cleaner("possible sessions", required=True, at_least=1),
+        example="140",
+        accepts="a whole number, at least 1",
+    ),
+    Column(
+        "attended_sessions",
+        "Sessions Attended",
+        (
+            "Attended",
+            "Attendance Marks",
+            "Attended Sessions",
+            "Present",
+            "Present Marks",
+            "Sessions Present",
+            "Attendances",
+        ),
+        required=True,
+        clean=count_cleaner("sessions attended", required=True),
+        example="131",
+        accepts="a whole number",
+    ),
+    Column(
+        "authorised_absence",
+        "Authorised Absence",
+        ("Authorised Absences", "Authorised", "Authorised Absence Sessions", "Authorised Sessions"),
+        clean=count_cleaner("authorised absences", required=False, blank_is_zero=True),
+        example="7",
+        accepts="a whole number; blank is 0",
+    ),
+    Column(
+        "unauthorised_absence",
+        "Unauthorised Absence",
+        (
+            "Unauthorised Absences",
+            "Unauthorised",
+            "Unauthorised Absence Sessions",
+            "Unauthorised Sessions",
+        ),
+        clean=count_cleaner("unauthorised absences", required=False, blank_is_zero=True),
+        example="2",
+        accepts="a whole number; blank is 0",
+    ),
+)
+
+BEHAVIOUR_COLUMNS = (
+    UPN_COLUMN,
+    ATTENDANCE_COLUMNS[1],
+    ATTENDANCE_COLUMNS[2],
+    Column(
+        "incidents",
+        "Incidents",
+        ("Behaviour Incidents", "Behaviour Points", "Negative Incidents", "Incident Count", "Count"),
+        required=True,
+        clean=count_cleaner("incidents", required=True),
+        example="3",
+        accepts="a whole number",
+    ),
+)
+
+COLUMNS = {
+    ImportKind.PUPILS: PUPIL_COLUMNS,
+    ImportKind.SEN_STATUS: SEN_STATUS_COLUMNS,
+    ImportKind.ASSESSMENTS: ASSESSMENT_COLUMNS,
+    ImportKind.ATTENDANCE: ATTENDANCE_COLUMNS,
+    ImportKind.BEHAVIOUR: BEHAVIOUR_COLUMNS,
+}
 
 
 # --- Reading the file ---------------------------------------------------------------------
@@ -801,6 +1073,19 @@ def _parse(result, content, *, school, today):
 
 def _check_row(kind, row, headings):
     """Rules across the cells of one row."""
+    if kind == ImportKind.ATTENDANCE:
+        return _check_attendance_row(row, headings)
+    if kind == ImportKind.ASSESSMENTS:
+        if not (row.get("attainment") or row.get("progress") or row.get("points")):
+            return [
+                RowError(
+                    row["row"],
+                    "",
+                    "The row has no attainment, progress or points: there is nothing to record. "
+                    "Fill one in, or take the row out.",
+                )
+            ]
+        return []
     if kind != ImportKind.PUPILS:
         return []
     errors = []
@@ -840,14 +1125,55 @@ def _check_row(kind, row, headings):
     return errors
 
 
+def _check_attendance_row(row, headings):
+    counted = row["attended_sessions"] + row.get("authorised_absence", 0) + row.get("unauthorised_absence", 0)
+    if counted > row["possible_sessions"]:
+        return [
+            RowError(
+                row["row"],
+                headings["possible_sessions"],
+                f"Attended and absent sessions add up to {counted}, more than the "
+                f"{row['possible_sessions']} possible sessions.",
+            )
+        ]
+    return []
+
+
+def _termly_key(kind, row):
+    """What may appear once per file in a termly-data file, and how to say it; None to skip."""
+    upn = row["upn"]
+    if kind == ImportKind.ASSESSMENTS:
+        if "subject" not in row or "point" not in row:
+            return None
+        point = row["point"]
+        year = point["year"] or row.get("academic_year")
+        key = (upn, _key(row["subject"]), _key(point["name"]), year)
+        return key, f"UPN {upn}, {row['subject']} at {point['name']}", "one assessment per subject per point"
+    if "academic_year" not in row or "term" not in row:
+        return None
+    term = {1: "autumn", 2: "spring", 3: "summer"}[row["term"]]
+    year = f"{row['academic_year']}/{(row['academic_year'] + 1) % 100:02d}"
+    return (
+        (upn, row["academic_year"], row["term"]),
+        f"UPN {upn} in the {term} term of {year}",
+        "one row per pupil per term",
+    )
+
+
 def _duplicates(kind, rows, headings):
-    """A pupil once per file; in a SEN status file, once per pupil per date."""
+    """A pupil once per file; in a SEN status file, once per pupil per date; in termly data,
+    once per pupil per term (or per subject and point)."""
     errors, first_seen = [], {}
     for row in rows:
         upn = row.get("upn")
         if not upn:
             continue
-        if kind == ImportKind.SEN_STATUS:
+        if kind in (ImportKind.ASSESSMENTS, ImportKind.ATTENDANCE, ImportKind.BEHAVIOUR):
+            found = _termly_key(kind, row)
+            if found is None:
+                continue
+            key, what, rule = found
+        elif kind == ImportKind.SEN_STATUS:
             if not row.get("effective_date"):
                 continue
             key = (upn, row["effective_date"])
@@ -888,10 +1214,11 @@ def rows_from_json(rows):
     ]
 
 
-def template_rows(kind, *, example_upn, example_class="", example_year=None):
-    """Our headings and one example row, for the downloadable template."""
+def template_rows(kind, *, example_upn, example_class="", example_year=None, examples=None):
+    """Our headings and one example row, for the downloadable template. `examples` gives
+    values from the school's own records (a subject, a point, bands)."""
     columns = COLUMNS[ImportKind(kind)]
-    examples = {"upn": example_upn, "school_class": example_class}
+    examples = {"upn": example_upn, "school_class": example_class, **(examples or {})}
     if example_year is not None:
         examples["year_group"] = "R" if example_year == 0 else str(example_year)
     return [

@@ -45,6 +45,7 @@ class RowPlan:
     fields: dict = field(default_factory=dict)  # pupil fields to write
     sen: tuple | None = None  # (status, date) to record
     changes: list = field(default_factory=list)  # (what, before, after), for the preview
+    record: object = None  # termly data: the stored record the row updates, if any
 
 
 @dataclass
@@ -111,8 +112,12 @@ def import_plan(*, kind, rows, columns, school, lock=False):
     headings = dict(columns)  # field -> the heading the file uses, for messages
     if kind == ImportKind.PUPILS:
         _plan_pupils(plan, rows, headings, school, by_upn)
-    else:
+    elif kind == ImportKind.SEN_STATUS:
         _plan_sen_statuses(plan, rows, headings, school, by_upn)
+    else:
+        from .termly import plan_termly
+
+        plan_termly(plan, rows, headings, school, by_upn, lock=lock)
     plan.errors.sort(key=lambda error: error.row or 0)
     plan.warnings.sort(key=lambda error: error.row or 0)
     return plan
@@ -361,3 +366,30 @@ def _plan_sen_statuses(plan, rows, headings, school, by_upn):
                     f"{row['status']}.",
                 )
             )
+
+
+def template_examples(school):
+    """Values from the school's own records for the downloadable templates' example row: its
+    first class, and for assessments a subject, a point and bands of its scheme."""
+    from assessment.models import AssessmentPoint, AttainmentBand, ProgressBand, Subject, academic_year_label
+    from schools.models import SchoolClass
+
+    first_class = SchoolClass.objects.filter(school=school).first()
+    subject = Subject.objects.filter(school=school).first()
+    point = AssessmentPoint.objects.filter(school=school).order_by("-academic_year", "order").first()
+    attainment = AttainmentBand.objects.filter(school=school).order_by("order").first()
+    progress = ProgressBand.objects.filter(school=school).order_by("order").first()
+    examples = {}
+    if subject:
+        examples["subject"] = subject.name
+    if point:
+        examples["point"], examples["academic_year"] = point.name, academic_year_label(point.academic_year)
+    if attainment:
+        examples["attainment"] = attainment.code
+    if progress:
+        examples["progress"] = progress.code
+    return {
+        "example_class": first_class.name if first_class else "",
+        "example_year": first_class.year_group if first_class else None,
+        "examples": examples,
+    }

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 from stdnum.gb.upn import calc_check_digit
 
 from schools.access import membership_required
-from schools.models import PUPIL_WRITE_ROLES, SchoolClass
+from schools.models import PUPIL_WRITE_ROLES
 
 from . import parsers, selectors, services
 from .forms import UploadForm
@@ -26,11 +26,62 @@ def access_batch(membership, pk):
     )
 
 
+KIND_TEXT = {
+    ImportKind.PUPILS: (
+        "pupils",
+        "Adds new pupils and updates pupils already here, matched by UPN. Only the columns in the "
+        "file are changed; importing the same file again changes nothing.",
+    ),
+    ImportKind.SEN_STATUS: (
+        "SEN status",
+        "Records dated SEN status (N, K or E) for pupils already here. A file may hold a pupil's "
+        "history, one row per change; a row that is already on record changes nothing.",
+    ),
+    ImportKind.ASSESSMENTS: (
+        "assessments",
+        "Termly teacher assessments of pupils already here: one row per pupil, subject and "
+        "assessment point of your scheme. Bands may be given by code or label, in any case. A "
+        "blank cell leaves what is stored as it is.",
+    ),
+    ImportKind.ATTENDANCE: (
+        "attendance",
+        "Sessions per pupil per term, as SIMS or Arbor export them (Possible Sessions, Attendance "
+        "Marks, Authorised Absences, Unauthorised Absences). A pupil below 90% is flagged as "
+        "persistently absent.",
+    ),
+    ImportKind.BEHAVIOUR: (
+        "behaviour",
+        "The number of behaviour incidents per pupil per term, as counted in your school's system.",
+    ),
+}
+
+# What the preview and the finished import call each action, per kind.
+ACTION_WORDS = {
+    ImportKind.PUPILS: ("new pupils", "pupils updated", "pupils unchanged"),
+    ImportKind.SEN_STATUS: (
+        "new SEN status changes",
+        "status changes corrected (same date, different status)",
+        "rows already on record, unchanged",
+    ),
+}
+TERMLY_WORDS = ("new records", "records changed", "rows already on record, unchanged")
+
+
 def _kinds():
     return [
-        {"kind": ImportKind.PUPILS, "noun": "pupils", "columns": parsers.PUPIL_COLUMNS},
-        {"kind": ImportKind.SEN_STATUS, "noun": "SEN status", "columns": parsers.SEN_STATUS_COLUMNS},
+        {
+            "kind": kind,
+            "noun": KIND_TEXT[kind][0],
+            "text": KIND_TEXT[kind][1],
+            "columns": parsers.COLUMNS[kind],
+        }
+        for kind in ImportKind
     ]
+
+
+def _words(kind):
+    create, update, unchanged = ACTION_WORDS.get(kind, TERMLY_WORDS)
+    return {"create": create, "update": update, "unchanged": unchanged}
 
 
 @membership_required(PUPIL_WRITE_ROLES)
@@ -56,6 +107,7 @@ def import_index(request):
             "imports/preview.html",
             {
                 "kind": ImportKind(preview.parsed.kind),
+                "words": _words(preview.parsed.kind),
                 "file_name": preview.parsed.file_name,
                 "errors": preview.errors[:ERRORS_SHOWN],
                 "error_count": len(preview.errors),
@@ -74,13 +126,8 @@ def import_index(request):
 def import_template(request, kind):
     if kind not in ImportKind.values:
         raise Http404("There is no template of that name.")
-    first_class = SchoolClass.objects.filter(school=request.membership.school).first()
-    rows = parsers.template_rows(
-        kind,
-        example_upn=EXAMPLE_UPN,
-        example_class=first_class.name if first_class else "",
-        example_year=first_class.year_group if first_class else None,
-    )
+    examples = selectors.template_examples(request.membership.school)
+    rows = parsers.template_rows(kind, example_upn=EXAMPLE_UPN, **examples)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="sendtrack-{kind}-template.csv"'
     response.write("\ufeff")  # so that Excel reads the file as UTF-8 (Zoë, Brontë)
@@ -91,7 +138,12 @@ def import_template(request, kind):
 @membership_required(PUPIL_WRITE_ROLES)
 def batch_detail(request, pk):
     batch = access_batch(request.membership, pk)
-    context = {"batch": batch, "kind": ImportKind(batch.kind), "file_name": batch.file_name}
+    context = {
+        "batch": batch,
+        "kind": ImportKind(batch.kind),
+        "words": _words(batch.kind),
+        "file_name": batch.file_name,
+    }
     if services.batch_is_stale(batch):
         context["stale"] = True
     elif batch.is_pending:

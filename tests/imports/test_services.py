@@ -4,7 +4,7 @@ import datetime
 import hashlib
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.db import IntegrityError
 from django.utils import timezone
 
 from imports import services
@@ -51,8 +51,9 @@ def test_pupils_import_creates_pupils_with_their_sen_status(school, oak, senco):
     assert (dan.preferred_forename, dan.school_class, dan.year_group) == ("Dan", None, 5)
     assert (dan.sen_status, dan.sen_placed_on) == ("E", D(2025, 2, 1))
     assert (dan.primary_need, dan.secondary_need, dan.fsm) == ("SEMH", "SLCN", True)
-    # pupil_create saves the pupil, then again with its SEN status: two rows each.
-    assert history_rows() == (6, 3)
+    # The bulk path writes each new pupil once, already with its SEN status: one history row
+    # per pupil (3) and one per first SEN status change (3).
+    assert history_rows() == (3, 3)
     assert {h.history_user for h in Pupil.history.all()} == {senco.user}
     assert set(SenStatusChange.objects.values_list("recorded_by", flat=True)) == {senco.user.pk}
 
@@ -95,7 +96,7 @@ def test_an_update_changes_only_what_differs(school, oak, senco):
     changed = {c.field for c in newest.diff_against(newest.prev_record).changes}
     assert changed == {"year_group", "school_class", "eal"}
     assert newest.history_user == senco.user
-    assert Pupil.history.count() == before + 1 + 2  # Ava's update; Jo created (two rows)
+    assert Pupil.history.count() == before + 1 + 1  # Ava's update; Jo created (one row)
 
 
 def test_one_bad_row_among_good_ones_stores_nothing(school, oak, senco):
@@ -112,17 +113,21 @@ def test_one_bad_row_among_good_ones_stores_nothing(school, oak, senco):
 def test_a_failure_while_storing_rolls_back_the_rows_already_stored(school, oak, senco, monkeypatch):
     preview = check(school, pupils_csv())
     batch = services.import_batch_create(school=school, by=senco.user, preview=preview, content=pupils_csv())
-    real_create = pupil_services.pupil_create
+    real_create = services.bulk_create_with_history
 
-    def fail_on_the_third(**kwargs):
-        if kwargs["upn"] == UPN3:
-            raise ValidationError("The database refused this pupil.")
-        return real_create(**kwargs)
+    def fail_on_sen_changes(objs, model, **kwargs):
+        # The pupils are already inserted when their SEN status changes are written.
+        if model is SenStatusChange:
+            raise IntegrityError("duplicate key")
+        return real_create(objs, model, **kwargs)
 
-    monkeypatch.setattr(pupil_services, "pupil_create", fail_on_the_third)
+    monkeypatch.setattr(services, "bulk_create_with_history", fail_on_sen_changes)
     with pytest.raises(services.ImportRejected) as rejected:
         services.import_batch_confirm(batch=batch, by=senco.user)
-    assert [str(e) for e in rejected.value.errors] == ["Row 4: The database refused this pupil."]
+    assert [str(e) for e in rejected.value.errors] == [
+        "Someone changed these records while the file was being imported. Nothing was imported: "
+        "confirm again, or upload the file again."
+    ]
     assert not Pupil.objects.exists()
     assert history_rows() == (0, 0)
     batch.refresh_from_db()

@@ -1,6 +1,7 @@
-"""Import a pupils or SEN status file from the command line, with the browser's checks.
+"""Import a file of pupils, SEN status, assessments, attendance or behaviour counts from the
+command line, with the browser's checks.
 
-    manage.py import_data --school 123456 --kind pupils pupils.csv [--dry-run] [--user senco]
+    manage.py import_data --school 123456 --kind attendance attendance.csv [--dry-run] [--user senco]
 
 Every problem is printed as "Row 3, Date of Birth: ..." and the command exits with status 1,
 storing nothing. Without problems it prints what was (or, with --dry-run, would be) done.
@@ -19,7 +20,10 @@ from schools.models import School
 
 
 class Command(BaseCommand):
-    help = "Import pupils or SEN status from a CSV or Excel (.xlsx) file, all or nothing."
+    help = (
+        "Import pupils, SEN status, assessments, attendance or behaviour counts from a CSV or Excel "
+        "(.xlsx) file, all or nothing."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="the .csv or .xlsx file")
@@ -83,5 +87,9 @@ class Command(BaseCommand):
         if kind == ImportKind.PUPILS:
             new = n(counts["create"], "new pupil", "new pupils")
             return f"{verb}: {new}, {counts['update']} updated, {counts['unchanged']} unchanged."
-        new = n(counts["create"], "new SEN status change", "new SEN status changes")
-        return f"{verb}: {new}, {counts['update']} corrected, {counts['unchanged']} unchanged."
+        if kind == ImportKind.SEN_STATUS:
+            new = n(counts["create"], "new SEN status change", "new SEN status changes")
+            return f"{verb}: {new}, {counts['update']} corrected, {counts['unchanged']} unchanged."
+        what = ImportKind(kind).label.lower()
+        new = n(counts["create"], "new record", "new records")
+        return f"{verb} {what}: {new}, {counts['update']} changed, {counts['unchanged']} unchanged."
