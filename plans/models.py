@@ -24,6 +24,13 @@ from simple_history.models import HistoricalRecords
 
 from interventions.models import Intervention
 from pupils.models import Pupil
+from schools.models import Role
+
+# Who may do what: the SENCO writes; the head reads; a teacher reads the plans and passports of
+# their class's pupils; a teaching assistant reads the passports of their group's pupils.
+PLAN_WRITE_ROLES = frozenset({Role.SENCO})
+PLAN_READ_ROLES = frozenset({Role.SENCO, Role.HEAD, Role.TEACHER})
+PASSPORT_READ_ROLES = PLAN_READ_ROLES | {Role.TEACHING_ASSISTANT}
 
 # An EHC plan is reviewed at least every twelve months; reminders start eight weeks before.
 REVIEW_REMINDER_WEEKS = 8

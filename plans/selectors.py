@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from pupils.models import Pupil, SenStatus
 
 from .models import (
+    PLAN_READ_ROLES,
     EhcPlan,
     EhcpOutcomeProgress,
     EhcpReview,
@@ -197,3 +198,31 @@ def school_interventions(school):
     from interventions.models import Intervention
 
     return Intervention.objects.filter(school=school).order_by("name")
+
+
+@dataclass
+class PupilPanel:
+    """What the pupil page shows of plans: the open plan, the passport, the EHC plan."""
+
+    reads_plans: bool
+    current: object = None
+    versions: int = 0
+    passport: object = None
+    ehc_plan: object = None
+    ehc_plan_state: str | None = None
+
+
+def pupil_panel(pupil, membership, today):
+    if membership.role not in PLAN_READ_ROLES:
+        return PupilPanel(reads_plans=False, passport=passport_of(pupil))
+    plans = SupportPlan.objects.filter(pupil=pupil)
+    current = plans.filter(status=SupportPlan.Status.OPEN).first()
+    ehc_plan = EhcPlan.objects.filter(pupil=pupil).first()
+    return PupilPanel(
+        reads_plans=True,
+        current=current,
+        versions=current.number if current else plans.count(),
+        passport=passport_of(pupil),
+        ehc_plan=ehc_plan,
+        ehc_plan_state=ehc_plan.review_state(today) if ehc_plan else None,
+    )

@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from reports.documents import render_document
 from schools.access import LEADER_ROLES, access_pupil, membership_required
-from schools.models import Role
 
 from . import links, selectors, services
 from .forms import (
@@ -27,10 +26,8 @@ from .forms import (
     outcome_initial,
     target_initial,
 )
-
-WRITE_ROLES = {Role.SENCO}
-PLAN_READ_ROLES = {Role.SENCO, Role.HEAD, Role.TEACHER}
-PASSPORT_READ_ROLES = {Role.SENCO, Role.HEAD, Role.TEACHER, Role.TEACHING_ASSISTANT}
+from .models import PASSPORT_READ_ROLES, PLAN_READ_ROLES
+from .models import PLAN_WRITE_ROLES as WRITE_ROLES
 
 
 def _add_errors(form, error):

@@ -370,3 +370,20 @@ def test_plan_page_query_count_does_not_grow_with_targets(client, senco, django_
             assert client.get(reverse("plans:plan", kwargs={"pk": plan.pk})).status_code == 200
         counts.append(len(captured))
     assert counts[0] == counts[1]
+
+
+def test_pupil_page_has_a_plans_panel_and_the_nav_a_plans_link(client, world):
+    home = world["A"]
+    plan = SupportPlanFactory(pupil=home.class_pupil)
+    login(client, home.members[Role.TEACHER])
+    page = client.get(reverse("pupils:detail", kwargs={"pk": home.class_pupil.pk})).content.decode()
+    assert reverse("plans:plan", kwargs={"pk": plan.pk}) in page
+    assert 'href="/plans/"' not in page  # the nav item is for the SENCO and head
+    login(client, home.members[Role.TEACHING_ASSISTANT])
+    page = client.get(reverse("pupils:detail", kwargs={"pk": home.group_pupil.pk})).content.decode()
+    assert (
+        "No pupil passport yet." in page
+        and reverse("plans:pupil", kwargs={"pk": home.group_pupil.pk}) not in page
+    )
+    login(client, home.members[Role.HEAD])
+    assert 'href="/plans/"' in client.get(reverse("home")).content.decode()
