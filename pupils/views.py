@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from assessment.selectors import pupil_page_context as assessment_pupil_context
 from attendance.selectors import pupil_attendance_summary
 from evidence.timeline import pupil_timeline
+from plans.selectors import pupil_panel as plans_pupil_panel
 from schools.access import LEADER_ROLES, STAFF_ROLES, access_pupil, membership_required
 from schools.models import PUPIL_WRITE_ROLES
 
@@ -61,6 +62,7 @@ def pupil_detail(request, pk):
         "sen_form": SenStatusChangeForm() if membership.can_edit_pupils else None,
         "archive_form": ArchiveForm() if membership.can_edit_pupils else None,
         "attendance_summary": pupil_attendance_summary(pupil),
+        "plans_panel": plans_pupil_panel(pupil, membership, timezone.localdate()),
         "timeline": pupil_timeline(pupil=pupil, membership=membership),
         **assessment_pupil_context(membership, pupil, timezone.localdate()),
     }
