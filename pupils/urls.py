@@ -12,4 +12,5 @@ urlpatterns = [
     path("<int:pk>/sen-status/", views.pupil_sen_status, name="sen_status"),
     path("<int:pk>/archive/", views.pupil_archive, name="archive"),
     path("<int:pk>/restore/", views.pupil_restore, name="restore"),
+    path("<int:pk>/data.json", views.pupil_data_export, name="data_export"),
 ]

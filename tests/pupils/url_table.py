@@ -10,4 +10,5 @@ PERMISSIONS = {
     "pupils:sen_status": ("post", {Role.SENCO}, True),
     "pupils:archive": ("post", {Role.SENCO}, True),
     "pupils:restore": ("post", {Role.SENCO}, True),
+    "pupils:data_export": ("get", {Role.SENCO}, True),
 }
