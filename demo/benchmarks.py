@@ -17,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 
 SECTIONS = [
     # "assessment.benchmarks.grid",
+    "reports.benchmarks.measure",
 ]
 
 

@@ -9,4 +9,5 @@ It should write in bulk (bulk_create), since the scale profiles build 1,500 pupi
 
 EXTENSIONS = [
     # "demo.assessment_data.add_assessment_history",
+    "demo.reports_data.add_reports",  # keep last: it signs off the SEF over everyone's data
 ]

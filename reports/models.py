@@ -76,7 +76,7 @@ class SefSignOff(models.Model):
     academic_year = models.PositiveSmallIntegerField()
     figures = models.JSONField()
     governor_figures = models.JSONField()
-    narrative = models.JSONField(default=dict)
+    narrative = models.JSONField(default=dict, blank=True)
     grade = models.PositiveSmallIntegerField(choices=Grade.choices, null=True, blank=True)
     grade_rationale = models.TextField(blank=True)
     signed_off_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
