@@ -109,11 +109,12 @@ def evidence_edit(request, pk):
             data = dict(form.cleaned_data)
             attachment = data.pop("attachment", None)
             remove = data.pop("remove_attachment", False) or attachment is False
+            new_file = request.FILES.get("attachment")
             try:
                 services.evidence_update(
                     item=item,
                     membership=membership,
-                    attachment=attachment or None,
+                    attachment=new_file,
                     remove_attachment=remove,
                     **data,
                 )
