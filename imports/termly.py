@@ -189,7 +189,11 @@ def _resolve_assessment(row, headings, lookups, this_year):
         band = lookup.get(_key(text))
         if band is None:
             errors.append(
-                RowError(number, headings[name], f"“{text}” is not a {name} band here: use {known}.")
+                RowError(
+                    number,
+                    headings[name],
+                    f"“{text}” is not {'an' if name == 'attainment' else 'a'} {name} band here: use {known}.",
+                )
             )
         else:
             values[f"{name}_id"] = band.pk

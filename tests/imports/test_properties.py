@@ -2,6 +2,7 @@
 rows, and never raises or falls through to its last-resort message."""
 
 import io
+from decimal import Decimal
 
 import openpyxl
 import pytest
@@ -23,7 +24,7 @@ PROPERTY_SETTINGS = settings(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 
-kinds = st.sampled_from([ImportKind.PUPILS, ImportKind.SEN_STATUS])
+kinds = st.sampled_from(list(ImportKind))
 names = st.sampled_from(["data.csv", "data.CSV", "data.xlsx", "data.xls", "data", ".csv"])
 
 
@@ -64,6 +65,7 @@ cells = st.one_of(
     st.text(max_size=20),
     st.sampled_from(["", "Y", "N", "R", "4", "Year 4", "K", "E", "SPLD", "01/03/2016"]),
     st.sampled_from(["31/02/2020", "2016-03-01", "M", "F", "4 Oak", "R886200124001"]),
+    st.sampled_from(["2024/25", "2024-2025", "Autumn", "spring term", "180", "162.0", "-3", "OT", "21.5"]),
 )
 
 
@@ -118,3 +120,70 @@ def test_a_valid_row_survives_any_heading_case_and_spacing(school, data):
     result = parse_file(ImportKind.PUPILS, csv_text([headings, row]).encode(), "data.csv", school=school)
     assert result.errors == []
     assert result.rows[0]["legal_surname"] == "Khan"
+
+
+terms = st.sampled_from(
+    [
+        ("Autumn", 1),
+        ("autumn term", 1),
+        ("1", 1),
+        ("Spring", 2),
+        ("SPR", 2),
+        ("2.0", 2),
+        ("Summer", 3),
+        ("T3", 3),
+    ]
+)
+
+
+@PROPERTY_SETTINGS
+@given(
+    possible=st.integers(min_value=1, max_value=999),
+    data=st.data(),
+    term=terms,
+    year=st.sampled_from([("2023/24", 2023), ("2023-2024", 2023), ("2023", 2023), ("2024/25", 2024)]),
+)
+def test_valid_attendance_rows_read_back_exactly(school, possible, data, term, year):
+    attended = data.draw(st.integers(min_value=0, max_value=possible))
+    authorised = data.draw(st.integers(min_value=0, max_value=possible - attended))
+    unauthorised = data.draw(st.integers(min_value=0, max_value=possible - attended - authorised))
+    headings = ["UPN", "Academic Year", "Term", "Possible Sessions", "Attendance Marks"]
+    headings += ["Authorised Absences", "Unauthorised Absences"]
+    row = [
+        "R886200124001",
+        year[0],
+        term[0],
+        str(possible),
+        str(attended),
+        str(authorised),
+        str(unauthorised),
+    ]
+    result = parse_file(
+        ImportKind.ATTENDANCE, csv_text([headings, row]).encode("cp1252"), "a.csv", school=school
+    )
+    assert result.errors == []
+    parsed = result.rows[0]
+    assert (parsed["academic_year"], parsed["term"]) == (year[1], term[1])
+    assert (parsed["possible_sessions"], parsed["attended_sessions"]) == (possible, attended)
+    assert (parsed["authorised_absence"], parsed["unauthorised_absence"]) == (authorised, unauthorised)
+
+
+@PROPERTY_SETTINGS
+@given(possible=st.integers(min_value=1, max_value=999), extra=st.integers(min_value=1, max_value=50))
+def test_attendance_over_the_possible_sessions_is_always_refused(school, possible, extra):
+    headings = ["UPN", "Academic Year", "Term", "Possible", "Attended"]
+    row = ["R886200124001", "2024/25", "Autumn", str(possible), str(possible + extra)]
+    result = parse_file(ImportKind.ATTENDANCE, csv_text([headings, row]).encode(), "a.csv", school=school)
+    assert result.rows == []
+    assert [(e.row, e.column) for e in result.errors] in ([(2, "Possible")], [(2, "Attended")])
+
+
+@PROPERTY_SETTINGS
+@given(points=st.decimals(min_value=-999, max_value=9999, places=1, allow_nan=False, allow_infinity=False))
+def test_points_with_one_decimal_place_survive(school, points):
+    headings = ["UPN", "Subject", "Assessment Point", "Points"]
+    row = ["R886200124001", "Maths", "Autumn 2024/25", str(points)]
+    result = parse_file(ImportKind.ASSESSMENTS, csv_text([headings, row]).encode(), "a.csv", school=school)
+    assert result.errors == []
+    assert Decimal(result.rows[0]["points"]) == points
+    assert result.rows[0]["point"] == {"name": "Autumn", "year": 2024}
