@@ -1,0 +1,78 @@
+"""Small cohorts for the gap tests: the default scheme of seeds/002 Part One C (Reading,
+Writing, Maths, GPS; Below / On track / Exceeded; Autumn, Spring, Summer) in this academic year
+and the last, and pupils with assessments written in bulk."""
+
+import datetime
+from decimal import Decimal
+
+from django.utils import timezone
+
+from assessment.models import (
+    Assessment,
+    AssessmentPoint,
+    AttainmentBand,
+    ProgressBand,
+    Subject,
+    academic_year_of,
+)
+from assessment.services import assessment_points_ensure, scheme_set_up_defaults
+from pupils.models import Pupil, SenStatus
+from stdnum.gb.upn import calc_check_digit
+
+THIS_YEAR = academic_year_of(timezone.localdate())
+
+
+class Scheme:
+    def __init__(self, school):
+        scheme_set_up_defaults(school=school, academic_year=THIS_YEAR)
+        assessment_points_ensure(school=school, academic_year=THIS_YEAR - 1)
+        self.school = school
+        self.subjects = {s.name: s for s in Subject.objects.filter(school=school)}
+        self.att = {b.code: b for b in AttainmentBand.objects.filter(school=school)}
+        self.prog = {b.code: b for b in ProgressBand.objects.filter(school=school)}
+        self.points = {(p.academic_year, p.name): p for p in AssessmentPoint.objects.filter(school=school)}
+
+    def point(self, name, year=THIS_YEAR):
+        return self.points[(year, name)]
+
+
+_counter = [0]
+
+
+def _upn(n):
+    body = f"8862{n:08d}"
+    return calc_check_digit(body) + body
+
+
+def pupils(school, n, *, sen_status=SenStatus.NONE, year_group=4, **fields):
+    start = _counter[0]
+    _counter[0] += n
+    made = Pupil.objects.bulk_create(
+        Pupil(
+            school=school,
+            upn=_upn(start + i),
+            legal_forename=f"F{start + i}",
+            legal_surname=f"S{start + i}",
+            date_of_birth=datetime.date(2016, 1, 1),
+            gender="F",
+            year_group=year_group,
+            sen_status=sen_status,
+            **fields,
+        )
+        for i in range(n)
+    )
+    return list(Pupil.objects.filter(school=school).order_by("-pk")[:n])[::-1] if not made[0].pk else made
+
+
+def assess(scheme, pupils, point, subject, attainment=None, progress=None, points=None):
+    Assessment.objects.bulk_create(
+        Assessment(
+            pupil=p,
+            point=point,
+            subject=scheme.subjects[subject],
+            attainment=scheme.att[attainment] if attainment else None,
+            progress=scheme.prog[progress] if progress else None,
+            points=Decimal(points) if points is not None else None,
+        )
+        for p in pupils
+    )
