@@ -18,6 +18,7 @@ from django.test.utils import CaptureQueriesContext
 SECTIONS = [
     # "assessment.benchmarks.grid",
     "reports.benchmarks.measure",
+    "gaps.benchmarks.measure",
 ]
 
 
