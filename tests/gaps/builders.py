@@ -6,6 +6,7 @@ import datetime
 from decimal import Decimal
 
 from django.utils import timezone
+from stdnum.gb.upn import calc_check_digit
 
 from assessment.models import (
     Assessment,
@@ -17,7 +18,6 @@ from assessment.models import (
 )
 from assessment.services import assessment_points_ensure, scheme_set_up_defaults
 from pupils.models import Pupil, SenStatus
-from stdnum.gb.upn import calc_check_digit
 
 THIS_YEAR = academic_year_of(timezone.localdate())
 
