@@ -17,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 
 SECTIONS = [
     # "assessment.benchmarks.grid",
+    "plans.benchmarks.measure",
     "reports.benchmarks.measure",
     "gaps.benchmarks.measure",
 ]
