@@ -10,12 +10,10 @@ import datetime
 from dataclasses import dataclass, field
 from itertools import groupby
 
-from django.db.models import Count as DbCount
-from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 
 from assessment import models as assessment_models
-from assessment.models import Assessment, AssessmentPoint, academic_year_label
+from assessment.models import Assessment, academic_year_label
 from attendance.models import Attendance, Exclusion, Term
 from interventions.models import InterventionPlace
 from pupils.models import SenStatus
@@ -51,26 +49,10 @@ def _sen(pupil):
     ]
 
 
-def point_date(point_order, academic_year, points_in_year):
-    """Where an assessment point falls in its year, for ordering: the points are spread from
-    September to late July (six points: late October, mid December ... mid July)."""
-    step = 320 / max(points_in_year or 1, 1)
-    return datetime.date(academic_year, 9, 1) + datetime.timedelta(days=round(point_order * step))
-
-
 def _assessments(pupil):
-    points_in_year = (
-        AssessmentPoint.objects.filter(
-            school_id=OuterRef("point__school_id"), academic_year=OuterRef("point__academic_year")
-        )
-        .values("school_id")
-        .annotate(n=DbCount("pk"))
-        .values("n")[:1]
-    )
     rows = (
         Assessment.objects.filter(pupil=pupil)
         .select_related("point", "subject", "attainment", "progress")
-        .annotate(points_in_year=Subquery(points_in_year))
         .order_by("-point__academic_year", "-point__order", "subject__order", "subject__name")
     )
     entries = []
@@ -84,11 +66,10 @@ def _assessments(pupil):
             lines.append(f"{a.subject.name}: {', '.join(p for p in parts if p) or 'not assessed'}")
         entries.append(
             TimelineEntry(
-                point_date(point.order, point.academic_year, cells[0].points_in_year),
+                point.starts_on,
                 "assessment",
                 "Termly data",
                 f"{point.name} {academic_year_label(point.academic_year)} assessment",
-                approximate=True,
                 lines=lines,
             )
         )

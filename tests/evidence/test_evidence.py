@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from evidence import selectors, services
+from evidence import selectors
 from evidence.models import EvidenceItem, OfstedPrompt, PartTwoConclusion, PartTwoQuestion
 from schools.models import Role
 from tests.factories import EvidenceItemFactory, PupilFactory

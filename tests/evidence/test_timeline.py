@@ -1,0 +1,128 @@
+"""The pupil page's timeline: every source, newest first, in a fixed number of queries."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from assessment.models import Assessment, AssessmentPoint, AttainmentBand, Subject
+from attendance.models import Attendance, Exclusion
+from evidence.timeline import pupil_timeline
+from pupils.models import SenStatus
+from schools.models import Role
+from tests.factories import (
+    ConversationFactory,
+    EvidenceItemFactory,
+    InterventionPlaceFactory,
+    InterventionRunFactory,
+    SenStatusChangeFactory,
+)
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+
+
+def history(world_school, pupil, years):
+    """`years` academic years of everything for one pupil, from 2025/26 backwards."""
+    school = world_school.school
+    senco = world_school.members[Role.SENCO].user
+    band = AttainmentBand.objects.get_or_create(school=school, order=1, code="OT", label="On track")[0]
+    subjects = [
+        Subject.objects.get_or_create(school=school, name=n, order=i)[0]
+        for i, n in enumerate(["Reading", "Maths"])
+    ]
+    for y in range(2025, 2025 - years, -1):
+        SenStatusChangeFactory(pupil=pupil, status=SenStatus.SEN_SUPPORT, effective_date=D(y, 9, 20))
+        for order in (1, 2, 3):
+            point = AssessmentPoint.objects.create(
+                school=school,
+                academic_year=y,
+                order=order,
+                name=f"Term {order}",
+                starts_on=D(y, 9, 1) + datetime.timedelta(days=120 * (order - 1)),
+            )
+            for subject in subjects:
+                Assessment.objects.create(
+                    pupil=pupil, point=point, subject=subject, attainment=band, points=Decimal("12.5")
+                )
+        Attendance.objects.create(
+            pupil=pupil, academic_year=y, term=1, possible_sessions=140, attended_sessions=120
+        )
+        Exclusion.objects.create(pupil=pupil, start_date=D(y, 11, 3), days=Decimal("1.5"), reason="Fighting")
+        run = InterventionRunFactory(
+            intervention__school=school, start_date=D(y, 10, 1), end_date=D(y, 12, 10)
+        )
+        InterventionPlaceFactory(run=run, pupil=pupil)
+        ConversationFactory(pupil=pupil, date=D(y, 10, 14), academic_year=y, recorded_by=senco)
+        item = EvidenceItemFactory(school=school, author=senco, date=D(y, 10, 20), summary=f"Evidence {y}")
+        item.pupils.set([pupil])
+        _support(pupil, senco, D(y, 11, 20))
+
+
+def _support(pupil, observer, day):
+    from assessment import models
+
+    model = getattr(models, "SupportObservation", None)
+    if model is not None:
+        model.objects.create(pupil=pupil, observed_on=day, level=3, observer=observer)
+
+
+def test_every_source_appears_newest_first(world):
+    home = world["A"]
+    pupil = home.class_pupil
+    history(home, pupil, 1)
+    entries = pupil_timeline(pupil=pupil, membership=home.members[Role.TEACHER])
+    kinds = {e.kind for e in entries}
+    assert {
+        "sen",
+        "assessment",
+        "intervention",
+        "attendance",
+        "exclusion",
+        "conversation",
+        "evidence",
+    } <= kinds
+    dates = [e.date for e in entries]
+    assert dates == sorted(dates, reverse=True)
+    term1 = next(e for e in entries if e.title.startswith("Term 1"))
+    assert term1.lines == ["Reading: On track, 12.5 points", "Maths: On track, 12.5 points"]
+    attendance = next(e for e in entries if e.kind == "attendance")
+    # 120 of 140 sessions = 85.7%, under 90%: persistently absent.
+    assert attendance.title == "Autumn 2025/26 attendance 85.7% (persistent absence)"
+
+
+def test_teacher_sees_only_evidence_they_may_read_on_the_timeline(world):
+    home = world["A"]
+    item = EvidenceItemFactory(school=home.school, summary="About the group pupil")
+    item.pupils.set([home.group_pupil])
+    assert pupil_timeline(pupil=home.group_pupil, membership=home.members[Role.TEACHING_ASSISTANT])
+    # A SENCO sees it; the same pupil seen by the head too.
+    assert any(
+        e.kind == "evidence"
+        for e in pupil_timeline(pupil=home.group_pupil, membership=home.members[Role.HEAD])
+    )
+
+
+@pytest.mark.parametrize("years", [1, 4])
+def test_timeline_queries_do_not_grow_with_history(world, django_assert_max_num_queries, years):
+    home = world["A"]
+    pupil = home.class_pupil
+    history(home, pupil, years)
+    # SEN history, assessments, intervention places, support scale, attendance, exclusions,
+    # conversations and their targets, evidence: nine.
+    with django_assert_max_num_queries(9):
+        entries = pupil_timeline(pupil=pupil, membership=home.members[Role.SENCO])
+    assert len([e for e in entries if e.kind == "assessment"]) == 3 * years
+
+
+@pytest.mark.parametrize("years", [1, 4])
+def test_pupil_page_shows_the_timeline(client, world, django_assert_max_num_queries, years):
+    home = world["A"]
+    history(home, home.class_pupil, years)
+    client.force_login(home.members[Role.TEACHER].user)
+    # 31 at one year and at four years of history (the timeline adds nine of them).
+    with django_assert_max_num_queries(31):
+        page = client.get(reverse("pupils:detail", kwargs={"pk": home.class_pupil.pk})).content.decode()
+    assert 'id="timeline-h"' in page and "Evidence 2025" in page
+    assert "Record a conversation with the family" in page
