@@ -20,6 +20,7 @@ SECTIONS = [
     "plans.benchmarks.measure",
     "reports.benchmarks.measure",
     "gaps.benchmarks.measure",
+    "interventions.benchmarks.measure",
 ]
 
 
