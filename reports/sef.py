@@ -209,6 +209,21 @@ class InterventionLine:
 
 @register
 @dataclass
+class ImpactLine:
+    name: str
+    runs: int
+    pupils: Count
+    mean_gain: str
+    gain_per_week: str
+    exit_met: Share
+    hours: str
+    cost: str
+    cost_per_pupil: str
+    cost_per_gain: str
+
+
+@register
+@dataclass
 class InterventionSection:
     available: bool
     note: str = ""
@@ -216,6 +231,48 @@ class InterventionSection:
     findings: list = field(default_factory=list)
     impact_available: bool = False
     impact_note: str = ""
+    impact: list = field(default_factory=list)
+
+
+@register
+@dataclass
+class QuestionLine:
+    question: str
+    strengths: Count
+    developments: Count
+    conclusion: str = ""
+
+
+@register
+@dataclass
+class QualitativeSection:
+    available: bool
+    note: str = ""
+    questions: list = field(default_factory=list)
+    strengths: int = 0
+    developments: int = 0
+    findings: list = field(default_factory=list)
+
+
+@register
+@dataclass
+class ActionLine:
+    priority: str
+    description: str
+    owner: str
+    success_criteria: str
+    review_date: datetime.date
+    phase: str
+    status: str
+
+
+@register
+@dataclass
+class ActionsSection:
+    available: bool
+    note: str = ""
+    lines: list = field(default_factory=list)
+    findings: list = field(default_factory=list)
 
 
 @register
@@ -241,8 +298,8 @@ class SefFigures:
     attainment: AttainmentSection
     attendance: AttendanceSection
     interventions: InterventionSection
-    qualitative: PendingSection
-    actions: PendingSection
+    qualitative: QualitativeSection
+    actions: ActionsSection
 
 
 # -- helpers ------------------------------------------------------------------------------------
@@ -557,28 +614,134 @@ def interventions_section(school, academic_year, *, suppress_below):
         )
         for row in rows
     ]
+    impact, findings = _impact(school, academic_year, suppress_below=suppress_below)
     impact_note = (
-        "Impact, cost per pupil and value for money are shown once the provision map records entry and "
-        "exit data and costs for each intervention."
+        ""
+        if impact
+        else "Impact, cost per pupil and value for money are shown once the provision map records "
+        "baselines, exit scores, sessions and costs for the interventions of the year."
     )
     if not lines:
         return InterventionSection(
             False, f"No intervention ran in {year_label(academic_year)}.", impact_note=impact_note
         )
-    return InterventionSection(True, lines=lines, impact_note=impact_note)
+    return InterventionSection(
+        True,
+        lines=lines,
+        findings=findings,
+        impact_available=bool(impact),
+        impact_note=impact_note,
+        impact=impact,
+    )
+
+
+def _money(value):
+    return "" if value is None else f"£{value:,.2f}"
+
+
+def _impact(school, academic_year, *, suppress_below):
+    """Impact and cost per intervention from the provision map (interventions.selectors)."""
+    from interventions.selectors import intervention_impact, ranked_by_impact, ranked_by_value
+
+    rows = intervention_impact(school, academic_year, suppress_below=suppress_below)
+    if not any(row.finished for row in rows):
+        return [], []
+    lines = [
+        ImpactLine(
+            name=row.intervention.name,
+            runs=row.runs,
+            pupils=row.pupils,
+            mean_gain="" if row.mean_gain is None else f"{row.mean_gain}",
+            gain_per_week="" if row.gain_per_week is None else f"{row.gain_per_week}",
+            exit_met=row.exit_met,
+            hours=f"{row.hours_delivered}",
+            cost=_money(row.cost),
+            cost_per_pupil=_money(row.cost_per_pupil),
+            cost_per_gain=_money(row.cost_per_gain),
+        )
+        for row in rows
+    ]
+    findings = []
+    ranked = ranked_by_impact(rows)
+    if ranked:
+        best = ranked[0]
+        findings.append(
+            f"Most impact: {best.intervention.name}, a mean gain of {best.gain_per_week} a week "
+            f"({best.mean_gain} in all) at {_money(best.cost_per_pupil)} a pupil."
+        )
+    if len(ranked) > 1:
+        worst = ranked[-1]
+        findings.append(
+            f"Least impact: {worst.intervention.name}, a mean gain of {worst.gain_per_week} a week "
+            f"({worst.mean_gain} in all) at {_money(worst.cost_per_pupil)} a pupil."
+        )
+    value = ranked_by_value(rows)
+    if value:
+        findings.append(
+            f"Best value for money: {value[0].intervention.name}, "
+            f"{_money(value[0].cost_per_gain)} per unit of gain."
+        )
+    return lines, findings
 
 
 def qualitative_section(school, academic_year):
-    return PendingSection(
-        note="The evidence log (lesson observations, pupil and parent voice, structured conversations) is "
-        "summarised here once it is kept in sendtrack; until then the SENCO's narrative below stands alone."
+    """Evidence counted by Part Two question (strengths and areas for development) and the
+    SENCO's conclusions, from the evidence log (evidence.selectors). These are counts of items and
+    name no pupil, so the governor version shows them too."""
+    from evidence.selectors import part_two_overview
+
+    lines = [
+        QuestionLine(str(row.tag), row.counts.strengths, row.counts.developments, row.conclusion)
+        for row in part_two_overview(school, academic_year)
+        if row.counts.total.value or row.conclusion
+    ]
+    if not lines:
+        return QualitativeSection(
+            False,
+            f"No evidence (lesson observations, pupil and parent voice, work scrutiny) is logged for "
+            f"{year_label(academic_year)} yet; the SENCO's narrative below stands alone.",
+        )
+    strengths = sum(line.strengths.value for line in lines)
+    developments = sum(line.developments.value for line in lines)
+    findings = [
+        f"Evidence logged this year: {strengths} items judged strengths and {developments} areas for "
+        f"development, across {len(lines)} of the Part Two questions."
+    ]
+    return QualitativeSection(
+        True, questions=lines, strengths=strengths, developments=developments, findings=findings
     )
 
 
 def actions_section(school, academic_year):
-    return PendingSection(
-        note="The action plan (priorities, owners, success criteria, review dates) is listed here once it is "
-        "kept in sendtrack; until then the SENCO's narrative below stands alone."
+    """The SEND action plan (interventions app: priorities and their actions), stopped ones left out."""
+    from interventions.models import Action
+
+    rows = (
+        Action.objects.filter(priority__school=school)
+        .exclude(status=Action.Status.DROPPED)
+        .select_related("priority")
+        .order_by("review_date", "pk")
+    )
+    lines = [
+        ActionLine(
+            priority=a.priority.title,
+            description=a.description,
+            owner=a.owner,
+            success_criteria=a.success_criteria,
+            review_date=a.review_date,
+            phase=a.get_phase_display(),
+            status=a.get_status_display(),
+        )
+        for a in rows
+    ]
+    if not lines:
+        return ActionsSection(
+            False,
+            "No action is recorded in the SEND action plan yet; the SENCO's narrative below stands alone.",
+        )
+    done = sum(line.status == Action.Status.DONE.label for line in lines)
+    return ActionsSection(
+        True, lines=lines, findings=[f"{done} of {len(lines)} actions in the plan are done."]
     )
 
 

@@ -80,10 +80,27 @@ class PromptView:
     status_label: str
 
 
-def judgement_prompts(school, academic_year, figures=None):
-    """The thirteen prompts, each with the school's relevant findings (from the full SEF figures)
-    and the SENCO's response and status."""
+def evidence_by_prompt(membership, academic_year):
+    """The evidence items of the year the membership may read, by the number of each Appendix A
+    prompt they are tagged to (evidence.selectors.evidence_log: three queries)."""
+    from evidence.selectors import evidence_log
+
+    by_number = {}
+    for item in evidence_log(membership, year=academic_year):
+        line = f"{item.date:%d/%m/%Y}, {item.get_source_display().lower()}: {item.summary}"
+        if item.judgement != "neutral":
+            line += f" ({item.get_judgement_display().lower()})"
+        for prompt in item.prompts.all():
+            by_number.setdefault(prompt.number, []).append(line)
+    return by_number
+
+
+def judgement_prompts(membership, academic_year, figures=None):
+    """The thirteen prompts, each with the school's relevant findings (from the full SEF figures),
+    the evidence tagged to it, and the SENCO's response and status."""
+    school = membership.school
     figures = figures or sef_figures(school, academic_year, anonymised=False)
+    evidence = evidence_by_prompt(membership, academic_year)
     responses = {
         r.number: r for r in PromptResponse.objects.filter(school=school, academic_year=academic_year)
     }
@@ -102,7 +119,7 @@ def judgement_prompts(school, academic_year, figures=None):
                 text=prompt.text,
                 question=prompt.question,
                 figures=findings,
-                evidence=None,
+                evidence=evidence.get(prompt.number, []),
                 response=stored.response if stored else "",
                 status=status,
                 status_label=PromptStatus(status).label,

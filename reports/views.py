@@ -161,7 +161,7 @@ def prompts(request):
     report = selectors.sef_report_for(school, year)
     context = {
         "year": year,
-        "prompts": selectors.judgement_prompts(school, year),
+        "prompts": selectors.judgement_prompts(request.membership, year),
         "descriptors": selectors.grade_descriptors(),
         "grade": Grade(report.grade).label if report.grade else "",
         "grade_rationale": report.grade_rationale,
@@ -174,7 +174,7 @@ def prompts(request):
 @membership_required(SEF_EDIT_ROLES)
 def prompts_edit(request):
     school, year = request.membership.school, _year(request)
-    form = PromptsForm(request.POST or None, prompts=selectors.judgement_prompts(school, year))
+    form = PromptsForm(request.POST or None, prompts=selectors.judgement_prompts(request.membership, year))
     if request.method == "POST":
         if form.is_valid():
             services.prompt_responses_save(
