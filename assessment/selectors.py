@@ -108,6 +108,18 @@ def points_of(school):
     return list(AssessmentPoint.objects.filter(school=school).order_by("-academic_year", "-order"))
 
 
+def scheme_and_points(school):
+    """The scheme (or None) and every point, newest first, in one query when there are points."""
+    points = list(
+        AssessmentPoint.objects.filter(school=school)
+        .select_related("school__assessment_scheme")
+        .order_by("-academic_year", "-order")
+    )
+    if not points:
+        return scheme_of(school), points
+    return getattr(points[0].school, "assessment_scheme", None), points
+
+
 def current_point(points, today):
     """The latest point whose term has started by `today` (points newest first); before the
     first point has started, the earliest point."""

@@ -63,20 +63,22 @@ def grid(request):
                 request, "403.html", {"reason": "Your role can read this grid but not change it."}, status=403
             )
         return _grid_post(request, membership)
-    scheme = selectors.scheme_of(membership.school)
+    scheme, points = selectors.scheme_and_points(membership.school)
     if scheme is None:
         if membership.role != Role.SENCO:
             return render(request, "assessment/no_scheme.html")
         scheme = scheme_set_up_defaults(
             school=membership.school, academic_year=academic_year_of(timezone.localdate())
         )
-    context = _grid_context(request, membership, scheme)
+        points = selectors.points_of(membership.school)
+    context = _grid_context(request, membership, scheme, points)
     return render(request, "assessment/grid.html", context)
 
 
-def _grid_context(request, membership, scheme):
+def _grid_context(request, membership, scheme, points=None):
     """Everything the grid page shows: the chooser and, once chosen, the grid."""
-    points = selectors.points_of(membership.school)
+    if points is None:
+        points = selectors.points_of(membership.school)
     chooser = GridChooserForm(
         request.GET or None,
         points=points,
@@ -226,9 +228,7 @@ def grid_csv(request):
     """The grid as shown (point, class or year group) as CSV, formulas neutralised."""
     membership = request.membership
     scheme = selectors.scheme_of(membership.school)
-    if scheme is None:
-        raise Http404("This school has no assessment scheme yet.")
-    context = _grid_context(request, membership, scheme)
+    context = _grid_context(request, membership, scheme) if scheme else {}
     grid = context.get("grid")
     if grid is None:
         messages.error(request, "Choose a point and a class or year group before downloading the grid.")
