@@ -8,9 +8,10 @@ It should write in bulk (bulk_create), since the scale profiles build 1,500 pupi
 """
 
 EXTENSIONS = [
-    # "demo.assessment_data.add_assessment_history",
+    "demo.assessment_data.add_assessment_history",
     "demo.plans_data.add_plans",
     "demo.interventions_data.add_interventions",
     "demo.attendance_data.add_attendance",
+    "demo.evidence_data.add_evidence",
     "demo.reports_data.add_reports",  # keep last: it signs off the SEF over everyone's data
 ]
