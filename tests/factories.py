@@ -148,3 +148,40 @@ class EhcpOutcomeFactory(factory.django.DjangoModelFactory):
     order = factory.Sequence(lambda n: n)
     outcome = factory.Sequence(lambda n: f"Outcome {n}: communicates needs to an adult")
     provision = "Weekly speech and language therapy"
+
+
+# -- evidence (issue 6) ------------------------------------------------------------------------
+
+
+class EvidenceItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "evidence.EvidenceItem"
+
+    school = factory.SubFactory(SchoolFactory)
+    source = "lesson_observation"
+    date = datetime.date(2025, 10, 7)
+    author = factory.SubFactory(UserFactory)
+    summary = factory.Sequence(lambda n: f"Observation {n}: pupils worked with growing independence.")
+    judgement = "strength"
+
+
+class ConversationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "evidence.Conversation"
+
+    pupil = factory.SubFactory(PupilFactory)
+    date = datetime.date(2025, 10, 14)
+    academic_year = factory.LazyAttribute(lambda o: o.date.year if o.date.month >= 9 else o.date.year - 1)
+    term = factory.LazyAttribute(lambda o: 1 if o.date.month >= 9 else (2 if o.date.month <= 3 else 3))
+    attended = "Mother, class teacher"
+    led_by = "teacher"
+    recorded_by = factory.SubFactory(UserFactory)
+
+
+class SurveyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "evidence.Survey"
+
+    school = factory.SubFactory(SchoolFactory)
+    kind = "staff"
+    title = factory.Sequence(lambda n: f"Survey {n}")
