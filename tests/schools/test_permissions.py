@@ -71,6 +71,12 @@ def test_public_pages_need_no_login(client, db):
     assert client.get(reverse("healthz")).json() == {"status": "ok"}
 
 
+def body(response):
+    """What a page or a download sends, as text (file downloads are streamed)."""
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    return content.decode(errors="replace")
+
+
 def target_pk(world_school, target):
     if target is True:
         return world_school.class_pupil.pk
@@ -141,7 +147,7 @@ def test_no_page_shows_another_schools_pupils_or_pupils_out_of_reach(client, wor
         else:
             pks = [p.pk for p in visible] if takes_pupil else [None]
         for pk in pks:
-            page = call(client, name, method, pk).content.decode()
+            page = body(call(client, name, method, pk))
             for pupil in hidden:
                 assert pupil.legal_surname not in page, (role, name, pupil)
                 assert pupil.upn not in page, (role, name, pupil)
