@@ -1,0 +1,85 @@
+import datetime
+
+import pytest
+from django.db.models import Avg, Count
+
+from assessment.models import Assessment, AssessmentPoint, Subject, SupportObservation, Target
+from demo.assessment_data import add_assessment_history
+from demo.generator import DemoBuilder, build_demo
+from pupils.models import SenStatus
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date(2026, 11, 23)
+
+
+@pytest.fixture
+def demo(settings):
+    built = build_demo(pupils=140, seed=11, today=TODAY)
+    if not Assessment.objects.exists():  # the extension is listed in demo/extensions.py
+        add_assessment_history(DemoBuilder(seed=11, today=TODAY), built)
+    return built
+
+
+def test_five_years_of_six_half_terms_up_to_today(demo):
+    school = demo["schools"][0].school
+    points = AssessmentPoint.objects.filter(school=school)
+    # 2022/23 to 2026/27, six points each; 23 November 2026 is in Autumn 2 of 2026/27.
+    assert points.count() == 30
+    assert sorted(set(points.values_list("academic_year", flat=True))) == [2022, 2023, 2024, 2025, 2026]
+    with_data = set(
+        Assessment.objects.filter(point__school=school).values_list("point__name", "point__academic_year")
+    )
+    assert ("Autumn 2", 2026) in with_data and ("Spring 1", 2026) not in with_data
+
+
+def test_every_pupil_has_the_four_primary_subjects_at_the_latest_point(demo):
+    school = demo["schools"][0].school
+    latest = AssessmentPoint.objects.get(school=school, academic_year=2026, order=2)
+    per_pupil = (
+        Assessment.objects.filter(point=latest)
+        .values("pupil")
+        .annotate(n=Count("id"))
+        .values_list("n", flat=True)
+    )
+    assert set(per_pupil) == {4}
+    assert Subject.objects.filter(school=school).count() == 4
+
+
+def test_send_pupils_are_lower_and_ehcp_lower_still(demo):
+    school = demo["schools"][0].school
+    latest = Assessment.objects.filter(point__school=school, point__academic_year=2026, point__order=2)
+    mean = {
+        status: latest.filter(pupil__sen_status=status).aggregate(m=Avg("points"))["m"]
+        for status in (SenStatus.NONE, SenStatus.SEN_SUPPORT, SenStatus.EHCP)
+    }
+    assert mean[SenStatus.NONE] > mean[SenStatus.SEN_SUPPORT] > mean[SenStatus.EHCP]
+
+
+def test_gap_narrows_in_reading_and_widens_in_maths(demo):
+    school = demo["schools"][0].school
+
+    def gap(subject, year):
+        rows = Assessment.objects.filter(
+            point__school=school,
+            subject__name=subject,
+            point__academic_year=year,
+            point__order=2,
+            pupil__year_group__gte=4,
+        )
+        others = rows.filter(pupil__sen_status=SenStatus.NONE).aggregate(m=Avg("points"))["m"]
+        send = rows.exclude(pupil__sen_status=SenStatus.NONE).aggregate(m=Avg("points"))["m"]
+        return float(others - send)
+
+    assert gap("Reading", 2026) < gap("Reading", 2024)
+    assert gap("Maths", 2026) > gap("Maths", 2024)
+
+
+def test_targets_and_support_scale_for_send_pupils_only(demo):
+    school = demo["schools"][0].school
+    targets = Target.objects.filter(pupil__school=school)
+    observations = SupportObservation.objects.filter(pupil__school=school)
+    assert targets.exists() and observations.exists()
+    assert not targets.filter(pupil__sen_status=SenStatus.NONE).exists()
+    assert not observations.filter(pupil__sen_status=SenStatus.NONE).exists()
+    assert set(observations.values_list("level", flat=True)) <= set(range(1, 7))
