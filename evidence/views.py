@@ -1,9 +1,10 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from reports.documents import render_document
@@ -129,20 +130,21 @@ def evidence_edit(request, pk):
 
 @membership_required(STAFF_ROLES)
 def evidence_attachment(request, pk):
-    """The attached file, only to someone who may read the item, always as a download."""
+    """The attached file, only to someone who may read the item, always as a download.
+
+    Files are at most EVIDENCE_MAX_UPLOAD_BYTES (10 MB), so the bytes are sent in one response
+    rather than a streaming FileResponse: the permission walker reads every page's content."""
     item = selectors.evidence_item(request.membership, pk)
     if not item.attachment:
         raise Http404("This evidence has no attached file.")
     try:
-        handle = item.attachment.open("rb")
+        with item.attachment.open("rb") as handle:
+            content = handle.read()
     except FileNotFoundError as missing:
         raise Http404("The attached file is missing.") from missing
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=item.attachment_name or item.attachment.name.rsplit("/", 1)[-1],
-        content_type=item.attachment_type or "application/octet-stream",
-    )
+    response = HttpResponse(content, content_type=item.attachment_type or "application/octet-stream")
+    name = item.attachment_name or item.attachment.name.rsplit("/", 1)[-1]
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"

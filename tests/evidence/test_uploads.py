@@ -124,7 +124,7 @@ def test_download_is_an_attachment_with_nosniff(client, world):
     assert response["Content-Disposition"] == 'attachment; filename="notes.txt"'
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Type"] == "text/plain"
-    assert b"".join(response.streaming_content) == b"Observation notes\n"
+    assert response.content == b"Observation notes\n"
 
 
 @pytest.mark.parametrize("role", [Role.SENCO, Role.HEAD, Role.TEACHER])
