@@ -62,7 +62,8 @@ def _conversation_prefill(request, pupil, form_initial, target_rows):
             filter(None, [form_initial.get("parent_voice"), conversation.parent_voice])
         )
         kept = [row for row in target_rows if row.get("target")]
-        kept += [{"outcome": kind, "target": text} for kind, text in conversation.targets]
+        agreed = f"agreed with the parents on {conversation.date:%d/%m/%Y}"
+        kept += [{"outcome": f"{kind} {agreed}", "target": text} for kind, text in conversation.targets]
         target_rows[:] = kept
     return conversation
 
@@ -119,10 +120,8 @@ def plan_edit(request, pk):
             request, f"Plan {plan.number} has been reviewed and is kept as it was. Edit the current plan."
         )
         return redirect("plans:plan", pk=plan.pk)
-    initial, rows = {}, target_initial(plan)
+    initial, rows = {"parent_voice": plan.parent_voice}, target_initial(plan)
     conversation = _conversation_prefill(request, pupil, initial, rows)
-    if initial:
-        initial = {"parent_voice": initial["parent_voice"]}
     form = SupportPlanForm(request.POST or None, instance=plan, initial=initial)
     targets = TargetFormSet(request.POST or None, initial=rows, school=request.membership.school, prefix="t")
     if request.method == "POST":

@@ -58,6 +58,15 @@ def test_latest_conversation_sits_beside_the_plan_form_and_prefills_it(client, s
     assert 'name="t-0-target"' in prefilled
     target_0 = prefilled.split('name="t-0-target"')[1].split("</textarea>")[0]
     assert "Reads a chapter book by October" in target_0
+    # On an existing plan, the parents' views are added to what the plan already says.
+    plan = SupportPlanFactory(pupil=pupil, parent_voice="Wants more homework")
+    PlanTargetFactory(plan=plan, target="Counts to 50")
+    url = reverse("plans:plan_edit", kwargs={"pk": plan.pk})
+    prefilled = client.get(url, {"prefill": "conversation"}).content.decode()
+    parent_voice = prefilled.split('name="parent_voice"')[1].split("</textarea>")[0]
+    assert "Wants more homework" in parent_voice and "Go to Scouts" in parent_voice
+    rows = [prefilled.split(f'name="t-{i}-target"')[1].split("</textarea>")[0] for i in range(3)]
+    assert "Counts to 50" in rows[0] and "Reads a chapter book" in rows[1] and "Joins a club" in rows[2]
 
 
 def test_plan_shows_the_latest_checkpoint_of_the_interventions_it_names(client, senco):
