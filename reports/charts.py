@@ -60,7 +60,7 @@ def gap_lines(title, points, lines, *, width=640, height=230):
     values = [v for _, gaps in lines for v in gaps if v is not None]
     if len(points) < 2 or not values:
         return ""
-    left, right, top, bottom = 44, 120, 26, 48
+    left, right, top, bottom = 44, 120, 44, 40
     lo, hi = min(0, min(values)), max(10, max(values))
     span = hi - lo or 1
     plot_w, plot_h = width - left - right, height - top - bottom
@@ -72,12 +72,13 @@ def gap_lines(title, points, lines, *, width=640, height=230):
         return top + (hi - v) * plot_h / span
 
     parts = [_text(0, 16, title, size=12, weight="bold")]
+    parts.append(_text(0, top - 14, "gap in percentage points", size=9, fill=MUTED))
     parts.append(f'<line x1="{left}" y1="{y(0):.1f}" x2="{left + plot_w}" y2="{y(0):.1f}" stroke="{MUTED}"/>')
     for tick in sorted({lo, 0, hi}):
         parts.append(_text(left - 6, y(tick) + 4, f"{tick}", size=9, anchor="end", fill=MUTED))
-    parts.append(_text(left - 36, top - 8, "gap (points)", size=9, fill=MUTED))
     for i, point in enumerate(points):
         parts.append(_text(x(i), height - bottom + 16, point, size=9, anchor="middle", fill=MUTED))
+    ends = []
     for n, (name, gaps) in enumerate(lines):
         colour, dash = LINE_COLOURS[n % len(LINE_COLOURS)], LINE_DASHES[n % len(LINE_DASHES)]
         known = [(i, v) for i, v in enumerate(gaps) if v is not None]
@@ -89,7 +90,13 @@ def gap_lines(title, points, lines, *, width=640, height=230):
         for i, v in known:
             parts.append(f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="3" fill="{colour}"/>')
         i, v = known[-1]
-        parts.append(_text(x(i) + 8, y(v) + 4 + 11 * (n % 2), f"{name} {v}", size=10, fill=colour))
+        ends.append([y(v) + 4, x(i) + 8, f"{name} {v}", colour])
+    # Names at the ends of the lines, pushed apart so that none overlaps another.
+    ends.sort()
+    for k in range(1, len(ends)):
+        ends[k][0] = max(ends[k][0], ends[k - 1][0] + 12)
+    for label_y, label_x, text, colour in ends:
+        parts.append(_text(label_x, label_y, text, size=10, fill=colour))
     return _svg(width, height, title, parts)
 
 

@@ -547,7 +547,11 @@ def attendance_section(school, academic_year, *, suppress_below):
                 persistent_absence=Share.of(now[f"pa{i}"], n, suppress_below=suppress_below),
                 suspended=Share.of(excluded[f"sp{i}"], n, suppress_below=suppress_below),
                 suspensions=Count.of(excluded[f"s{i}"], suppress_below=suppress_below),
-                suspension_days="suppressed" if small else f"{Decimal(days).normalize():f}",
+                suspension_days=(
+                    "suppressed"
+                    if small or Count.of(excluded[f"s{i}"], suppress_below=suppress_below).suppressed
+                    else f"{Decimal(days).normalize():f}"
+                ),
                 permanent=Count.of(excluded[f"p{i}"], suppress_below=suppress_below),
                 incidents_per_pupil="suppressed" if small else f"{per_pupil_incidents}",
             )

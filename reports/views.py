@@ -229,8 +229,7 @@ def case_study_edit(request, pk):
             try:
                 services.case_study_update(case_study=study, data=form.cleaned_data, by=request.user)
             except ValidationError as error:
-                for field, errors in getattr(error, "error_dict", {None: error.error_list}).items():
-                    form.add_error(field, errors)
+                form.add_error(None, error)
             else:
                 messages.success(request, "The case study was saved.")
                 return redirect("reports:case_study", pk=study.pk)
