@@ -46,19 +46,16 @@ class TargetStatus:
 
 
 def compare(target, attainment, points):
-    """On or below target: every part of the target that is set must be met."""
+    """On or below target: every part of the target that can be compared must be met; with no
+    assessed part to compare, the status is "no assessment yet"."""
     if target is None:
         return None
     checks = []
-    if target.attainment_id is not None:
-        if attainment is None:
-            return TargetStatus(target, None)
+    if target.attainment_id is not None and attainment is not None:
         checks.append(attainment.order >= target.attainment.order)
-    if target.points is not None:
-        if points is None:
-            return TargetStatus(target, None)
+    if target.points is not None and points is not None:
         checks.append(points >= target.points)
-    return TargetStatus(target, all(checks))
+    return TargetStatus(target, all(checks) if checks else None)
 
 
 @dataclass

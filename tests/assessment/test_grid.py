@@ -270,9 +270,9 @@ def _grid_queries(client, django_assert_max_num_queries, size):
             data[key] = "1"
     with django_assert_max_num_queries(limit) as again:
         assert client.post(url, data).status_code == 302
-    assert set(
-        Assessment.objects.filter(point=points[1]).values_list("attainment_id", "version")
-    ) == {(att["EX"], 2)}
+    assert set(Assessment.objects.filter(point=points[1]).values_list("attainment_id", "version")) == {
+        (att["EX"], 2)
+    }
     return len(page), _reads(save), writes, _reads(again)
 
 

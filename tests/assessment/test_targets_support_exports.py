@@ -1,0 +1,205 @@
+"""Targets against the latest assessment, the Pupil Support Scale, and the CSV exports."""
+
+import csv
+import datetime
+import io
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from assessment.models import Assessment, AssessmentPoint, AttainmentBand, Subject, SupportObservation, Target
+from assessment.selectors import key_stage_end_year
+from assessment.services import scheme_set_up_defaults
+from reports.csv import neutralise
+from schools.models import Role
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def home(world):
+    home = world["A"]
+    scheme_set_up_defaults(school=home.school, academic_year=2025)
+    return home
+
+
+def band(school, code):
+    return AttainmentBand.objects.get(school=school, code=code)
+
+
+def test_key_stage_end_years():
+    # Year 4 in 2026/27 ends KS2 in Year 6: 2028/29. Year 7 ends KS3 in Year 9: 2028/29.
+    assert key_stage_end_year(4, 2026) == 2028
+    assert key_stage_end_year(7, 2026) == 2028
+    assert key_stage_end_year(0, 2026) == 2028  # Reception: KS1 ends in Year 2
+    assert key_stage_end_year(11, 2026) == 2026
+
+
+def test_senco_sets_targets_and_pupil_page_says_on_or_below(client, home):
+    pupil = home.class_pupil
+    reading = Subject.objects.get(school=home.school, name="Reading")
+    maths = Subject.objects.get(school=home.school, name="Maths")
+    point = AssessmentPoint.objects.filter(school=home.school).last()
+    Assessment.objects.create(
+        pupil=pupil, point=point, subject=reading, attainment=band(home.school, "OT"), points=20
+    )
+    Assessment.objects.create(
+        pupil=pupil, point=point, subject=maths, attainment=band(home.school, "B"), points=12
+    )
+    client.force_login(home.members[Role.SENCO].user)
+    url = reverse("assessment:pupil_targets", kwargs={"pk": pupil.pk})
+    assert client.get(url).status_code == 200
+    response = client.post(url, {f"year-{reading.pk}-points": "not a number"})
+    assert response.status_code == 400
+    assert "is not a number" in response.content.decode()
+    assert not Target.objects.exists()
+    data = {
+        f"year-{reading.pk}-band": band(home.school, "OT").pk,  # met: OT >= OT
+        f"year-{maths.pk}-band": band(home.school, "OT").pk,  # B < OT: below
+        f"ks-{reading.pk}-points": "30",  # 20 < 30: below
+    }
+    assert client.post(url, data).status_code == 302
+    assert Target.objects.filter(pupil=pupil).count() == 3
+    page = client.get(reverse("pupils:detail", kwargs={"pk": pupil.pk})).content.decode()
+    section = page[page.index('id="targets-h"') :]
+    assert section.count("on target") == 1
+    assert section.count("below target") == 2
+    # Blank both parts to remove a target.
+    data.pop(f"ks-{reading.pk}-points")
+    client.post(url, data)
+    assert Target.objects.filter(pupil=pupil).count() == 2
+
+
+def test_only_the_senco_sets_targets(client, home):
+    url = reverse("assessment:pupil_targets", kwargs={"pk": home.class_pupil.pk})
+    for role in (Role.TEACHER, Role.HEAD, Role.TEACHING_ASSISTANT, Role.GOVERNOR):
+        client.force_login(home.members[role].user)
+        assert client.post(url, {}).status_code == 403
+
+
+def test_grid_targets_mode_saves_targets_and_grid_shows_them(client, home):
+    pupil = home.class_pupil
+    reading = Subject.objects.get(school=home.school, name="Reading")
+    point = AssessmentPoint.objects.get(school=home.school, academic_year=2025, order=1)
+    Assessment.objects.create(pupil=pupil, point=point, subject=reading, attainment=band(home.school, "B"))
+    client.force_login(home.members[Role.SENCO].user)
+    base = reverse("assessment:grid") + f"?point={point.pk}&school_class={home.school_class.pk}"
+    key = f"{pupil.pk}-{reading.pk}"
+    response = client.post(base + "&mode=targets", {f"t-{key}": band(home.school, "EX").pk, f"p-{key}": "25"})
+    assert response.status_code == 302
+    target = Target.objects.get()
+    assert (target.kind, target.academic_year, target.attainment.code, target.points) == (
+        "year",
+        2025,
+        "EX",
+        Decimal("25.0"),
+    )
+    page = client.get(base).content.decode()
+    assert "Target EX 25.0: <strong>below target</strong>" in page  # B is below EX
+    # A teacher cannot set targets through the grid.
+    client.force_login(home.members[Role.TEACHER].user)
+    assert client.post(base + "&mode=targets", {f"t-{key}": ""}).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("role", "pupil_attr", "status"),
+    [
+        (Role.SENCO, "other_pupil", 302),
+        (Role.TEACHER, "class_pupil", 302),
+        (Role.TEACHER, "group_pupil", 404),
+        (Role.TEACHING_ASSISTANT, "group_pupil", 302),
+        (Role.TEACHING_ASSISTANT, "class_pupil", 404),
+        (Role.HEAD, "class_pupil", 403),
+        (Role.GOVERNOR, "class_pupil", 403),
+    ],
+)
+def test_who_records_support_scale(client, home, role, pupil_attr, status):
+    pupil = getattr(home, pupil_attr)
+    client.force_login(home.members[role].user)
+    url = reverse("assessment:support_add", kwargs={"pk": pupil.pk})
+    response = client.post(url, {"observed_on": "2026-01-10", "level": "3", "context": "Playtime"})
+    assert response.status_code == status
+    assert SupportObservation.objects.count() == (1 if status == 302 else 0)
+
+
+def test_support_scale_bad_input_and_chart(client, home):
+    pupil = home.class_pupil
+    reading = Subject.objects.get(school=home.school, name="Reading")
+    client.force_login(home.members[Role.SENCO].user)
+    url = reverse("assessment:support_add", kwargs={"pk": pupil.pk})
+    future = (datetime.date.today() + datetime.timedelta(days=3)).isoformat()
+    response = client.post(url, {"observed_on": future, "level": "9", "note": "kept"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "cannot be dated in the future" in page
+    assert "Choose a subject or say where the pupil was observed." in page
+    assert "kept" in page
+    for day, level in (("2025-10-01", 2), ("2025-12-01", 3), ("2026-02-01", 4)):
+        client.post(url, {"observed_on": day, "level": str(level), "subject": reading.pk})
+    page = client.get(reverse("pupils:detail", kwargs={"pk": pupil.pk})).content.decode()
+    assert "<svg" in page and "polyline" in page
+    # The chart's figures as a table, in words.
+    assert "4 Prompting" in page and "requires some support" in page
+    assert "3 observations from 01/10/2025 to 01/02/2026: first 2 Modelling, latest 4 Prompting." in page
+
+
+def _rows(response):
+    text = b"".join(response.streaming_content if response.streaming else [response.content]).decode(
+        "utf-8-sig"
+    )
+    return list(csv.reader(io.StringIO(text)))
+
+
+def test_neutralise():
+    assert [neutralise(v) for v in ["=1+1", "+44", "-3", "@SUM(A1)", "\tx", "\rx", "Smith", 12, None]] == [
+        "'=1+1",
+        "'+44",
+        "'-3",
+        "'@SUM(A1)",
+        "'\tx",
+        "'\rx",
+        "Smith",
+        "12",
+        "",
+    ]
+
+
+def test_grid_csv_is_the_grid_as_shown_with_formulas_neutralised(client, home):
+    pupil = home.class_pupil
+    pupil.legal_surname = '=HYPERLINK("http://evil","x")'
+    pupil.save()
+    reading = Subject.objects.get(school=home.school, name="Reading")
+    point = AssessmentPoint.objects.get(school=home.school, academic_year=2025, order=1)
+    Assessment.objects.create(
+        pupil=pupil, point=point, subject=reading, attainment=band(home.school, "OT"), points=17
+    )
+    client.force_login(home.members[Role.TEACHER].user)
+    url = reverse("assessment:grid_csv") + f"?point={point.pk}&school_class={home.school_class.pk}"
+    response = client.get(url)
+    assert response["Content-Type"].startswith("text/csv")
+    rows = _rows(response)
+    assert rows[0][:9] == ["UPN", "Surname", "Forename", "Year group", "SEN status", "Primary need"] + [
+        "Reading attainment",
+        "Reading progress",
+        "Reading APS points",
+    ]
+    assert len(rows) == 2  # the teacher's class has one pupil
+    assert rows[1][1] == '\'=HYPERLINK("http://evil","x")'
+    assert rows[1][6:9] == ["OT", "", "17.0"]
+
+
+def test_pupils_csv_is_scoped_and_governors_get_none(client, home, world):
+    client.force_login(home.members[Role.TEACHING_ASSISTANT].user)
+    rows = _rows(client.get(reverse("assessment:pupils_csv")))
+    assert [r[1] for r in rows[1:]] == [home.group_pupil.legal_surname]
+    assert rows[0][5:8] == ["SEN status", "Primary need", "Secondary need"]
+    client.force_login(home.members[Role.SENCO].user)
+    rows = _rows(client.get(reverse("assessment:pupils_csv")))
+    surnames = {r[1] for r in rows[1:]}
+    assert surnames == {p.legal_surname for p in home.pupils}
+    assert not surnames & {p.legal_surname for p in world["B"].pupils}
+    for role in (Role.GOVERNOR, Role.TRUST_LEAD):
+        client.force_login(home.members[role].user)
+        assert client.get(reverse("assessment:pupils_csv")).status_code == 403
+        assert client.get(reverse("assessment:grid_csv")).status_code == 403
