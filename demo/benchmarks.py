@@ -16,7 +16,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 SECTIONS = [
-    # "assessment.benchmarks.grid",
+    "assessment.benchmarks.measure",
     "plans.benchmarks.measure",
     "reports.benchmarks.measure",
     "gaps.benchmarks.measure",
