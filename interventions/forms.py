@@ -179,7 +179,9 @@ class ActionForm(forms.ModelForm):
 
 
 class YearForm(forms.Form):
-    year = forms.TypedChoiceField(coerce=int, label="Academic year", required=False)
+    year = forms.TypedChoiceField(
+        coerce=int, label="Academic year", required=False, widget=forms.Select(attrs={"class": "form-select"})
+    )
 
     def __init__(self, *args, years, **kwargs):
         super().__init__(*args, **kwargs)

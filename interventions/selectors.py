@@ -149,6 +149,7 @@ class RunSheet:
     sessions_held: int
     hours_delivered: Decimal
     cost: Decimal
+    group_size: int
 
 
 def run_sheet(membership, run):
@@ -191,6 +192,7 @@ def run_sheet(membership, run):
         sessions_held=len(sessions),
         hours_delivered=dec(hours(minutes)),
         cost=dec(intervention.staff_hourly_rate * hours(minutes) + intervention.resources_cost),
+        group_size=run.places.count(),
     )
 
 
