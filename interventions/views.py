@@ -5,13 +5,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from assessment.models import academic_year_label, academic_year_of
+from reports.csv import csv_response
 from reports.documents import render_document
 from schools.access import ALL_ROLES, LEADER_ROLES, membership_required
 from schools.models import Role
 
 from . import selectors, services
 from .charts import bars
-from .csv import csv_response
 from .forms import (
     ActionForm,
     CheckpointForm,
