@@ -33,7 +33,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
-from assessment.models import Assessment, AssessmentPoint, academic_year_label
+from assessment.models import Assessment, AssessmentPoint, AttainmentBand, academic_year_label
 from pupils.models import SEN_STATUSES_ON_RECORD, YEAR_GROUPS, Pupil
 from reports.figures import Count as CountFigure
 from reports.figures import Share
@@ -691,7 +691,8 @@ class GapSuggestion:
 def gap_suggestions(school, *, limit=5):
     """The largest in-school gaps at the latest grid point with data: the share of pupils with
     SEND at or above ARE (any band above the lowest) against other pupils, by year group and
-    subject, in percentage points. Two queries."""
+    subject, in percentage points. Three queries. (The gap dashboard, gaps.selectors.ranked_gaps,
+    answers the same question for any cohort; this is its default: all pupils with SEND.)"""
     point = (
         AssessmentPoint.objects.filter(school=school, assessments__attainment__isnull=False)
         .order_by("-academic_year", "-order")
@@ -699,8 +700,11 @@ def gap_suggestions(school, *, limit=5):
     )
     if point is None:
         return []
+    lowest = (
+        AttainmentBand.objects.filter(school=school).order_by("order").values_list("order", flat=True).first()
+    )
     send = Q(pupil__sen_status__in=SEN_STATUSES_ON_RECORD)
-    at = Q(attainment__order__gt=1)
+    at = Q(attainment__order__gt=lowest or 0)
     rows = (
         Assessment.objects.filter(point=point, attainment__isnull=False, pupil__archived_at__isnull=True)
         .values("pupil__year_group", "subject__name")

@@ -316,3 +316,28 @@ def test_monitoring_sheet_reads_in_a_bounded_number_of_queries(client, cohort):
         response = client.get(reverse("interventions:run", args=[cohort.reading_run.pk]))
     assert response.status_code == 200
     assert len(captured) <= 25
+
+
+def test_action_plan_suggests_the_largest_gap(client, cohort):
+    from assessment.models import Assessment, AttainmentBand, Subject
+
+    from .test_subject_comparison import make_point
+
+    writing = Subject.objects.create(school=cohort.school, name="Writing")
+    below, on_track = (
+        AttainmentBand.objects.create(school=cohort.school, order=order, code=code, label=code)
+        for order, code in ((1, "B"), (2, "OT"))
+    )
+    point = make_point(cohort.school, 1, "Autumn", datetime.date(2025, 9, 1))
+    # Year 4: the three readers (SEND) are 1 of 3 at or above ARE (33%); four others 3 of 4 (75%).
+    others = [PupilFactory(school=cohort.school, year_group=4) for _ in range(4)]
+    for pupil, band in zip(
+        [p.pupil for p in cohort.reading_places] + others,
+        [on_track, below, below, on_track, on_track, on_track, below],
+        strict=True,
+    ):
+        Assessment.objects.create(pupil=pupil, subject=writing, point=point, attainment=band)
+    login(client, cohort.senco)
+    page = client.get(reverse("interventions:action_plan")).content.decode()
+    # 75 - 33 = 42 points.
+    assert "Narrow the writing gap in Year 4: 42 points at Autumn 2025/26" in page
