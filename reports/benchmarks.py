@@ -1,6 +1,7 @@
 """`manage.py benchmark --only reports`: how long the SEF summary and a case study take to
 render to PDF (QUALITY.md targets: 3 s and 2 s on the secondary profile)."""
 
+from django.db import connection
 from django.urls import reverse
 
 from reports.models import CaseStudy
@@ -8,6 +9,10 @@ from reports.selectors import current_academic_year
 
 
 def measure(bench):
+    if connection.vendor == "postgresql":
+        # The demo was just bulk-written: give the planner the statistics a live database has.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     year = current_academic_year()
     head, governor = bench.client("head"), bench.client("governor")
     school = bench.main.school

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count as DbCount
-from django.db.models import ExpressionWrapper, F, IntegerField, Min, Q, Sum
+from django.db.models import ExpressionWrapper, F, IntegerField, Q, Sum
 from django.utils import timezone
 
 from assessment.models import Assessment, AssessmentPoint, AttainmentBand, ProgressBand, Subject
@@ -396,17 +396,21 @@ def attainment_section(school, academic_year, *, suppress_below):
             school=school, academic_year__range=(academic_year - 2, academic_year)
         ).values_list("pk", "academic_year", "name")
     )
-    lowest_a = AttainmentBand.objects.filter(school=school).aggregate(m=Min("order"))["m"]
-    lowest_p = ProgressBand.objects.filter(school=school).aggregate(m=Min("order"))["m"]
-    if not subjects or not points or lowest_a is None:
+    attainment_bands = list(AttainmentBand.objects.filter(school=school).values_list("pk", "order"))
+    progress_bands = list(ProgressBand.objects.filter(school=school).values_list("pk", "order"))
+    if not subjects or not points or not attainment_bands:
         return AttainmentSection(False, "The school's assessment scheme has no core subjects or points yet.")
-    send = Q(pupil__sen_status__in=SEN_STATUSES_ON_RECORD)
-    has_a, above_a = Q(attainment__isnull=False), Q(attainment__order__gt=lowest_a)
-    has_p, above_p = Q(progress__isnull=False), Q(progress__order__gt=lowest_p or 0)
+    # Written without joins (band ids instead of band orders, the SEND pupils as a subquery), so
+    # that the plan stays a single scan of the school's assessments whatever the table statistics.
+    send = Q(
+        pupil__in=Pupil.objects.filter(school=school, sen_status__in=SEN_STATUSES_ON_RECORD).values("pk")
+    )
+    has_a, above_a = Q(attainment__isnull=False), Q(attainment_id__in=_above_lowest(attainment_bands))
+    has_p, above_p = Q(progress__isnull=False), Q(progress_id__in=_above_lowest(progress_bands))
     cells = {
         (row["point_id"], row["subject_id"]): row
         for row in Assessment.objects.filter(
-            pupil__school=school, point_id__in=[p[0] for p in points], subject_id__in=[s[0] for s in subjects]
+            point_id__in=[p[0] for p in points], subject_id__in=[s[0] for s in subjects]
         )
         .values("point_id", "subject_id")
         .annotate(
@@ -419,6 +423,7 @@ def attainment_section(school, academic_year, *, suppress_below):
             p_others_n=DbCount("pk", filter=~send & has_p),
             p_others_k=DbCount("pk", filter=~send & above_p),
         )
+        .order_by()
     }
     if not any(key[0] for key in cells):
         return AttainmentSection(
@@ -479,6 +484,12 @@ def attainment_section(school, academic_year, *, suppress_below):
     if not any(m.rows for m in measures):
         return AttainmentSection(False, f"No assessments are recorded for {year_label(academic_year)}.")
     return AttainmentSection(True, measures=measures, findings=findings)
+
+
+def _above_lowest(bands):
+    """The ids of every band above the lowest of an ordered scale."""
+    lowest = min((order for _, order in bands), default=None)
+    return [pk for pk, order in bands if order != lowest]
 
 
 def _has(row, key):
