@@ -8,7 +8,8 @@ from django.db.models import IntegerField, OuterRef, Prefetch, Q, Subquery, Sum,
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from assessment.models import academic_year_label, academic_year_of
+from assessment.models import academic_year_label
+from attendance.selectors import academic_year_choices, current_academic_year  # noqa: F401
 from pupils.models import Pupil
 from reports.figures import Count, Share
 
@@ -28,15 +29,6 @@ from .services import term_of
 
 # A family has "all three" conversations of the year at this many (seeds/003).
 FULL_CONVERSATIONS = 3
-
-
-def current_academic_year(today=None):
-    return academic_year_of(today or timezone.localdate())
-
-
-def academic_year_choices(*, years=4, today=None):
-    this = current_academic_year(today)
-    return [(year, academic_year_label(year)) for year in range(this, this - years, -1)]
 
 
 def visible_pupils_prefetch(membership):
@@ -436,10 +428,6 @@ def part_two_question_by_number(number):
     from django.shortcuts import get_object_or_404
 
     return get_object_or_404(PartTwoQuestion, number=number)
-
-
-def part_two_questions():
-    return PartTwoQuestion.objects.all()
 
 
 def survey_for(membership, pk):

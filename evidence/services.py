@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from assessment.models import academic_year_of
-from attendance.models import Term
+from attendance.selectors import current_term
 from pupils.models import Pupil
 from schools.models import Role
 
@@ -28,11 +28,8 @@ CONVERSATION_WRITE_ROLES = {Role.SENCO, Role.TEACHER}
 
 
 def term_of(day):
-    """The term a date falls in: September to December autumn, January to March spring (Easter
-    moves; March is taken as the end of spring), April to August summer."""
-    if day.month >= 9:
-        return Term.AUTUMN
-    return Term.SPRING if day.month <= 3 else Term.SUMMER
+    """The term a date falls in (attendance's rule: autumn from September, spring to March)."""
+    return current_term(day)
 
 
 def _check_pupils(membership, pupils):
