@@ -77,7 +77,11 @@ def gap_lines(title, points, lines, *, width=640, height=230):
     for tick in sorted({lo, 0, hi}):
         parts.append(_text(left - 6, y(tick) + 4, f"{tick}", size=9, anchor="end", fill=MUTED))
     for i, point in enumerate(points):
-        parts.append(_text(x(i), height - bottom + 16, point, size=9, anchor="middle", fill=MUTED))
+        # "Autumn 2 2026/27": the point's name, and its academic year on a second line.
+        name, _, year = point.rpartition(" ")
+        parts.append(_text(x(i), height - bottom + 14, name or year, size=9, anchor="middle", fill=MUTED))
+        if name:
+            parts.append(_text(x(i), height - bottom + 25, year, size=9, anchor="middle", fill=MUTED))
     ends = []
     for n, (name, gaps) in enumerate(lines):
         colour, dash = LINE_COLOURS[n % len(LINE_COLOURS)], LINE_DASHES[n % len(LINE_DASHES)]

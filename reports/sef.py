@@ -389,7 +389,8 @@ def context_section(school, *, suppress_below):
 def attainment_section(school, academic_year, *, suppress_below):
     """SEND pupils against the others in each core subject: the latest point of the year with data,
     against the point before it and the last point of the year before, and the gap over three
-    years. One grouped query for the figures, four small ones for the scheme."""
+    years (the last point of each earlier year and every point of this one). One grouped query
+    for the figures, four small ones for the scheme."""
     subjects = list(Subject.objects.filter(school=school, is_core=True).values_list("pk", "name"))
     points = list(
         AssessmentPoint.objects.filter(
@@ -433,9 +434,13 @@ def attainment_section(school, academic_year, *, suppress_below):
     findings = []
     for key, title in (("a", "At or above age-related expectations"), ("p", "Expected progress or better")):
         measure = Measure(key=key, title=title)
-        trend_points = [
+        with_data = [
             (pk, year) for pk, year, _ in points if any(_has(cells.get((pk, s)), key) for s, _ in subjects)
         ]
+        # The trend: the last point of each earlier year, then every point of this year.
+        earlier = sorted({year for _, year in with_data if year < academic_year})
+        trend_points = [[p for p in with_data if p[1] == year][-1] for year in earlier]
+        trend_points += [p for p in with_data if p[1] == academic_year]
         names = {pk: f"{name} {year_label(year)}" for pk, year, name in points}
         measure.trend_points = [names[pk] for pk, _ in trend_points]
         for subject_pk, subject_name in subjects:
