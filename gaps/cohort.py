@@ -13,6 +13,9 @@ from dataclasses import dataclass
 
 from django import forms
 from django.db.models import Q
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from assessment.models import academic_year_label
 from pupils.models import SEN_STATUSES_ON_RECORD, YEAR_GROUPS, AreaOfNeed, SenStatus
@@ -118,13 +121,29 @@ class Cohort:
         return "&".join(parts)
 
 
+class QuickSelect(forms.Select):
+    """A <select> written directly in Python: the same markup as Django's Select, without a
+    template per option (the group lists run to a hundred options and are on every gap page)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = set(self.format_value(value))
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            ((v, mark_safe(" selected") if str(v) in chosen else "", label) for v, label in self.choices),
+        )
+        return format_html(
+            '<select name="{}"{}>{}</select>', name, flatatt(self.build_attrs(self.attrs, attrs)), options
+        )
+
+
 class CohortForm(forms.Form):
     """Validated like any form; a choice that is not on offer is ignored, never an error page."""
 
-    year = forms.TypedChoiceField(label="Academic year", coerce=int, required=False)
-    point = forms.TypedChoiceField(label="Assessment point", coerce=int, required=False)
-    group = forms.ChoiceField(label="Group", required=False)
-    and_group = forms.ChoiceField(label="Combined with", required=False)
+    year = forms.TypedChoiceField(label="Academic year", coerce=int, required=False, widget=QuickSelect)
+    point = forms.TypedChoiceField(label="Assessment point", coerce=int, required=False, widget=QuickSelect)
+    group = forms.ChoiceField(label="Group", required=False, widget=QuickSelect)
+    and_group = forms.ChoiceField(label="Combined with", required=False, widget=QuickSelect)
 
     def __init__(self, data, *, school, points, interventions):
         # Keep only the fields this form knows, and drop values that are not on offer, so a

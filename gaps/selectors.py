@@ -15,9 +15,9 @@ from django.db.models import (
     Case,
     Count,
     DecimalField,
-    Exists,
     ExpressionWrapper,
     F,
+    FilteredRelation,
     IntegerField,
     OuterRef,
     Q,
@@ -35,6 +35,7 @@ from assessment.models import (
     AttainmentBand,
     ProgressBand,
     Subject,
+    Target,
     academic_year_label,
     academic_year_of,
 )
@@ -64,18 +65,16 @@ def listed_pupils(membership):
     return Pupil.objects.for_membership(membership)
 
 
-def school_assessments(membership):
-    return Assessment.objects.filter(
-        point__school_id=membership.school_id,
-        pupil__school_id=membership.school_id,
-        pupil__archived_at__isnull=True,
-    )
-
-
 def cohort_form(membership, data):
     """The cohort filter, with the school's points (each marked has_data) and interventions."""
-    has_data = Exists(Assessment.objects.filter(point_id=OuterRef("pk")))
-    points = list(AssessmentPoint.objects.filter(school_id=membership.school_id).annotate(has_data=has_data))
+    # The first assessment of each point in the order of the (point, subject) index: one index
+    # probe per point, where an EXISTS could be planned as a scan of the table for an empty point.
+    first = Subquery(
+        Assessment.objects.filter(point_id=OuterRef("pk")).order_by("point_id", "subject_id").values("pk")[:1]
+    )
+    points = list(AssessmentPoint.objects.filter(school_id=membership.school_id).annotate(first=first))
+    for point in points:
+        point.has_data = point.first is not None
     interventions = list(Intervention.objects.filter(school_id=membership.school_id).only("pk", "name"))
     return CohortForm(data, school=membership.school, points=points, interventions=interventions)
 
@@ -94,6 +93,19 @@ class Scheme:
     @property
     def below_progress(self):
         return self.progress_bands[0].order if self.progress_bands else 0
+
+    @property
+    def at_or_above(self):
+        """Assessments at or above ARE: in any attainment band above the lowest (by id, so that
+        no join to the band is needed)."""
+        ids = [b.pk for b in self.attainment_bands if b.order > self.below_attainment]
+        return Q(attainment_id__in=ids) if ids else Q(pk__isnull=True)
+
+    @property
+    def progressed(self):
+        """Expected progress or better: any progress band above the lowest."""
+        ids = [b.pk for b in self.progress_bands if b.order > self.below_progress]
+        return Q(progress_id__in=ids) if ids else Q(pk__isnull=True)
 
     @property
     def core_subjects(self):
@@ -133,16 +145,34 @@ def gap_points(focus_share, rest_share):
     )
 
 
-def _points_before(point):
-    """The same pupil's points in the same subject at `point`, for a correlated subquery."""
-    return Subquery(
-        Assessment.objects.filter(
-            pupil_id=OuterRef("pupil_id"), subject_id=OuterRef("subject_id"), point_id=point.pk
-        ).values("points")[:1]
+def at_points(membership, point_ids):
+    """The school's assessments at some of its own points (the cohort's points are the school's,
+    so no join to the point is needed), of pupils on roll."""
+    return Assessment.objects.filter(
+        point_id__in=point_ids,
+        pupil__school_id=membership.school_id,
+        pupil__archived_at__isnull=True,
     )
 
 
-GAIN = ExpressionWrapper(F("points") - F("before"), output_field=DecimalField(max_digits=7, decimal_places=1))
+def with_before(queryset, point):
+    """Join each assessment to the same pupil's assessment in the same subject at `point`
+    (once, as a join, rather than a lookup per row): `before` is its points, kept only where
+    both have points."""
+    before = FilteredRelation(
+        "pupil__assessments",
+        condition=Q(pupil__assessments__point_id=point.pk, pupil__assessments__subject_id=F("subject_id")),
+    )
+    return (
+        queryset.annotate(earlier=before)
+        .filter(points__isnull=False, earlier__points__isnull=False)
+        .annotate(before=F("earlier__points"))
+    )
+
+
+GAIN = ExpressionWrapper(
+    F("points") - F("earlier__points"), output_field=DecimalField(max_digits=7, decimal_places=1)
+)
 
 
 def _avg(value):
@@ -220,8 +250,8 @@ def _grid(membership, cohort, scheme, band_field, bands, mode, suppress_below):
     """year group x subject x band, as shares of the pupils assessed (or counts, or initials)."""
     point = cohort.point
     rows = (
-        school_assessments(membership)
-        .filter(cohort.focus_q("pupil__"), point_id=point.pk, **{f"{band_field}__isnull": False})
+        at_points(membership, [point.pk])
+        .filter(cohort.focus_q("pupil__"), **{f"{band_field}__isnull": False})
         .values("pupil__year_group", "subject_id", band_field)
         .annotate(n=Count("id"))
     )
@@ -272,10 +302,7 @@ def average_progress(membership, cohort, suppress_below):
         return []
     focus = cohort.focus_q("pupil__")
     rows = (
-        school_assessments(membership)
-        .filter(point_id=cohort.point.pk, points__isnull=False)
-        .annotate(before=_points_before(before))
-        .filter(before__isnull=False)
+        with_before(at_points(membership, [cohort.point.pk]), before)
         .values("pupil__year_group")
         .annotate(
             focus_avg=Avg(GAIN, filter=focus),
@@ -308,10 +335,10 @@ def ranked_gaps(membership, cohort, scheme, suppress_below=0):
     point, before, last_year = cohort.point, cohort.previous_point, cohort.last_year_point
     wanted = [p.pk for p in (point, before, last_year) if p]
     focus = cohort.focus_q("pupil__")
-    ok = Q(attainment__order__gt=scheme.below_attainment)
+    ok = scheme.at_or_above
     rows = (
-        school_assessments(membership)
-        .filter(point_id__in=wanted, attainment__isnull=False)
+        at_points(membership, wanted)
+        .filter(attainment__isnull=False)
         .values("point_id", "pupil__year_group", "subject_id")
         .annotate(
             fn=Count("id", filter=focus),
@@ -565,12 +592,12 @@ def status_report(membership, cohort, scheme, *, years=3):
     if cohort.point is None:
         return StatusReport(cohort, [], [], [])
     points = [p for p in (cohort.same_point_in(cohort.academic_year - n) for n in range(years)) if p]
-    ok = Q(attainment__order__gt=scheme.below_attainment)
-    progressed = Q(progress__order__gt=scheme.below_progress)
+    ok = scheme.at_or_above
+    progressed = scheme.progressed
     focus = cohort.focus_q("pupil__")
     rows = (
-        school_assessments(membership)
-        .filter(point_id__in=[p.pk for p in points], subject__is_core=True)
+        at_points(membership, [p.pk for p in points])
+        .filter(subject_id__in=[s.pk for s in scheme.core_subjects])
         .values("point_id", "subject_id", "pupil__sen_status")
         .annotate(
             n=Count("id", filter=Q(attainment__isnull=False)),
@@ -633,9 +660,36 @@ def status_report(membership, cohort, scheme, *, years=3):
 
 
 @dataclass
+class TargetCell:
+    """A pupil's end-of-year target in one subject, against their assessment at the point."""
+
+    subject: object
+    attainment: str | None  # the target's band code
+    points: Decimal | None
+    now_attainment: str | None
+    now_points: Decimal | None
+    status: str  # "on", "below" or "none" (nothing assessed to compare yet)
+
+    @property
+    def words(self):
+        return {"on": "on target", "below": "below target"}.get(self.status, "no assessment yet")
+
+    @property
+    def target(self):
+        return " / ".join(str(v) for v in (self.attainment, self.points) if v is not None)
+
+
+@dataclass
 class PupilTrack:
     pupil: object
     row: list  # per subject, per point: (attainment code, points) or None
+    targets: list = field(default_factory=list)  # per subject: TargetCell or None
+
+    @property
+    def by_subject(self):
+        """Per subject: (cells at the points, target), for the table."""
+        width = len(self.row) // len(self.targets) if self.targets else 0
+        return [(self.row[i * width : (i + 1) * width], t) for i, t in enumerate(self.targets)]
 
 
 @dataclass
@@ -654,6 +708,16 @@ class InterventionImpact:
 
 
 @dataclass
+class TargetSummary:
+    """Pupils of the group with an end-of-year target in a subject: how many are on it."""
+
+    subject: object
+    on_target: Share  # on target, of those with an assessment to compare
+    below: Figure
+    not_assessed: Figure
+
+
+@dataclass
 class PupilsReport:
     cohort: object
     points: list
@@ -662,16 +726,114 @@ class PupilsReport:
     impact: list
     watch: list | None
     targets_available: bool
+    targets: list = field(default_factory=list)  # TargetSummary per core subject
+
+
+END_OF_YEAR = Target.Kind.END_OF_YEAR
+
+
+def _targets_against(queryset, point):
+    """End-of-year targets for `point`'s year, each joined to the pupil's assessment in the
+    same subject at `point` and marked by the database "on", "below" or "none", as the termly
+    grid judges them (assessment.selectors.compare): every part of the target that can be
+    compared (band, points) must be met; with nothing to compare, "none"."""
+    now = FilteredRelation(
+        "pupil__assessments",
+        condition=Q(pupil__assessments__point_id=point.pk, pupil__assessments__subject_id=F("subject_id")),
+    )
+    band_comparable = Q(attainment__isnull=False, now__attainment__isnull=False)
+    points_comparable = Q(points__isnull=False, now__points__isnull=False)
+    below = (band_comparable & Q(now__attainment__order__lt=F("attainment__order"))) | (
+        points_comparable & Q(now__points__lt=F("points"))
+    )
+    status = Case(
+        When(below, then=Value("below")),
+        When(band_comparable | points_comparable, then=Value("on")),
+        default=Value("none"),
+    )
+    return (
+        queryset.filter(kind=END_OF_YEAR, academic_year=point.academic_year)
+        .annotate(now=now)
+        .annotate(status=status)
+    )
+
+
+def target_summary(membership, cohort, scheme):
+    """Per core subject, the group's pupils with an end-of-year target: on it, below it, or not
+    yet assessed at the point; one grouped query, figures only (suppressed for governors)."""
+    suppress = membership.suppress_below
+    core = scheme.core_subjects
+    rows = (
+        _targets_against(
+            Target.objects.filter(
+                cohort.focus_q("pupil__"),
+                pupil__school_id=membership.school_id,
+                pupil__archived_at__isnull=True,
+                subject_id__in=[s.pk for s in core],
+            ),
+            cohort.point,
+        )
+        .values("subject_id")
+        .annotate(
+            on=Count("id", filter=Q(status="on")),
+            below=Count("id", filter=Q(status="below")),
+            none=Count("id", filter=Q(status="none")),
+        )
+        .order_by()
+    )
+    by_subject = {r["subject_id"]: r for r in rows}
+    return [
+        TargetSummary(
+            subject,
+            Share.of(r["on"], r["on"] + r["below"], suppress_below=suppress),
+            Figure.of(r["below"], suppress_below=suppress),
+            Figure.of(r["none"], suppress_below=suppress),
+        )
+        for subject in core
+        if (r := by_subject.get(subject.pk))
+    ]
+
+
+WATCH_FIELDS = (
+    "pupil_id",
+    "pupil__legal_surname",
+    "pupil__legal_forename",
+    "pupil__preferred_forename",
+    "pupil__year_group",
+    "subject__name",
+    "subject__order",
+)
+
+
+def _number(value):
+    return "no points" if value is None else f"{value} points"
+
+
+def _behind_reason(t, point):
+    """Why a pupil is below their end-of-year target, in words."""
+    parts = []
+    compared = t["attainment__code"] and t["now__attainment__code"]
+    if compared and t["now__attainment__order"] < t["attainment__order"]:
+        parts.append(f"working at {t['now__attainment__code']}, target {t['attainment__code']}")
+    if t["points"] is not None and t["now__points"] is not None and t["now__points"] < t["points"]:
+        parts.append(f"{t['now__points']} points, target {t['points']}")
+    return f"Below the end-of-year target at {point}: " + "; ".join(parts) + "."
+
+
+def _stalled_reason(w, two_back):
+    return f"No gain in points since {two_back}: {w['before']} then, {w['points']} now."
 
 
 def pupils_report(membership, cohort, scheme, *, track_points=3):
-    """Each focus pupil's core-subject attainment at the last points; intervention impact;
-    the watch list of pupils whose points did not rise over the last two points."""
+    """Each focus pupil's core-subject attainment at the last points and against their
+    end-of-year target; intervention impact; the watch list of pupils whose points did not rise
+    over the last two points or who are below their end-of-year target."""
     if cohort.point is None:
-        return PupilsReport(cohort, [], [], None, [], None, False)
+        return PupilsReport(cohort, [], [], None, [], None, True)
     index = cohort.points.index(cohort.point)
     points = cohort.points[max(0, index - track_points + 1) : index + 1]
     subjects = scheme.core_subjects
+    core_ids = [s.pk for s in subjects]
     focus = cohort.focus_q("pupil__")
     tracks = watch = None
     if membership.sees_pupils:
@@ -681,38 +843,79 @@ def pupils_report(membership, cohort, scheme, *, track_points=3):
         cells = {}
         for a in (
             Assessment.objects.for_membership(membership)
-            .filter(focus, point_id__in=[p.pk for p in points], subject__is_core=True)
+            .filter(focus, point_id__in=[p.pk for p in points], subject_id__in=core_ids)
             .values("pupil_id", "point_id", "subject_id", "attainment__code", "points")
         ):
             cells.setdefault(a["pupil_id"], {})[(a["point_id"], a["subject_id"])] = (
                 a["attainment__code"],
                 a["points"],
             )
-        tracks = [
-            PupilTrack(p, [cells.get(p.pk, {}).get((pt.pk, s.pk)) for s in subjects for pt in points])
-            for p in pupils
+        targets = list(
+            _targets_against(
+                Target.objects.for_membership(membership).filter(focus, subject_id__in=core_ids),
+                cohort.point,
+            )
+            .values(
+                *WATCH_FIELDS,
+                "subject_id",
+                "attainment__code",
+                "attainment__order",
+                "points",
+                "now__attainment__code",
+                "now__attainment__order",
+                "now__points",
+                "status",
+            )
+            .order_by()
+        )
+        by_cell = {(t["pupil_id"], t["subject_id"]): t for t in targets}
+        tracks = []
+        for p in pupils:
+            row = [cells.get(p.pk, {}).get((pt.pk, s.pk)) for s in subjects for pt in points]
+            marks = []
+            for s in subjects:
+                t = by_cell.get((p.pk, s.pk))
+                marks.append(
+                    TargetCell(
+                        s,
+                        t["attainment__code"],
+                        t["points"],
+                        t["now__attainment__code"],
+                        t["now__points"],
+                        t["status"],
+                    )
+                    if t
+                    else None
+                )
+            tracks.append(PupilTrack(p, row, marks))
+        watch = [
+            {**{k: t[k] for k in WATCH_FIELDS}, "kind": "target", "reason": _behind_reason(t, cohort.point)}
+            for t in targets
+            if t["status"] == "below"
         ]
         two_back = cohort.points[index - 2] if index >= 2 else None
         if two_back:
-            watch = list(
-                Assessment.objects.for_membership(membership)
-                .filter(focus, point_id=cohort.point.pk, subject__is_core=True, points__isnull=False)
-                .annotate(before=_points_before(two_back))
-                .filter(points__lte=F("before"))
-                .values(
-                    "pupil_id",
-                    "pupil__legal_surname",
-                    "pupil__legal_forename",
-                    "pupil__preferred_forename",
-                    "pupil__year_group",
-                    "subject__name",
-                    "points",
-                    "before",
+            stalled = (
+                with_before(
+                    Assessment.objects.for_membership(membership).filter(
+                        focus, point_id=cohort.point.pk, subject_id__in=core_ids
+                    ),
+                    two_back,
                 )
-                .order_by("pupil__year_group", "pupil__legal_surname", "subject__order")
+                .filter(points__lte=F("earlier__points"))
+                .values(*WATCH_FIELDS, "points", "before")
             )
-        else:
-            watch = []
+            watch += [{**w, "kind": "stalled", "reason": _stalled_reason(w, two_back)} for w in stalled]
+        watch.sort(
+            key=lambda w: (
+                w["pupil__year_group"],
+                w["pupil__legal_surname"],
+                w["pupil__legal_forename"],
+                w["pupil_id"],
+                w["subject__order"],
+                w["kind"],
+            )
+        )
     impact = []
     before = cohort.previous_point
     if before is not None:
@@ -722,10 +925,9 @@ def pupils_report(membership, cohort, scheme, *, track_points=3):
             ).values("pupil_id")
         )
         rows = (
-            school_assessments(membership)
-            .filter(focus, point_id=cohort.point.pk, subject__is_core=True, points__isnull=False)
-            .annotate(before=_points_before(before))
-            .filter(before__isnull=False)
+            with_before(
+                at_points(membership, [cohort.point.pk]).filter(focus, subject_id__in=core_ids), before
+            )
             .values("subject_id")
             .annotate(
                 in_avg=Avg(GAIN, filter=in_intervention),
@@ -733,6 +935,7 @@ def pupils_report(membership, cohort, scheme, *, track_points=3):
                 out_avg=Avg(GAIN, filter=~in_intervention),
                 out_n=Count("pupil_id", filter=~in_intervention, distinct=True),
             )
+            .order_by()
         )
         by_subject = {r["subject_id"]: r for r in rows}
         suppress = membership.suppress_below
@@ -751,14 +954,8 @@ def pupils_report(membership, cohort, scheme, *, track_points=3):
                     r["out_n"],
                 )
             )
-    targets_available = hasattr(Assessment, "target") or _has_target_model()
-    return PupilsReport(cohort, points, subjects, tracks, impact, watch, targets_available)
-
-
-def _has_target_model():
-    from django.apps import apps
-
-    return any(m.__name__.lower().endswith("target") for m in apps.get_app_config("assessment").get_models())
+    summary = target_summary(membership, cohort, scheme)
+    return PupilsReport(cohort, points, subjects, tracks, impact, watch, True, summary)
 
 
 # --- E to H: attendance, exclusions, participation -----------------------------------------
@@ -802,48 +999,61 @@ class AttendanceReport:
     participation: list
 
 
-def _sum_subquery(model, column, year):
-    return Subquery(
-        model.objects.filter(pupil_id=OuterRef("pk"), academic_year=year)
+def attending(membership, year, *, below=None, at_least=None):
+    """The school's pupils with attendance in `year`, optionally only those whose attended
+    sessions over the year's terms are below, or at least, a share of the possible sessions,
+    compared in whole numbers (attended x 100 against possible x percent) as
+    attendance.models does. An uncorrelated subquery: the database runs it once."""
+    rows = (
+        Attendance.objects.filter(pupil__school_id=membership.school_id, academic_year=year)
         .values("pupil_id")
-        .annotate(total=Sum(column))
-        .values("total"),
-        output_field=IntegerField(),
+        .annotate(attended_x100=Sum("attended_sessions") * 100, possible=Sum("possible_sessions"))
     )
+    if below is not None:
+        rows = rows.filter(attended_x100__lt=F("possible") * int(below))
+    if at_least is not None:
+        rows = rows.filter(attended_x100__gte=F("possible") * int(at_least))
+    return rows.values("pupil_id")
+
+
+def persistently_absent(membership, year):
+    """Pupils who missed 10% or more of the year's possible sessions."""
+    return attending(membership, year, below=PERSISTENT_ABSENCE_BELOW)
 
 
 def _attendance_rows(membership, cohort, year):
     """One row per (SEN status, primary need): pupils, sessions, persistent absence and
-    suspensions, for everyone and for the focus group, from per-pupil subqueries."""
+    suspensions, for everyone and for the focus group, in one pass over the pupils joined to
+    their terms of `year` (pupils counted distinct, since a pupil has up to three terms); who is
+    persistently absent or suspended comes from two uncorrelated subqueries, each run once."""
     focus = cohort.focus_q()
-    pa = Q(att__lt=F("pos") * PERSISTENT_ABSENCE_BELOW / 100)
-    has = Q(pos__gt=0)
+    has = Q(term__isnull=False)
+    pa = Q(pk__in=persistently_absent(membership, year))
     suspended = Q(
         pk__in=Exclusion.objects.filter(
             pupil__school_id=membership.school_id, academic_year=year, kind=Exclusion.Kind.SUSPENSION
         ).values("pupil_id")
     )
+    terms = FilteredRelation("attendance", condition=Q(attendance__academic_year=year))
     return list(
         school_pupils(membership)
-        .annotate(
-            att=_sum_subquery(Attendance, "attended_sessions", year),
-            pos=_sum_subquery(Attendance, "possible_sessions", year),
-        )
+        .annotate(term=terms)
         .values("sen_status", "primary_need")
         .annotate(
-            n=Count("pk"),
-            n_att=Count("pk", filter=has),
-            att_sum=Sum("att", filter=has),
-            pos_sum=Sum("pos", filter=has),
-            pa=Count("pk", filter=has & pa),
-            f_n=Count("pk", filter=focus),
-            f_att_n=Count("pk", filter=focus & has),
-            f_att=Sum("att", filter=focus & has),
-            f_pos=Sum("pos", filter=focus & has),
-            f_pa=Count("pk", filter=focus & has & pa),
-            susp=Count("pk", filter=suspended),
-            f_susp=Count("pk", filter=focus & suspended),
+            n=Count("pk", distinct=True),
+            n_att=Count("pk", filter=has, distinct=True),
+            att_sum=Sum("term__attended_sessions"),
+            pos_sum=Sum("term__possible_sessions"),
+            pa=Count("pk", filter=pa, distinct=True),
+            f_n=Count("pk", filter=focus, distinct=True),
+            f_att_n=Count("pk", filter=focus & has, distinct=True),
+            f_att=Sum("term__attended_sessions", filter=focus),
+            f_pos=Sum("term__possible_sessions", filter=focus),
+            f_pa=Count("pk", filter=focus & pa, distinct=True),
+            susp=Count("pk", filter=suspended, distinct=True),
+            f_susp=Count("pk", filter=focus & suspended, distinct=True),
         )
+        .order_by()
     )
 
 
@@ -971,51 +1181,43 @@ def attendance_report(membership, cohort, scheme):
 
 
 def _attendance_link(membership, cohort, scheme, year, suppress):
-    """Share of assessments at or above ARE at the chosen point, by the pupil's attendance band."""
+    """Share of assessments at or above ARE at the chosen point, by the pupil's attendance band
+    over the year (grouped by band; each band's pupils come from one uncorrelated subquery)."""
     if cohort.point is None:
         return []
     focus = cohort.focus_q("pupil__")
-    att = Subquery(
-        Attendance.objects.filter(pupil_id=OuterRef("pupil_id"), academic_year=year)
-        .values("pupil_id")
-        .annotate(total=Sum("attended_sessions"))
-        .values("total"),
+    ok = scheme.at_or_above
+    labels = ["95% or more", "90% to under 95%", "under 90% (persistently absent)"]
+    band = Case(
+        When(pupil_id__in=attending(membership, year, at_least=95), then=Value(0)),
+        When(pupil_id__in=attending(membership, year, at_least=90), then=Value(1)),
+        When(pupil_id__in=attending(membership, year), then=Value(2)),
+        default=None,
         output_field=IntegerField(),
     )
-    pos = Subquery(
-        Attendance.objects.filter(pupil_id=OuterRef("pupil_id"), academic_year=year)
-        .values("pupil_id")
-        .annotate(total=Sum("possible_sessions"))
-        .values("total"),
-        output_field=IntegerField(),
+    rows = (
+        at_points(membership, [cohort.point.pk])
+        .filter(attainment__isnull=False)
+        .annotate(band=band)
+        .filter(band__isnull=False)
+        .values("band")
+        .annotate(
+            f=Count("id", filter=focus),
+            fok=Count("id", filter=focus & ok),
+            r=Count("id", filter=~focus),
+            rok=Count("id", filter=~focus & ok),
+        )
+        .order_by()
     )
-    ok = Q(attainment__order__gt=scheme.below_attainment)
-    bands = [
-        ("95% or more", Q(att100__gte=F("pos") * 95)),
-        ("90% to under 95%", Q(att100__gte=F("pos") * 90, att100__lt=F("pos") * 95)),
-        ("under 90% (persistently absent)", Q(att100__lt=F("pos") * 90)),
-    ]
-    aggregates = {}
-    for i, (_, band) in enumerate(bands):
-        aggregates[f"f{i}"] = Count("id", filter=band & focus)
-        aggregates[f"fok{i}"] = Count("id", filter=band & focus & ok)
-        aggregates[f"r{i}"] = Count("id", filter=band & ~focus)
-        aggregates[f"rok{i}"] = Count("id", filter=band & ~focus & ok)
-    totals = (
-        school_assessments(membership)
-        .filter(point_id=cohort.point.pk, attainment__isnull=False)
-        .annotate(att=att, pos=pos)
-        .filter(pos__gt=0)
-        .annotate(att100=F("att") * 100)
-        .aggregate(**aggregates)
-    )
+    by_band = {r["band"]: r for r in rows}
+    empty = {"f": 0, "fok": 0, "r": 0, "rok": 0}
     return [
         LinkRow(
             label,
-            Share.of(totals[f"fok{i}"], totals[f"f{i}"], suppress_below=suppress),
-            Share.of(totals[f"rok{i}"], totals[f"r{i}"], suppress_below=suppress),
+            Share.of(by_band.get(i, empty)["fok"], by_band.get(i, empty)["f"], suppress_below=suppress),
+            Share.of(by_band.get(i, empty)["rok"], by_band.get(i, empty)["r"], suppress_below=suppress),
         )
-        for i, (label, _) in enumerate(bands)
+        for i, label in enumerate(labels)
     ]
 
 
