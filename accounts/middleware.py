@@ -2,7 +2,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from .services import confirmed_device
+from .services import two_factor_on
 
 
 class TwoFactorMiddleware:
@@ -16,7 +16,7 @@ class TwoFactorMiddleware:
     def __call__(self, request):
         user = request.user
         needs_code = user.is_authenticated and not user.is_verified() and not self._exempt(request.path)
-        if needs_code and confirmed_device(user) is not None:
+        if needs_code and two_factor_on(request):
             query = urlencode({"next": request.get_full_path()})
             return redirect(f"{reverse('accounts:verify')}?{query}")
         return self.get_response(request)

@@ -11,6 +11,15 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 DEVICE_NAME = "Authenticator app"
+# Whether the signed-in user has two-factor authentication on, kept in the session from sign-in
+# so that the middleware asks the database only once per session, not on every request.
+SESSION_KEY = "two_factor_on"
+
+
+def two_factor_on(request):
+    if SESSION_KEY not in request.session:
+        request.session[SESSION_KEY] = confirmed_device(request.user) is not None
+    return request.session[SESSION_KEY]
 
 
 def confirmed_device(user):
@@ -52,6 +61,7 @@ def two_factor_confirm(*, request, token):
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     otp_login(request, device)
+    request.session[SESSION_KEY] = True
     return True
 
 
@@ -71,4 +81,5 @@ def two_factor_disable(*, request, token):
     if device is None or not _verified(device, token):
         return False
     TOTPDevice.objects.filter(user=request.user).delete()
+    request.session[SESSION_KEY] = False
     return True

@@ -60,6 +60,8 @@ PUPIL_WRITE_ROLES = {Role.SENCO}
 AGGREGATE_ONLY_ROLES = {Role.GOVERNOR, Role.TRUST_LEAD}
 GRID_READ_ROLES = {Role.SENCO, Role.HEAD, Role.TEACHER}
 GRID_WRITE_ROLES = {Role.SENCO, Role.TEACHER}
+# The gap dashboards: leaders in full, governors and trust leads as suppressed figures.
+GAP_DASHBOARD_ROLES = {Role.SENCO, Role.HEAD, Role.GOVERNOR, Role.TRUST_LEAD}
 
 
 class MembershipQuerySet(models.QuerySet):
@@ -101,6 +103,15 @@ class Membership(models.Model):
     @property
     def reads_termly_grid(self):
         return self.role in GRID_READ_ROLES
+
+    @property
+    def reads_gap_dashboards(self):
+        return self.role in GAP_DASHBOARD_ROLES
+
+    @property
+    def leads_send(self):
+        """The SENCO and the head: the people who run the SEND review (plans list, action plan)."""
+        return self.role in PUPIL_READ_ALL_ROLES
 
     @property
     def is_aggregate_only(self):

@@ -135,7 +135,7 @@ def login(live_server):
         page.fill("#id_password", password)
         page.get_by_role("button", name="Log in", exact=True).click()
         page.wait_for_load_state()
-        expect(page.get_by_role("button", name=f"Log out {username}")).to_be_visible()
+        expect(page.get_by_role("button", name=username, exact=True)).to_be_visible()
         return page
 
     return do_login

@@ -70,7 +70,10 @@ def tour(page, live_server, login, world):
     page.goto(f"{live_server.url}/register/")
     expect(page.get_by_role("heading", name="SEN register", level=1)).to_be_visible()
     page.goto(f"{live_server.url}/")
-    page.get_by_role("button", name=re.compile("^Log out")).click()
+    page.get_by_role("navigation", name="Main").get_by_role(
+        "button", name=username(world, "A", Role.SENCO), exact=True
+    ).click()
+    page.get_by_role("button", name="Log out").click()
     page.wait_for_load_state()
     expect(page).to_have_url(re.compile(r"/accounts/login/"))
 
