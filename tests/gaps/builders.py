@@ -14,6 +14,7 @@ from assessment.models import (
     AttainmentBand,
     ProgressBand,
     Subject,
+    Target,
     academic_year_of,
 )
 from assessment.services import assessment_points_ensure, scheme_set_up_defaults
@@ -72,6 +73,21 @@ def assess(scheme, pupils, point, subject, attainment=None, progress=None, point
             subject=scheme.subjects[subject],
             attainment=scheme.att[attainment] if attainment else None,
             progress=scheme.prog[progress] if progress else None,
+            points=Decimal(points) if points is not None else None,
+        )
+        for p in pupils
+    )
+
+
+def targets(scheme, pupils, subject, attainment=None, points=None, year=THIS_YEAR):
+    """End-of-year targets for `pupils` in `subject` (a band code, points, or both)."""
+    Target.objects.bulk_create(
+        Target(
+            pupil=p,
+            subject=scheme.subjects[subject],
+            kind=Target.Kind.END_OF_YEAR,
+            academic_year=year,
+            attainment=scheme.att[attainment] if attainment else None,
             points=Decimal(points) if points is not None else None,
         )
         for p in pupils

@@ -1,0 +1,165 @@
+"""D against end-of-year targets, and E worked by hand over several terms (a pupil with more
+than one term counts once; exactly 90% is not persistent absence; the link to attainment)."""
+
+import pytest
+
+from assessment.models import academic_year_label
+from attendance.models import Attendance
+from schools.models import Role
+from tests.gaps.builders import THIS_YEAR, assess, targets
+from tests.gaps.test_figures import page
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def with_targets(cohort):
+    """Spring Reading (from the cohort): send[:6] OT 12 points, send[6:8] EX 13, send[8:] B 8.
+
+    End-of-year targets in Reading:
+      send[0], send[1]: EX         -> working at OT, below
+      send[2]: 12.5 points         -> 12.0 points, below
+      send[3]: OT and 12.0 points  -> OT and 12.0, on target
+      send[6]: EX                  -> EX, on target
+      send[8]: OT                  -> B, below
+      send[9]: 8.0 points          -> 8.0, on target
+      others[0]: EX                -> below, but not in the group
+    In Maths, send[10] has a target OT and no Maths assessment: not yet assessed.
+    """
+    scheme, send, others = cohort["scheme"], cohort["send"], cohort["others"]
+    targets(scheme, send[0:2], "Reading", "EX")
+    targets(scheme, [send[2]], "Reading", points="12.5")
+    targets(scheme, [send[3]], "Reading", "OT", points="12.0")
+    targets(scheme, [send[6]], "Reading", "EX")
+    targets(scheme, [send[8]], "Reading", "OT")
+    targets(scheme, [send[9]], "Reading", points="8.0")
+    targets(scheme, [others[0]], "Reading", "EX")
+    targets(scheme, [send[10]], "Maths", "OT")
+    return cohort
+
+
+def test_d_pupils_against_their_end_of_year_targets(client, with_targets):
+    group = with_targets
+    spring = group["scheme"].point("Spring")
+    send = group["send"]
+    response = page(client, group[Role.SENCO], "gaps:pupils", f"?point={spring.pk}&group=send")
+    report = response.context["report"]
+    reading, maths = report.targets
+    # Reading: on target send[3], send[6], send[9] = 3; below send[0], send[1], send[2], send[8] = 4.
+    # 3 of 7 = 42.86% -> 43%.
+    assert reading.subject.name == "Reading"
+    assert (str(reading.on_target), str(reading.below), str(reading.not_assessed)) == ("43% (3/7)", "4", "0")
+    # Maths: send[10]'s target has nothing to compare yet.
+    assert maths.subject.name == "Maths"
+    assert (str(maths.on_target), str(maths.below), str(maths.not_assessed)) == ("none (0/0)", "0", "1")
+    # The watch list: the four below target in Reading (no stalling: nothing two points back).
+    at = f"Spring {academic_year_label(THIS_YEAR)}"
+    reasons = {w["pupil_id"]: w["reason"] for w in report.watch}
+    assert reasons == {
+        send[0].pk: f"Below the end-of-year target at {at}: working at OT, target EX.",
+        send[1].pk: f"Below the end-of-year target at {at}: working at OT, target EX.",
+        send[2].pk: f"Below the end-of-year target at {at}: 12.0 points, target 12.5.",
+        send[8].pk: f"Below the end-of-year target at {at}: working at B, target OT.",
+    }
+    # Each pupil's track carries the target per core subject (Reading first) and its status.
+    tracks = {t.pupil.pk: t for t in report.tracks}
+    assert [(t.subject.name, t.target, t.words) for t in tracks[send[3].pk].targets if t] == [
+        ("Reading", "OT / 12.0", "on target")
+    ]
+    assert tracks[send[0].pk].targets[0].words == "below target"
+    assert [t.words for t in tracks[send[10].pk].targets if t] == ["no assessment yet"]
+    text = response.content.decode()
+    assert "working at OT, target EX" in text
+    assert "below target" in text
+
+
+def test_d_stalled_and_behind_target_both_listed(client, with_targets):
+    """At Summer, send[8:] stay on 8 points since Autumn (stalled); send[8] is also below its
+    target OT (B at Summer); send[:8] are OT on 14 points, so send[0], send[1] and send[6]
+    (target EX) are below target, send[2] (12.5) and send[3] (OT, 12.0) on it; send[9] (8.0)
+    is on target although stalled."""
+    group = with_targets
+    scheme, send = group["scheme"], group["send"]
+    summer = scheme.point("Summer")
+    assess(scheme, send[8:], summer, "Reading", "B", points="8")
+    assess(scheme, send[:8], summer, "Reading", "OT", points="14")
+    report = page(client, group[Role.SENCO], "gaps:pupils", f"?point={summer.pk}").context["report"]
+    kinds = sorted((w["pupil_id"], w["kind"]) for w in report.watch)
+    assert kinds == sorted(
+        [(send[0].pk, "target"), (send[1].pk, "target"), (send[6].pk, "target"), (send[8].pk, "target")]
+        + [(p.pk, "stalled") for p in send[8:]]
+    )
+    stalled = [w for w in report.watch if w["kind"] == "stalled"][0]
+    assert (
+        stalled["reason"]
+        == f"No gain in points since Autumn {academic_year_label(THIS_YEAR)}: 8.0 then, 8.0 now."
+    )
+
+
+def test_d_governor_gets_suppressed_target_figures_and_no_names(client, with_targets):
+    group = with_targets
+    spring = group["scheme"].point("Spring")
+    response = page(client, group[Role.GOVERNOR], "gaps:pupils", f"?point={spring.pk}")
+    report = response.context["report"]
+    assert report.watch is None and report.tracks is None
+    # 3 on target and 4 below are both under the threshold of 5.
+    assert (str(report.targets[0].on_target), str(report.targets[0].below)) == (
+        "fewer than 5",
+        "fewer than 5",
+    )
+    text = response.content.decode()
+    for pupil in group["send"]:
+        assert pupil.legal_surname not in text
+
+
+def test_e_several_terms_count_each_pupil_once(client, cohort):
+    """send[0]: 90/100 + 72/80 = 162/180, exactly 90%: not persistently absent (90 to 95 band).
+    send[1]: 89/100 + 72/80 = 161/180 = 89.4%: persistently absent.
+    send[2:]: 95/100 (9 pupils, 95 or more). Others: 99/100 + 80/80 = 179/180 (9 pupils).
+
+    SEND: (162 + 161 + 9 x 95) / (180 + 180 + 900) = 1178/1260 = 93.49% -> 93%; PA 1/11 = 9%.
+    Everyone else: 9 x 179 / 9 x 180 = 1611/1620 = 99.4% -> 99%; PA 0/9.
+    Whole school: 2789/2880 = 96.8% -> 97%; PA 1/20 = 5%.
+    SEN support (send[:8], SPLD): (162 + 161 + 6 x 95) / (360 + 600) = 893/960 = 93.0% -> 93%;
+    PA 1/8 = 12.5% -> 13% (half up).
+    """
+    send, others = cohort["send"], cohort["others"]
+    rows = [(send[0], 1, 100, 90), (send[0], 2, 80, 72), (send[1], 1, 100, 89), (send[1], 2, 80, 72)]
+    rows += [(p, 1, 100, 95) for p in send[2:]]
+    rows += [
+        (p, term, possible, possible - (1 if term == 1 else 0))
+        for p in others
+        for term, possible in ((1, 100), (2, 80))
+    ]
+    Attendance.objects.bulk_create(
+        Attendance(
+            pupil=p, academic_year=THIS_YEAR, term=term, possible_sessions=possible, attended_sessions=att
+        )
+        for p, term, possible, att in rows
+    )
+    spring = cohort["scheme"].point("Spring")
+    report = page(client, cohort[Role.SENCO], "gaps:attendance", f"?point={spring.pk}").context["report"]
+    focus, rest, school = report.by_group
+    assert [str(x) for x in (focus.pupils, focus.rate, focus.persistent)] == [
+        "11",
+        "93% (1178/1260)",
+        "9% (1/11)",
+    ]
+    assert [str(x) for x in (rest.pupils, rest.rate, rest.persistent)] == ["9", "99% (1611/1620)", "0% (0/9)"]
+    assert [str(x) for x in (school.pupils, school.rate, school.persistent)] == [
+        "20",
+        "97% (2789/2880)",
+        "5% (1/20)",
+    ]
+    support = [r for r in report.by_status if r.label == "SEN support"][0]
+    assert (str(support.rate), str(support.persistent)) == ("93% (893/960)", "13% (1/8)")
+    spld = [r for r in report.by_need if r.label.startswith("SPLD")][0]
+    assert str(spld.pupils) == "8"
+    # Link to attainment at Spring (Reading): 95% or more: send[2:] -> send[2:6] OT and send[6:8]
+    # EX at or above ARE, send[8:] below: 6 of 9 = 67%; the others 9 of 9. 90 to 95: send[0] OT
+    # (1 of 1); under 90: send[1] OT (1 of 1); no one else in either band.
+    assert [(str(r.focus), str(r.rest)) for r in report.link] == [
+        ("67% (6/9)", "100% (9/9)"),
+        ("100% (1/1)", "none (0/0)"),
+        ("100% (1/1)", "none (0/0)"),
+    ]
