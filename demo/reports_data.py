@@ -19,9 +19,9 @@ NARRATIVE = {
         "pupils closely in every pupil progress meeting."
     ),
     "attainment": (
-        "Pupils with SEND attain below their peers in every core subject, as expected for this cohort, "
-        "but the gap is narrowing in reading after a year of daily phonics and fluency groups. Writing "
-        "remains the widest gap and is the priority in this year's improvement plan."
+        "Pupils with SEND attain below their peers in every core subject, as expected for this cohort. "
+        "The largest gaps, set out above with their trend, are the priority of this year's improvement "
+        "plan: reading fluency groups and a structured writing intervention target them."
     ),
     "attendance": (
         "Attendance of pupils with SEND is below that of their peers and persistent absence is higher. "
@@ -29,9 +29,9 @@ NARRATIVE = {
         "two weeks, with the SENCO present where anxiety about school is a factor."
     ),
     "interventions": (
-        "Small-group reading catch-up had the clearest impact this year. We will review the cost per "
-        "pupil of every intervention at the spring provision-map review and stop those that show "
-        "little progress for their cost."
+        "The interventions with the most and the least impact for their cost are set out above. We will "
+        "review every intervention at the spring provision-map review and stop those that show little "
+        "progress for their cost."
     ),
     "strengths": (
         "Pupils with SEND follow the full curriculum with well-planned adaptations. Parents tell us in "
@@ -53,10 +53,10 @@ NARRATIVE = {
     ),
 }
 RATIONALE = (
-    "Leaders know pupils with SEND well and act on what the figures show: gaps in reading are "
-    "narrowing and the curriculum is ambitious and adapted for pupils with SEND. Writing gaps and "
-    "attendance are not yet good enough, and our actions for them are under way, so Good is the best "
-    "fit rather than Outstanding."
+    "Leaders know pupils with SEND well and act on what the figures show, and the curriculum is "
+    "ambitious and adapted for pupils with SEND. Attainment gaps in the core subjects and attendance "
+    "are not yet good enough, and the actions for them are under way, so Good is the best fit rather "
+    "than Outstanding."
 )
 PROMPT_RESPONSES = {
     1: (
