@@ -9,7 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from schools.access import membership_required
-from schools.models import Role
+from schools.models import GAP_DASHBOARD_ROLES, Role
 
 from . import drafts, selectors, services
 from .charts import pair_chart
@@ -17,7 +17,9 @@ from .dfe import DfeFileError
 from .forms import ComparatorForm, ComparatorUploadForm, FindingForm
 from .models import KeyQuestion
 
-DASHBOARD_ROLES = {Role.SENCO, Role.HEAD, Role.GOVERNOR, Role.TRUST_LEAD}
+# One set decides both the menu item (Membership.reads_gap_dashboards in templates/_nav.html)
+# and who may open the screens.
+DASHBOARD_ROLES = GAP_DASHBOARD_ROLES
 FINDING_ROLES = {Role.SENCO}
 GRID_MODES = {"percent": "Percentages", "counts": "Counts", "initials": "Pupil initials"}
 
