@@ -21,6 +21,7 @@ SECTIONS = [
     "reports.benchmarks.measure",
     "gaps.benchmarks.measure",
     "interventions.benchmarks.measure",
+    "imports.benchmarks.measure",
 ]
 
 

@@ -7,7 +7,7 @@ import hashlib
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -243,12 +243,18 @@ TERMLY_MODELS = {
 }
 
 
+TERMLY_KEYS = frozenset({"point_id", "subject_id", "academic_year", "term"})
+
+
 def _store_termly(plan, *, by):
     """Assessments, attendance or behaviour counts: new records in one bulk insert, changed ones
     in one bulk update, each with its history row naming the person who confirmed."""
     model = TERMLY_MODELS[ImportKind(plan.kind)]
     now = timezone.now()
     to_create, to_update, fields_written = [], [], {"updated_at"}
+    # Every value was checked by the parser and against the records by the plan, so the rows
+    # skip full_clean (a tenth of the time of a 10,000-row file); the database's constraints
+    # (sessions add up, one record per pupil and term or cell) still refuse anything else.
     for entry in plan.rows:
         if entry.action == CREATE:
             record = model(pupil=entry.pupil, **entry.fields)
@@ -256,10 +262,8 @@ def _store_termly(plan, *, by):
                 record.updated_by = by
             to_create.append(record)
         elif entry.action == UPDATE:
-            record = entry.record
-            changed = {n: v for n, v in entry.fields.items() if n not in ("point_id", "subject_id")}
-            changed.pop("academic_year", None)
-            changed.pop("term", None)
+            record = model(**vars(entry.record))  # the stored values, as the plan read them
+            changed = {n: v for n, v in entry.fields.items() if n not in TERMLY_KEYS}
             for name, value in changed.items():
                 setattr(record, name, value)
             fields_written.update(changed)
@@ -268,15 +272,75 @@ def _store_termly(plan, *, by):
                 record.version += 1
                 record.updated_by = by
             to_update.append(record)
-        else:
-            continue
-        _check(
-            record, entry.row, exclude=("pupil", "point", "subject", "attainment", "progress", "updated_by")
-        )
     if to_create:
-        bulk_create_with_history(to_create, model, batch_size=1000, default_user=by)
+        created = model.objects.bulk_create(to_create, batch_size=1000)
+        _history_from_rows(model, created, "+", by=by, when=now)
     if to_update:
         if model is Assessment:
             fields_written.update({"version", "updated_by"})
-        names = sorted(name.removesuffix("_id") for name in fields_written)
-        bulk_update_with_history(to_update, model, names, batch_size=1000, default_user=by)
+        _upsert_with_history(to_update, model, sorted(n.removesuffix("_id") for n in fields_written), by=by)
+
+
+def _history_from_rows(model, records, history_type, *, by, when):
+    """simple_history's rows for records just written, copied by the database itself with
+    INSERT ... SELECT: the same rows bulk_history_create makes, without building thousands of
+    historical instances in Python. Falls back to bulk_history_create if the records have no
+    primary keys (a database that does not return them)."""
+    ids = [record.pk for record in records]
+    if not ids or None in ids:
+        model.history.bulk_history_create(
+            records, update=history_type == "~", default_user=by, default_date=when, batch_size=1000
+        )
+        return
+    historical = model.history.model
+    own = {f.attname for f in model._meta.concrete_fields}
+    copied = [f.column for f in historical._meta.concrete_fields if f.attname in own]
+    target = ", ".join(
+        connection.ops.quote_name(c) for c in [*copied, "history_date", "history_type", "history_user_id"]
+    )
+    source = ", ".join(connection.ops.quote_name(c) for c in copied)
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), 1000):
+            chunk = ids[start : start + 1000]
+            marks = ", ".join(["%s"] * len(chunk))
+            # Only names from the models' metadata are formatted in; every value is a parameter.
+            sql = (
+                f"INSERT INTO {connection.ops.quote_name(historical._meta.db_table)} ({target}) "  # noqa: S608
+                f"SELECT {source}, %s, %s, %s FROM {connection.ops.quote_name(model._meta.db_table)} "
+                f"WHERE {connection.ops.quote_name(model._meta.pk.column)} IN ({marks})"
+            )
+            cursor.execute(
+                sql,
+                [when, history_type, by.pk if by else None, *chunk],
+            )
+
+
+UNIQUE_FIELDS = {
+    Assessment: ["pupil", "point", "subject"],
+    Attendance: ["pupil", "academic_year", "term"],
+    BehaviourCount: ["pupil", "academic_year", "term"],
+}
+
+
+def _upsert_with_history(records, model, fields, *, by):
+    """Rewrite stored records in one INSERT ... ON CONFLICT DO UPDATE per thousand rows.
+
+    Django's bulk_update builds a CASE WHEN per field and row, which takes over a minute for
+    10,000 assessments; an upsert on the model's unique fields takes a fraction of a second.
+    The records were locked by the plan, so each one conflicts and is updated, never inserted.
+    """
+    pks = [record.pk for record in records]
+    for record in records:
+        record.pk = None
+    try:
+        model.objects.bulk_create(
+            records,
+            batch_size=1000,
+            update_conflicts=True,
+            unique_fields=UNIQUE_FIELDS[model],
+            update_fields=fields,
+        )
+    finally:
+        for record, pk in zip(records, pks, strict=True):
+            record.pk = pk
+    _history_from_rows(model, records, "~", by=by, when=timezone.now())

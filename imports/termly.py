@@ -8,6 +8,7 @@ store what is already there is unchanged, so importing a file twice changes noth
 """
 
 from decimal import Decimal
+from types import SimpleNamespace
 
 from django.utils import timezone
 
@@ -69,7 +70,11 @@ def _plan_terms(plan, found, headings, model, fields, lock):
     stored = model.objects.filter(pupil_id__in=[p.pk for _r, p in found], academic_year__in=years)
     if lock:
         stored = stored.select_for_update()
-    existing = {(r.pupil_id, r.academic_year, r.term): r for r in stored}
+    # Plain values, not model instances: thousands of instances cost more than the query.
+    existing = {
+        (r["pupil_id"], r["academic_year"], r["term"]): SimpleNamespace(**r)
+        for r in stored.values("id", "pupil_id", "academic_year", "term", *fields)
+    }
     in_file = [name for name in fields if name in headings]
     for row, pupil in found:
         record = existing.get((pupil.pk, row["academic_year"], row["term"]))
@@ -233,7 +238,10 @@ def _plan_assessments(plan, found, headings, school, lock):
     )
     if lock:
         stored = stored.select_for_update(of=("self",))
-    existing = {(a.pupil_id, a.point_id, a.subject_id): a for a in stored}
+    stored = stored.values(
+        "id", "pupil_id", "point_id", "subject_id", "attainment_id", "progress_id", "points", "version"
+    )
+    existing = {(a["pupil_id"], a["point_id"], a["subject_id"]): SimpleNamespace(**a) for a in stored}
 
     def shown(name, value):
         if value is None:

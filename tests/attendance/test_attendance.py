@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from attendance.models import Attendance, BehaviourCount, Exclusion, Participation
-from attendance.selectors import current_academic_year, current_term
+from attendance.selectors import current_academic_year, current_term, pupil_attendance_summary
 from schools.models import Role
 from tests.factories import MembershipFactory, PupilFactory, SchoolClassFactory
 
@@ -89,12 +89,13 @@ def test_panel_queries_do_not_grow_with_the_records(
             date=datetime.date(2021, 1, 1 + n),
             academic_year=2020,
         )
-    url = reverse("pupils:detail", kwargs={"pk": pupil.pk})
-    # The whole pupil page (other apps' panels included); the attendance panel adds four queries
-    # (terms, exclusions, behaviour, activities) whatever their number.
-    with django_assert_max_num_queries(32):
-        response = senco_client.get(url)
+    # The panel's reads: terms, exclusions, behaviour, activities, one query each, at 1 and 6 terms.
+    with django_assert_max_num_queries(4):
+        summary = pupil_attendance_summary(pupil)
+    assert (len(summary.terms), len(summary.behaviour), len(summary.activities)) == (terms, terms, terms)
+    response = senco_client.get(reverse("pupils:detail", kwargs={"pk": pupil.pk}))
     assert response.status_code == 200
+    assert response.content.decode().count("95.0%") >= terms  # 95 of 100 sessions each term
 
 
 def test_add_a_term_and_an_invalid_one_is_shown_again(senco_client, school, senco):
