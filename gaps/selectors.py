@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.db.models import (
     Avg,
+    BooleanField,
     Case,
     Count,
     DecimalField,
@@ -27,6 +28,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import ExtractYear
+from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
 
 from assessment.models import (
@@ -170,9 +172,32 @@ def with_before(queryset, point):
     )
 
 
+def focus_flag(cohort, prefix=""):
+    """Whether a row belongs to the focus group, as a column to GROUP BY: one count per group
+    and flag instead of a filtered count for the group and another for everyone else. NULL
+    (a comparison with an empty column) counts as not in the group, as ~Q does."""
+    return ExpressionWrapper(cohort.focus_q(prefix), output_field=BooleanField())
+
+
+def by_flag(rows, key, fields):
+    """{key(row): {field: (focus total, rest total)}} from rows grouped by `in_focus`."""
+    result = {}
+    for r in rows:
+        totals = result.setdefault(key(r), {f: [0, 0] for f in fields})
+        side = 0 if r["in_focus"] else 1
+        for f in fields:
+            totals[f][side] += r[f] or 0
+    return result
+
+
 GAIN = ExpressionWrapper(
     F("points") - F("earlier__points"), output_field=DecimalField(max_digits=7, decimal_places=1)
 )
+
+
+def _mean(total, n):
+    """The mean gain to one decimal place (half to even, as _avg rounds an AVG)."""
+    return _avg(Decimal(total) / n) if n else None
 
 
 def _avg(value):
@@ -300,29 +325,27 @@ def average_progress(membership, cohort, suppress_below):
     before = cohort.previous_point
     if before is None:
         return []
-    focus = cohort.focus_q("pupil__")
     rows = (
         with_before(at_points(membership, [cohort.point.pk]), before)
-        .values("pupil__year_group")
-        .annotate(
-            focus_avg=Avg(GAIN, filter=focus),
-            focus_n=Count("pupil_id", filter=focus, distinct=True),
-            rest_avg=Avg(GAIN, filter=~focus),
-            rest_n=Count("pupil_id", filter=~focus, distinct=True),
-        )
-        .order_by("pupil__year_group")
+        .annotate(in_focus=focus_flag(cohort, "pupil__"))
+        .values("pupil__year_group", "in_focus")
+        .annotate(gain=Sum(GAIN), pairs=Count("id"), pupils=Count("pupil_id", distinct=True))
+        .order_by()
     )
+    totals = by_flag(rows, lambda r: r["pupil__year_group"], ("gain", "pairs", "pupils"))
     result = []
-    for r in rows:
-        small = bool(suppress_below) and 0 < r["focus_n"] < suppress_below
-        at_point = year_group_at(r["pupil__year_group"], cohort.point)
+    for year in sorted(totals):
+        t = totals[year]
+        focus_n, rest_n = t["pupils"]
+        small = bool(suppress_below) and 0 < focus_n < suppress_below
+        at_point = year_group_at(year, cohort.point)
         result.append(
             ProgressRow(
                 year_label(at_point),
-                None if small else _avg(r["focus_avg"]),
-                r["focus_n"],
-                _avg(r["rest_avg"]),
-                r["rest_n"],
+                None if small else _mean(t["gain"][0], t["pairs"][0]),
+                focus_n,
+                _mean(t["gain"][1], t["pairs"][1]),
+                rest_n,
                 suppressed=small,
             )
         )
@@ -334,24 +357,22 @@ def ranked_gaps(membership, cohort, scheme, suppress_below=0):
     first, each with the gap of the same pupils at the previous point and a year earlier."""
     point, before, last_year = cohort.point, cohort.previous_point, cohort.last_year_point
     wanted = [p.pk for p in (point, before, last_year) if p]
-    focus = cohort.focus_q("pupil__")
-    ok = scheme.at_or_above
     rows = (
         at_points(membership, wanted)
         .filter(attainment__isnull=False)
-        .values("point_id", "pupil__year_group", "subject_id")
-        .annotate(
-            fn=Count("id", filter=focus),
-            fok=Count("id", filter=focus & ok),
-            rn=Count("id", filter=~focus),
-            rok=Count("id", filter=~focus & ok),
-        )
+        .annotate(in_focus=focus_flag(cohort, "pupil__"))
+        .values("point_id", "pupil__year_group", "subject_id", "in_focus")
+        .annotate(n=Count("id"), ok=Count("id", filter=scheme.at_or_above))
+        .order_by()
     )
-    by_key = {}
-    for r in rows:
-        focus_share = Share.of(r["fok"], r["fn"], suppress_below=suppress_below)
-        rest_share = Share.of(r["rok"], r["rn"], suppress_below=suppress_below)
-        by_key[(r["point_id"], r["pupil__year_group"], r["subject_id"])] = (focus_share, rest_share)
+    totals = by_flag(rows, lambda r: (r["point_id"], r["pupil__year_group"], r["subject_id"]), ("n", "ok"))
+    by_key = {
+        key: (
+            Share.of(t["ok"][0], t["n"][0], suppress_below=suppress_below),
+            Share.of(t["ok"][1], t["n"][1], suppress_below=suppress_below),
+        )
+        for key, t in totals.items()
+    }
     subjects = {s.pk: s for s in scheme.subjects}
     gaps = []
     for (point_id, year, subject_id), (focus_share, rest_share) in by_key.items():
@@ -447,13 +468,21 @@ def groups_report(membership, cohort, *, with_lists=True, with_movement=True):
 
     suppress = membership.suppress_below
     focus = cohort.focus_q()
-    pupils = school_pupils(membership)
-    counts = {"total": Count("pk"), "focus": Count("pk", filter=focus)}
+    counts = {"n": Count("pk"), "several": Count("pk", filter=Q(GreaterThanOrEqual(GROUP_COUNT, 2)))}
     for key, _, q in VULNERABLE:
-        counts[f"school_{key}"] = Count("pk", filter=q)
-        counts[f"focus_{key}"] = Count("pk", filter=focus & q)
-    counts["several"] = Count("pk", filter=focus & Q(groups__gte=2))
-    totals = pupils.annotate(groups=GROUP_COUNT).aggregate(**counts)
+        counts[key] = Count("pk", filter=q)
+    rows = (
+        school_pupils(membership)
+        .annotate(in_focus=focus_flag(cohort))
+        .values("in_focus")
+        .annotate(**counts)
+        .order_by()
+    )
+    flagged = by_flag(rows, lambda r: "all", list(counts)).get("all") or {k: [0, 0] for k in counts}
+    totals = {"total": sum(flagged["n"]), "focus": flagged["n"][0], "several": flagged["several"][0]}
+    for key, _, _ in VULNERABLE:
+        totals[f"school_{key}"] = sum(flagged[key])
+        totals[f"focus_{key}"] = flagged[key][0]
     rows = []
     for key, label, _ in VULNERABLE:
         in_focus = Share.of(totals[f"focus_{key}"], totals["focus"], suppress_below=suppress)
@@ -1026,7 +1055,6 @@ def _attendance_rows(membership, cohort, year):
     suspensions, for everyone and for the focus group, in one pass over the pupils joined to
     their terms of `year` (pupils counted distinct, since a pupil has up to three terms); who is
     persistently absent or suspended comes from two uncorrelated subqueries, each run once."""
-    focus = cohort.focus_q()
     has = Q(term__isnull=False)
     pa = Q(pk__in=persistently_absent(membership, year))
     suspended = Q(
@@ -1035,39 +1063,39 @@ def _attendance_rows(membership, cohort, year):
         ).values("pupil_id")
     )
     terms = FilteredRelation("attendance", condition=Q(attendance__academic_year=year))
-    return list(
+    rows = (
         school_pupils(membership)
-        .annotate(term=terms)
-        .values("sen_status", "primary_need")
+        .annotate(term=terms, in_focus=focus_flag(cohort))
+        .values("sen_status", "primary_need", "in_focus")
         .annotate(
             n=Count("pk", distinct=True),
             n_att=Count("pk", filter=has, distinct=True),
-            att_sum=Sum("term__attended_sessions"),
-            pos_sum=Sum("term__possible_sessions"),
+            att=Sum("term__attended_sessions"),
+            pos=Sum("term__possible_sessions"),
             pa=Count("pk", filter=pa, distinct=True),
-            f_n=Count("pk", filter=focus, distinct=True),
-            f_att_n=Count("pk", filter=focus & has, distinct=True),
-            f_att=Sum("term__attended_sessions", filter=focus),
-            f_pos=Sum("term__possible_sessions", filter=focus),
-            f_pa=Count("pk", filter=focus & pa, distinct=True),
             susp=Count("pk", filter=suspended, distinct=True),
-            f_susp=Count("pk", filter=focus & suspended, distinct=True),
         )
         .order_by()
     )
+    totals = by_flag(rows, lambda r: (r["sen_status"], r["primary_need"]), FIELDS)
+    return [
+        {
+            "sen_status": status,
+            "primary_need": need,
+            **{OVERALL[f]: t[f][0] + t[f][1] for f in FIELDS},
+            **{IN_FOCUS[f]: t[f][0] for f in FIELDS},
+        }
+        for (status, need), t in totals.items()
+    ]
+
+
+FIELDS = ("n", "n_att", "att", "pos", "pa", "susp")
+OVERALL = {"n": "n", "n_att": "n_att", "att": "att_sum", "pos": "pos_sum", "pa": "pa", "susp": "susp"}
+IN_FOCUS = {"n": "f_n", "n_att": "f_att_n", "att": "f_att", "pos": "f_pos", "pa": "f_pa", "susp": "f_susp"}
 
 
 def _acc(selected, prefix=""):
-    keys = {"n": "n", "n_att": "n_att", "att": "att_sum", "pos": "pos_sum", "pa": "pa", "susp": "susp"}
-    if prefix:
-        keys = {
-            "n": "f_n",
-            "n_att": "f_att_n",
-            "att": "f_att",
-            "pos": "f_pos",
-            "pa": "f_pa",
-            "susp": "f_susp",
-        }
+    keys = IN_FOCUS if prefix else OVERALL
     return {k: sum(r[col] or 0 for r in selected) for k, col in keys.items()}
 
 
