@@ -68,3 +68,31 @@ def draft_e(report):
     if over:
         text += " Over-represented among pupils suspended: " + ", ".join(over) + "."
     return text
+
+
+def draft_d(report):
+    """Targets met per core subject, the watch list and the intervention comparison."""
+    if report.cohort.point is None:
+        return ""
+    parts = [f"{t.subject.name.lower()} {t.on_target}" for t in report.targets if t.on_target.denominator]
+    if parts:
+        text = (
+            f"{report.cohort.label} on track for their end-of-year targets at {report.cohort.point}: "
+            + "; ".join(parts)
+            + "."
+        )
+    else:
+        text = (
+            f"No end-of-year targets of {report.cohort.label} can be compared yet at {report.cohort.point}."
+        )
+    if report.watch:
+        pupils = len({w["pupil_id"] for w in report.watch})
+        text += f" {pupils} pupil{'s are' if pupils != 1 else ' is'} on the watch list."
+    enhanced = [i.subject.name.lower() for i in report.impact if i.enhanced]
+    if enhanced:
+        text += (
+            " Pupils in an intervention gained more than comparable pupils in none in "
+            + ", ".join(enhanced)
+            + "."
+        )
+    return text

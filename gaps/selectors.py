@@ -754,7 +754,6 @@ class PupilsReport:
     tracks: list | None
     impact: list
     watch: list | None
-    targets_available: bool
     targets: list = field(default_factory=list)  # TargetSummary per core subject
 
 
@@ -858,7 +857,7 @@ def pupils_report(membership, cohort, scheme, *, track_points=3):
     end-of-year target; intervention impact; the watch list of pupils whose points did not rise
     over the last two points or who are below their end-of-year target."""
     if cohort.point is None:
-        return PupilsReport(cohort, [], [], None, [], None, True)
+        return PupilsReport(cohort, [], [], None, [], None)
     index = cohort.points.index(cohort.point)
     points = cohort.points[max(0, index - track_points + 1) : index + 1]
     subjects = scheme.core_subjects
@@ -984,7 +983,7 @@ def pupils_report(membership, cohort, scheme, *, track_points=3):
                 )
             )
     summary = target_summary(membership, cohort, scheme)
-    return PupilsReport(cohort, points, subjects, tracks, impact, watch, True, summary)
+    return PupilsReport(cohort, points, subjects, tracks, impact, watch, summary)
 
 
 # --- E to H: attendance, exclusions, participation -----------------------------------------

@@ -181,7 +181,7 @@ def pupils(request):
         "form": form,
         "cohort": cohort,
         "report": report,
-        "finding": _finding(request, "D", cohort, ""),
+        "finding": _finding(request, "D", cohort, drafts.draft_d(report)),
         "tab": "D",
     }
     return _page(request, "gaps/pupils.html", context)

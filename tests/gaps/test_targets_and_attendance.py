@@ -163,3 +163,16 @@ def test_e_several_terms_count_each_pupil_once(client, cohort):
         ("100% (1/1)", "none (0/0)"),
         ("100% (1/1)", "none (0/0)"),
     ]
+
+
+def test_d_finding_is_drafted_from_the_targets(client, with_targets):
+    group = with_targets
+    spring = group["scheme"].point("Spring")
+    response = page(client, group[Role.SENCO], "gaps:pupils", f"?point={spring.pk}")
+    # Reading 3 of 7 on target (see with_targets); Maths has nothing to compare; 4 pupils
+    # below target are on the watch list; no intervention places, so no comparison.
+    at = f"Spring {academic_year_label(THIS_YEAR)}"
+    assert response.context["finding"]["draft"] == (
+        f"All SEND (SEN support and EHCP) on track for their end-of-year targets at {at}: "
+        "reading 43% (3/7). 4 pupils are on the watch list."
+    )
