@@ -760,30 +760,42 @@ class PupilsReport:
 END_OF_YEAR = Target.Kind.END_OF_YEAR
 
 
-def _targets_against(queryset, point):
-    """End-of-year targets for `point`'s year, each joined to the pupil's assessment in the
-    same subject at `point` and marked by the database "on", "below" or "none", as the termly
-    grid judges them (assessment.selectors.compare): every part of the target that can be
-    compared (band, points) must be met; with nothing to compare, "none"."""
-    now = FilteredRelation(
-        "pupil__assessments",
-        condition=Q(pupil__assessments__point_id=point.pk, pupil__assessments__subject_id=F("subject_id")),
+def _status(name):
+    """ "on", "below" or "none": the end-of-year target against the assessment joined as `name`,
+    as the termly grid judges it (assessment.selectors.compare): every part of the target that
+    can be compared (band, points) must be met; with nothing to compare, "none"."""
+    band_comparable = Q(attainment__isnull=False, **{f"{name}__attainment__isnull": False})
+    points_comparable = Q(points__isnull=False, **{f"{name}__points__isnull": False})
+    below = (band_comparable & Q(**{f"{name}__attainment__order__lt": F("attainment__order")})) | (
+        points_comparable & Q(**{f"{name}__points__lt": F("points")})
     )
-    band_comparable = Q(attainment__isnull=False, now__attainment__isnull=False)
-    points_comparable = Q(points__isnull=False, now__points__isnull=False)
-    below = (band_comparable & Q(now__attainment__order__lt=F("attainment__order"))) | (
-        points_comparable & Q(now__points__lt=F("points"))
-    )
-    status = Case(
+    return Case(
         When(below, then=Value("below")),
         When(band_comparable | points_comparable, then=Value("on")),
         default=Value("none"),
     )
-    return (
-        queryset.filter(kind=END_OF_YEAR, academic_year=point.academic_year)
-        .annotate(now=now)
-        .annotate(status=status)
+
+
+def _assessment_at(point):
+    """The pupil's assessment in the target's subject at `point`, as a join."""
+    return FilteredRelation(
+        "pupil__assessments",
+        condition=Q(pupil__assessments__point_id=point.pk, pupil__assessments__subject_id=F("subject_id")),
     )
+
+
+def _targets_against(queryset, point, before=None):
+    """End-of-year targets for `point`'s year, each joined to the pupil's assessment in the same
+    subject at `point` (and at `before`, if given), with the database's judgement of each:
+    `status` now and `status_before`."""
+    queryset = queryset.filter(kind=END_OF_YEAR, academic_year=point.academic_year).annotate(
+        now=_assessment_at(point)
+    )
+    if before is not None:
+        queryset = queryset.annotate(at_previous=_assessment_at(before)).annotate(
+            status_before=_status("at_previous")
+        )
+    return queryset.annotate(status=_status("now"))
 
 
 def target_summary(membership, cohort, scheme):
@@ -837,15 +849,15 @@ def _number(value):
     return "no points" if value is None else f"{value} points"
 
 
-def _behind_reason(t, point):
-    """Why a pupil is below their end-of-year target, in words."""
+def _behind_reason(t, point, before):
+    """Why a pupil fell behind their end-of-year target, in words."""
     parts = []
     compared = t["attainment__code"] and t["now__attainment__code"]
     if compared and t["now__attainment__order"] < t["attainment__order"]:
         parts.append(f"working at {t['now__attainment__code']}, target {t['attainment__code']}")
     if t["points"] is not None and t["now__points"] is not None and t["now__points"] < t["points"]:
         parts.append(f"{t['now__points']} points, target {t['points']}")
-    return f"Below the end-of-year target at {point}: " + "; ".join(parts) + "."
+    return f"Fell behind the end-of-year target at {point} (on target at {before}): " + "; ".join(parts) + "."
 
 
 def _stalled_reason(w, two_back):
@@ -878,10 +890,12 @@ def pupils_report(membership, cohort, scheme, *, track_points=3):
                 a["attainment__code"],
                 a["points"],
             )
+        before = cohort.previous_point
         targets = list(
             _targets_against(
                 Target.objects.for_membership(membership).filter(focus, subject_id__in=core_ids),
                 cohort.point,
+                before,
             )
             .values(
                 *WATCH_FIELDS,
@@ -893,6 +907,7 @@ def pupils_report(membership, cohort, scheme, *, track_points=3):
                 "now__attainment__order",
                 "now__points",
                 "status",
+                *(["status_before"] if before else []),
             )
             .order_by()
         )
@@ -916,10 +931,16 @@ def pupils_report(membership, cohort, scheme, *, track_points=3):
                     else None
                 )
             tracks.append(PupilTrack(p, row, marks))
+        # Fell behind: below the target now, on it at the previous point. (Pupils below it at
+        # both points show as below target in the table and the figures above.)
         watch = [
-            {**{k: t[k] for k in WATCH_FIELDS}, "kind": "target", "reason": _behind_reason(t, cohort.point)}
+            {
+                **{k: t[k] for k in WATCH_FIELDS},
+                "kind": "target",
+                "reason": _behind_reason(t, cohort.point, before),
+            }
             for t in targets
-            if t["status"] == "below"
+            if t["status"] == "below" and t.get("status_before") == "on"
         ]
         two_back = cohort.points[index - 2] if index >= 2 else None
         if two_back:

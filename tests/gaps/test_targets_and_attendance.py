@@ -14,19 +14,23 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def with_targets(cohort):
-    """Spring Reading (from the cohort): send[:6] OT 12 points, send[6:8] EX 13, send[8:] B 8.
+    """Reading (from the cohort): Autumn send[:5] OT 10 points, send[5:] B 8; Spring send[:6] OT
+    12, send[6:8] EX 13, send[8:] B 8. Maths, added here: send[7] OT 10 at Autumn, B 9 at Spring.
 
-    End-of-year targets in Reading:
-      send[0], send[1]: EX         -> working at OT, below
-      send[2]: 12.5 points         -> 12.0 points, below
-      send[3]: OT and 12.0 points  -> OT and 12.0, on target
-      send[6]: EX                  -> EX, on target
-      send[8]: OT                  -> B, below
-      send[9]: 8.0 points          -> 8.0, on target
-      others[0]: EX                -> below, but not in the group
-    In Maths, send[10] has a target OT and no Maths assessment: not yet assessed.
+    End-of-year targets, judged at Spring (and at Autumn, the previous point):
+      Reading send[0], send[1]: EX         -> OT: below (Autumn OT: below)
+      Reading send[2]: 12.5 points         -> 12.0: below (Autumn 10.0: below)
+      Reading send[3]: OT and 12.0 points  -> OT, 12.0: on target (Autumn 10.0: below)
+      Reading send[6]: EX                  -> EX: on target (Autumn B: below)
+      Reading send[8]: OT                  -> B: below (Autumn B: below)
+      Reading send[9]: 8.0 points          -> 8.0: on target (Autumn 8.0: on)
+      Reading others[0]: EX                -> below, but not in the group
+      Maths send[7]: OT                    -> B: below, but on target at Autumn: fell behind
+      Maths send[10]: OT                   -> no Maths assessment: not yet assessed
     """
     scheme, send, others = cohort["scheme"], cohort["send"], cohort["others"]
+    assess(scheme, [send[7]], scheme.point("Autumn"), "Maths", "OT", points="10")
+    assess(scheme, [send[7]], scheme.point("Spring"), "Maths", "B", points="9")
     targets(scheme, send[0:2], "Reading", "EX")
     targets(scheme, [send[2]], "Reading", points="12.5")
     targets(scheme, [send[3]], "Reading", "OT", points="12.0")
@@ -34,7 +38,7 @@ def with_targets(cohort):
     targets(scheme, [send[8]], "Reading", "OT")
     targets(scheme, [send[9]], "Reading", points="8.0")
     targets(scheme, [others[0]], "Reading", "EX")
-    targets(scheme, [send[10]], "Maths", "OT")
+    targets(scheme, [send[7], send[10]], "Maths", "OT")
     return cohort
 
 
@@ -49,18 +53,19 @@ def test_d_pupils_against_their_end_of_year_targets(client, with_targets):
     # 3 of 7 = 42.86% -> 43%.
     assert reading.subject.name == "Reading"
     assert (str(reading.on_target), str(reading.below), str(reading.not_assessed)) == ("43% (3/7)", "4", "0")
-    # Maths: send[10]'s target has nothing to compare yet.
+    # Maths: send[7] below; send[10]'s target has nothing to compare yet. 0 of 1 on target.
     assert maths.subject.name == "Maths"
-    assert (str(maths.on_target), str(maths.below), str(maths.not_assessed)) == ("none (0/0)", "0", "1")
-    # The watch list: the four below target in Reading (no stalling: nothing two points back).
-    at = f"Spring {academic_year_label(THIS_YEAR)}"
-    reasons = {w["pupil_id"]: w["reason"] for w in report.watch}
-    assert reasons == {
-        send[0].pk: f"Below the end-of-year target at {at}: working at OT, target EX.",
-        send[1].pk: f"Below the end-of-year target at {at}: working at OT, target EX.",
-        send[2].pk: f"Below the end-of-year target at {at}: 12.0 points, target 12.5.",
-        send[8].pk: f"Below the end-of-year target at {at}: working at B, target OT.",
-    }
+    assert (str(maths.on_target), str(maths.below), str(maths.not_assessed)) == ("0% (0/1)", "1", "1")
+    # The watch list: only send[7] fell behind (on target at Autumn, below at Spring); the others
+    # below target were below at Autumn too. Nothing stalled: nothing two points back.
+    at, autumn = (f"{name} {academic_year_label(THIS_YEAR)}" for name in ("Spring", "Autumn"))
+    assert [(w["pupil_id"], w["subject__name"], w["reason"]) for w in report.watch] == [
+        (
+            send[7].pk,
+            "Maths",
+            f"Fell behind the end-of-year target at {at} (on target at {autumn}): working at B, target OT.",
+        )
+    ]
     # Each pupil's track carries the target per core subject (Reading first) and its status.
     tracks = {t.pupil.pk: t for t in report.tracks}
     assert [(t.subject.name, t.target, t.words) for t in tracks[send[3].pk].targets if t] == [
@@ -69,15 +74,15 @@ def test_d_pupils_against_their_end_of_year_targets(client, with_targets):
     assert tracks[send[0].pk].targets[0].words == "below target"
     assert [t.words for t in tracks[send[10].pk].targets if t] == ["no assessment yet"]
     text = response.content.decode()
-    assert "working at OT, target EX" in text
+    assert "working at B, target OT" in text
     assert "below target" in text
 
 
-def test_d_stalled_and_behind_target_both_listed(client, with_targets):
-    """At Summer, send[8:] stay on 8 points since Autumn (stalled); send[8] is also below its
-    target OT (B at Summer); send[:8] are OT on 14 points, so send[0], send[1] and send[6]
-    (target EX) are below target, send[2] (12.5) and send[3] (OT, 12.0) on it; send[9] (8.0)
-    is on target although stalled."""
+def test_d_stalled_and_fell_behind_both_listed(client, with_targets):
+    """At Summer (previous point Spring), send[8:] stay on 8 points since Autumn: stalled.
+    send[:8] are OT on 14 points: send[6] (target EX) was on target at Spring (EX) and is below
+    now: fell behind; send[0] and send[1] (EX) were below at Spring too, so they are not listed;
+    send[8] (OT) is below at both points: stalled only."""
     group = with_targets
     scheme, send = group["scheme"], group["send"]
     summer = scheme.point("Summer")
@@ -85,10 +90,7 @@ def test_d_stalled_and_behind_target_both_listed(client, with_targets):
     assess(scheme, send[:8], summer, "Reading", "OT", points="14")
     report = page(client, group[Role.SENCO], "gaps:pupils", f"?point={summer.pk}").context["report"]
     kinds = sorted((w["pupil_id"], w["kind"]) for w in report.watch)
-    assert kinds == sorted(
-        [(send[0].pk, "target"), (send[1].pk, "target"), (send[6].pk, "target"), (send[8].pk, "target")]
-        + [(p.pk, "stalled") for p in send[8:]]
-    )
+    assert kinds == sorted([(send[6].pk, "target")] + [(p.pk, "stalled") for p in send[8:]])
     stalled = [w for w in report.watch if w["kind"] == "stalled"][0]
     assert (
         stalled["reason"]
@@ -169,10 +171,10 @@ def test_d_finding_is_drafted_from_the_targets(client, with_targets):
     group = with_targets
     spring = group["scheme"].point("Spring")
     response = page(client, group[Role.SENCO], "gaps:pupils", f"?point={spring.pk}")
-    # Reading 3 of 7 on target (see with_targets); Maths has nothing to compare; 4 pupils
-    # below target are on the watch list; no intervention places, so no comparison.
+    # Reading 3 of 7 on target, Maths 0 of 1 (see with_targets); send[7] fell behind in Maths
+    # and is on the watch list; no intervention places, so no comparison.
     at = f"Spring {academic_year_label(THIS_YEAR)}"
     assert response.context["finding"]["draft"] == (
         f"All SEND (SEN support and EHCP) on track for their end-of-year targets at {at}: "
-        "reading 43% (3/7). 4 pupils are on the watch list."
+        "reading 43% (3/7); maths 0% (0/1). 1 pupil is on the watch list."
     )
