@@ -880,12 +880,14 @@ def pupils_report(membership, cohort, scheme, *, track_points=3):
         pupils = list(
             listed_pupils(membership).filter(cohort.focus_q()).order_by("year_group", "legal_surname")
         )
+        # The pupils just read through Pupil.objects.for_membership, by id: the same reach as
+        # for_membership's subquery, which a database without statistics plans as a scan of
+        # the school's pupils for every row.
+        mine = Q(pupil_id__in=[p.pk for p in pupils])
         cells = {}
-        for a in (
-            Assessment.objects.for_membership(membership)
-            .filter(focus, point_id__in=[p.pk for p in points], subject_id__in=core_ids)
-            .values("pupil_id", "point_id", "subject_id", "attainment__code", "points")
-        ):
+        for a in Assessment.objects.filter(
+            mine, point_id__in=[p.pk for p in points], subject_id__in=core_ids
+        ).values("pupil_id", "point_id", "subject_id", "attainment__code", "points"):
             cells.setdefault(a["pupil_id"], {})[(a["point_id"], a["subject_id"])] = (
                 a["attainment__code"],
                 a["points"],
@@ -893,7 +895,7 @@ def pupils_report(membership, cohort, scheme, *, track_points=3):
         before = cohort.previous_point
         targets = list(
             _targets_against(
-                Target.objects.for_membership(membership).filter(focus, subject_id__in=core_ids),
+                Target.objects.filter(mine, subject_id__in=core_ids),
                 cohort.point,
                 before,
             )
@@ -946,9 +948,7 @@ def pupils_report(membership, cohort, scheme, *, track_points=3):
         if two_back:
             stalled = (
                 with_before(
-                    Assessment.objects.for_membership(membership).filter(
-                        focus, point_id=cohort.point.pk, subject_id__in=core_ids
-                    ),
+                    Assessment.objects.filter(mine, point_id=cohort.point.pk, subject_id__in=core_ids),
                     two_back,
                 )
                 .filter(points__lte=F("earlier__points"))
