@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = "Accounts and two-factor authentication"
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from .services import remember_two_factor
+
+        user_logged_in.connect(remember_two_factor, dispatch_uid="accounts.remember_two_factor")

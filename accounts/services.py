@@ -11,13 +11,19 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 DEVICE_NAME = "Authenticator app"
-# Whether the signed-in user has two-factor authentication on, kept in the session from sign-in
-# so that the middleware asks the database only once per session, not on every request.
+# Whether the signed-in user has two-factor authentication on, written to the session at sign-in
+# so that the middleware does not ask the database on every request.
 SESSION_KEY = "two_factor_on"
 
 
+def remember_two_factor(sender, request, user, **kwargs):
+    """user_logged_in receiver."""
+    if request is not None and hasattr(request, "session"):
+        request.session[SESSION_KEY] = confirmed_device(user) is not None
+
+
 def two_factor_on(request):
-    if SESSION_KEY not in request.session:
+    if SESSION_KEY not in request.session:  # a session from before this key existed
         request.session[SESSION_KEY] = confirmed_device(request.user) is not None
     return request.session[SESSION_KEY]
 

@@ -33,7 +33,6 @@ def backup_write(*, target):
         "dumpdata",
         *[f"--exclude={label}" for label in EXCLUDED],
         "--natural-foreign",
-        "--natural-primary",
         "--format=xml",
         stdout=data,
     )

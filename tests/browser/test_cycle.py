@@ -33,7 +33,7 @@ PAGES = [
 
 
 @pytest.fixture
-def demo(transactional_db):
+def demo(django_db_serialized_rollback, transactional_db):
     return build_demo(pupils=60, seed=5)
 
 

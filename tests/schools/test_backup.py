@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 from demo.generator import build_demo
 from schools.backup import EXCLUDED
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def school_tables():
