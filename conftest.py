@@ -51,6 +51,32 @@ def build_school_world(name):
     return SchoolWorld(school, members, school_class, run, class_pupil, group_pupil, other_pupil)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def migration_data(django_db_setup, django_db_blocker):
+    """The rows the migrations load (Part Two questions, Ofsted prompts, external agencies),
+    serialised once at the start of the session, before any transaction test can empty them."""
+    from django.core import serializers
+
+    from evidence.models import OfstedPrompt, PartTwoQuestion
+    from pupils.models import ExternalAgency
+
+    with django_db_blocker.unblock():
+        rows = [*PartTwoQuestion.objects.all(), *OfstedPrompt.objects.all(), *ExternalAgency.objects.all()]
+        return serializers.serialize("json", rows)
+
+
+@pytest.fixture
+def transactional_db_with_migration_data(transactional_db, migration_data):
+    """A transaction test empties every table when it ends, the migrations' rows too; this puts
+    them back first. (Django's serialized_rollback would, but it looks for the snapshot on the
+    thread's connection object, which Playwright's event loop replaces in browser tests.)
+    Loading is idempotent: a deserialised row with an existing primary key is updated."""
+    from django.core import serializers
+
+    for row in serializers.deserialize("json", migration_data):
+        row.save()
+
+
 @pytest.fixture
 def world(db):
     return {"A": build_school_world("A"), "B": build_school_world("B")}

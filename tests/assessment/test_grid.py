@@ -278,7 +278,7 @@ def _grid_queries(client, django_assert_max_num_queries, size):
     return len(page), _reads(save), writes, _reads(again)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_grid_page_and_save_query_counts_do_not_grow(client, django_assert_max_num_queries):
     # A transaction test, as on a running server: the save's atomic block issues no SAVEPOINT.
     page_10, save_10, writes_10, again_10 = _grid_queries(client, django_assert_max_num_queries, 10)

@@ -102,7 +102,7 @@ class PageLog:
 
 
 @pytest.fixture
-def page(chromium_browser, live_server, django_db_serialized_rollback, transactional_db):
+def page(chromium_browser, live_server, transactional_db_with_migration_data):
     """A fresh browser context (no cookies) and page, with a log of what the page did."""
     if chromium_browser is None:
         yield None

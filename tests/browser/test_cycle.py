@@ -33,7 +33,7 @@ PAGES = [
 
 
 @pytest.fixture
-def demo(django_db_serialized_rollback, transactional_db):
+def demo(transactional_db_with_migration_data):
     return build_demo(pupils=60, seed=5)
 
 

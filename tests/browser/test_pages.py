@@ -20,7 +20,7 @@ BLOCKING_IMPACTS = {"serious", "critical"}
 
 
 @pytest.fixture
-def people(django_db_serialized_rollback, transactional_db, world):
+def people(transactional_db_with_migration_data, world):
     """The two-school world, with school A's class pupil on SEN support so that the SEN
     register has a named pupil on it (the governor must not see it; the SENCO must)."""
     Pupil.objects.filter(pk=world["A"].class_pupil.pk).update(

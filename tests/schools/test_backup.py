@@ -7,7 +7,10 @@ from django.core.management import CommandError, call_command
 from demo.generator import build_demo
 from schools.backup import EXCLUDED
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("transactional_db_with_migration_data"),
+]
 
 
 def school_tables():
