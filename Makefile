@@ -25,6 +25,10 @@ run: install
 test: install
 	$(BIN)/pytest -q
 
+## Time the pages and jobs QUALITY.md sets targets for (best on PostgreSQL: set DATABASE_URL).
+benchmark: install
+	$(BIN)/python manage.py benchmark --profile secondary
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

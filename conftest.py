@@ -51,6 +51,12 @@ def build_school_world(name):
     return SchoolWorld(school, members, school_class, run, class_pupil, group_pupil, other_pupil)
 
 
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Uploaded files of a test go to its own temporary folder, never to the project's uploads/."""
+    settings.MEDIA_ROOT = tmp_path / "uploads"
+
+
 @pytest.fixture(scope="session", autouse=True)
 def migration_data(django_db_setup, django_db_blocker):
     """The rows the migrations load (Part Two questions, Ofsted prompts, external agencies),
