@@ -37,3 +37,13 @@ def test_the_download_holds_the_record_history_and_related_data(senco_client, se
     assert data["change_history"], "the pupil's own history rows are included"
     assert "Nguyen" not in response.content.decode()
     assert PupilRecordView.objects.filter(pupil=pupil, user=senco.user).count() == 1
+
+
+def test_the_pupil_page_links_to_the_download_for_the_senco_only(client, senco, head):
+    pupil = PupilFactory(school=senco.school)
+    url = reverse("pupils:data_export", kwargs={"pk": pupil.pk})
+    page = reverse("pupils:detail", kwargs={"pk": pupil.pk})
+    client.force_login(senco.user)
+    assert url in client.get(page).content.decode()
+    client.force_login(head.user)
+    assert url not in client.get(page).content.decode()
