@@ -10,6 +10,7 @@ import datetime
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from pupils.models import Pupil
@@ -19,6 +20,10 @@ from schools.models import School
 def academic_year_of(day):
     """The year in which the academic year containing `day` starts (September)."""
     return day.year if day.month >= 9 else day.year - 1
+
+
+def current_academic_year(today=None):
+    return academic_year_of(today or timezone.localdate())
 
 
 def academic_year_label(start_year):

@@ -28,6 +28,14 @@ class Term(models.IntegerChoices):
     SUMMER = 3, "Summer"
 
 
+def term_of(day):
+    """The term a date falls in: September to December autumn, January to March spring (Easter
+    moves; schools' spring data is collected by then), April to August summer."""
+    if day.month >= 9:
+        return Term.AUTUMN
+    return Term.SPRING if day.month <= 3 else Term.SUMMER
+
+
 class PupilRecordQuerySet(models.QuerySet):
     def for_membership(self, membership):
         """Records of the pupils this membership may see, in its school only."""

@@ -8,14 +8,10 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from assessment.models import academic_year_label, academic_year_of
+from assessment.models import academic_year_label, current_academic_year
 from pupils.models import Pupil
 
-from .models import Attendance, BehaviourCount, Exclusion, Participation, Term
-
-
-def current_academic_year(today=None):
-    return academic_year_of(today or timezone.localdate())
+from .models import Attendance, BehaviourCount, Exclusion, Participation, term_of
 
 
 def academic_year_choices(*, years=5, today=None):
@@ -25,12 +21,7 @@ def academic_year_choices(*, years=5, today=None):
 
 
 def current_term(today=None):
-    """The term a date falls in: September to December autumn, January to Easter (about
-    March) spring, then summer."""
-    today = today or timezone.localdate()
-    if today.month >= 9:
-        return Term.AUTUMN
-    return Term.SPRING if today.month <= 3 else Term.SUMMER
+    return term_of(today or timezone.localdate())
 
 
 @dataclass

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from assessment.models import academic_year_of
-from attendance.selectors import current_term
+from attendance.models import term_of
 from pupils.models import Pupil
 from schools.models import Role
 
@@ -25,11 +25,6 @@ from .uploads import content_type_for
 
 EVIDENCE_WRITE_ROLES = {Role.SENCO, Role.TEACHER, Role.TEACHING_ASSISTANT}
 CONVERSATION_WRITE_ROLES = {Role.SENCO, Role.TEACHER}
-
-
-def term_of(day):
-    """The term a date falls in (attendance's rule: autumn from September, spring to March)."""
-    return current_term(day)
 
 
 def _check_pupils(membership, pupils):

@@ -29,7 +29,6 @@ from django.db.models import (
 )
 from django.db.models.functions import ExtractYear
 from django.db.models.lookups import GreaterThanOrEqual
-from django.utils import timezone
 
 from assessment.models import (
     Assessment,
@@ -39,7 +38,7 @@ from assessment.models import (
     Subject,
     Target,
     academic_year_label,
-    academic_year_of,
+    current_academic_year,
 )
 from attendance.models import PERSISTENT_ABSENCE_BELOW, Attendance, Exclusion, Participation
 from interventions.models import Intervention, InterventionPlace
@@ -121,10 +120,6 @@ def scheme(membership):
         list(AttainmentBand.objects.filter(school_id=school_id)),
         list(ProgressBand.objects.filter(school_id=school_id)),
     )
-
-
-def current_academic_year():
-    return academic_year_of(timezone.localdate())
 
 
 def year_group_at(year_group_now, point):

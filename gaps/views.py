@@ -1,13 +1,11 @@
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from reports.csv import csv_response
 from schools.access import membership_required
 from schools.models import GAP_DASHBOARD_ROLES, Role
 
@@ -124,7 +122,7 @@ def attainment(request):
             ]
             for r in report.rows
         ]
-        return _csv("attainment-by-sen-status.csv", header, rows)
+        return csv_response("attainment-by-sen-status.csv", header, rows)
     context = {
         "form": form,
         "cohort": cohort,
@@ -169,7 +167,7 @@ def _grid_csv(report):
                 for band, figure, initials in cells:
                     shown = initials if report.mode == "initials" else ("" if figure is None else str(figure))
                     rows.append([name, row.label, subject.name, band.label, shown])
-    return _csv("attainment-and-progress-grid.csv", header, rows)
+    return csv_response("attainment-and-progress-grid.csv", header, rows)
 
 
 @membership_required(DASHBOARD_ROLES)
@@ -291,19 +289,3 @@ def _submitted(request):
     """Whether the POST carries anything beyond the CSRF token (a bare POST is sent back to the
     page it came from; a form with bad input is shown again with status 400)."""
     return bool(request.FILES) or any(key != "csrfmiddlewaretoken" for key in request.POST)
-
-
-def _csv(filename, header, rows):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([_safe(cell) for cell in row])
-    return response
-
-
-def _safe(cell):
-    """Neutralise spreadsheet formulas: a cell starting with = + - @ is prefixed with '."""
-    text = str(cell)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text

@@ -27,6 +27,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from assessment.models import academic_year_of
 from pupils.models import AreaOfNeed, SenStatus
 from pupils.upn import normalise_upn, validate_upn
 from schools.models import SchoolClass
@@ -336,7 +337,7 @@ def parse_academic_year(value, today):
             raise Invalid(
                 f"{value} is not an academic year: the second year must follow the first (2025/26)."
             )
-    this_year = today.year if today.month >= 9 else today.year - 1
+    this_year = academic_year_of(today)
     if start > this_year:
         raise Invalid(f"{value} has not started yet: the current academic year starts in {this_year}.")
     if start < this_year - 15:

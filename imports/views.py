@@ -1,11 +1,10 @@
-import csv
-
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 from stdnum.gb.upn import calc_check_digit
 
+from reports.csv import csv_response
 from schools.access import membership_required
 from schools.models import PUPIL_WRITE_ROLES
 
@@ -128,11 +127,7 @@ def import_template(request, kind):
         raise Http404("There is no template of that name.")
     examples = selectors.template_examples(request.membership.school)
     rows = parsers.template_rows(kind, example_upn=EXAMPLE_UPN, **examples)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="sendtrack-{kind}-template.csv"'
-    response.write("\ufeff")  # so that Excel reads the file as UTF-8 (Zoë, Brontë)
-    csv.writer(response).writerows(rows)
-    return response
+    return csv_response(f"sendtrack-{kind}-template.csv", rows[0], rows[1:])
 
 
 @membership_required(PUPIL_WRITE_ROLES)

@@ -33,7 +33,14 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
-from assessment.models import Assessment, AssessmentPoint, AttainmentBand, academic_year_label
+from assessment.models import (
+    Assessment,
+    AssessmentPoint,
+    AttainmentBand,
+    academic_year_label,
+    academic_year_of,
+)
+from attendance.models import term_of
 from pupils.models import SEN_STATUSES_ON_RECORD, YEAR_GROUPS, Pupil
 from reports.figures import Count as CountFigure
 from reports.figures import Share
@@ -64,11 +71,6 @@ def dec(value, places="0.01"):
 
 def year_bounds(academic_year):
     return datetime.date(academic_year, 9, 1), datetime.date(academic_year + 1, 8, 31)
-
-
-def term_of(day):
-    """Autumn (September to December), Spring (January to March), Summer (April to August)."""
-    return 1 if day.month >= 9 else 2 if day.month <= 3 else 3
 
 
 def runs_in_year(school, academic_year):
@@ -601,9 +603,7 @@ def provision_years(school):
     )
     if not dates["first"]:
         return []
-    first = dates["first"].year if dates["first"].month >= 9 else dates["first"].year - 1
-    last = dates["last"].year if dates["last"].month >= 9 else dates["last"].year - 1
-    return list(range(last, first - 1, -1))
+    return list(range(academic_year_of(dates["last"]), academic_year_of(dates["first"]) - 1, -1))
 
 
 # -- access --------------------------------------------------------------------------------

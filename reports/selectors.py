@@ -7,9 +7,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count as DbCount
 from django.db.models import Sum
-from django.utils import timezone
 
-from assessment.models import Assessment, academic_year_label, academic_year_of
+from assessment.models import Assessment, academic_year_label, current_academic_year
 from attendance.models import PERSISTENT_ABSENCE_BELOW, Attendance, BehaviourCount, Exclusion
 from interventions.models import InterventionPlace
 from pupils.models import SEN_STATUSES_ON_RECORD, AreaOfNeed, Pupil
@@ -20,10 +19,6 @@ from .prompts import PROMPTS
 from .sef import sef_figures
 
 EARLIEST_YEAR = 2000
-
-
-def current_academic_year():
-    return academic_year_of(timezone.localdate())
 
 
 def parse_academic_year(value):
