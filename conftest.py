@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from schools.models import Role
+from core.roles import Role
 from tests.factories import (
     InterventionPlaceFactory,
     InterventionRunFactory,

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import CharField, IntegerField, Value
 
+from core.calendar import academic_year_of
 from pupils.models import Pupil
 
 from .models import (
@@ -20,7 +21,6 @@ from .models import (
     Subject,
     SupportObservation,
     Target,
-    academic_year_of,
 )
 
 # The last year group of each key stage: KS1 ends in Year 2, KS2 in 6, KS3 in 9, KS4 in 11.
@@ -326,7 +326,7 @@ def pupil_page_context(membership, pupil, today):
     """What a pupil's page shows from this app (pupils.views.pupil_detail adds it): targets
     against the latest assessment, and the support-scale chart with its figures as a table.
     `pupil` has already been reached through access_pupil."""
-    from schools.models import Role
+    from core.roles import Role
 
     from .charts import support_scale_chart
 

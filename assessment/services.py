@@ -7,11 +7,10 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from core.calendar import SIX_HALF_TERMS, THREE_TERMS, default_start
 from schools.models import School
 
 from .models import (
-    SIX_HALF_TERMS,
-    THREE_TERMS,
     Assessment,
     AssessmentPoint,
     AssessmentScheme,
@@ -20,7 +19,6 @@ from .models import (
     Subject,
     SupportObservation,
     Target,
-    default_start,
 )
 
 DEFAULT_SUBJECTS = {

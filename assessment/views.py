@@ -6,9 +6,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from reports.csv import csv_response
+from core.calendar import academic_year_label, academic_year_of
+from core.csv import csv_response
+from core.roles import Role
 from schools.access import STAFF_ROLES, access_pupil, membership_required
-from schools.models import GRID_READ_ROLES, GRID_WRITE_ROLES, Role, classes_for
+from schools.models import GRID_READ_ROLES, GRID_WRITE_ROLES, classes_for
 
 from . import selectors
 from .forms import (
@@ -28,7 +30,7 @@ from .forms import (
     parse_grid,
     parse_grid_targets,
 )
-from .models import AttainmentBand, ProgressBand, Subject, Target, academic_year_label, academic_year_of
+from .models import AttainmentBand, ProgressBand, Subject, Target
 from .services import (
     bands_apply_preset,
     bands_save,

@@ -4,7 +4,9 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 
-from .models import Attendance, BehaviourCount, Exclusion, Participation, Term
+from core.calendar import Term
+
+from .models import Attendance, BehaviourCount, Exclusion, Participation
 from .selectors import GRID_FIELDS, academic_year_choices
 
 SESSION_HELP = "Two sessions a day: morning and afternoon."

@@ -15,25 +15,12 @@ from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
+from core.calendar import Term, academic_year_label, academic_year_of
 from pupils.models import Pupil
 
 # Below this share of possible sessions attended, a pupil is persistently absent (DfE: 10% or more
 # of sessions missed).
 PERSISTENT_ABSENCE_BELOW = Decimal("90")
-
-
-class Term(models.IntegerChoices):
-    AUTUMN = 1, "Autumn"
-    SPRING = 2, "Spring"
-    SUMMER = 3, "Summer"
-
-
-def term_of(day):
-    """The term a date falls in: September to December autumn, January to March spring (Easter
-    moves; schools' spring data is collected by then), April to August summer."""
-    if day.month >= 9:
-        return Term.AUTUMN
-    return Term.SPRING if day.month <= 3 else Term.SUMMER
 
 
 class PupilRecordQuerySet(models.QuerySet):
@@ -120,8 +107,6 @@ class Attendance(models.Model):
 
     @property
     def year_label(self):
-        from assessment.models import academic_year_label
-
         return academic_year_label(self.academic_year)
 
     def clean(self):
@@ -173,8 +158,6 @@ class Exclusion(models.Model):
         return f"{self.get_kind_display()} of {self.pupil} from {self.start_date:%d/%m/%Y}"
 
     def save(self, *args, **kwargs):
-        from assessment.models import academic_year_of
-
         self.academic_year = academic_year_of(self.start_date)
         super().save(*args, **kwargs)
 
@@ -204,8 +187,6 @@ class BehaviourCount(models.Model):
 
     @property
     def year_label(self):
-        from assessment.models import academic_year_label
-
         return academic_year_label(self.academic_year)
 
 
@@ -239,7 +220,5 @@ class Participation(models.Model):
         return f"{self.pupil}: {self.activity} ({self.get_kind_display()})"
 
     def save(self, *args, **kwargs):
-        from assessment.models import academic_year_of
-
         self.academic_year = academic_year_of(self.date)
         super().save(*args, **kwargs)

@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from assessment.models import academic_year_label, current_academic_year
+from core.calendar import academic_year_label, current_academic_year, term_of
 from pupils.models import Pupil
 
-from .models import Attendance, BehaviourCount, Exclusion, Participation, term_of
+from .models import Attendance, BehaviourCount, Exclusion, Participation
 
 
 def academic_year_choices(*, years=5, today=None):

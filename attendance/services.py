@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from assessment.models import academic_year_of
+from core.calendar import academic_year_of
 
 from .models import Attendance, BehaviourCount, Exclusion, Participation
 from .selectors import GRID_FIELDS

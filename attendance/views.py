@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from assessment.models import academic_year_label
+from core.calendar import Term, academic_year_label
 from schools.access import access_pupil, membership_required
 from schools.models import PUPIL_WRITE_ROLES, classes_for
 
@@ -16,7 +16,7 @@ from .forms import (
     GridRowForm,
     ParticipationForm,
 )
-from .models import Attendance, BehaviourCount, Exclusion, Participation, Term
+from .models import Attendance, BehaviourCount, Exclusion, Participation
 from .selectors import GRID_FIELDS, attendance_grid, current_academic_year, current_term, grid_pupils
 
 PANEL = "attendance-h"

@@ -18,7 +18,6 @@ import random
 from dataclasses import dataclass
 
 from assessment.models import (
-    SIX_HALF_TERMS,
     Assessment,
     AssessmentPoint,
     AssessmentScheme,
@@ -27,9 +26,9 @@ from assessment.models import (
     Subject,
     SupportObservation,
     Target,
-    default_start,
 )
 from assessment.selectors import key_stage_end_year
+from core.calendar import SIX_HALF_TERMS, default_start
 from pupils.models import Pupil, SenStatus
 
 YEARS = 5

@@ -11,7 +11,8 @@ import datetime
 import random
 from decimal import Decimal
 
-from attendance.models import Attendance, BehaviourCount, Exclusion, Participation, Term
+from attendance.models import Attendance, BehaviourCount, Exclusion, Participation
+from core.calendar import Term
 from pupils.models import Pupil, SenStatus
 
 POSSIBLE = {Term.AUTUMN: 140, Term.SPRING: 118, Term.SUMMER: 126}  # two sessions a day

@@ -8,6 +8,7 @@ is made: the demo writes no file under MEDIA_ROOT.
 import datetime
 import random
 
+from core.calendar import term_of
 from evidence.models import (
     Conversation,
     ConversationTarget,
@@ -23,7 +24,6 @@ from evidence.models import (
     SurveyQuestion,
     SurveyRound,
 )
-from evidence.services import term_of
 from pupils.models import Pupil
 
 SEED_OFFSET = 606

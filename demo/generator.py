@@ -16,12 +16,13 @@ from django.utils.module_loading import import_string
 from simple_history.utils import bulk_create_with_history
 from stdnum.gb.upn import calc_check_digit
 
-from assessment.models import academic_year_of
 from assessment.services import scheme_set_up_defaults
+from core.calendar import academic_year_of
+from core.roles import Role
 from interventions.models import Intervention, InterventionPlace, InterventionRun
 from pupils.models import AreaOfNeed, Gender, Pupil, SenStatus, SenStatusChange
 from pupils.services import current_sen
-from schools.models import Membership, Organisation, Role, School, SchoolClass
+from schools.models import Membership, Organisation, School, SchoolClass
 
 DEMO_PASSWORD = "sendtrack-demo"  # noqa: S105 - printed to the user; demo accounts only
 

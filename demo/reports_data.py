@@ -5,11 +5,12 @@ Runs after every other app's demo data (it is last in demo/extensions.py), since
 the figures as they are at that moment. The narrative names no pupil (the governor reads it).
 """
 
+from core.roles import Role
 from pupils.models import Pupil, SenStatus
 from reports.models import CaseStudy, Grade, PromptResponse, PromptStatus
 from reports.prompts import PROMPTS
 from reports.services import sef_report_save, sef_sign_off
-from schools.models import Membership, Role
+from schools.models import Membership
 
 NARRATIVE = {
     "context": (

@@ -20,8 +20,9 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from core.roles import Role
 from pupils.models import Pupil
-from schools.models import Role, School
+from schools.models import School
 
 from .uploads import validate_attachment
 

@@ -8,10 +8,10 @@ from django.db.models import IntegerField, OuterRef, Prefetch, Q, Subquery, Sum,
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from assessment.models import academic_year_label
 from attendance.selectors import academic_year_choices, current_academic_year  # noqa: F401
+from core.calendar import academic_year_label
+from core.figures import Count, Share
 from pupils.models import Pupil
-from reports.figures import Count, Share
 
 from .models import (
     Conversation,

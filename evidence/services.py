@@ -5,10 +5,9 @@ import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from assessment.models import academic_year_of
-from attendance.models import term_of
+from core.calendar import academic_year_of, term_of
+from core.roles import Role
 from pupils.models import Pupil
-from schools.models import Role
 
 from .models import (
     Conversation,

@@ -13,8 +13,9 @@ from itertools import groupby
 from django.urls import reverse
 
 from assessment import models as assessment_models
-from assessment.models import Assessment, academic_year_label
-from attendance.models import Attendance, Exclusion, Term
+from assessment.models import Assessment
+from attendance.models import Attendance, Exclusion
+from core.calendar import Term, academic_year_label
 from interventions.models import InterventionPlace
 from pupils.models import SenStatus
 

@@ -7,9 +7,9 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
-from reports.documents import render_document
+from core.documents import render_document
+from core.roles import Role
 from schools.access import ALL_ROLES, STAFF_ROLES, access_pupil, membership_required
-from schools.models import Role
 
 from . import selectors, services
 from .forms import (

@@ -17,7 +17,7 @@ from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from assessment.models import academic_year_label
+from core.calendar import academic_year_label
 from pupils.models import SEN_STATUSES_ON_RECORD, YEAR_GROUPS, AreaOfNeed, SenStatus
 
 DEFAULT_GROUP = "send"

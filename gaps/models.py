@@ -75,7 +75,7 @@ class NationalComparator(models.Model):
     @property
     def figure(self):
         """As shown: "69% (365820/530964)", an average, or "not published"."""
-        from reports.figures import Share
+        from core.figures import Share
 
         if self.value is not None:
             return str(self.value)

@@ -30,21 +30,13 @@ from django.db.models import (
 from django.db.models.functions import ExtractYear
 from django.db.models.lookups import GreaterThanOrEqual
 
-from assessment.models import (
-    Assessment,
-    AssessmentPoint,
-    AttainmentBand,
-    ProgressBand,
-    Subject,
-    Target,
-    academic_year_label,
-    current_academic_year,
-)
+from assessment.models import Assessment, AssessmentPoint, AttainmentBand, ProgressBand, Subject, Target
 from attendance.models import PERSISTENT_ABSENCE_BELOW, Attendance, Exclusion, Participation
+from core.calendar import academic_year_label, current_academic_year
+from core.figures import Count as Figure
+from core.figures import Share, percent
 from interventions.models import Intervention, InterventionPlace
 from pupils.models import SEN_STATUSES_ON_RECORD, YEAR_GROUPS, AreaOfNeed, Pupil, SenStatus, SenStatusChange
-from reports.figures import Count as Figure
-from reports.figures import Share, percent
 
 from .cohort import CohortForm
 from .models import ComparatorGroup, Finding, Measure, NationalComparator

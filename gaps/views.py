@@ -5,9 +5,10 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from reports.csv import csv_response
+from core.csv import csv_response
+from core.roles import Role
 from schools.access import membership_required
-from schools.models import GAP_DASHBOARD_ROLES, Role
+from schools.models import GAP_DASHBOARD_ROLES
 
 from . import drafts, selectors, services
 from .charts import pair_chart

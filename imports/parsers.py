@@ -27,7 +27,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from assessment.models import academic_year_of
+from core.calendar import academic_year_of
 from pupils.models import AreaOfNeed, SenStatus
 from pupils.upn import normalise_upn, validate_upn
 from schools.models import SchoolClass

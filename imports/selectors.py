@@ -371,7 +371,8 @@ def _plan_sen_statuses(plan, rows, headings, school, by_upn):
 def template_examples(school):
     """Values from the school's own records for the downloadable templates' example row: its
     first class, and for assessments a subject, a point and bands of its scheme."""
-    from assessment.models import AssessmentPoint, AttainmentBand, ProgressBand, Subject, academic_year_label
+    from assessment.models import AssessmentPoint, AttainmentBand, ProgressBand, Subject
+    from core.calendar import academic_year_label
     from schools.models import SchoolClass
 
     first_class = SchoolClass.objects.filter(school=school).first()

@@ -19,10 +19,9 @@ from assessment.models import (
     AttainmentBand,
     ProgressBand,
     Subject,
-    academic_year_label,
-    academic_year_of,
 )
-from attendance.models import Attendance, BehaviourCount, Term
+from attendance.models import Attendance, BehaviourCount
+from core.calendar import Term, academic_year_label, academic_year_of
 
 from .models import ImportKind
 from .parsers import RowError, _key

@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 from stdnum.gb.upn import calc_check_digit
 
-from reports.csv import csv_response
+from core.csv import csv_response
 from schools.access import membership_required
 from schools.models import PUPIL_WRITE_ROLES
 

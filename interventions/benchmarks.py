@@ -4,7 +4,7 @@ governor), the provision-map CSV and PDF, and a run's monitoring sheet, on the s
 from django.urls import reverse
 from django.utils import timezone
 
-from assessment.models import academic_year_of
+from core.calendar import academic_year_of
 from interventions.models import InterventionRun
 
 

@@ -185,6 +185,6 @@ class YearForm(forms.Form):
 
     def __init__(self, *args, years, **kwargs):
         super().__init__(*args, **kwargs)
-        from assessment.models import academic_year_label
+        from core.calendar import academic_year_label
 
         self.fields["year"].choices = [(y, academic_year_label(y)) for y in years]

@@ -12,8 +12,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from assessment.models import AssessmentPoint, Subject
+from core.roles import Role
 from pupils.models import AreaOfNeed, Pupil
-from schools.models import Role, School
+from schools.models import School
 
 MONEY = {"max_digits": 9, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}
 SCORE = {"max_digits": 7, "decimal_places": 1, "null": True, "blank": True}

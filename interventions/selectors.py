@@ -33,17 +33,11 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
-from assessment.models import (
-    Assessment,
-    AssessmentPoint,
-    AttainmentBand,
-    academic_year_label,
-    academic_year_of,
-)
-from attendance.models import term_of
+from assessment.models import Assessment, AssessmentPoint, AttainmentBand
+from core.calendar import academic_year_label, academic_year_of, term_of
+from core.figures import Count as CountFigure
+from core.figures import Share
 from pupils.models import SEN_STATUSES_ON_RECORD, YEAR_GROUPS, Pupil
-from reports.figures import Count as CountFigure
-from reports.figures import Share
 
 from .models import Action, Intervention, InterventionPlace, InterventionRun, InterventionSession, Priority
 

@@ -4,11 +4,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from assessment.models import academic_year_label, academic_year_of
-from reports.csv import csv_response
-from reports.documents import render_document
+from core.calendar import academic_year_label, academic_year_of
+from core.csv import csv_response
+from core.documents import render_document
+from core.roles import Role
 from schools.access import ALL_ROLES, LEADER_ROLES, membership_required
-from schools.models import Role
 
 from . import selectors, services
 from .charts import bars

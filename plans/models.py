@@ -22,9 +22,9 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from core.roles import Role
 from interventions.models import Intervention
 from pupils.models import Pupil
-from schools.models import Role
 
 # Who may do what: the SENCO writes; the head reads; a teacher reads the plans and passports of
 # their class's pupils; a teaching assistant reads the passports of their group's pupils.

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from reports.documents import render_document
+from core.documents import render_document
 from schools.access import LEADER_ROLES, access_pupil, membership_required
 
 from . import links, selectors, services

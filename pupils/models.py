@@ -3,7 +3,8 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from schools.models import Role, School, SchoolClass
+from core.roles import Role
+from schools.models import School, SchoolClass
 
 from .upn import validate_upn
 

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db.models import Count as DbCount
 from django.db.models import Q
 
-from reports.figures import Count, Share
+from core.figures import Count, Share
 
 from .models import AreaOfNeed, Pupil, SenStatus
 

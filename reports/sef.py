@@ -26,13 +26,13 @@ from django.db.models import ExpressionWrapper, F, IntegerField, Q, Sum
 from django.utils import timezone
 
 from assessment.models import Assessment, AssessmentPoint, AttainmentBand, ProgressBand, Subject
-from assessment.models import academic_year_label as year_label
 from attendance.models import Attendance, BehaviourCount, Exclusion
+from core.calendar import academic_year_label as year_label
+from core.figures import Count, Share
 from interventions.models import Intervention
 from pupils.models import SEN_STATUSES_ON_RECORD, Pupil, SenStatus
 from pupils.selectors import sen_register_summary
 
-from .figures import Count, Share
 from .snapshot import register
 
 SECTIONS = [

@@ -8,8 +8,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count as DbCount
 from django.db.models import Sum
 
-from assessment.models import Assessment, academic_year_label, current_academic_year
+from assessment.models import Assessment
 from attendance.models import PERSISTENT_ABSENCE_BELOW, Attendance, BehaviourCount, Exclusion
+from core.calendar import academic_year_label, current_academic_year
 from interventions.models import InterventionPlace
 from pupils.models import SEN_STATUSES_ON_RECORD, AreaOfNeed, Pupil
 

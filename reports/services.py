@@ -6,8 +6,8 @@ import re
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from core.roles import Role
 from pupils.models import Pupil
-from schools.models import Role
 
 from . import snapshot
 from .models import CaseStudy, PromptResponse, SefReport, SefSignOff

@@ -55,7 +55,7 @@ def load(data):
 
 
 def _register_figures():
-    from .figures import Count, Share
+    from core.figures import Count, Share
 
     register(Share)
     register(Count)

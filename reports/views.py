@@ -7,12 +7,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from core.documents import render_document
+from core.roles import Role
 from schools.access import ALL_ROLES, LEADER_ROLES, access_pupil, membership_required
-from schools.models import Role
 
 from . import selectors, services
 from .charts import sef_charts
-from .documents import render_document
 from .forms import CaseStudyForm, PromptsForm, SefForm
 from .models import Grade
 from .sef import SECTIONS, sef_figures

@@ -12,7 +12,9 @@ from functools import wraps
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from .models import AGGREGATE_ONLY_ROLES, PUPIL_WRITE_ROLES, Role
+from core.roles import Role
+
+from .models import AGGREGATE_ONLY_ROLES, PUPIL_WRITE_ROLES
 
 STAFF_ROLES = frozenset(Role) - AGGREGATE_ONLY_ROLES
 LEADER_ROLES = frozenset({Role.SENCO, Role.HEAD})

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 
+from core.roles import Role
+
 
 class Organisation(models.Model):
     """A multi-academy trust or a local authority: the body that groups schools."""
@@ -42,15 +44,6 @@ class School(models.Model):
 
     def __str__(self):
         return self.name
-
-
-class Role(models.TextChoices):
-    SENCO = "senco", "SENCO"
-    TEACHER = "teacher", "Teacher"
-    TEACHING_ASSISTANT = "ta", "Teaching assistant"
-    HEAD = "head", "Head / senior leader"
-    GOVERNOR = "governor", "Governor"
-    TRUST_LEAD = "trust_lead", "Trust or local-authority lead"
 
 
 # What each role may do with pupil records. Everything else follows from these sets.

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 
-from assessment.models import academic_year_of
 from attendance.selectors import current_term
+from core.calendar import academic_year_of
 from evidence.models import Conversation
 from plans.models import EhcPlan, SupportPlan, reminder_horizon
 from pupils.models import Pupil

@@ -4,9 +4,10 @@ import factory
 from django.contrib.auth import get_user_model
 from stdnum.gb.upn import calc_check_digit
 
+from core.roles import Role
 from interventions.models import Intervention, InterventionPlace, InterventionRun
 from pupils.models import Gender, Pupil, SenStatus, SenStatusChange
-from schools.models import Membership, Organisation, Role, School, SchoolClass
+from schools.models import Membership, Organisation, School, SchoolClass
 
 
 def valid_upn(n):

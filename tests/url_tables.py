@@ -7,7 +7,7 @@ open its pages beside its own tests.
 import importlib
 from pathlib import Path
 
-from schools.models import Role
+from core.roles import Role
 
 ALL = set(Role)
 STAFF = {Role.SENCO, Role.HEAD, Role.TEACHER, Role.TEACHING_ASSISTANT}

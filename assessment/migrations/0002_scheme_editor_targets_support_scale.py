@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 def fill_start_dates(apps, schema_editor):
     """Existing points get the usual start of their term or half term."""
-    from assessment.models import default_start
+    from core.calendar import default_start
 
     Point = apps.get_model("assessment", "AssessmentPoint")
     counts = {}

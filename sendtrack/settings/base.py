@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "csp",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "core",
     "accounts",
     "schools",
     "pupils",

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from assessment.models import Assessment, AssessmentPoint, AttainmentBand, ProgressBand, Subject, Target
 from assessment.services import CellInput, grid_save, scheme_set_up_defaults
-from schools.models import Role
+from core.roles import Role
 from tests.factories import MembershipFactory, PupilFactory, SchoolClassFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.urls import reverse
 from assessment.models import Assessment, AssessmentPoint, AttainmentBand, ProgressBand, Subject
 from assessment.selectors import current_point, points_of
 from assessment.services import scheme_set_up_defaults
-from schools.models import Role
+from core.roles import Role
 
 pytestmark = pytest.mark.django_db
 

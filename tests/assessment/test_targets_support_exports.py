@@ -11,8 +11,8 @@ from django.urls import reverse
 from assessment.models import Assessment, AssessmentPoint, AttainmentBand, Subject, SupportObservation, Target
 from assessment.selectors import key_stage_end_year
 from assessment.services import scheme_set_up_defaults
-from reports.csv import neutralise
-from schools.models import Role
+from core.csv import neutralise
+from core.roles import Role
 
 pytestmark = pytest.mark.django_db
 

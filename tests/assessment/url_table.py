@@ -1,4 +1,4 @@
-from schools.models import Role
+from core.roles import Role
 from tests.url_tables import STAFF
 
 LEADERS = {Role.SENCO, Role.HEAD}

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from attendance.models import Attendance, BehaviourCount, Exclusion, Participation
 from attendance.selectors import current_academic_year, current_term, pupil_attendance_summary
-from schools.models import Role
+from core.roles import Role
 from tests.factories import MembershipFactory, PupilFactory, SchoolClassFactory
 
 pytestmark = pytest.mark.django_db

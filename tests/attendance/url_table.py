@@ -1,6 +1,6 @@
 import datetime
 
-from schools.models import Role
+from core.roles import Role
 
 
 def attendance_of(world_school):

@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from assessment.models import Assessment, AssessmentPoint
 from assessment.services import scheme_set_up_defaults
-from schools.models import Role
+from core.roles import Role
 from tests.factories import PupilFactory
 
 

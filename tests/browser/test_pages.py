@@ -11,8 +11,8 @@ from playwright.sync_api import expect
 
 from assessment.models import AssessmentPoint
 from assessment.services import scheme_set_up_defaults
+from core.roles import Role
 from pupils.models import Pupil, SenStatus
-from schools.models import Role
 
 BAD_UPN = "A207000016049"  # the check letter for these digits is P
 GOOD_UPN = "P207000016049"

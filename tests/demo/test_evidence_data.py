@@ -2,10 +2,10 @@ import datetime
 
 import pytest
 
+from core.roles import Role
 from demo.generator import build_demo
 from evidence import selectors
 from evidence.models import Conversation, ConversationTarget, EvidenceItem, Survey, SurveyAnswerCount
-from schools.models import Role
 
 pytestmark = pytest.mark.django_db
 

@@ -3,11 +3,12 @@ import datetime
 import pytest
 from django.core.management import call_command
 
+from core.roles import Role
 from demo.generator import DEMO_USERS, DemoBuilder, build_demo
 from pupils.models import Pupil, SenStatusChange
 from pupils.services import current_sen
 from pupils.upn import validate_upn
-from schools.models import Membership, Role
+from schools.models import Membership
 
 pytestmark = pytest.mark.django_db
 

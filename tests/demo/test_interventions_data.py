@@ -4,10 +4,11 @@ from decimal import Decimal
 import pytest
 from django.db.models import Count
 
+from core.roles import Role
 from demo.generator import build_demo
 from interventions import selectors
 from interventions.models import Checkpoint, Intervention, InterventionPlace, InterventionRun, Priority
-from schools.models import Membership, Role
+from schools.models import Membership
 
 pytestmark = pytest.mark.django_db
 

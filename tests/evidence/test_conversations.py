@@ -6,11 +6,11 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from attendance.models import Term
+from core.calendar import Term
+from core.roles import Role
 from evidence import selectors, services
 from evidence.models import Conversation, ConversationTarget
 from pupils.models import SenStatus
-from schools.models import Role
 from tests.factories import MembershipFactory, PupilFactory, SchoolFactory
 
 pytestmark = pytest.mark.django_db

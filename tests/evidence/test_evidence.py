@@ -5,9 +5,9 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from core.roles import Role
 from evidence import selectors
 from evidence.models import EvidenceItem, OfstedPrompt, PartTwoConclusion, PartTwoQuestion
-from schools.models import Role
 from tests.factories import EvidenceItemFactory, PupilFactory
 
 pytestmark = pytest.mark.django_db

@@ -4,9 +4,9 @@ confident they are in supporting a pupil's increasing independence)."""
 import pytest
 from django.urls import reverse
 
+from core.roles import Role
 from evidence import selectors
 from evidence.models import Survey
-from schools.models import Role
 
 pytestmark = pytest.mark.django_db
 

@@ -8,9 +8,9 @@ from django.urls import reverse
 
 from assessment.models import Assessment, AssessmentPoint, AttainmentBand, Subject
 from attendance.models import Attendance, Exclusion
+from core.roles import Role
 from evidence.timeline import pupil_timeline
 from pupils.models import SenStatus
-from schools.models import Role
 from tests.factories import (
     ConversationFactory,
     EvidenceItemFactory,

@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
+from core.roles import Role
 from evidence.models import EvidenceItem
 from evidence.uploads import attachment_problem
-from schools.models import Role
 
 from .files import EXE, JPG, PDF, PNG, office, upload
 

@@ -2,7 +2,7 @@
 
 from django.core.files.base import ContentFile
 
-from schools.models import Role
+from core.roles import Role
 from tests.url_tables import ALL, LEADERS, STAFF
 
 SENCO = {Role.SENCO}

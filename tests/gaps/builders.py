@@ -8,16 +8,9 @@ from decimal import Decimal
 from django.utils import timezone
 from stdnum.gb.upn import calc_check_digit
 
-from assessment.models import (
-    Assessment,
-    AssessmentPoint,
-    AttainmentBand,
-    ProgressBand,
-    Subject,
-    Target,
-    academic_year_of,
-)
+from assessment.models import Assessment, AssessmentPoint, AttainmentBand, ProgressBand, Subject, Target
 from assessment.services import assessment_points_ensure, scheme_set_up_defaults
+from core.calendar import academic_year_of
 from pupils.models import Pupil, SenStatus
 
 THIS_YEAR = academic_year_of(timezone.localdate())

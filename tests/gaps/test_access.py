@@ -4,7 +4,8 @@ GAP_DASHBOARD_ROLES, read through Membership.reads_gap_dashboards)."""
 import pytest
 from django.urls import reverse
 
-from schools.models import GAP_DASHBOARD_ROLES, Role
+from core.roles import Role
+from schools.models import GAP_DASHBOARD_ROLES
 from tests.factories import MembershipFactory, SchoolFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,10 +8,10 @@ import pytest
 from django.urls import reverse
 
 from attendance.models import Attendance, Exclusion
+from core.roles import Role
 from gaps.models import Finding, NationalComparator
 from gaps.services import comparators_import_ks2
 from pupils.models import SenStatus, SenStatusChange
-from schools.models import Role
 from tests.factories import MembershipFactory, SchoolFactory
 from tests.gaps.builders import THIS_YEAR, Scheme, assess, pupils
 

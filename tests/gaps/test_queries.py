@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from core.roles import Role
 from pupils.models import SenStatus
-from schools.models import Role
 from tests.factories import MembershipFactory, SchoolFactory
 from tests.gaps.builders import Scheme, assess, pupils
 

@@ -3,9 +3,9 @@ than one term counts once; exactly 90% is not persistent absence; the link to at
 
 import pytest
 
-from assessment.models import academic_year_label
 from attendance.models import Attendance
-from schools.models import Role
+from core.calendar import academic_year_label
+from core.roles import Role
 from tests.gaps.builders import THIS_YEAR, assess, targets
 from tests.gaps.test_figures import page
 

@@ -1,4 +1,4 @@
-from schools.models import Role
+from core.roles import Role
 
 DASHBOARD = {Role.SENCO, Role.HEAD, Role.GOVERNOR, Role.TRUST_LEAD}
 

@@ -9,8 +9,8 @@ imports it, and pytest runs it there with those fixtures.
 import pytest
 from playwright.sync_api import expect
 
+from core.roles import Role
 from pupils.models import Pupil
-from schools.models import Role
 from tests.browser.test_pages import blocking_violations, describe
 from tests.factories import MembershipFactory, SchoolClassFactory
 from tests.imports.files import pupils_csv

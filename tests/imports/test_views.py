@@ -4,10 +4,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from core.roles import Role
 from imports.models import ImportBatch
 from imports.parsers import parse_file
 from pupils.models import Pupil
-from schools.models import Role
 from tests.factories import MembershipFactory
 
 from .files import PUPIL_HEADINGS, SEN_HEADINGS, UPN1, pupils_csv, sen_csv, xlsx_bytes

@@ -1,4 +1,4 @@
-from schools.models import Role
+from core.roles import Role
 
 
 def batch_of(world_school):

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
+from core.roles import Role
 from interventions import services
-from schools.models import Role
 from tests.factories import InterventionFactory, MembershipFactory, PupilFactory, SchoolFactory
 
 YEAR = 2025

@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 
+from core.roles import Role
 from interventions import selectors
-from schools.models import Role
 from tests.factories import MembershipFactory
 
 from .conftest import YEAR

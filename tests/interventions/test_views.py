@@ -6,8 +6,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core.roles import Role
 from interventions.models import Action, Checkpoint, InterventionPlace, InterventionSession, Priority
-from schools.models import Role
 from tests.factories import InterventionRunFactory, MembershipFactory, PupilFactory
 from tests.pdf import pdf_text
 

@@ -1,6 +1,6 @@
 import datetime
 
-from schools.models import Role
+from core.roles import Role
 from tests.url_tables import ALL
 
 SENCO = {Role.SENCO}

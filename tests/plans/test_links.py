@@ -7,10 +7,10 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from core.roles import Role
 from evidence.services import conversation_create
 from interventions.services import checkpoint_record
 from pupils.models import SenStatus
-from schools.models import Role
 from tests.factories import (
     InterventionPlaceFactory,
     InterventionRunFactory,

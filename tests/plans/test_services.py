@@ -3,11 +3,11 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
+from core.roles import Role
 from plans import selectors, services
 from plans.models import EhcpOutcomeProgress, PlanTarget, SupportPlan
 from plans.services import OutcomeInput, ScoreInput, TargetInput
 from pupils.models import SenStatus
-from schools.models import Role
 from tests.factories import (
     EhcPlanFactory,
     EhcpOutcomeFactory,

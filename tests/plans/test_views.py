@@ -4,11 +4,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from core.roles import Role
 from plans import services
 from plans.models import EhcPlan, EhcpReview, PupilPassport, SupportPlan
 from plans.services import ScoreInput, TargetInput
 from pupils.models import SenStatus
-from schools.models import Role
 from tests.factories import (
     EhcPlanFactory,
     EhcpOutcomeFactory,

@@ -7,7 +7,7 @@ nothing. Object targets belong to the teacher's class pupil, so every reading ro
 
 import datetime
 
-from schools.models import Role
+from core.roles import Role
 
 WRITE = {Role.SENCO}
 READ = {Role.SENCO, Role.HEAD, Role.TEACHER}

@@ -6,7 +6,8 @@ import json
 import pytest
 from django.urls import reverse
 
-from attendance.models import Attendance, Term
+from attendance.models import Attendance
+from core.calendar import Term
 from pupils.models import PupilRecordView
 from tests.factories import InterventionPlaceFactory, PupilFactory, SenStatusChangeFactory
 

@@ -3,8 +3,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from core.roles import Role
 from pupils.models import Pupil, PupilRecordView, SenStatus
-from schools.models import Role
 from tests.factories import MembershipFactory, PupilFactory, SchoolClassFactory
 
 pytestmark = pytest.mark.django_db

@@ -13,9 +13,9 @@ import pytest
 from assessment.models import Assessment, AssessmentPoint, AttainmentBand, Subject
 from assessment.services import assessment_points_ensure, scheme_set_up_defaults
 from attendance.models import Attendance, BehaviourCount, Exclusion
+from core.roles import Role
 from pupils.models import SenStatus
 from reports.selectors import current_academic_year
-from schools.models import Role
 from tests.factories import MembershipFactory, PupilFactory, SchoolFactory
 
 

@@ -1,6 +1,6 @@
 import pytest
 
-from reports.figures import Count, Share, percent
+from core.figures import Count, Share, percent
 
 
 @pytest.mark.parametrize(

@@ -5,10 +5,10 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from core.roles import Role
 from evidence.models import OfstedPrompt, PartTwoQuestion
 from reports.models import CaseStudy
 from reports.sef import sef_figures
-from schools.models import Role
 from tests.factories import EvidenceItemFactory
 from tests.pdf import pdf_text
 

@@ -8,10 +8,10 @@ from django.urls import reverse
 
 from assessment.models import Assessment
 from attendance.models import Attendance
+from core.roles import Role
 from reports import snapshot
 from reports.models import Grade, SefReport, SefSignOff
 from reports.sef import sef_figures
-from schools.models import Role
 from tests.factories import PupilFactory
 from tests.pdf import pdf_text
 

@@ -8,8 +8,8 @@ who may open it.
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from core.roles import Role
 from pupils.models import Pupil
-from schools.models import Role
 from tests.url_tables import STAFF, collect_url_tables
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,8 @@ import pytest
 from django.db import OperationalError
 from django.urls import reverse
 
+from core.roles import Role
 from pupils.models import PupilQuerySet
-from schools.models import Role
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]

@@ -16,8 +16,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 
-SCREEN_LAYOUT = "reports/layout_screen.html"
-PRINT_LAYOUT = "reports/layout_print.html"
+SCREEN_LAYOUT = "documents/layout_screen.html"
+PRINT_LAYOUT = "documents/layout_print.html"
 PRINT_STYLESHEET = "css/print.css"
 
 
