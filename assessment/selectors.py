@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.db.models import CharField, IntegerField, Value
 
 from core.calendar import academic_year_of
+from core.charts import level_line
 from pupils.models import Pupil
 
 from .models import (
@@ -19,6 +20,7 @@ from .models import (
     AttainmentBand,
     ProgressBand,
     Subject,
+    SupportLevel,
     SupportObservation,
     Target,
 )
@@ -323,12 +325,10 @@ def support_observations(pupil):
 
 
 def pupil_page_context(membership, pupil, today):
-    """What a pupil's page shows from this app (pupils.views.pupil_detail adds it): targets
+    """What a pupil's page shows from this app (overview.views.pupil_detail adds it): targets
     against the latest assessment, and the support-scale chart with its figures as a table.
     `pupil` has already been reached through access_pupil."""
     from core.roles import Role
-
-    from .charts import support_scale_chart
 
     targets, this_year, ks_year = pupil_targets(pupil, today)
     observations = support_observations(pupil)
@@ -338,7 +338,11 @@ def pupil_page_context(membership, pupil, today):
         "targets_ks_year": ks_year,
         "can_set_targets": membership.role == Role.SENCO,
         "support_observations": observations,
-        "support_chart": support_scale_chart(observations),
+        "support_chart": level_line(
+            "Pupil Support Scale over time",
+            [(o.observed_on, o.level) for o in observations],
+            SupportLevel.choices,
+        ),
         "can_record_support": membership.role in (Role.SENCO, Role.TEACHER, Role.TEACHING_ASSISTANT),
     }
 

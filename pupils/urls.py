@@ -7,7 +7,6 @@ app_name = "pupils"
 urlpatterns = [
     path("", views.pupil_list, name="list"),
     path("new/", views.pupil_create, name="create"),
-    path("<int:pk>/", views.pupil_detail, name="detail"),
     path("<int:pk>/edit/", views.pupil_edit, name="edit"),
     path("<int:pk>/sen-status/", views.pupil_sen_status, name="sen_status"),
     path("<int:pk>/archive/", views.pupil_archive, name="archive"),

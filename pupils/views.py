@@ -3,14 +3,9 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from assessment.selectors import pupil_page_context as assessment_pupil_context
-from attendance.selectors import pupil_attendance_summary
-from evidence.timeline import pupil_timeline
-from plans.selectors import pupil_panel as plans_pupil_panel
-from schools.access import LEADER_ROLES, STAFF_ROLES, access_pupil, membership_required
+from schools.access import STAFF_ROLES, access_pupil, membership_required
 from schools.models import PUPIL_WRITE_ROLES
 
 from . import services
@@ -18,7 +13,7 @@ from .filters import PupilFilter
 from .forms import ArchiveForm, PupilCreateForm, PupilForm, SenStatusChangeForm
 from .models import Pupil
 from .sar import pupil_data_json
-from .selectors import pupil_change_history, sen_register_summary
+from .selectors import sen_register_summary
 
 PAGE_SIZE = 50
 
@@ -44,29 +39,6 @@ def pupil_list(request):
     }
     template = "pupils/pupil_list.html#results" if request.htmx else "pupils/pupil_list.html"
     return render(request, template, context)
-
-
-@membership_required(STAFF_ROLES)
-def pupil_detail(request, pk):
-    membership = request.membership
-    pupil = access_pupil(membership, pk)
-    services.pupil_record_view(pupil=pupil, membership=membership)
-    context = {
-        "pupil": pupil,
-        "sen_history": pupil.sen_history.select_related("recorded_by"),
-        "agencies": pupil.agencies.all(),
-        "changes": pupil_change_history(pupil),
-        "record_views": (
-            pupil.record_views.select_related("user")[:20] if membership.role in LEADER_ROLES else None
-        ),
-        "sen_form": SenStatusChangeForm() if membership.can_edit_pupils else None,
-        "archive_form": ArchiveForm() if membership.can_edit_pupils else None,
-        "attendance_summary": pupil_attendance_summary(pupil),
-        "plans_panel": plans_pupil_panel(pupil, membership, timezone.localdate()),
-        "timeline": pupil_timeline(pupil=pupil, membership=membership),
-        **assessment_pupil_context(membership, pupil, timezone.localdate()),
-    }
-    return render(request, "pupils/pupil_detail.html", context)
 
 
 @membership_required(PUPIL_WRITE_ROLES)

@@ -1,27 +1,9 @@
 from django.contrib import messages
-from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from pupils.models import Pupil
-from pupils.selectors import sen_register_summary
-
 from .middleware import SESSION_KEY
-from .selectors import needs_attention
-
-
-def home(request):
-    membership = request.membership
-    if not membership:
-        return render(request, "schools/no_membership.html", status=403)
-    membership = getattr(membership, "_wrapped", membership)
-    context = {
-        "summary": sen_register_summary(membership.school, suppress_below=membership.suppress_below),
-        "my_pupils": (Pupil.objects.for_membership(membership).count() if membership.sees_pupils else None),
-        "attention": needs_attention(membership, timezone.localdate()) if membership.leads_send else None,
-    }
-    return render(request, "schools/home.html", context)
 
 
 @require_POST

@@ -2,13 +2,19 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from overview import views as overview_views
+from pupils import urls as pupil_urls
 from pupils import views as pupil_views
 from schools import views as school_views
 
 from . import views
 
+# The pupil page belongs to the overview app (it reads every app) but keeps its place among the
+# pupil URLs, in the same namespace.
+pupil_patterns = [path("<int:pk>/", overview_views.pupil_detail, name="detail"), *pupil_urls.urlpatterns]
+
 urlpatterns = [
-    path("", school_views.home, name="home"),
+    path("", overview_views.home, name="home"),
     path("school/switch/", school_views.switch_school, name="switch_school"),
     path(
         "accounts/login/",
@@ -17,7 +23,7 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("accounts.urls")),
-    path("pupils/", include("pupils.urls")),
+    path("pupils/", include((pupil_patterns, "pupils"))),
     path("register/", pupil_views.sen_register, name="sen_register"),
     path("assessment/", include("assessment.urls")),
     path("imports/", include("imports.urls")),
@@ -32,3 +38,4 @@ urlpatterns = [
 ]
 
 handler403 = "sendtrack.views.permission_denied"
+handler500 = "sendtrack.views.server_error"

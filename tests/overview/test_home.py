@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from plans.models import EhcPlan
 from pupils.models import SenStatus
-from schools.selectors import needs_attention
+from overview.selectors import needs_attention
 from tests.factories import ConversationFactory, PupilFactory
 
 pytestmark = pytest.mark.django_db

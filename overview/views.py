@@ -1,0 +1,54 @@
+"""The pages that bring every app together: the home page, with the needs-attention list, and
+the pupil page, which shows a pupil's record with each app's panel. They sit above the feature
+apps because they read all of them; no feature app imports this one."""
+
+from django.shortcuts import render
+from django.utils import timezone
+
+from assessment.selectors import pupil_page_context as assessment_pupil_context
+from attendance.selectors import pupil_attendance_summary
+from evidence.timeline import pupil_timeline
+from plans.selectors import pupil_panel as plans_pupil_panel
+from pupils import services
+from pupils.forms import ArchiveForm, SenStatusChangeForm
+from pupils.models import Pupil
+from pupils.selectors import pupil_change_history, sen_register_summary
+from schools.access import LEADER_ROLES, STAFF_ROLES, access_pupil, membership_required
+
+from .selectors import needs_attention
+
+
+def home(request):
+    membership = request.membership
+    if not membership:
+        return render(request, "schools/no_membership.html", status=403)
+    membership = getattr(membership, "_wrapped", membership)
+    context = {
+        "summary": sen_register_summary(membership.school, suppress_below=membership.suppress_below),
+        "my_pupils": (Pupil.objects.for_membership(membership).count() if membership.sees_pupils else None),
+        "attention": needs_attention(membership, timezone.localdate()) if membership.leads_send else None,
+    }
+    return render(request, "overview/home.html", context)
+
+
+@membership_required(STAFF_ROLES)
+def pupil_detail(request, pk):
+    membership = request.membership
+    pupil = access_pupil(membership, pk)
+    services.pupil_record_view(pupil=pupil, membership=membership)
+    context = {
+        "pupil": pupil,
+        "sen_history": pupil.sen_history.select_related("recorded_by"),
+        "agencies": pupil.agencies.all(),
+        "changes": pupil_change_history(pupil),
+        "record_views": (
+            pupil.record_views.select_related("user")[:20] if membership.role in LEADER_ROLES else None
+        ),
+        "sen_form": SenStatusChangeForm() if membership.can_edit_pupils else None,
+        "archive_form": ArchiveForm() if membership.can_edit_pupils else None,
+        "attendance_summary": pupil_attendance_summary(pupil),
+        "plans_panel": plans_pupil_panel(pupil, membership, timezone.localdate()),
+        "timeline": pupil_timeline(pupil=pupil, membership=membership),
+        **assessment_pupil_context(membership, pupil, timezone.localdate()),
+    }
+    return render(request, "overview/pupil_detail.html", context)
