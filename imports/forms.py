@@ -2,7 +2,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout, Submit
 from django import forms
 
-from . import parsers
+from . import reading
 from .models import ImportKind
 
 ACCEPT = ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -27,7 +27,7 @@ class UploadForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["file"].help_text = (
-            f"A .csv or .xlsx file of at most {parsers.size_text(parsers.max_bytes())}. "
+            f"A .csv or .xlsx file of at most {reading.size_text(reading.max_bytes())}. "
             "Nothing is stored until you have seen the preview and confirmed it."
         )
         self.helper = FormHelper()
@@ -36,7 +36,7 @@ class UploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        problem = parsers.file_problem(upload.name, upload.size)
+        problem = reading.file_problem(upload.name, upload.size)
         if problem:
             raise forms.ValidationError(problem)
         return upload

@@ -9,14 +9,19 @@ locked, and writes exactly what it says.
 """
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from assessment.models import AssessmentPoint, AttainmentBand, ProgressBand, Subject
+from core.calendar import academic_year_label
 from pupils.models import Pupil, SenStatus, SenStatusChange
+from schools.models import SchoolClass
 
+from .cleaning import class_key
+from .errors import RowError
 from .models import ImportKind
-from .parsers import ParseResult, RowError, class_key, parse_file, rows_from_json
-
-CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
+from .parsing import ParseResult, parse_file, rows_from_json
+from .plans import CREATE, UNCHANGED, UPDATE, ImportPlan, RowPlan, archived, unknown_upn
+from .termly import plan_termly
 
 PUPIL_FIELDS = (
     "legal_surname",
@@ -33,39 +38,6 @@ PUPIL_FIELDS = (
     "primary_need",
     "secondary_need",
 )
-
-
-@dataclass
-class RowPlan:
-    row: int
-    upn: str
-    name: str
-    action: str
-    pupil: Pupil | None = None
-    fields: dict = field(default_factory=dict)  # pupil fields to write
-    sen: tuple | None = None  # (status, date) to record
-    changes: list = field(default_factory=list)  # (what, before, after), for the preview
-    record: object = None  # termly data: the stored record the row updates, if any
-
-
-@dataclass
-class ImportPlan:
-    kind: str
-    school: object = None
-    rows: list = field(default_factory=list)
-    errors: list = field(default_factory=list)
-    warnings: list = field(default_factory=list)
-
-    @property
-    def ok(self):
-        return not self.errors
-
-    def count(self, action):
-        return sum(1 for row in self.rows if row.action == action)
-
-    @property
-    def counts(self):
-        return {action: self.count(action) for action in (CREATE, UPDATE, UNCHANGED)}
 
 
 @dataclass
@@ -115,8 +87,6 @@ def import_plan(*, kind, rows, columns, school, lock=False):
     elif kind == ImportKind.SEN_STATUS:
         _plan_sen_statuses(plan, rows, headings, school, by_upn)
     else:
-        from .termly import plan_termly
-
         plan_termly(plan, rows, headings, school, by_upn, lock=lock)
     plan.errors.sort(key=lambda error: error.row or 0)
     plan.warnings.sort(key=lambda error: error.row or 0)
@@ -144,13 +114,6 @@ def _sen_action(history, status, when):
     if when in history:
         return UNCHANGED if history[when] == status else UPDATE
     return UNCHANGED if _status_on(history, when) == status else CREATE
-
-
-def _archived(pupil):
-    return (
-        f"This UPN belongs to {pupil.full_name}, whose record is archived. Restore the record "
-        "first if the pupil has come back, or take the row out of the file."
-    )
 
 
 def _shown(name, value):
@@ -202,7 +165,7 @@ def _plan_pupils(plan, rows, headings, school, by_upn):
                     )
                 )
         if pupil is not None and pupil.is_archived:
-            errors.append(RowError(number, headings["upn"], _archived(pupil)))
+            errors.append(RowError(number, headings["upn"], archived(pupil)))
         if errors:
             plan.errors.extend(errors)
             continue
@@ -315,16 +278,9 @@ def _plan_sen_statuses(plan, rows, headings, school, by_upn):
     for row in rows:
         number, pupil = row["row"], by_upn.get(row["upn"])
         if pupil is None:
-            plan.errors.append(
-                RowError(
-                    number,
-                    headings["upn"],
-                    f"No pupil in this school has the UPN {row['upn']}. Import the pupil first "
-                    "(a pupils import), or check the UPN.",
-                )
-            )
+            plan.errors.append(RowError(number, headings["upn"], unknown_upn(row["upn"])))
         elif pupil.is_archived:
-            plan.errors.append(RowError(number, headings["upn"], _archived(pupil)))
+            plan.errors.append(RowError(number, headings["upn"], archived(pupil)))
         elif row["effective_date"] < pupil.date_of_birth:
             plan.errors.append(
                 RowError(
@@ -371,10 +327,6 @@ def _plan_sen_statuses(plan, rows, headings, school, by_upn):
 def template_examples(school):
     """Values from the school's own records for the downloadable templates' example row: its
     first class, and for assessments a subject, a point and bands of its scheme."""
-    from assessment.models import AssessmentPoint, AttainmentBand, ProgressBand, Subject
-    from core.calendar import academic_year_label
-    from schools.models import SchoolClass
-
     first_class = SchoolClass.objects.filter(school=school).first()
     subject = Subject.objects.filter(school=school).first()
     point = AssessmentPoint.objects.filter(school=school).order_by("-academic_year", "order").first()

@@ -16,9 +16,11 @@ from attendance.models import Attendance, BehaviourCount
 from pupils.models import Pupil, SenStatusChange
 from pupils.services import current_sen
 
+from .errors import RowError
 from .models import ImportBatch, ImportKind
-from .parsers import RowError, rows_to_json
-from .selectors import CREATE, UNCHANGED, UPDATE, batch_plan
+from .parsing import rows_to_json
+from .plans import CREATE, UNCHANGED, UPDATE
+from .selectors import batch_plan
 
 DEFAULT_BATCH_MAX_AGE = datetime.timedelta(days=1)
 
@@ -193,11 +195,24 @@ def _store_sen_changes(changes, *, by, note):
     current status worked out again from its whole history, as pupils.services does."""
     if not changes:
         return
-    today = timezone.localdate()
     pupils = {pupil.pk: pupil for _row, pupil, _s, _d in changes}
     stored = {
         (c.pupil_id, c.effective_date): c for c in SenStatusChange.objects.filter(pupil_id__in=list(pupils))
     }
+    to_create, to_update = _sen_change_records(changes, stored, by=by, note=note)
+    if to_create:
+        bulk_create_with_history(to_create, SenStatusChange, batch_size=500, default_user=by)
+    if to_update:
+        bulk_update_with_history(
+            to_update, SenStatusChange, ["status", "note", "recorded_by"], batch_size=500, default_user=by
+        )
+    _store_current_sen(pupils, stored, by=by)
+
+
+def _sen_change_records(changes, stored, *, by, note):
+    """The changes as SenStatusChange records, new or stored (`stored` gains the new ones),
+    each checked; a date in the future or before birth rejects the whole file."""
+    today = timezone.localdate()
     to_create, to_update = [], []
     for row, pupil, status, when in changes:
         if when > today:
@@ -215,12 +230,11 @@ def _store_sen_changes(changes, *, by, note):
             to_update.append(change)
         change.status, change.note, change.recorded_by = status, note, by
         _check(change, row, exclude=("pupil", "recorded_by"))
-    if to_create:
-        bulk_create_with_history(to_create, SenStatusChange, batch_size=500, default_user=by)
-    if to_update:
-        bulk_update_with_history(
-            to_update, SenStatusChange, ["status", "note", "recorded_by"], batch_size=500, default_user=by
-        )
+    return to_create, to_update
+
+
+def _store_current_sen(pupils, stored, *, by):
+    """Each pupil's current status and its start from the whole history `stored` now holds."""
     histories = {}
     for (pupil_id, when), change in sorted(stored.items(), key=lambda item: item[0][1]):
         histories.setdefault(pupil_id, []).append((change.status, when))

@@ -23,9 +23,10 @@ from assessment.models import (
 from attendance.models import Attendance, BehaviourCount
 from core.calendar import Term, academic_year_label, academic_year_of
 
+from .cleaning import loose_key
+from .errors import RowError
 from .models import ImportKind
-from .parsers import RowError, _key
-from .selectors import CREATE, UNCHANGED, UPDATE, RowPlan, _archived
+from .plans import CREATE, UNCHANGED, UPDATE, RowPlan, archived, unknown_upn
 
 ATTENDANCE_FIELDS = ("possible_sessions", "attended_sessions", "authorised_absence", "unauthorised_absence")
 ATTENDANCE_LABELS = {
@@ -41,16 +42,9 @@ def plan_termly(plan, rows, headings, school, by_upn, *, lock=False):
     for row in rows:
         pupil = by_upn.get(row["upn"])
         if pupil is None:
-            plan.errors.append(
-                RowError(
-                    row["row"],
-                    headings["upn"],
-                    f"No pupil in this school has the UPN {row['upn']}. Import the pupil first "
-                    "(a pupils import), or check the UPN.",
-                )
-            )
+            plan.errors.append(RowError(row["row"], headings["upn"], unknown_upn(row["upn"])))
         elif pupil.is_archived:
-            plan.errors.append(RowError(row["row"], headings["upn"], _archived(pupil)))
+            plan.errors.append(RowError(row["row"], headings["upn"], archived(pupil)))
         else:
             found.append((row, pupil))
     if plan.kind == ImportKind.ASSESSMENTS:
@@ -128,16 +122,16 @@ def _bands(queryset):
     bands = list(queryset)
     lookup = {}
     for band in bands:
-        lookup.setdefault(_key(band.label), band)
+        lookup.setdefault(loose_key(band.label), band)
     for band in bands:
-        lookup[_key(band.code)] = band  # a code wins over a label that reads the same
+        lookup[loose_key(band.code)] = band  # a code wins over a label that reads the same
     return lookup, ", ".join(f"{b.code} ({b.label})" for b in bands) or "none yet"
 
 
 def assessment_lookups(school):
     """The school's scheme as dictionaries, loaded once for a whole file."""
-    subjects = {_key(s.name): s for s in Subject.objects.filter(school=school)}
-    points = {(p.academic_year, _key(p.name)): p for p in AssessmentPoint.objects.filter(school=school)}
+    subjects = {loose_key(s.name): s for s in Subject.objects.filter(school=school)}
+    points = {(p.academic_year, loose_key(p.name)): p for p in AssessmentPoint.objects.filter(school=school)}
     return {
         "scheme": AssessmentScheme.objects.filter(school=school).first(),
         "subjects": subjects,
@@ -155,7 +149,7 @@ def _point_names(points, year):
 def _resolve_assessment(row, headings, lookups, this_year):
     """The row's subject, point, bands and points as records and values, or its errors."""
     errors, number = [], row["row"]
-    subject = lookups["subjects"].get(_key(row["subject"]))
+    subject = lookups["subjects"].get(loose_key(row["subject"]))
     if subject is None:
         known = ", ".join(s.name for s in lookups["subjects"].values()) or "none yet"
         errors.append(
@@ -174,7 +168,7 @@ def _resolve_assessment(row, headings, lookups, this_year):
             )
         )
     year = year or row.get("academic_year") or this_year
-    point = lookups["points"].get((year, _key(point_name)))
+    point = lookups["points"].get((year, loose_key(point_name)))
     if point is None:
         errors.append(
             RowError(
@@ -190,7 +184,7 @@ def _resolve_assessment(row, headings, lookups, this_year):
         if not text:
             continue
         lookup, known = lookups[name]
-        band = lookup.get(_key(text))
+        band = lookup.get(loose_key(text))
         if band is None:
             errors.append(
                 RowError(

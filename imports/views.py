@@ -8,7 +8,8 @@ from core.csv import csv_response
 from schools.access import membership_required
 from schools.models import PUPIL_WRITE_ROLES
 
-from . import parsers, selectors, services
+from . import selectors, services
+from .columns import COLUMNS, template_rows
 from .forms import UploadForm
 from .models import ImportBatch, ImportKind
 
@@ -72,7 +73,7 @@ def _kinds():
             "kind": kind,
             "noun": KIND_TEXT[kind][0],
             "text": KIND_TEXT[kind][1],
-            "columns": parsers.COLUMNS[kind],
+            "columns": COLUMNS[kind],
         }
         for kind in ImportKind
     ]
@@ -126,7 +127,7 @@ def import_template(request, kind):
     if kind not in ImportKind.values:
         raise Http404("There is no template of that name.")
     examples = selectors.template_examples(request.membership.school)
-    rows = parsers.template_rows(kind, example_upn=EXAMPLE_UPN, **examples)
+    rows = template_rows(kind, example_upn=EXAMPLE_UPN, **examples)
     return csv_response(f"sendtrack-{kind}-template.csv", rows[0], rows[1:])
 
 

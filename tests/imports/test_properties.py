@@ -9,8 +9,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from imports.columns import COLUMNS
+from imports.errors import RowError
 from imports.models import ImportKind
-from imports.parsers import COLUMNS, UNEXPECTED, ParseResult, RowError, parse_file
+from imports.parsing import UNEXPECTED, ParseResult, parse_file
 
 from .files import PUPIL_HEADINGS, PUPIL_ROWS, csv_text
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from core.roles import Role
 from imports.models import ImportBatch
-from imports.parsers import parse_file
+from imports.parsing import parse_file
 from pupils.models import Pupil
 from tests.factories import MembershipFactory
 

@@ -15,7 +15,7 @@ from django.db import transaction
 
 from imports import selectors, services
 from imports.models import ImportKind
-from imports.parsers import max_bytes
+from imports.reading import max_bytes
 from schools.models import School
 
 

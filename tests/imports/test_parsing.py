@@ -5,8 +5,10 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from imports.columns import COLUMNS
+from imports.errors import RowError
 from imports.models import ImportKind
-from imports.parsers import COLUMNS, RowError, parse_file
+from imports.parsing import parse_file
 
 from .files import (
     PUPIL_HEADINGS,
