@@ -3,16 +3,28 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The lock files pin every package (pyproject.toml keeps the ranges): dev.txt for development and
+# CI, production.txt, the same versions without the test and lint tools, for servers.
+LOCK := requirements/dev.txt
+COMPILE := CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --strip-extras \
+	--no-emit-index-url --no-emit-trusted-host --no-emit-find-links
 
-.PHONY: run test install lint benchmark clean
+.PHONY: run test install lock lint benchmark clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/pip install --quiet -r $(LOCK)
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 install: $(STAMP)
+
+## Pin again the newest versions that pyproject.toml's ranges allow, into both lock files.
+lock: install
+	$(COMPILE) --upgrade --extra dev -o requirements/dev.txt pyproject.toml
+	$(COMPILE) -c requirements/dev.txt -o requirements/production.txt pyproject.toml
+	$(BIN)/pip install --quiet -r $(LOCK)
 
 ## Set up, migrate, seed the demo school if the database is empty, and serve on 127.0.0.1:8000.
 run: install
@@ -25,13 +37,14 @@ run: install
 test: install
 	$(BIN)/pytest -q
 
-## Time the pages and jobs QUALITY.md sets targets for (best on PostgreSQL: set DATABASE_URL).
+## Time the pages and jobs that have performance targets (best on PostgreSQL: set DATABASE_URL).
 benchmark: install
 	$(BIN)/python manage.py benchmark --profile secondary
 
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 clean:

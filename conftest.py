@@ -2,7 +2,12 @@
 
 `world` builds, for school A and school B alike, one class taught by the teacher, one
 intervention run delivered by the teaching assistant, and pupils: one in the teacher's class,
-one in the assistant's group, one in neither.
+one in the assistant's group, one in neither. It is built once for each run of consecutive
+tests that use it, not once a test (tests/shared_rows.py says how each test still starts from
+exactly those rows).
+
+Tests marked `slow` (the browser tests, the demo generator at full size, the property tests)
+can be left out for a quick loop with `pytest -m "not slow"`; `make test` runs everything.
 """
 
 from dataclasses import dataclass
@@ -10,6 +15,7 @@ from dataclasses import dataclass
 import pytest
 
 from core.roles import Role
+from tests import shared_rows
 from tests.factories import (
     InterventionPlaceFactory,
     InterventionRunFactory,
@@ -83,9 +89,31 @@ def transactional_db_with_migration_data(transactional_db, migration_data):
         row.save()
 
 
-@pytest.fixture
-def world(db):
+@shared_rows.shared_rows
+def world():
     return {"A": build_school_world("A"), "B": build_school_world("B")}
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_fixture_setup(fixturedef, request):
+    # pytest-django opens each test's transaction in `_django_db_helper`: shared rows the
+    # test asks for are opened just before it, and rows it did not ask for are rolled back.
+    if fixturedef.argname == "_django_db_helper":
+        shared_rows.before_test_transaction(request, request.getfixturevalue("django_db_blocker"))
+    return (yield)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def close_shared_rows(django_db_setup, django_db_blocker):
+    """Rolls back the last shared rows before the test database is dropped."""
+    yield
+    shared_rows.close(django_db_blocker)
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from core.calendar import academic_year_label
+from core.scoping import PupilScopedQuerySet
 from pupils.models import Pupil
 from schools.models import School
 
@@ -107,12 +108,6 @@ class AssessmentPoint(models.Model):
         return f"{self.name} {academic_year_label(self.academic_year)}"
 
 
-class AssessmentQuerySet(models.QuerySet):
-    def for_membership(self, membership):
-        """Assessments of the pupils this membership may see, in its school only."""
-        return self.filter(pupil__in=Pupil.objects.for_membership(membership))
-
-
 class Assessment(models.Model):
     """One pupil's teacher assessment in one subject at one point."""
 
@@ -131,7 +126,7 @@ class Assessment(models.Model):
     )
 
     history = HistoricalRecords()
-    objects = AssessmentQuerySet.as_manager()
+    objects = PupilScopedQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -164,7 +159,7 @@ class Target(models.Model):
     )
 
     history = HistoricalRecords()
-    objects = AssessmentQuerySet.as_manager()
+    objects = PupilScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["subject__order", "kind"]
@@ -222,7 +217,7 @@ class SupportObservation(models.Model):
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
-    objects = AssessmentQuerySet.as_manager()
+    objects = PupilScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["observed_on", "pk"]

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import CharField, IntegerField, Value
 
+from core import policy
 from core.calendar import academic_year_of
 from core.charts import level_line
 from pupils.models import Pupil
@@ -327,23 +328,21 @@ def support_observations(pupil):
 def pupil_page_context(membership, pupil, today):
     """What a pupil's page shows from this app (overview.views.pupil_detail adds it): targets
     against the latest assessment, and the support-scale chart with its figures as a table.
-    `pupil` has already been reached through access_pupil."""
-    from core.roles import Role
-
+    `pupil` has already been reached through pupils.access.access_pupil."""
     targets, this_year, ks_year = pupil_targets(pupil, today)
     observations = support_observations(pupil)
     return {
         "targets": targets,
         "targets_year": this_year,
         "targets_ks_year": ks_year,
-        "can_set_targets": membership.role == Role.SENCO,
+        "can_set_targets": policy.can(membership, "target.set"),
         "support_observations": observations,
         "support_chart": level_line(
             "Pupil Support Scale over time",
             [(o.observed_on, o.level) for o in observations],
             SupportLevel.choices,
         ),
-        "can_record_support": membership.role in (Role.SENCO, Role.TEACHER, Role.TEACHING_ASSISTANT),
+        "can_record_support": policy.can(membership, "support_scale.record"),
     }
 
 

@@ -8,6 +8,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from core.calendar import SIX_HALF_TERMS, THREE_TERMS, default_start
+from pupils.models import Pupil
 from schools.models import School
 
 from .models import (
@@ -412,8 +413,6 @@ def targets_set(*, pupil, targets, by):
 @transaction.atomic
 def targets_set_for_pupils(*, membership, per_pupil, by):
     """The grid's targets mode: targets for several pupils, each within the membership's reach."""
-    from pupils.models import Pupil
-
     pupils = Pupil.objects.for_membership(membership).in_bulk(list(per_pupil))
     return sum(
         targets_set(pupil=pupils[pupil_id], targets=targets, by=by)

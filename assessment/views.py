@@ -6,11 +6,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from core import policy
 from core.calendar import academic_year_label, academic_year_of
 from core.csv import csv_response
-from core.roles import Role
-from schools.access import STAFF_ROLES, access_pupil, membership_required
-from schools.models import GRID_READ_ROLES, GRID_WRITE_ROLES, classes_for
+from pupils.access import access_pupil
+from schools.access import membership_required
+from schools.models import classes_for
 
 from . import selectors
 from .forms import (
@@ -45,9 +46,6 @@ from .services import (
     targets_set_for_pupils,
 )
 
-SCHEME_READ_ROLES = {Role.SENCO, Role.HEAD}
-SUPPORT_SCALE_WRITE_ROLES = {Role.SENCO, Role.TEACHER, Role.TEACHING_ASSISTANT}
-
 
 def _plural(n, word):
     return f"{n} {word}{'' if n == 1 else 's'}"
@@ -56,23 +54,15 @@ def _plural(n, word):
 # -- the termly grid ------------------------------------------------------------------------
 
 
-@membership_required(GRID_READ_ROLES)
+@membership_required("grid.view")
 def grid(request):
     membership = request.membership
     if request.method == "POST":
-        if membership.role not in GRID_WRITE_ROLES:
-            return render(
-                request, "403.html", {"reason": "Your role can read this grid but not change it."}, status=403
-            )
+        policy.require(membership, "grid.save")
         return _grid_post(request, membership)
     scheme, points = selectors.scheme_and_points(membership.school)
     if scheme is None:
-        if membership.role != Role.SENCO:
-            return render(request, "assessment/no_scheme.html")
-        scheme = scheme_set_up_defaults(
-            school=membership.school, academic_year=academic_year_of(timezone.localdate())
-        )
-        points = selectors.points_of(membership.school)
+        return _no_scheme(request)
     context = _grid_context(request, membership, scheme, points)
     return render(request, "assessment/grid.html", context)
 
@@ -90,8 +80,8 @@ def _grid_context(request, membership, scheme, points=None):
     context = {
         "chooser": chooser,
         "scheme": scheme,
-        "can_save": membership.role in GRID_WRITE_ROLES,
-        "can_set_targets": membership.role == Role.SENCO,
+        "can_save": policy.can(membership, "grid.save"),
+        "can_set_targets": policy.can(membership, "target.set"),
         "target_mode": False,
     }
     if not chooser.is_valid():
@@ -204,8 +194,7 @@ def _grid_again(request, membership, scheme, cells, *, errors=None, conflicts=()
 
 
 def _grid_targets_post(request, membership, point, scheme, reference):
-    if membership.role != Role.SENCO:
-        return render(request, "403.html", {"reason": "Only the SENCO sets targets."}, status=403)
+    policy.require(membership, "target.set")
     per_pupil, errors = parse_grid_targets(
         request.POST, reference, scheme, reference.pupil_ids, point.academic_year
     )
@@ -225,7 +214,7 @@ def _grid_targets_post(request, membership, point, scheme, reference):
 # -- exports --------------------------------------------------------------------------------
 
 
-@membership_required(GRID_READ_ROLES)
+@membership_required("grid.view")
 def grid_csv(request):
     """The grid as shown (point, class or year group) as CSV, formulas neutralised."""
     membership = request.membership
@@ -258,7 +247,7 @@ def grid_csv(request):
     return csv_response(f"{name}.csv", header, rows)
 
 
-@membership_required(STAFF_ROLES)
+@membership_required("pupil.view")
 def pupils_csv(request):
     """The pupils the user may see, with SEN status, needs, flags and the current point's data."""
     membership = request.membership
@@ -313,16 +302,24 @@ def pupils_csv(request):
 
 
 def _editing(membership):
-    return membership.role == Role.SENCO
+    return policy.can(membership, "scheme.change")
 
 
-def _scheme_or_defaults(membership):
+def _scheme_or_defaults(request):
+    """The school's scheme, set up with the defaults by the SENCO's first POST to a scheme page.
+    A GET never writes: with no scheme yet it gives None, and the view shows _no_scheme."""
+    membership = request.membership
     scheme = selectors.scheme_of(membership.school)
-    if scheme is None:
+    if scheme is None and request.method == "POST" and _editing(membership):
         scheme = scheme_set_up_defaults(
             school=membership.school, academic_year=academic_year_of(timezone.localdate())
         )
     return scheme
+
+
+def _no_scheme(request):
+    """The page shown while the school has no scheme: the SENCO gets the button that sets it up."""
+    return render(request, "assessment/no_scheme.html", {"can_set_up": _editing(request.membership)})
 
 
 def _refuse_unless_senco(request):
@@ -333,14 +330,19 @@ def _refuse_unless_senco(request):
     return None
 
 
-@membership_required(SCHEME_READ_ROLES)
+@membership_required("scheme.view")
 def scheme(request):
     """The scheme's measure and expected progress, with links to points, subjects and bands."""
     refused = _refuse_unless_senco(request)
     if refused:
         return refused
     membership = request.membership
-    current = _scheme_or_defaults(membership)
+    current = _scheme_or_defaults(request)
+    if current is None:
+        return _no_scheme(request)
+    if request.method == "POST" and "set_up" in request.POST:
+        messages.success(request, "The default scheme is set up. Change any part of it below.")
+        return redirect("assessment:scheme")
     form = SchemeForm(request.POST or None, instance=current)
     if request.method == "POST":
         if form.is_valid():
@@ -406,7 +408,7 @@ def _formset_page(request, *, formset_class, queryset, save, title, what, preset
     return render(request, "assessment/scheme_formset.html", context, status=status)
 
 
-@membership_required(SCHEME_READ_ROLES)
+@membership_required("scheme.view")
 def scheme_points(request, year):
     refused = _refuse_unless_senco(request)
     if refused:
@@ -415,7 +417,8 @@ def scheme_points(request, year):
     this_year = academic_year_of(timezone.localdate())
     if not this_year - 10 <= year <= this_year + 2:
         raise Http404("No such academic year.")
-    _scheme_or_defaults(request.membership)
+    if _scheme_or_defaults(request) is None:
+        return _no_scheme(request)
     return _formset_page(
         request,
         formset_class=PointFormSet,
@@ -431,13 +434,14 @@ def scheme_points(request, year):
     )
 
 
-@membership_required(SCHEME_READ_ROLES)
+@membership_required("scheme.view")
 def scheme_subjects(request):
     refused = _refuse_unless_senco(request)
     if refused:
         return refused
     school = request.membership.school
-    _scheme_or_defaults(request.membership)
+    if _scheme_or_defaults(request) is None:
+        return _no_scheme(request)
     return _formset_page(
         request,
         formset_class=SubjectFormSet,
@@ -454,7 +458,7 @@ BAND_KINDS = {
 }
 
 
-@membership_required(SCHEME_READ_ROLES)
+@membership_required("scheme.view")
 def scheme_bands(request, kind):
     refused = _refuse_unless_senco(request)
     if refused:
@@ -463,7 +467,8 @@ def scheme_bands(request, kind):
         raise Http404("No such scale.")
     model, formset_class, title = BAND_KINDS[kind]
     school = request.membership.school
-    _scheme_or_defaults(request.membership)
+    if _scheme_or_defaults(request) is None:
+        return _no_scheme(request)
     return _formset_page(
         request,
         formset_class=formset_class,
@@ -481,11 +486,13 @@ def scheme_bands(request, kind):
 # -- targets and the support scale on a pupil's page ----------------------------------------
 
 
-@membership_required({Role.SENCO})
+@membership_required("target.set")
 def pupil_targets(request, pk):
     membership = request.membership
-    pupil = access_pupil(membership, pk, for_update=True)
-    scheme = _scheme_or_defaults(membership)
+    pupil = access_pupil(membership, pk, action="target.set")
+    scheme = _scheme_or_defaults(request)
+    if scheme is None:
+        return _no_scheme(request)
     this_year = academic_year_of(timezone.localdate())
     years = {"year": this_year, "ks": selectors.key_stage_end_year(pupil.year_group, this_year)}
     reference = selectors.reference_of(membership.school)
@@ -521,10 +528,10 @@ def pupil_targets(request, pk):
     return render(request, "assessment/targets_form.html", context, status=status)
 
 
-@membership_required(SUPPORT_SCALE_WRITE_ROLES)
+@membership_required("support_scale.record")
 def support_observation_add(request, pk):
     membership = request.membership
-    pupil = access_pupil(membership, pk)
+    pupil = access_pupil(membership, pk, action="support_scale.record")
     subjects = Subject.objects.filter(school=membership.school, retired=False)
     form = SupportObservationForm(request.POST or None, subjects=subjects)
     status = 200

@@ -1,8 +1,8 @@
 """Attendance, suspensions and exclusions, behaviour and participation: the seeds' questions E to H
 (../shared/seeds/002 Part One) are asked of these, SEND pupils against the others.
 
-Every record hangs off a pupil, so every read goes through `for_membership`, which narrows to the
-pupils `Pupil.objects.for_membership` lets a membership see.
+Every record hangs off a pupil, so every read goes through `for_membership` (core.scoping), which
+narrows to the pupils `Pupil.objects.for_membership` lets a membership see.
 """
 
 from decimal import Decimal
@@ -16,21 +16,12 @@ from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
 from core.calendar import Term, academic_year_label, academic_year_of
+from core.scoping import PupilScopedQuerySet
 from pupils.models import Pupil
 
 # Below this share of possible sessions attended, a pupil is persistently absent (DfE: 10% or more
 # of sessions missed).
 PERSISTENT_ABSENCE_BELOW = Decimal("90")
-
-
-class PupilRecordQuerySet(models.QuerySet):
-    def for_membership(self, membership):
-        """Records of the pupils this membership may see, in its school only."""
-        return self.filter(pupil__in=Pupil.objects.for_membership(membership))
-
-    def for_school(self, school):
-        """Every record of a school's pupils, for aggregates that name no pupil."""
-        return self.filter(pupil__school=school)
 
 
 def _persistent_condition():
@@ -39,7 +30,7 @@ def _persistent_condition():
     return Q(attended_x100__lt=F("possible_sessions") * int(PERSISTENT_ABSENCE_BELOW))
 
 
-class AttendanceQuerySet(PupilRecordQuerySet):
+class AttendanceQuerySet(PupilScopedQuerySet):
     def _with_attended_x100(self):
         return self.alias(attended_x100=F("attended_sessions") * 100)
 
@@ -149,7 +140,7 @@ class Exclusion(models.Model):
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
-    objects = PupilRecordQuerySet.as_manager()
+    objects = PupilScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-start_date"]
@@ -172,7 +163,7 @@ class BehaviourCount(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords()
-    objects = PupilRecordQuerySet.as_manager()
+    objects = PupilScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["academic_year", "term"]
@@ -206,7 +197,7 @@ class Participation(models.Model):
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
-    objects = PupilRecordQuerySet.as_manager()
+    objects = PupilScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date"]

@@ -1,6 +1,6 @@
 """Reads for attendance, behaviour and participation: one pupil's panel and the termly entry grid.
 
-Every read starts from a pupil the caller already reached through `schools.access.access_pupil`,
+Every read starts from a pupil the caller already reached through `pupils.access.access_pupil`,
 or from `Pupil.objects.for_membership`, so nothing here widens what a role may see.
 """
 

@@ -4,8 +4,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from core.calendar import Term, academic_year_label
-from schools.access import access_pupil, membership_required
-from schools.models import PUPIL_WRITE_ROLES, classes_for
+from core.forms import add_validation_errors
+from pupils.access import access_pupil
+from schools.access import membership_required
+from schools.models import classes_for
 
 from . import services
 from .forms import (
@@ -27,14 +29,6 @@ def _access(model, membership, pk):
     return get_object_or_404(model.objects.for_membership(membership).select_related("pupil"), pk=pk)
 
 
-def _add_errors(form, error):
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 def _record_page(request, *, pupil, form, save, title, done):
     """Show a record form; on a valid POST save it and go back to the pupil's panel."""
     if request.method == "POST":
@@ -42,7 +36,7 @@ def _record_page(request, *, pupil, form, save, title, done):
             try:
                 save(form.cleaned_data)
             except ValidationError as error:
-                _add_errors(form, error)
+                add_validation_errors(form, error)
             else:
                 messages.success(request, done)
                 return redirect(reverse("pupils:detail", kwargs={"pk": pupil.pk}) + f"#{PANEL}")
@@ -57,9 +51,9 @@ def _changed(form):
     return {name: form.cleaned_data[name] for name in form.changed_data}
 
 
-@membership_required(PUPIL_WRITE_ROLES)
+@membership_required("attendance.record")
 def term_add(request, pk):
-    pupil = access_pupil(request.membership, pk, for_update=True)
+    pupil = access_pupil(request.membership, pk, action="attendance.record")
     initial = {"academic_year": current_academic_year(), "term": current_term()}
     form = AttendanceForm(request.POST or None, initial=initial)
     return _record_page(
@@ -72,7 +66,7 @@ def term_add(request, pk):
     )
 
 
-@membership_required(PUPIL_WRITE_ROLES)
+@membership_required("attendance.record")
 def term_edit(request, pk):
     record = _access(Attendance, request.membership, pk)
     form = AttendanceForm(request.POST or None, instance=record)
@@ -86,9 +80,9 @@ def term_edit(request, pk):
     )
 
 
-@membership_required(PUPIL_WRITE_ROLES)
+@membership_required("attendance.record")
 def exclusion_add(request, pk):
-    pupil = access_pupil(request.membership, pk, for_update=True)
+    pupil = access_pupil(request.membership, pk, action="attendance.record")
     form = ExclusionForm(request.POST or None)
     return _record_page(
         request,
@@ -100,7 +94,7 @@ def exclusion_add(request, pk):
     )
 
 
-@membership_required(PUPIL_WRITE_ROLES)
+@membership_required("attendance.record")
 def exclusion_edit(request, pk):
     record = _access(Exclusion, request.membership, pk)
     form = ExclusionForm(request.POST or None, instance=record)
@@ -114,9 +108,9 @@ def exclusion_edit(request, pk):
     )
 
 
-@membership_required(PUPIL_WRITE_ROLES)
+@membership_required("attendance.record")
 def behaviour_add(request, pk):
-    pupil = access_pupil(request.membership, pk, for_update=True)
+    pupil = access_pupil(request.membership, pk, action="attendance.record")
     initial = {"academic_year": current_academic_year(), "term": current_term()}
     form = BehaviourForm(request.POST or None, initial=initial)
     return _record_page(
@@ -129,7 +123,7 @@ def behaviour_add(request, pk):
     )
 
 
-@membership_required(PUPIL_WRITE_ROLES)
+@membership_required("attendance.record")
 def behaviour_edit(request, pk):
     record = _access(BehaviourCount, request.membership, pk)
     form = BehaviourForm(request.POST or None, instance=record)
@@ -145,9 +139,9 @@ def behaviour_edit(request, pk):
     )
 
 
-@membership_required(PUPIL_WRITE_ROLES)
+@membership_required("attendance.record")
 def activity_add(request, pk):
-    pupil = access_pupil(request.membership, pk, for_update=True)
+    pupil = access_pupil(request.membership, pk, action="attendance.record")
     form = ParticipationForm(request.POST or None)
     return _record_page(
         request,
@@ -159,7 +153,7 @@ def activity_add(request, pk):
     )
 
 
-@membership_required(PUPIL_WRITE_ROLES)
+@membership_required("attendance.record")
 def activity_edit(request, pk):
     record = _access(Participation, request.membership, pk)
     form = ParticipationForm(request.POST or None, instance=record)
@@ -185,7 +179,7 @@ def _groups(membership):
     return [*((f"c{c.pk}", c.name) for c in classes), *year_choices], {c.pk: c for c in classes}
 
 
-@membership_required(PUPIL_WRITE_ROLES)
+@membership_required("attendance.record")
 def grid(request):
     membership = request.membership
     groups, classes = _groups(membership)

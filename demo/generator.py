@@ -24,6 +24,8 @@ from pupils.models import AreaOfNeed, Gender, Pupil, SenStatus, SenStatusChange
 from pupils.services import current_sen
 from schools.models import Membership, Organisation, School, SchoolClass
 
+from .extensions import EXTENSIONS
+
 DEMO_PASSWORD = "sendtrack-demo"  # noqa: S105 - printed to the user; demo accounts only
 
 # Shares of pupils, near the national figures (seeds/004: 18.4% SEND, 4.8% EHCP in 2024;
@@ -522,6 +524,4 @@ def build_demo(*, pupils=420, schools=1, profile="primary", seed=2024, today=Non
 def extensions():
     """Each app's demo data (assessment history, attendance, interventions, evidence, plans),
     added after the schools, pupils and users, in the order demo/extensions.py lists them."""
-    from .extensions import EXTENSIONS
-
     return [import_string(path) for path in EXTENSIONS]

@@ -12,6 +12,7 @@
 Every read of pupil-level rows goes through a `for_membership` queryset.
 """
 
+import datetime
 import uuid
 from pathlib import Path
 
@@ -20,7 +21,10 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from core import policy
+from core.policy import Scope
 from core.roles import Role
+from core.scoping import PupilScopedQuerySet
 from pupils.models import Pupil
 from schools.models import School
 
@@ -91,13 +95,14 @@ class EvidenceQuerySet(models.QuerySet):
         return self.filter(school=school)
 
     def for_membership(self, membership):
-        """What a membership may read: SENCO and head every item of their school; a teacher or
-        teaching assistant the items about at least one pupil they may see; governors and trust
-        leads none (they read counts only, through `for_school`)."""
-        if not membership or membership.role in (Role.GOVERNOR, Role.TRUST_LEAD):
+        """What a membership may read: those who see every pupil, every item of their school;
+        a teacher or teaching assistant the items about at least one pupil they may see;
+        governors and trust leads none (they read counts only, through `for_school`). An item
+        about no pupil in particular is read only by those who see every pupil."""
+        if not policy.can(membership, "evidence.view"):
             return self.none()
         qs = self.filter(school_id=membership.school_id)
-        if membership.role in (Role.SENCO, Role.HEAD):
+        if policy.pupil_scope(membership) is Scope.EVERY_PUPIL:
             return qs
         about_visible = EvidenceItem.pupils.through.objects.filter(
             pupil__in=Pupil.objects.for_membership(membership, include_archived=True)
@@ -105,8 +110,6 @@ class EvidenceQuerySet(models.QuerySet):
         return qs.filter(pk__in=about_visible)
 
     def in_academic_year(self, year):
-        import datetime
-
         return self.filter(date__gte=datetime.date(year, 9, 1), date__lt=datetime.date(year + 1, 9, 1))
 
 
@@ -179,14 +182,10 @@ class Lead(models.TextChoices):
     SENCO = "senco", "SENCO"
     HEAD = "head", "Headteacher"
 
-
-class ConversationQuerySet(models.QuerySet):
-    def for_membership(self, membership):
-        """Conversations about the pupils this membership may see, in its school only."""
-        return self.filter(pupil__in=Pupil.objects.for_membership(membership, include_archived=True))
-
-    def for_school(self, school):
-        return self.filter(pupil__school=school)
+    @classmethod
+    def of_role(cls, role):
+        """The lead a conversation recorded by someone of this role starts with, if any."""
+        return {Role.SENCO: cls.SENCO, Role.TEACHER: cls.TEACHER}.get(role)
 
 
 class Conversation(models.Model):
@@ -209,7 +208,7 @@ class Conversation(models.Model):
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
-    objects = ConversationQuerySet.as_manager()
+    objects = PupilScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date", "-pk"]

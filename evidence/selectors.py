@@ -4,12 +4,14 @@ subquery counts) and returned as plain rows with `reports.figures` values."""
 from dataclasses import dataclass, field
 
 from django.db.models import Count as DbCount
-from django.db.models import IntegerField, OuterRef, Prefetch, Q, Subquery, Sum, Value
+from django.db.models import IntegerField, Max, Min, OuterRef, Prefetch, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from attendance.selectors import academic_year_choices, current_academic_year  # noqa: F401
 from core.calendar import academic_year_label
+from core.charts import stacked_bars
 from core.figures import Count, Share
 from pupils.models import Pupil
 
@@ -22,6 +24,7 @@ from .models import (
     PartTwoConclusion,
     PartTwoQuestion,
     Scale,
+    Survey,
     SurveyAnswerCount,
 )
 from .reference import PART_TWO_KEY_QUESTION  # noqa: F401  (for the Part Two page)
@@ -64,8 +67,6 @@ def evidence_log(membership, *, source="", judgement="", question=None, prompt=N
 
 
 def evidence_item(membership, pk):
-    from django.shortcuts import get_object_or_404
-
     qs = EvidenceItem.objects.for_membership(membership).select_related("author", "school")
     return get_object_or_404(
         qs.prefetch_related(visible_pupils_prefetch(membership), "questions", "prompts"), pk=pk
@@ -292,8 +293,6 @@ def recent_conversations(membership, *, year):
 
 
 def conversation_detail(membership, pk):
-    from django.shortcuts import get_object_or_404
-
     return get_object_or_404(
         Conversation.objects.for_membership(membership)
         .select_related("pupil", "recorded_by")
@@ -340,13 +339,6 @@ class SurveyResults:
 
 
 POSITIVE = (Scale.FAIRLY, Scale.VERY)
-# Chart colours, dark enough for white page contrast; the legend and the table carry the words.
-ANSWER_FILL = {
-    Scale.NOT_AT_ALL: "#842029",
-    Scale.A_LITTLE: "#cc8a00",
-    Scale.FAIRLY: "#3d8bfd",
-    Scale.VERY: "#0f5132",
-}
 
 
 def survey_results(survey, *, suppress_below=0):
@@ -385,65 +377,37 @@ def survey_results(survey, *, suppress_below=0):
     return SurveyResults(survey, rounds, results)
 
 
-def survey_chart(results, *, width=640, bar_height=22, gap=6):
-    """An SVG of stacked horizontal bars, one per question per round, built on the server so that
-    the page and any PDF show it. Returns the rows a template draws (its figures are in the table
-    beside it)."""
-    label_width = 170
-    plot = width - label_width - 10
-    rows = []
-    y = 0
-    for q in results.questions:
-        for r in q.rounds:
-            x = label_width
-            segments = []
-            for cell in r.cells:
-                share = cell.share.percent or 0
-                w = round(plot * share / 100, 1)
-                segments.append(
-                    {
-                        "x": x,
-                        "width": w,
-                        "answer": cell.answer,
-                        "label": cell.label,
-                        "fill": ANSWER_FILL[cell.answer],
-                        "text": str(cell.share),
-                    }
-                )
-                x += w
-            rows.append(
-                {
-                    "y": y,
-                    "label": f"Q{q.question.order} {r.round.label}",
-                    "segments": segments,
-                    "suppressed": r.positive.suppressed,
-                }
+def survey_chart(results):
+    """The answers as stacked bars (core.charts), one per question per round, in the order of the
+    four-point scale; its figures are in the tables beside it."""
+    groups = [
+        [
+            (
+                f"Q{q.question.order} {r.round.label}",
+                [(cell.share.percent, str(cell.share)) for cell in r.cells],
+                r.positive.suppressed,
             )
-            y += bar_height + gap
-        y += gap * 2
-    return {"width": width, "height": y + 30, "bar_height": bar_height, "rows": rows, "legend_y": y + 8}
+            for r in q.rounds
+        ]
+        for q in results.questions
+    ]
+    return stacked_bars(
+        "Answers to each question in each round, as shares of those who answered",
+        groups,
+        [label for _value, label in Scale.choices],
+    )
 
 
 def part_two_question_by_number(number):
-    from django.shortcuts import get_object_or_404
-
     return get_object_or_404(PartTwoQuestion, number=number)
 
 
 def survey_for(membership, pk):
     """A survey of the membership's school; any other id is the same 404."""
-    from django.shortcuts import get_object_or_404
-
-    from .models import Survey
-
     return get_object_or_404(Survey.objects.for_membership(membership), pk=pk)
 
 
 def surveys_for(membership):
-    from django.db.models import Max, Min
-
-    from .models import Survey
-
     return (
         Survey.objects.for_membership(membership)
         .annotate(

@@ -2,11 +2,11 @@
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from core import policy
 from core.calendar import academic_year_of, term_of
-from core.roles import Role
 from pupils.models import Pupil
 
 from .models import (
@@ -22,9 +22,6 @@ from .models import (
 )
 from .uploads import content_type_for
 
-EVIDENCE_WRITE_ROLES = {Role.SENCO, Role.TEACHER, Role.TEACHING_ASSISTANT}
-CONVERSATION_WRITE_ROLES = {Role.SENCO, Role.TEACHER}
-
 
 def _check_pupils(membership, pupils):
     """Every pupil must be one the membership may see; others may not tag a school-wide item."""
@@ -36,7 +33,7 @@ def _check_pupils(membership, pupils):
     )
     if any(p.pk not in visible for p in pupils):
         raise ValidationError({"pupils": "You can only record evidence about pupils you teach or support."})
-    if not pupils and membership.role != Role.SENCO:
+    if not pupils and not policy.can(membership, "evidence.record_whole_school"):
         raise ValidationError({"pupils": "Choose at least one of your pupils this evidence is about."})
     return pupils
 
@@ -55,8 +52,7 @@ def evidence_create(
     prompts=(),
     attachment=None,
 ):
-    if membership.role not in EVIDENCE_WRITE_ROLES:
-        raise PermissionDenied("Your role cannot record evidence.")
+    policy.require(membership, "evidence.record")
     pupils = _check_pupils(membership, pupils)
     item = EvidenceItem(
         school=membership.school,
@@ -83,8 +79,7 @@ def evidence_create(
 def evidence_update(*, item, membership, attachment=None, remove_attachment=False, **fields):
     """The SENCO corrects an item. A new attachment replaces the old one (the old file is kept on
     disk until a retention purge, like every other piece of pupil data)."""
-    if membership.role != Role.SENCO:
-        raise PermissionDenied("Only the SENCO can change evidence.")
+    policy.require(membership, "evidence.edit")
     pupils = fields.pop("pupils", None)
     questions = fields.pop("questions", None)
     prompts = fields.pop("prompts", None)

@@ -3,7 +3,7 @@
 One query per source, never one per item: SEN status changes, termly assessments, intervention
 places, Pupil Support Scale observations, attendance, exclusions, conversations (with their
 targets) and evidence. The caller has already reached the pupil through
-`schools.access.access_pupil`, so every source here is about a pupil the membership may see.
+`pupils.access.access_pupil`, so every source here is about a pupil the membership may see.
 """
 
 import datetime

@@ -7,9 +7,11 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
+from core import policy
 from core.documents import render_document
-from core.roles import Role
-from schools.access import ALL_ROLES, STAFF_ROLES, access_pupil, membership_required
+from core.forms import add_validation_errors
+from pupils.access import access_pupil
+from schools.access import membership_required
 
 from . import selectors, services
 from .forms import (
@@ -25,16 +27,6 @@ from .forms import (
 from .models import Lead
 
 PAGE_SIZE = 30
-SENCO = {Role.SENCO}
-CONVERSATION_READ_ROLES = STAFF_ROLES
-
-
-def _add_errors(form, error):
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _year(request, param="year"):
@@ -48,7 +40,7 @@ def _year(request, param="year"):
 # -- the evidence log ---------------------------------------------------------------------------
 
 
-@membership_required(STAFF_ROLES)
+@membership_required("evidence.view")
 def evidence_list(request):
     membership = request.membership
     form = EvidenceFilterForm(request.GET or None, years=selectors.academic_year_choices())
@@ -61,18 +53,18 @@ def evidence_list(request):
         "filter_form": form,
         "page": page,
         "querystring": query.urlencode(),
-        "can_record": membership.role in services.EVIDENCE_WRITE_ROLES,
+        "can_record": policy.can(membership, "evidence.record"),
     }
     return render(request, "evidence/evidence_list.html", context)
 
 
-@membership_required(services.EVIDENCE_WRITE_ROLES)
+@membership_required("evidence.record")
 def evidence_create(request):
     membership = request.membership
     initial = {"date": selectors.today()}
     pupil_pk = request.GET.get("pupil")
     if pupil_pk and pupil_pk.isdigit():
-        initial["pupils"] = [access_pupil(membership, int(pupil_pk)).pk]
+        initial["pupils"] = [access_pupil(membership, int(pupil_pk), action="evidence.record").pk]
     form = EvidenceForm(request.POST or None, request.FILES or None, membership=membership, initial=initial)
     if request.method == "POST":
         if form.is_valid():
@@ -80,7 +72,7 @@ def evidence_create(request):
             try:
                 item = services.evidence_create(membership=membership, **data)
             except ValidationError as error:
-                _add_errors(form, error)
+                add_validation_errors(form, error)
             else:
                 messages.success(request, "The evidence was recorded.")
                 return redirect("evidence:detail", pk=item.pk)
@@ -88,13 +80,13 @@ def evidence_create(request):
     return render(request, "evidence/evidence_form.html", {"form": form})
 
 
-@membership_required(STAFF_ROLES)
+@membership_required("evidence.view")
 def evidence_detail(request, pk):
     item = selectors.evidence_item(request.membership, pk)
     return render(request, "evidence/evidence_detail.html", {"item": item})
 
 
-@membership_required(SENCO)
+@membership_required("evidence.edit")
 def evidence_edit(request, pk):
     membership = request.membership
     item = selectors.evidence_item(membership, pk)
@@ -120,7 +112,7 @@ def evidence_edit(request, pk):
                     **data,
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_validation_errors(form, error)
             else:
                 messages.success(request, "The evidence was saved.")
                 return redirect("evidence:detail", pk=item.pk)
@@ -128,7 +120,7 @@ def evidence_edit(request, pk):
     return render(request, "evidence/evidence_form.html", {"form": form, "item": item})
 
 
-@membership_required(STAFF_ROLES)
+@membership_required("evidence.view")
 def evidence_attachment(request, pk):
     """The attached file, only to someone who may read the item, always as a download.
 
@@ -154,7 +146,7 @@ def evidence_attachment(request, pk):
 # -- Part Two and the Appendix A prompts ----------------------------------------------------------
 
 
-@membership_required(ALL_ROLES)
+@membership_required("school.view")
 def part_two(request):
     membership = request.membership
     year, year_form = _year(request)
@@ -167,14 +159,14 @@ def part_two(request):
     return render_document(request, "evidence/part_two.html", context, title="Part Two: qualitative evidence")
 
 
-@membership_required(ALL_ROLES)
+@membership_required("school.view")
 def part_two_question(request, number):
     membership = request.membership
     question = selectors.part_two_question_by_number(number)
     year, year_form = _year(request)
     page = selectors.part_two_question(membership, question, year)
     conclusion_form = None
-    if membership.role == Role.SENCO:
+    if policy.can(membership, "conclusion.edit"):
         conclusion_form = ConclusionForm(
             initial={"year": year, "text": page.conclusion.text if page.conclusion else ""},
             years=selectors.academic_year_choices(),
@@ -184,7 +176,7 @@ def part_two_question(request, number):
 
 
 @require_POST
-@membership_required(SENCO)
+@membership_required("conclusion.edit")
 def part_two_conclusion(request, number):
     membership = request.membership
     question = selectors.part_two_question_by_number(number)
@@ -208,7 +200,7 @@ def part_two_conclusion(request, number):
     return render(request, "evidence/part_two_question.html", context, status=400)
 
 
-@membership_required(ALL_ROLES)
+@membership_required("school.view")
 def ofsted_prompts(request):
     membership = request.membership
     year, year_form = _year(request)
@@ -223,7 +215,7 @@ def ofsted_prompts(request):
 # -- structured conversations --------------------------------------------------------------------
 
 
-@membership_required(ALL_ROLES)
+@membership_required("school.view")
 def conversations(request):
     membership = request.membership
     year, year_form = _year(request)
@@ -237,20 +229,20 @@ def conversations(request):
         "is_current_year": year == selectors.current_academic_year(),
         "term_label": term.label,
     }
-    if membership.sees_pupils:
+    if policy.can(membership, "conversation.view"):
         context["without"] = selectors.pupils_without_conversation(
             membership, year=selectors.current_academic_year(), term=term
         )
         context["recent"] = selectors.recent_conversations(membership, year=year)[:50]
-        context["can_record"] = membership.role in services.CONVERSATION_WRITE_ROLES
+        context["can_record"] = policy.can(membership, "conversation.record")
     return render(request, "evidence/conversations.html", context)
 
 
-@membership_required(services.CONVERSATION_WRITE_ROLES)
+@membership_required("conversation.record")
 def conversation_create(request, pk):
     membership = request.membership
-    pupil = access_pupil(membership, pk)
-    lead = {Role.SENCO: Lead.SENCO, Role.TEACHER: Lead.TEACHER}.get(membership.role)
+    pupil = access_pupil(membership, pk, action="conversation.record")
+    lead = Lead.of_role(membership.role)
     today = selectors.today()
     form = ConversationForm(
         request.POST or None,
@@ -262,7 +254,7 @@ def conversation_create(request, pk):
             try:
                 conversation = services.conversation_create(pupil=pupil, by=request.user, **data)
             except ValidationError as error:
-                _add_errors(form, error)
+                add_validation_errors(form, error)
             else:
                 messages.success(request, "The conversation was recorded.")
                 return redirect("evidence:conversation", pk=conversation.pk)
@@ -270,18 +262,18 @@ def conversation_create(request, pk):
     return render(request, "evidence/conversation_form.html", {"form": form, "pupil": pupil})
 
 
-@membership_required(CONVERSATION_READ_ROLES)
+@membership_required("conversation.view")
 def conversation_detail(request, pk):
     membership = request.membership
     conversation = selectors.conversation_detail(membership, pk)
     context = {
         "conversation": conversation,
-        "can_review": membership.role in services.CONVERSATION_WRITE_ROLES,
+        "can_review": policy.can(membership, "conversation.record"),
     }
     return render(request, "evidence/conversation_detail.html", context)
 
 
-@membership_required(services.CONVERSATION_WRITE_ROLES)
+@membership_required("conversation.record")
 def conversation_review(request, pk):
     conversation = selectors.conversation_detail(request.membership, pk)
     form = ConversationReviewForm(
@@ -298,7 +290,7 @@ def conversation_review(request, pk):
                     outcomes=form.outcomes(),
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_validation_errors(form, error)
             else:
                 messages.success(request, "The outcomes of the targets were recorded.")
                 return redirect("evidence:conversation", pk=conversation.pk)
@@ -310,14 +302,17 @@ def conversation_review(request, pk):
 # -- surveys -----------------------------------------------------------------------------------
 
 
-@membership_required(ALL_ROLES)
+@membership_required("school.view")
 def survey_list(request):
     membership = request.membership
-    context = {"surveys": selectors.surveys_for(membership), "can_edit": membership.role == Role.SENCO}
+    context = {
+        "surveys": selectors.surveys_for(membership),
+        "can_edit": policy.can(membership, "survey.change"),
+    }
     return render(request, "evidence/survey_list.html", context)
 
 
-@membership_required(SENCO)
+@membership_required("survey.change")
 def survey_create(request):
     form = SurveyForm(request.POST or None)
     if request.method == "POST":
@@ -326,7 +321,7 @@ def survey_create(request):
             try:
                 survey = services.survey_create(school=request.membership.school, **data)
             except ValidationError as error:
-                _add_errors(form, error)
+                add_validation_errors(form, error)
             else:
                 messages.success(request, "The survey was created. Now record its first round of answers.")
                 return redirect("evidence:survey_round", pk=survey.pk)
@@ -334,7 +329,7 @@ def survey_create(request):
     return render(request, "evidence/survey_form.html", {"form": form})
 
 
-@membership_required(ALL_ROLES)
+@membership_required("school.view")
 def survey_detail(request, pk):
     membership = request.membership
     survey = selectors.survey_for(membership, pk)
@@ -343,12 +338,12 @@ def survey_detail(request, pk):
         "survey": survey,
         "results": results,
         "chart": selectors.survey_chart(results),
-        "can_edit": membership.role == Role.SENCO,
+        "can_edit": policy.can(membership, "survey.change"),
     }
     return render_document(request, "evidence/survey_detail.html", context, title=survey.title)
 
 
-@membership_required(SENCO)
+@membership_required("survey.change")
 def survey_round_create(request, pk):
     survey = selectors.survey_for(request.membership, pk)
     questions = list(survey.questions.all())
@@ -363,7 +358,7 @@ def survey_round_create(request, pk):
                     counts=form.counts(),
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_validation_errors(form, error)
             else:
                 messages.success(request, "The answers were recorded.")
                 return redirect("evidence:survey", pk=survey.pk)

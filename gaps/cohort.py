@@ -6,18 +6,25 @@ A group is a short code, for example "send", "E", "need:ASD", "int:12", "pp", "g
 group can filter pupils (prefix "") or their assessments or attendance (prefix "pupil__").
 
 SEN status is the pupil's current status, also when an earlier year is chosen: the dated history
-is used for movement on the record (key question A), not for the cohort.
+is used for movement on the record (key question A), not for the cohort. A year group is the
+pupil's year group now (for a pupil who has left, the one they would be in: assessment.bands).
+
+`cohort_form(membership, data)` reads the school's points and interventions and builds the form.
 """
 
 from dataclasses import dataclass
 
 from django import forms
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
+from django.db.models.lookups import Exact
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from assessment.bands import year_group_now
+from assessment.models import Assessment, AssessmentPoint
 from core.calendar import academic_year_label
+from interventions.models import Intervention, InterventionPlace
 from pupils.models import SEN_STATUSES_ON_RECORD, YEAR_GROUPS, AreaOfNeed, SenStatus
 
 DEFAULT_GROUP = "send"
@@ -59,10 +66,9 @@ def group_q(code, prefix=""):
     if kind == "need" and value in AreaOfNeed.values:
         return Q(**{f"{p}primary_need": value}) | Q(**{f"{p}secondary_need": value})
     if kind == "year" and value.isdigit() and int(value) in YEAR_LABELS:
-        return Q(**{f"{p}year_group": int(value)})
+        # The year group now, so that a pupil who has left counts with the year group they left.
+        return Q(Exact(year_group_now(p), int(value)))
     if kind == "int" and value.isdigit():
-        from interventions.models import InterventionPlace
-
         # A subquery, not a join: a pupil in two runs must still count once.
         places = InterventionPlace.objects.filter(run__intervention_id=int(value)).values("pupil_id")
         return Q(**{f"{p}pk__in": places})
@@ -190,3 +196,17 @@ class CohortForm(forms.Form):
         with_data = [p for p in candidates if getattr(p, "has_data", True)]
         chosen = with_data or candidates
         return chosen[-1] if chosen else None
+
+
+def cohort_form(membership, data):
+    """The cohort filter, with the school's points (each marked has_data) and interventions."""
+    # The first assessment of each point in the order of the (point, subject) index: one index
+    # probe per point, where an EXISTS could be planned as a scan of the table for an empty point.
+    first = Subquery(
+        Assessment.objects.filter(point_id=OuterRef("pk")).order_by("point_id", "subject_id").values("pk")[:1]
+    )
+    points = list(AssessmentPoint.objects.filter(school_id=membership.school_id).annotate(first=first))
+    for point in points:
+        point.has_data = point.first is not None
+    interventions = list(Intervention.objects.filter(school_id=membership.school_id).only("pk", "name"))
+    return CohortForm(data, school=membership.school, points=points, interventions=interventions)

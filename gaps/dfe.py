@@ -91,6 +91,23 @@ def academic_year_of_period(period):
 
 def read_ks2_characteristics(source):
     """The comparator rows of a DfE KS2 pupil characteristics CSV (path or file object)."""
+    frame = _read_frame(source)
+    frame = frame[(frame["school_type"] == "State-funded schools") & (frame["gender"] == "Total")]
+    rows = {}
+    for record in frame.to_dict("records"):
+        group = CHARACTERISTICS.get((record["characteristic_group"], record["characteristic"]))
+        if group is None:
+            continue
+        year = academic_year_of_period(record["time_period"])
+        for row in _record_rows(record, year, group):
+            rows[(year, row.measure, group)] = row
+    if not rows:
+        raise DfeFileError("The file has no SEN status rows for state-funded schools.")
+    return list(rows.values())
+
+
+def _read_frame(source):
+    """The file as a frame of text cells, checked to have the file's identifying columns."""
     try:
         frame = pd.read_csv(source, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
@@ -102,24 +119,20 @@ def read_ks2_characteristics(source):
             + ", ".join(sorted(missing))
             + " column."
         )
-    frame = frame[(frame["school_type"] == "State-funded schools") & (frame["gender"] == "Total")]
-    rows = {}
-    for record in frame.to_dict("records"):
-        group = CHARACTERISTICS.get((record["characteristic_group"], record["characteristic"]))
-        if group is None:
-            continue
-        year = academic_year_of_period(record["time_period"])
-        for measure, (num_col, den_col) in SHARES.items():
-            if num_col in record:
-                num, den = _count(record[num_col]), _count(record.get(den_col))
-                if num is None or not den:
-                    num = den = None
-                rows[(year, measure, group)] = ComparatorRow(year, measure, group, num, den, None)
-        for measure, col in AVERAGES.items():
-            if col in record:
-                value = _number(record[col])
-                value = value.quantize(Decimal("0.01")) if value is not None else None
-                rows[(year, measure, group)] = ComparatorRow(year, measure, group, None, None, value)
-    if not rows:
-        raise DfeFileError("The file has no SEN status rows for state-funded schools.")
-    return list(rows.values())
+    return frame
+
+
+def _record_rows(record, year, group):
+    """The comparator rows of one line of the file: a share per SHARES measure and an average
+    per AVERAGES measure whose column the file has (older files lack some)."""
+    for measure, (num_col, den_col) in SHARES.items():
+        if num_col in record:
+            num, den = _count(record[num_col]), _count(record.get(den_col))
+            if num is None or not den:
+                num = den = None
+            yield ComparatorRow(year, measure, group, num, den, None)
+    for measure, col in AVERAGES.items():
+        if col in record:
+            value = _number(record[col])
+            value = value.quantize(Decimal("0.01")) if value is not None else None
+            yield ComparatorRow(year, measure, group, None, None, value)

@@ -4,6 +4,7 @@ year's review of the key questions of seeds/002 Part One."""
 from django.conf import settings
 from django.db import models
 
+from core.figures import Share
 from schools.models import School
 
 
@@ -75,8 +76,6 @@ class NationalComparator(models.Model):
     @property
     def figure(self):
         """As shown: "69% (365820/530964)", an average, or "not published"."""
-        from core.figures import Share
-
         if self.value is not None:
             return str(self.value)
         if self.numerator is not None and self.denominator:

@@ -5,26 +5,33 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from core import policy
+from core.charts import pair_chart
 from core.csv import csv_response
-from core.roles import Role
 from schools.access import membership_required
-from schools.models import GAP_DASHBOARD_ROLES
 
-from . import drafts, selectors, services
-from .charts import pair_chart
+from . import drafts, services
+from .absence import attendance_summary
+from .attendance_report import attendance_report
+from .cohort import cohort_form
 from .dfe import DfeFileError
+from .findings import findings_for
 from .forms import ComparatorForm, ComparatorUploadForm, FindingForm
+from .grids import average_progress, grid_report, ranked_gaps
+from .individual_pupils import pupils_report
 from .models import KeyQuestion
+from .national import comparator_for, school_comparators
+from .sen_status import STATUS_COLUMNS, status_report
+from .shared import school_scheme
+from .vulnerable_groups import groups_report
 
-# One set decides both the menu item (Membership.reads_gap_dashboards in templates/_nav.html)
-# and who may open the screens.
-DASHBOARD_ROLES = GAP_DASHBOARD_ROLES
-FINDING_ROLES = {Role.SENCO}
+# One action, "gaps.view" (core.policy), decides both the menu item in templates/_nav.html and
+# who may open the screens.
 GRID_MODES = {"percent": "Percentages", "counts": "Counts", "initials": "Pupil initials"}
 
 
 def _cohort(request):
-    form = selectors.cohort_form(request.membership, request.GET)
+    form = cohort_form(request.membership, request.GET)
     return form, form.cohort()
 
 
@@ -32,10 +39,10 @@ def _finding(request, key, cohort, draft):
     """The saved finding for this key question and year, or the draft from the figures."""
     if cohort.academic_year is None:
         return None
-    saved = selectors.findings_for(request.membership, cohort.academic_year).get(key)
+    saved = findings_for(request.membership, cohort.academic_year).get(key)
     text = saved.text if saved else draft
     form = None
-    if request.membership.role in FINDING_ROLES:
+    if policy.can(request.membership, "finding.edit"):
         form = FindingForm(initial={"academic_year": cohort.academic_year, "text": text})
     return {
         "key": key,
@@ -61,16 +68,16 @@ def _page(request, template, context):
     return render(request, template, {"tabs": TABS, **context})
 
 
-@membership_required(DASHBOARD_ROLES)
+@membership_required("gaps.view")
 def dashboard(request):
     form, cohort = _cohort(request)
-    scheme = selectors.scheme(request.membership)
-    groups = selectors.groups_report(request.membership, cohort, with_lists=False, with_movement=False)
-    gaps = selectors.ranked_gaps(request.membership, cohort, scheme, request.membership.suppress_below)
+    scheme = school_scheme(request.membership)
+    groups = groups_report(request.membership, cohort, with_lists=False, with_movement=False)
+    gaps = ranked_gaps(request.membership, cohort, scheme, request.membership.suppress_below)
     progress = []
     if cohort.point:
-        progress = selectors.average_progress(request.membership, cohort, request.membership.suppress_below)
-    attendance = selectors.attendance_summary(request.membership, cohort)
+        progress = average_progress(request.membership, cohort, request.membership.suppress_below)
+    attendance = attendance_summary(request.membership, cohort)
     chart = _gap_chart(cohort, gaps[:8])
     context = {
         "form": form,
@@ -91,10 +98,10 @@ def _gap_chart(cohort, gaps):
     return pair_chart("At or above ARE", cohort.label, "Everyone else", items)
 
 
-@membership_required(DASHBOARD_ROLES)
+@membership_required("gaps.view")
 def groups(request):
     form, cohort = _cohort(request)
-    report = selectors.groups_report(request.membership, cohort)
+    report = groups_report(request.membership, cohort)
     context = {
         "form": form,
         "cohort": cohort,
@@ -105,20 +112,20 @@ def groups(request):
     return _page(request, "gaps/groups.html", context)
 
 
-@membership_required(DASHBOARD_ROLES)
+@membership_required("gaps.view")
 def attainment(request):
     form, cohort = _cohort(request)
-    scheme = selectors.scheme(request.membership)
-    report = selectors.status_report(request.membership, cohort, scheme)
+    scheme = school_scheme(request.membership)
+    report = status_report(request.membership, cohort, scheme)
     if request.GET.get("format") == "csv":
         header = ["Academic year", "Subject"] + [
-            f"{label} {what}" for _, label in selectors.STATUS_COLUMNS for what in ("attainment", "progress")
+            f"{label} {what}" for _, label in STATUS_COLUMNS for what in ("attainment", "progress")
         ]
         rows = [
             [r.year_label, r.subject.name]
             + [
                 str(r.__dict__[k][key])
-                for key, _ in selectors.STATUS_COLUMNS
+                for key, _ in STATUS_COLUMNS
                 for k in ("attainment", "progress")
             ]
             for r in report.rows
@@ -128,22 +135,23 @@ def attainment(request):
         "form": form,
         "cohort": cohort,
         "report": report,
-        "columns": selectors.STATUS_COLUMNS,
+        "columns": STATUS_COLUMNS,
         "finding": _finding(request, "B", cohort, drafts.draft_b(report)),
         "tab": "B",
     }
     return _page(request, "gaps/attainment.html", context)
 
 
-@membership_required(DASHBOARD_ROLES)
+@membership_required("gaps.view")
 def grid(request):
     form, cohort = _cohort(request)
     mode = request.GET.get("mode") if request.GET.get("mode") in GRID_MODES else "percent"
-    scheme = selectors.scheme(request.membership)
-    report = selectors.grid_report(request.membership, cohort, scheme, mode=mode)
+    scheme = school_scheme(request.membership)
+    report = grid_report(request.membership, cohort, scheme, mode=mode)
     if request.GET.get("format") == "csv":
         return _grid_csv(report)
-    modes = {k: v for k, v in GRID_MODES.items() if k != "initials" or request.membership.sees_pupils}
+    names_pupils = policy.can(request.membership, "pupil.view")
+    modes = {k: v for k, v in GRID_MODES.items() if k != "initials" or names_pupils}
     context = {
         "form": form,
         "cohort": cohort,
@@ -171,11 +179,11 @@ def _grid_csv(report):
     return csv_response("attainment-and-progress-grid.csv", header, rows)
 
 
-@membership_required(DASHBOARD_ROLES)
+@membership_required("gaps.view")
 def pupils(request):
     form, cohort = _cohort(request)
-    scheme = selectors.scheme(request.membership)
-    report = selectors.pupils_report(request.membership, cohort, scheme)
+    scheme = school_scheme(request.membership)
+    report = pupils_report(request.membership, cohort, scheme)
     context = {
         "form": form,
         "cohort": cohort,
@@ -186,11 +194,11 @@ def pupils(request):
     return _page(request, "gaps/pupils.html", context)
 
 
-@membership_required(DASHBOARD_ROLES)
+@membership_required("gaps.view")
 def attendance(request):
     form, cohort = _cohort(request)
-    scheme = selectors.scheme(request.membership)
-    report = selectors.attendance_report(request.membership, cohort, scheme)
+    scheme = school_scheme(request.membership)
+    report = attendance_report(request.membership, cohort, scheme)
     context = {
         "form": form,
         "cohort": cohort,
@@ -202,7 +210,7 @@ def attendance(request):
 
 
 @require_POST
-@membership_required(FINDING_ROLES)
+@membership_required("finding.edit")
 def finding_save(request, key):
     if key not in KeyQuestion.values:
         return render(request, "404.html", status=404)
@@ -230,24 +238,25 @@ def finding_save(request, key):
     return render(request, "gaps/finding_form.html", context, status=400)
 
 
-@membership_required(DASHBOARD_ROLES)
+@membership_required("gaps.view")
 def comparators(request):
-    upload = ComparatorUploadForm() if request.membership.role == Role.SENCO else None
+    upload = ComparatorUploadForm() if policy.can(request.membership, "comparators.edit") else None
     return _comparators_page(request, upload)
 
 
 def _comparators_page(request, upload, status=200):
-    rows = selectors.comparators(request.membership)
+    rows = school_comparators(request.membership)
+    can_edit = policy.can(request.membership, "comparators.edit")
     return render(
         request,
         "gaps/comparators.html",
-        {"comparators": rows, "upload": upload, "can_edit": request.membership.role == Role.SENCO},
+        {"comparators": rows, "upload": upload, "can_edit": can_edit},
         status=status,
     )
 
 
 @require_POST
-@membership_required({Role.SENCO})
+@membership_required("comparators.edit")
 def comparators_upload(request):
     if not _submitted(request):
         messages.error(request, "Choose the DfE file before importing.")
@@ -267,9 +276,9 @@ def comparators_upload(request):
     return _comparators_page(request, upload, status=400)
 
 
-@membership_required({Role.SENCO})
+@membership_required("comparators.edit")
 def comparator_edit(request, pk):
-    comparator = selectors.comparator_for(request.membership, pk)
+    comparator = comparator_for(request.membership, pk)
     form = ComparatorForm(request.POST or None, instance=comparator)
     if request.method == "POST":
         if form.is_valid():

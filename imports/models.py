@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.db import models
 
-from schools.models import PUPIL_WRITE_ROLES, School
+from core import policy
+from schools.models import School
 
 
 class ImportKind(models.TextChoices):
@@ -15,7 +16,7 @@ class ImportKind(models.TextChoices):
 class ImportBatchQuerySet(models.QuerySet):
     def for_membership(self, membership):
         """The one access path to batches: those of the membership's school, for the SENCO."""
-        if not membership or membership.role not in PUPIL_WRITE_ROLES:
+        if not policy.can(membership, "import.run"):
             return self.none()
         return self.filter(school_id=membership.school_id)
 

@@ -6,7 +6,6 @@ from stdnum.gb.upn import calc_check_digit
 
 from core.csv import csv_response
 from schools.access import membership_required
-from schools.models import PUPIL_WRITE_ROLES
 
 from . import selectors, services
 from .columns import COLUMNS, template_rows
@@ -84,7 +83,7 @@ def _words(kind):
     return {"create": create, "update": update, "unchanged": unchanged}
 
 
-@membership_required(PUPIL_WRITE_ROLES)
+@membership_required("import.run")
 def import_index(request):
     membership = request.membership
     form = UploadForm(request.POST or None, request.FILES or None)
@@ -122,7 +121,7 @@ def import_index(request):
     return render(request, "imports/index.html", context)
 
 
-@membership_required(PUPIL_WRITE_ROLES)
+@membership_required("import.run")
 def import_template(request, kind):
     if kind not in ImportKind.values:
         raise Http404("There is no template of that name.")
@@ -131,7 +130,7 @@ def import_template(request, kind):
     return csv_response(f"sendtrack-{kind}-template.csv", rows[0], rows[1:])
 
 
-@membership_required(PUPIL_WRITE_ROLES)
+@membership_required("import.run")
 def batch_detail(request, pk):
     batch = access_batch(request.membership, pk)
     context = {
@@ -148,7 +147,7 @@ def batch_detail(request, pk):
 
 
 @require_POST
-@membership_required(PUPIL_WRITE_ROLES)
+@membership_required("import.run")
 def batch_confirm(request, pk):
     batch = access_batch(request.membership, pk)
     try:

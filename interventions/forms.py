@@ -3,6 +3,7 @@ from crispy_forms.layout import Submit
 from django import forms
 
 from assessment.models import AssessmentPoint, Subject
+from core.calendar import academic_year_label
 
 from .models import Action, Intervention, InterventionPlace, InterventionRun, Priority
 from .selectors import pupil_choices, staff_choices
@@ -185,6 +186,4 @@ class YearForm(forms.Form):
 
     def __init__(self, *args, years, **kwargs):
         super().__init__(*args, **kwargs)
-        from core.calendar import academic_year_label
-
         self.fields["year"].choices = [(y, academic_year_label(y)) for y in years]

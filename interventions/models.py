@@ -12,7 +12,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from assessment.models import AssessmentPoint, Subject
-from core.roles import Role
+from core import policy
+from core.policy import Scope
+from core.scoping import PupilScopedQuerySet
 from pupils.models import AreaOfNeed, Pupil
 from schools.models import School
 
@@ -103,18 +105,18 @@ class Intervention(models.Model):
 
 class InterventionRunQuerySet(models.QuerySet):
     def for_membership(self, membership):
-        """Runs this membership may open: all of the school for SENCO and head, the runs they
-        deliver for a teaching assistant, runs with a pupil of their classes for a teacher."""
-        if not membership:
+        """Runs this membership may open, by its pupil scope (core.policy): every run of the
+        school for those who see every pupil, the runs they deliver for a teaching assistant, the
+        runs with a pupil of their classes for a teacher, none for anyone else."""
+        scope = policy.pupil_scope(membership)
+        if scope is Scope.NONE:
             return self.none()
         qs = self.filter(intervention__school_id=membership.school_id)
-        if membership.role in (Role.SENCO, Role.HEAD):
+        if scope is Scope.EVERY_PUPIL:
             return qs
-        if membership.role == Role.TEACHING_ASSISTANT:
+        if scope is Scope.GROUPS:
             return qs.filter(staff=membership.user)
-        if membership.role == Role.TEACHER:
-            return qs.filter(pk__in=InterventionPlace.objects.for_membership(membership).values("run_id"))
-        return qs.none()
+        return qs.filter(pk__in=InterventionPlace.objects.for_membership(membership).values("run_id"))
 
 
 class InterventionRun(models.Model):
@@ -162,13 +164,6 @@ class InterventionRun(models.Model):
         return f"{self.intervention}{label} from {self.start_date:%d/%m/%Y}"
 
 
-class InterventionPlaceQuerySet(models.QuerySet):
-    def for_membership(self, membership):
-        from pupils.models import Pupil as PupilModel
-
-        return self.filter(pupil__in=PupilModel.objects.for_membership(membership))
-
-
 class InterventionPlace(models.Model):
     """A pupil in a run, with the Appendix C tracker: entry data, baseline, exit, progress."""
 
@@ -182,7 +177,7 @@ class InterventionPlace(models.Model):
     exit_criteria_met = models.BooleanField(null=True, blank=True)
     progress_details = models.TextField("details of progress", blank=True)
 
-    objects = InterventionPlaceQuerySet.as_manager()
+    objects = PupilScopedQuerySet.as_manager()
 
     class Meta:
         constraints = [

@@ -8,10 +8,10 @@ number of pupils.
 """
 
 import datetime
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.contrib.auth import get_user_model
 from django.db.models import (
     Avg,
     Case,
@@ -33,7 +33,9 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
-from assessment.models import Assessment, AssessmentPoint, AttainmentBand
+from assessment.bands import Bands
+from assessment.models import Assessment, AssessmentPoint
+from core import policy
 from core.calendar import academic_year_label, academic_year_of, term_of
 from core.figures import Count as CountFigure
 from core.figures import Share
@@ -290,7 +292,7 @@ def ranked_by_value(rows):
 
 def pupil_impact(membership, academic_year):
     """Each visible pupil's gain, gain a week and hours attended (one query)."""
-    if not membership.sees_pupils:
+    if not policy.can(membership, "pupil.view"):
         return []
     start, end = year_bounds(academic_year)
     places = places_with_figures(
@@ -508,6 +510,31 @@ def provision_map(membership, academic_year):
     times those hours plus the resources for the run.
     """
     suppress_below = membership.suppress_below
+    groups = _map_groups(_map_runs(membership, academic_year), suppress_below)
+    for (term, year), n in _distinct_pupils(membership.school, academic_year).items():
+        if (term, year) in groups:
+            groups[(term, year)].pupils = CountFigure.of(n, suppress_below=suppress_below)
+    ordered = [groups[key] for key in sorted(groups)]
+    for group in ordered:
+        if group.pupils is None:
+            group.pupils = CountFigure.of(0)
+    start, end = year_bounds(academic_year)
+    all_pupils = InterventionPlace.objects.filter(
+        run__intervention__school=membership.school, run__start_date__range=(start, end)
+    ).aggregate(n=Count("pupil", distinct=True))["n"]
+    return ProvisionMap(
+        academic_year=academic_year,
+        groups=ordered,
+        total_places=sum(g.places for g in ordered),
+        total_pupils=CountFigure.of(all_pupils, suppress_below=suppress_below),
+        total_hours=sum((g.hours for g in ordered), Decimal("0")),
+        total_cost=sum((g.cost for g in ordered), Decimal("0")),
+    )
+
+
+def _map_runs(membership, academic_year):
+    """The year's runs with their pupil count and year range, staff, and the pupils the
+    membership may see (none for a governor)."""
     runs = (
         runs_in_year(membership.school, academic_year)
         .select_related("intervention")
@@ -519,7 +546,7 @@ def provision_map(membership, academic_year):
         .order_by("start_date", "intervention__name", "pk")
     )
     runs = runs.prefetch_related("staff")
-    if membership.sees_pupils:
+    if policy.can(membership, "pupil.view"):
         runs = runs.prefetch_related(
             Prefetch(
                 "places",
@@ -529,6 +556,11 @@ def provision_map(membership, academic_year):
                 to_attr="visible_places",
             )
         )
+    return runs
+
+
+def _distinct_pupils(school, academic_year):
+    """Distinct pupils in runs of each (term, year group), counted in one query."""
     term_case = Case(
         When(run__start_date__month__gte=9, then=Value(1)),
         When(run__start_date__month__lte=3, then=Value(2)),
@@ -536,15 +568,19 @@ def provision_map(membership, academic_year):
         output_field=IntegerField(),
     )
     start, end = year_bounds(academic_year)
-    distinct = {
+    return {
         (row["term"], row["pupil__year_group"]): row["n"]
         for row in InterventionPlace.objects.filter(
-            run__intervention__school=membership.school, run__start_date__range=(start, end)
+            run__intervention__school=school, run__start_date__range=(start, end)
         )
         .annotate(term=term_case)
         .values("term", "pupil__year_group")
         .annotate(n=Count("pupil", distinct=True))
     }
+
+
+def _map_groups(runs, suppress_below):
+    """The runs as map rows, grouped by (term, lowest year group), with each group's totals."""
     groups = {}
     for run in runs:
         intervention = run.intervention
@@ -568,26 +604,7 @@ def provision_map(membership, academic_year):
         group.places += run.pupil_count
         group.hours += dec(intervention.planned_hours)
         group.cost += cost
-    total_pupils_by_term = defaultdict(int)
-    for (term, year), n in distinct.items():
-        total_pupils_by_term[term] += n
-        if (term, year) in groups:
-            groups[(term, year)].pupils = CountFigure.of(n, suppress_below=suppress_below)
-    ordered = [groups[key] for key in sorted(groups)]
-    for group in ordered:
-        if group.pupils is None:
-            group.pupils = CountFigure.of(0)
-    all_pupils = InterventionPlace.objects.filter(
-        run__intervention__school=membership.school, run__start_date__range=(start, end)
-    ).aggregate(n=Count("pupil", distinct=True))["n"]
-    return ProvisionMap(
-        academic_year=academic_year,
-        groups=ordered,
-        total_places=sum(g.places for g in ordered),
-        total_pupils=CountFigure.of(all_pupils, suppress_below=suppress_below),
-        total_hours=sum((g.hours for g in ordered), Decimal("0")),
-        total_cost=sum((g.cost for g in ordered), Decimal("0")),
-    )
+    return groups
 
 
 def provision_years(school):
@@ -684,9 +701,10 @@ class GapSuggestion:
 
 def gap_suggestions(school, *, limit=5):
     """The largest in-school gaps at the latest grid point with data: the share of pupils with
-    SEND at or above ARE (any band above the lowest) against other pupils, by year group and
-    subject, in percentage points. Three queries. (The gap dashboard, gaps.selectors.ranked_gaps,
-    answers the same question for any cohort; this is its default: all pupils with SEND.)"""
+    SEND at or above ARE (assessment.bands) against other pupils, by year group and subject, in
+    percentage points. Four queries. (The gap dashboard, gaps.grids.ranked_gaps, answers the same
+    question for any cohort, counting pupils who have left since as a figure of the point must;
+    a suggestion is for pupils still here to be helped, so it counts the pupils on roll.)"""
     point = (
         AssessmentPoint.objects.filter(school=school, assessments__attainment__isnull=False)
         .order_by("-academic_year", "-order")
@@ -694,11 +712,8 @@ def gap_suggestions(school, *, limit=5):
     )
     if point is None:
         return []
-    lowest = (
-        AttainmentBand.objects.filter(school=school).order_by("order").values_list("order", flat=True).first()
-    )
     send = Q(pupil__sen_status__in=SEN_STATUSES_ON_RECORD)
-    at = Q(attainment__order__gt=lowest or 0)
+    at = Bands.of_school(school.pk).at_or_above_are
     rows = (
         Assessment.objects.filter(point=point, attainment__isnull=False, pupil__archived_at__isnull=True)
         .values("pupil__year_group", "subject__name")
@@ -729,15 +744,13 @@ def gap_suggestions(school, *, limit=5):
 
 
 def staff_choices(school):
-    """Users with a staff role at the school, for a run's staff and an intervention's lead."""
-    from django.contrib.auth import get_user_model
-
-    from schools.access import STAFF_ROLES
-
+    """Users who may deliver interventions at the school (core.policy), for a run's staff and an
+    intervention's lead."""
+    delivers = policy.roles_for("intervention.deliver")
     return (
         get_user_model()
         .objects.filter(
-            memberships__school=school, memberships__is_active=True, memberships__role__in=STAFF_ROLES
+            memberships__school=school, memberships__is_active=True, memberships__role__in=delivers
         )
         .order_by("last_name", "first_name", "username")
         .distinct()

@@ -4,14 +4,15 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core import policy
 from core.calendar import academic_year_label, academic_year_of
+from core.charts import value_bars
 from core.csv import csv_response
 from core.documents import render_document
-from core.roles import Role
-from schools.access import ALL_ROLES, LEADER_ROLES, membership_required
+from core.forms import add_validation_errors
+from schools.access import membership_required
 
 from . import selectors, services
-from .charts import bars
 from .forms import (
     ActionForm,
     CheckpointForm,
@@ -22,18 +23,6 @@ from .forms import (
     SessionForm,
     YearForm,
 )
-
-SENCO = {Role.SENCO}
-SHEET_ROLES = LEADER_ROLES | {Role.TEACHING_ASSISTANT, Role.TEACHER}
-RECORDING_ROLES = {Role.SENCO, Role.TEACHING_ASSISTANT}
-
-
-def _add_errors(form, error):
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _chosen_year(request):
@@ -50,18 +39,18 @@ def _chosen_year(request):
 # -- catalogue -----------------------------------------------------------------------------
 
 
-@membership_required(ALL_ROLES)
+@membership_required("school.view")
 def intervention_list(request):
     membership = request.membership
     context = {
         "interventions": selectors.catalogue(membership),
-        "runs": (selectors.runs_for(membership) if membership.sees_pupils else None),
-        "can_edit": membership.role == Role.SENCO,
+        "runs": (selectors.runs_for(membership) if policy.can(membership, "intervention.sheet") else None),
+        "can_edit": policy.can(membership, "intervention.change"),
     }
     return render(request, "interventions/intervention_list.html", context)
 
 
-@membership_required(ALL_ROLES)
+@membership_required("school.view")
 def intervention_detail(request, pk):
     membership = request.membership
     intervention = selectors.intervention_for(membership, pk)
@@ -69,10 +58,10 @@ def intervention_detail(request, pk):
         "intervention": intervention,
         "runs": (
             selectors.runs_for(membership).filter(intervention=intervention)
-            if membership.sees_pupils
+            if policy.can(membership, "intervention.sheet")
             else None
         ),
-        "can_edit": membership.role == Role.SENCO,
+        "can_edit": policy.can(membership, "intervention.change"),
     }
     return render(request, "interventions/intervention_detail.html", context)
 
@@ -89,7 +78,7 @@ def _intervention_form(request, intervention=None):
                 else:
                     saved = services.intervention_create(school=school, **data)
             except ValidationError as error:
-                _add_errors(form, error)
+                add_validation_errors(form, error)
             else:
                 messages.success(request, f"{saved.name} was saved.")
                 return redirect("interventions:detail", pk=saved.pk)
@@ -104,12 +93,12 @@ def _intervention_form(request, intervention=None):
     )
 
 
-@membership_required(SENCO)
+@membership_required("intervention.change")
 def intervention_create(request):
     return _intervention_form(request)
 
 
-@membership_required(SENCO)
+@membership_required("intervention.change")
 def intervention_edit(request, pk):
     return _intervention_form(request, selectors.intervention_for(request.membership, pk))
 
@@ -134,7 +123,7 @@ def _run_form(request, intervention, run=None):
                     **data,
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_validation_errors(form, error)
             else:
                 messages.success(request, "The run was saved.")
                 return redirect("interventions:run", pk=saved.pk)
@@ -142,27 +131,27 @@ def _run_form(request, intervention, run=None):
     return render(request, "interventions/run_form.html", context)
 
 
-@membership_required(SENCO)
+@membership_required("intervention.change")
 def run_create(request, pk):
     return _run_form(request, selectors.intervention_for(request.membership, pk))
 
 
-@membership_required(SENCO)
+@membership_required("intervention.change")
 def run_edit(request, pk):
     run = selectors.run_for(request.membership, pk)
     return _run_form(request, run.intervention, run)
 
 
-@membership_required(SHEET_ROLES)
+@membership_required("intervention.sheet")
 def run_sheet(request, pk):
     """The Appendix C monitoring sheet, on screen or as a PDF (?format=pdf)."""
     membership = request.membership
     run = selectors.run_for(membership, pk)
     sheet = selectors.run_sheet(membership, run)
-    can_record = membership.role in RECORDING_ROLES
+    can_record = policy.can(membership, "intervention.record", run)
     context = {
         "sheet": sheet,
-        "can_edit": membership.role == Role.SENCO,
+        "can_edit": policy.can(membership, "intervention.change"),
         "can_record": can_record,
         "session_form": (
             SessionForm(
@@ -187,23 +176,24 @@ def run_sheet(request, pk):
 
 
 @require_POST
-@membership_required(RECORDING_ROLES)
+@membership_required("intervention.record")
 def session_create(request, pk):
     membership = request.membership
     run = selectors.run_for(membership, pk)
+    policy.require(membership, "intervention.record", run)
     form = SessionForm(request.POST, places=run.places.select_related("pupil"))
     if form.is_valid():
         try:
             services.session_record(run=run, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, f"The session of {form.cleaned_data['date']:%d/%m/%Y} was recorded.")
             return redirect("interventions:run", pk=run.pk)
     return render(request, "interventions/session_form.html", {"form": form, "run": run}, status=400)
 
 
-@membership_required(SENCO)
+@membership_required("intervention.change")
 def place_edit(request, pk):
     place = selectors.place_for(request.membership, pk)
     form = PlaceForm(request.POST or None, instance=place)
@@ -214,7 +204,7 @@ def place_edit(request, pk):
             try:
                 services.place_update(place=place, **data)
             except ValidationError as error:
-                _add_errors(form, error)
+                add_validation_errors(form, error)
             else:
                 messages.success(request, f"{place.pupil.full_name}'s record in this run was saved.")
                 return redirect("interventions:run", pk=place.run_id)
@@ -223,15 +213,16 @@ def place_edit(request, pk):
 
 
 @require_POST
-@membership_required(RECORDING_ROLES)
+@membership_required("intervention.record")
 def checkpoint_create(request, pk):
     place = selectors.place_for(request.membership, pk)
+    policy.require(request.membership, "intervention.record", place)
     form = CheckpointForm(request.POST)
     if form.is_valid():
         try:
             services.checkpoint_record(place=place, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(
                 request, f"{place.pupil.full_name}: week {form.cleaned_data['week']} checkpoint recorded."
@@ -243,7 +234,7 @@ def checkpoint_create(request, pk):
 # -- impact and the provision map ----------------------------------------------------------
 
 
-@membership_required(ALL_ROLES)
+@membership_required("school.view")
 def impact(request):
     membership = request.membership
     year, year_form = _chosen_year(request)
@@ -251,8 +242,12 @@ def impact(request):
     rows = selectors.intervention_impact(membership.school, year, suppress_below=suppress)
     by_impact = selectors.ranked_by_impact(rows)
     hour_bands = selectors.hours_vs_progress(membership.school, year, suppress_below=suppress)
-    impact_bars, impact_height = bars((r.intervention.name, r.gain_per_week) for r in by_impact)
-    hours_bars, hours_height = bars((b.label, b.mean_gain) for b in hour_bands)
+    impact_chart = value_bars(
+        "Mean gain a week by intervention", ((r.intervention.name, r.gain_per_week) for r in by_impact)
+    )
+    hours_chart = value_bars(
+        "Mean gain by hours of sessions attended", ((b.label, b.mean_gain) for b in hour_bands)
+    )
     context = {
         "year": year,
         "year_label": academic_year_label(year),
@@ -261,10 +256,8 @@ def impact(request):
         "by_impact": by_impact,
         "by_value": selectors.ranked_by_value(rows),
         "hour_bands": hour_bands,
-        "impact_bars": impact_bars if by_impact else None,
-        "impact_height": impact_height,
-        "hours_bars": hours_bars if any(b.mean_gain is not None for b in hour_bands) else None,
-        "hours_height": hours_height,
+        "impact_chart": impact_chart,
+        "hours_chart": hours_chart if any(b.mean_gain is not None for b in hour_bands) else "",
         "subject_rows": selectors.class_subject_comparison(membership.school, year, suppress_below=suppress),
         "pupil_rows": selectors.pupil_impact(membership, year),
     }
@@ -273,11 +266,11 @@ def impact(request):
         "interventions/impact.html",
         context,
         title=f"Intervention impact {academic_year_label(year)}",
-        anonymised=membership.is_aggregate_only,
+        anonymised=not policy.can(membership, "pupil.view"),
     )
 
 
-@membership_required(ALL_ROLES)
+@membership_required("school.view")
 def provision_map(request):
     membership = request.membership
     year, year_form = _chosen_year(request)
@@ -287,11 +280,11 @@ def provision_map(request):
         "interventions/provision_map.html",
         {"map": pmap, "year_form": year_form, "year": year},
         title=f"Provision map {pmap.label}",
-        anonymised=membership.is_aggregate_only,
+        anonymised=not policy.can(membership, "pupil.view"),
     )
 
 
-@membership_required(ALL_ROLES)
+@membership_required("school.view")
 def provision_map_csv(request):
     membership = request.membership
     year, _form = _chosen_year(request)
@@ -334,10 +327,10 @@ def provision_map_csv(request):
 # -- action plan ---------------------------------------------------------------------------
 
 
-@membership_required(ALL_ROLES)
+@membership_required("school.view")
 def action_plan(request):
     membership = request.membership
-    can_edit = membership.role == Role.SENCO
+    can_edit = policy.can(membership, "action_plan.change")
     context = {
         "priorities": selectors.action_plan(membership),
         "can_edit": can_edit,
@@ -348,7 +341,7 @@ def action_plan(request):
     return render_document(request, "interventions/action_plan.html", context, title="SEND action plan")
 
 
-@membership_required(SENCO)
+@membership_required("action_plan.change")
 def priority_create(request):
     form = PriorityForm(request.POST or None)
     if request.method != "POST":
@@ -357,20 +350,20 @@ def priority_create(request):
         try:
             services.priority_create(school=request.membership.school, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, "The priority was added to the action plan.")
             return redirect("interventions:action_plan")
     return render(request, "interventions/priority_form.html", {"form": form}, status=400)
 
 
-@membership_required(SENCO)
+@membership_required("action_plan.change")
 def action_create(request, pk):
     priority = selectors.priority_for(request.membership, pk)
     return _action_form(request, priority)
 
 
-@membership_required(SENCO)
+@membership_required("action_plan.change")
 def action_edit(request, pk):
     action = selectors.action_for(request.membership, pk)
     return _action_form(request, action.priority, action)
@@ -384,7 +377,7 @@ def _action_form(request, priority, action=None):
             try:
                 services.action_save(priority=priority, action=action, **form.cleaned_data)
             except ValidationError as error:
-                _add_errors(form, error)
+                add_validation_errors(form, error)
             else:
                 messages.success(request, "The action was saved.")
                 return redirect("interventions:action_plan")

@@ -7,13 +7,15 @@ from django.utils import timezone
 
 from assessment.selectors import pupil_page_context as assessment_pupil_context
 from attendance.selectors import pupil_attendance_summary
+from core import policy
 from evidence.timeline import pupil_timeline
 from plans.selectors import pupil_panel as plans_pupil_panel
 from pupils import services
+from pupils.access import access_pupil
 from pupils.forms import ArchiveForm, SenStatusChangeForm
 from pupils.models import Pupil
 from pupils.selectors import pupil_change_history, sen_register_summary
-from schools.access import LEADER_ROLES, STAFF_ROLES, access_pupil, membership_required
+from schools.access import membership_required
 
 from .selectors import needs_attention
 
@@ -25,13 +27,19 @@ def home(request):
     membership = getattr(membership, "_wrapped", membership)
     context = {
         "summary": sen_register_summary(membership.school, suppress_below=membership.suppress_below),
-        "my_pupils": (Pupil.objects.for_membership(membership).count() if membership.sees_pupils else None),
-        "attention": needs_attention(membership, timezone.localdate()) if membership.leads_send else None,
+        "my_pupils": (
+            Pupil.objects.for_membership(membership).count() if policy.can(membership, "pupil.view") else None
+        ),
+        "attention": (
+            needs_attention(membership, timezone.localdate())
+            if policy.can(membership, "attention.view")
+            else None
+        ),
     }
     return render(request, "overview/home.html", context)
 
 
-@membership_required(STAFF_ROLES)
+@membership_required("pupil.view")
 def pupil_detail(request, pk):
     membership = request.membership
     pupil = access_pupil(membership, pk)
@@ -42,10 +50,12 @@ def pupil_detail(request, pk):
         "agencies": pupil.agencies.all(),
         "changes": pupil_change_history(pupil),
         "record_views": (
-            pupil.record_views.select_related("user")[:20] if membership.role in LEADER_ROLES else None
+            pupil.record_views.select_related("user")[:20]
+            if policy.can(membership, "pupil.view_record_log")
+            else None
         ),
-        "sen_form": SenStatusChangeForm() if membership.can_edit_pupils else None,
-        "archive_form": ArchiveForm() if membership.can_edit_pupils else None,
+        "sen_form": SenStatusChangeForm() if policy.can(membership, "pupil.change") else None,
+        "archive_form": ArchiveForm() if policy.can(membership, "pupil.change") else None,
         "attendance_summary": pupil_attendance_summary(pupil),
         "plans_panel": plans_pupil_panel(pupil, membership, timezone.localdate()),
         "timeline": pupil_timeline(pupil=pupil, membership=membership),

@@ -22,27 +22,12 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from core.roles import Role
+from core.scoping import PupilScopedQuerySet
 from interventions.models import Intervention
 from pupils.models import Pupil
 
-# Who may do what: the SENCO writes; the head reads; a teacher reads the plans and passports of
-# their class's pupils; a teaching assistant reads the passports of their group's pupils.
-PLAN_WRITE_ROLES = frozenset({Role.SENCO})
-PLAN_READ_ROLES = frozenset({Role.SENCO, Role.HEAD, Role.TEACHER})
-PASSPORT_READ_ROLES = PLAN_READ_ROLES | {Role.TEACHING_ASSISTANT}
-
 # An EHC plan is reviewed at least every twelve months; reminders start eight weeks before.
 REVIEW_REMINDER_WEEKS = 8
-
-
-class PupilScopedQuerySet(models.QuerySet):
-    pupil_path = "pupil"
-
-    def for_membership(self, membership):
-        """Rows of the pupils this membership may see (archived pupils included)."""
-        pupils = Pupil.objects.for_membership(membership, include_archived=True)
-        return self.filter(**{f"{self.pupil_path}__in": pupils})
 
 
 class PlanScopedQuerySet(PupilScopedQuerySet):
@@ -265,9 +250,10 @@ class EhcpOutcomeProgress(models.Model):
 # -- the annual review rules -------------------------------------------------------------------
 def annual_review_due(last):
     """Twelve months after the plan or the last review; 29 February falls back to the 28th."""
-    from dateutil.relativedelta import relativedelta
-
-    return last + relativedelta(years=1)
+    try:
+        return last.replace(year=last.year + 1)
+    except ValueError:
+        return last.replace(year=last.year + 1, day=28)
 
 
 def reminder_from(due):

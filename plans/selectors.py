@@ -8,10 +8,11 @@ from dateutil.relativedelta import relativedelta
 from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404
 
+from core import policy
+from interventions.models import Intervention
 from pupils.models import Pupil, SenStatus
 
 from .models import (
-    PLAN_READ_ROLES,
     EhcPlan,
     EhcpOutcomeProgress,
     EhcpReview,
@@ -195,8 +196,6 @@ def review_overview(membership, today):
 
 
 def school_interventions(school):
-    from interventions.models import Intervention
-
     return Intervention.objects.filter(school=school).order_by("name")
 
 
@@ -213,7 +212,7 @@ class PupilPanel:
 
 
 def pupil_panel(pupil, membership, today):
-    if membership.role not in PLAN_READ_ROLES:
+    if not policy.can(membership, "plan.view"):
         return PupilPanel(reads_plans=False, passport=passport_of(pupil))
     plans = SupportPlan.objects.filter(pupil=pupil)
     current = plans.filter(status=SupportPlan.Status.OPEN).first()

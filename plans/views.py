@@ -10,8 +10,11 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from core import policy
 from core.documents import render_document
-from schools.access import LEADER_ROLES, access_pupil, membership_required
+from core.forms import add_validation_errors
+from pupils.access import access_pupil
+from schools.access import membership_required
 
 from . import links, selectors, services
 from .forms import (
@@ -26,27 +29,17 @@ from .forms import (
     outcome_initial,
     target_initial,
 )
-from .models import PASSPORT_READ_ROLES, PLAN_READ_ROLES
-from .models import PLAN_WRITE_ROLES as WRITE_ROLES
 
 
-def _add_errors(form, error):
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
-@membership_required(LEADER_ROLES)
+@membership_required("plan.list")
 def index(request):
     overview = selectors.review_overview(request.membership, timezone.localdate())
     return render(request, "plans/index.html", {"overview": overview})
 
 
-@membership_required(PLAN_READ_ROLES)
+@membership_required("plan.view")
 def pupil_plans(request, pk):
-    pupil = access_pupil(request.membership, pk)
+    pupil = access_pupil(request.membership, pk, action="plan.view")
     today = timezone.localdate()
     context = {"plans": selectors.pupil_plans(pupil, today), "pupil": pupil, "today": today}
     return render(request, "plans/pupil_plans.html", context)
@@ -68,9 +61,9 @@ def _conversation_prefill(request, pupil, form_initial, target_rows):
     return conversation
 
 
-@membership_required(WRITE_ROLES)
+@membership_required("plan.change")
 def plan_new(request, pk):
-    pupil = access_pupil(request.membership, pk, for_update=True)
+    pupil = access_pupil(request.membership, pk, action="plan.change")
     school = request.membership.school
     today = timezone.localdate()
     initial, rows = {"starts_on": today, "review_date": today + TERM}, []
@@ -84,7 +77,7 @@ def plan_new(request, pk):
                     pupil=pupil, by=request.user, targets=targets.inputs(), **form.cleaned_data
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_validation_errors(form, error)
             else:
                 messages.success(request, f"Plan {plan.number} for {pupil.full_name} was saved.")
                 return redirect("plans:plan", pk=plan.pk)
@@ -97,7 +90,7 @@ def _plan_form(request, pupil, form, targets, conversation, plan, status=200):
     return render(request, "plans/plan_form.html", context, status=status)
 
 
-@membership_required(PLAN_READ_ROLES)
+@membership_required("plan.view")
 def plan_detail(request, pk):
     plan = selectors.plan_for(request.membership, pk)
     checkpoints = links.latest_checkpoints(plan.pupil, [t.intervention_id for t in plan.targets.all()])
@@ -105,13 +98,13 @@ def plan_detail(request, pk):
         "plan": plan,
         "pupil": plan.pupil,
         "checkpoints": checkpoints,
-        "can_edit": request.membership.can_edit_pupils,
+        "can_edit": policy.can(request.membership, "plan.change"),
     }
     title = f"SEN support plan {plan.number}: {plan.pupil.full_name}"
     return render_document(request, "plans/plan_document.html", context, title=title)
 
 
-@membership_required(WRITE_ROLES)
+@membership_required("plan.change")
 def plan_edit(request, pk):
     plan = selectors.plan_for(request.membership, pk)
     pupil = plan.pupil
@@ -131,7 +124,7 @@ def plan_edit(request, pk):
                     plan=plan, by=request.user, targets=targets.inputs(), **form.cleaned_data
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_validation_errors(form, error)
             else:
                 messages.success(request, f"Plan {plan.number} was saved.")
                 return redirect("plans:plan", pk=plan.pk)
@@ -139,7 +132,7 @@ def plan_edit(request, pk):
     return _plan_form(request, pupil, form, targets, conversation, plan)
 
 
-@membership_required(WRITE_ROLES)
+@membership_required("plan.change")
 def plan_review(request, pk):
     plan = selectors.plan_for(request.membership, pk)
     if plan.is_reviewed:
@@ -158,7 +151,7 @@ def plan_review(request, pk):
                     next_review_date=form.cleaned_data["next_review_date"],
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_validation_errors(form, error)
             else:
                 messages.success(
                     request,
@@ -170,9 +163,9 @@ def plan_review(request, pk):
     return render(request, "plans/review_form.html", {"plan": plan, "form": form})
 
 
-@membership_required(PLAN_READ_ROLES)
+@membership_required("plan.view")
 def plan_history(request, pk):
-    pupil = access_pupil(request.membership, pk)
+    pupil = access_pupil(request.membership, pk, action="plan.view")
     history = selectors.plan_history(pupil)
     context = {"pupil": pupil, "history": history}
     return render_document(
@@ -181,22 +174,22 @@ def plan_history(request, pk):
 
 
 # -- pupil passports -----------------------------------------------------------------------------
-@membership_required(PASSPORT_READ_ROLES)
+@membership_required("passport.view")
 def passport(request, pk):
-    pupil = access_pupil(request.membership, pk)
+    pupil = access_pupil(request.membership, pk, action="passport.view")
     context = {
         "pupil": pupil,
         "passport": selectors.passport_of(pupil),
-        "can_edit": request.membership.can_edit_pupils,
+        "can_edit": policy.can(request.membership, "plan.change"),
     }
     return render_document(
         request, "plans/passport_document.html", context, title=f"Pupil passport: {pupil.forename}"
     )
 
 
-@membership_required(WRITE_ROLES)
+@membership_required("plan.change")
 def passport_edit(request, pk):
-    pupil = access_pupil(request.membership, pk, for_update=True)
+    pupil = access_pupil(request.membership, pk, action="plan.change")
     form = PassportForm(request.POST or None, instance=selectors.passport_of(pupil))
     if request.method == "POST":
         if form.is_valid():
@@ -207,7 +200,7 @@ def passport_edit(request, pk):
                     **{name: form.cleaned_data[name] for name in form.Meta.fields},
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_validation_errors(form, error)
             else:
                 messages.success(request, f"{pupil.forename}'s passport was saved.")
                 return redirect("plans:passport", pk=pupil.pk)
@@ -221,9 +214,9 @@ def _ehcp_form(request, pupil, form, outcomes, plan, status=200):
     return render(request, "plans/ehcp_form.html", context, status=status)
 
 
-@membership_required(WRITE_ROLES)
+@membership_required("plan.change")
 def ehcp_new(request, pk):
-    pupil = access_pupil(request.membership, pk, for_update=True)
+    pupil = access_pupil(request.membership, pk, action="plan.change")
     form = EhcPlanForm(request.POST or None)
     outcomes = OutcomeFormSet(request.POST or None, prefix="o")
     if request.method == "POST":
@@ -233,7 +226,7 @@ def ehcp_new(request, pk):
                     pupil=pupil, by=request.user, outcomes=outcomes.inputs(), **form.cleaned_data
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_validation_errors(form, error)
             else:
                 messages.success(request, f"The EHC plan of {pupil.full_name} was recorded.")
                 return redirect("plans:ehcp", pk=plan.pk)
@@ -241,7 +234,7 @@ def ehcp_new(request, pk):
     return _ehcp_form(request, pupil, form, outcomes, None)
 
 
-@membership_required(WRITE_ROLES)
+@membership_required("plan.change")
 def ehcp_edit(request, pk):
     plan = selectors.ehc_plan_for(request.membership, pk)
     form = EhcPlanForm(request.POST or None, instance=plan)
@@ -253,7 +246,7 @@ def ehcp_edit(request, pk):
                     plan=plan, by=request.user, outcomes=outcomes.inputs(), **form.cleaned_data
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_validation_errors(form, error)
             else:
                 messages.success(request, "The EHC plan was saved.")
                 return redirect("plans:ehcp", pk=plan.pk)
@@ -261,7 +254,7 @@ def ehcp_edit(request, pk):
     return _ehcp_form(request, plan.pupil, form, outcomes, plan)
 
 
-@membership_required(PLAN_READ_ROLES)
+@membership_required("plan.view")
 def ehcp_detail(request, pk):
     plan = selectors.ehc_plan_for(request.membership, pk)
     context = {
@@ -269,14 +262,14 @@ def ehcp_detail(request, pk):
         "pupil": plan.pupil,
         "reviews": selectors.reviews_of(plan),
         "state": plan.review_state(timezone.localdate()),
-        "can_edit": request.membership.can_edit_pupils,
+        "can_edit": policy.can(request.membership, "plan.change"),
     }
     return render_document(
         request, "plans/ehcp_document.html", context, title=f"EHC plan: {plan.pupil.full_name}"
     )
 
 
-@membership_required(WRITE_ROLES)
+@membership_required("plan.change")
 def ehcp_review_new(request, pk):
     plan = selectors.ehc_plan_for(request.membership, pk)
     form = EhcpReviewForm(request.POST or None, plan=plan, initial={"meeting_date": timezone.localdate()})
@@ -287,7 +280,7 @@ def ehcp_review_new(request, pk):
                     plan=plan, by=request.user, progress=form.progress(), **form.review_fields()
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_validation_errors(form, error)
             else:
                 messages.success(
                     request, "The annual review was recorded. The next one falls due in twelve months."
@@ -297,7 +290,7 @@ def ehcp_review_new(request, pk):
     return render(request, "plans/ehcp_review_form.html", {"plan": plan, "form": form})
 
 
-@membership_required(PLAN_READ_ROLES)
+@membership_required("plan.view")
 def ehcp_review(request, pk):
     review = selectors.ehcp_review_for(request.membership, pk)
     pupil = review.plan.pupil

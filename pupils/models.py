@@ -3,6 +3,8 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from core import policy
+from core.policy import Scope
 from core.roles import Role
 from schools.models import School, SchoolClass
 
@@ -72,27 +74,27 @@ class PupilQuerySet(models.QuerySet):
     def for_membership(self, membership, *, include_archived=False):
         """The one access path to pupils: what this membership may see, in its school only.
 
-        SENCO and head see every pupil of the school; a teacher the pupils of the classes
-        they teach; a teaching assistant the pupils of the intervention groups they deliver;
-        governors and trust leads no pupil at all (they read aggregates only).
+        The rule is core.policy.pupil_scope's: SENCO and head see every pupil of the school; a
+        teacher the pupils of the classes they teach; a teaching assistant the pupils of the
+        intervention runs they deliver; governors and trust leads no pupil at all.
         """
-        if membership is None or not membership:
+        scope = policy.pupil_scope(membership)
+        if scope is Scope.NONE:
             return self.none()
         qs = self.filter(school_id=membership.school_id)
         if not include_archived:
             qs = qs.active()
-        if membership.role in (Role.SENCO, Role.HEAD):
-            return qs
-        if membership.role == Role.TEACHER:
+        if scope is Scope.CLASSES:
             return qs.filter(school_class__teachers=membership.user)
-        if membership.role == Role.TEACHING_ASSISTANT:
-            from interventions.models import InterventionPlace
-
-            taught = InterventionPlace.objects.filter(
-                run__staff=membership.user, run__intervention__school_id=membership.school_id
-            ).values("pupil_id")
-            return qs.filter(pk__in=taught)
-        return qs.none()
+        if scope is Scope.GROUPS:
+            # Through the reverse relation, so pupils need not import interventions; as a
+            # subquery, so a pupil in two of the assistant's runs is listed once.
+            delivered = self.model.objects.filter(
+                intervention_places__run__staff=membership.user,
+                intervention_places__run__intervention__school_id=membership.school_id,
+            ).values("pk")
+            return qs.filter(pk__in=delivered)
+        return qs
 
 
 class Pupil(models.Model):

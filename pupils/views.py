@@ -5,10 +5,12 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from schools.access import STAFF_ROLES, access_pupil, membership_required
-from schools.models import PUPIL_WRITE_ROLES
+from core import policy
+from core.forms import add_validation_errors
+from schools.access import membership_required
 
 from . import services
+from .access import access_pupil
 from .filters import PupilFilter
 from .forms import ArchiveForm, PupilCreateForm, PupilForm, SenStatusChangeForm
 from .models import Pupil
@@ -18,10 +20,10 @@ from .selectors import sen_register_summary
 PAGE_SIZE = 50
 
 
-@membership_required(STAFF_ROLES)
+@membership_required("pupil.view")
 def pupil_list(request):
     membership = request.membership
-    show_archived = request.GET.get("archived") == "1" and membership.can_edit_pupils
+    show_archived = request.GET.get("archived") == "1" and policy.can(membership, "pupil.change")
     pupils = Pupil.objects.for_membership(membership, include_archived=show_archived)
     if show_archived:
         pupils = pupils.archived()
@@ -41,7 +43,7 @@ def pupil_list(request):
     return render(request, template, context)
 
 
-@membership_required(PUPIL_WRITE_ROLES)
+@membership_required("pupil.change")
 def pupil_create(request):
     school = request.membership.school
     form = PupilCreateForm(request.POST or None, school=school)
@@ -50,24 +52,24 @@ def pupil_create(request):
         try:
             pupil = services.pupil_create(school=school, by=request.user, **data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, f"{pupil.full_name} was added.")
             return redirect("pupils:detail", pk=pupil.pk)
     return render(request, "pupils/pupil_form.html", {"form": form, "creating": True})
 
 
-@membership_required(PUPIL_WRITE_ROLES)
+@membership_required("pupil.change")
 def pupil_edit(request, pk):
     membership = request.membership
-    pupil = access_pupil(membership, pk, for_update=True)
+    pupil = access_pupil(membership, pk, action="pupil.change")
     form = PupilForm(request.POST or None, instance=pupil, school=membership.school)
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in form.changed_data}
         try:
             services.pupil_update(pupil=pupil, by=request.user, **data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, "The record was saved.")
             return redirect("pupils:detail", pk=pupil.pk)
@@ -75,15 +77,15 @@ def pupil_edit(request, pk):
 
 
 @require_POST
-@membership_required(PUPIL_WRITE_ROLES)
+@membership_required("pupil.change")
 def pupil_sen_status(request, pk):
-    pupil = access_pupil(request.membership, pk, for_update=True)
+    pupil = access_pupil(request.membership, pk, action="pupil.change")
     form = SenStatusChangeForm(request.POST)
     if form.is_valid():
         try:
             services.pupil_set_sen_status(pupil=pupil, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, "The SEN status change was recorded.")
             return redirect("pupils:detail", pk=pupil.pk)
@@ -91,15 +93,15 @@ def pupil_sen_status(request, pk):
 
 
 @require_POST
-@membership_required(PUPIL_WRITE_ROLES)
+@membership_required("pupil.change")
 def pupil_archive(request, pk):
-    pupil = access_pupil(request.membership, pk, for_update=True)
+    pupil = access_pupil(request.membership, pk, action="pupil.change")
     form = ArchiveForm(request.POST)
     if form.is_valid():
         try:
             services.pupil_archive(pupil=pupil, by=request.user, reason=form.cleaned_data["archive_reason"])
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, f"{pupil.full_name} was archived. The record and its history are kept.")
             return redirect("pupils:detail", pk=pupil.pk)
@@ -107,23 +109,15 @@ def pupil_archive(request, pk):
 
 
 @require_POST
-@membership_required(PUPIL_WRITE_ROLES)
+@membership_required("pupil.change")
 def pupil_restore(request, pk):
-    pupil = access_pupil(request.membership, pk, for_update=True)
+    pupil = access_pupil(request.membership, pk, action="pupil.change")
     services.pupil_restore(pupil=pupil, by=request.user)
     messages.success(request, f"{pupil.full_name} was restored to the active roll.")
     return redirect("pupils:detail", pk=pupil.pk)
 
 
-def _add_errors(form, error):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
-@membership_required()
+@membership_required("school.view")
 def sen_register(request):
     """The SEN register: counts by status, need and year, beside the national shares.
 
@@ -138,17 +132,17 @@ def sen_register(request):
             .on_sen_record()
             .select_related("school_class")
             .order_by("year_group", "legal_surname")
-            if membership.sees_pupils
+            if policy.can(membership, "pupil.view")
             else None
         ),
     }
     return render(request, "pupils/sen_register.html", context)
 
 
-@membership_required(PUPIL_WRITE_ROLES)
+@membership_required("pupil.export")
 def pupil_data_export(request, pk):
     """Subject access request: all of the pupil's data as one JSON download (logged as a view)."""
-    pupil = access_pupil(request.membership, pk)
+    pupil = access_pupil(request.membership, pk, action="pupil.export")
     services.pupil_record_view(pupil=pupil, membership=request.membership)
     response = HttpResponse(pupil_data_json(pupil), content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="pupil-{pupil.upn}-data.json"'

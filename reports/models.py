@@ -7,6 +7,7 @@ the figures object as it was at sign-off so that a downloaded report never chang
 from django.conf import settings
 from django.db import models
 
+from core.scoping import PupilScopedQuerySet
 from pupils.models import Pupil
 from schools.models import School
 
@@ -130,12 +131,6 @@ class PromptResponse(models.Model):
         return f"Prompt {self.number} ({self.academic_year}) of {self.school}"
 
 
-class CaseStudyQuerySet(models.QuerySet):
-    def for_membership(self, membership):
-        """Case studies of the pupils this membership may see, in its school only."""
-        return self.filter(pupil__in=Pupil.objects.for_membership(membership, include_archived=True))
-
-
 class CaseStudy(models.Model):
     """A case study of one pupil (seeds/002 Appendix B). Figures (placement, provision,
     attainment, attendance) come live from the pupil's record; the SENCO writes the rest."""
@@ -170,7 +165,7 @@ class CaseStudy(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
-    objects = CaseStudyQuerySet.as_manager()
+    objects = PupilScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["pupil_label"]

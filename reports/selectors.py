@@ -7,10 +7,12 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count as DbCount
 from django.db.models import Sum
+from django.shortcuts import get_object_or_404
 
 from assessment.models import Assessment
 from attendance.models import PERSISTENT_ABSENCE_BELOW, Attendance, BehaviourCount, Exclusion
 from core.calendar import academic_year_label, current_academic_year
+from evidence.selectors import evidence_log
 from interventions.models import InterventionPlace
 from pupils.models import SEN_STATUSES_ON_RECORD, AreaOfNeed, Pupil
 
@@ -48,8 +50,6 @@ def sign_offs_for(membership):
 
 
 def sign_off_for(membership, pk):
-    from django.shortcuts import get_object_or_404
-
     return get_object_or_404(SefSignOff.objects.for_membership(membership), pk=pk)
 
 
@@ -79,8 +79,6 @@ class PromptView:
 def evidence_by_prompt(membership, academic_year):
     """The evidence items of the year the membership may read, by the number of each Appendix A
     prompt they are tagged to (evidence.selectors.evidence_log: three queries)."""
-    from evidence.selectors import evidence_log
-
     by_number = {}
     for item in evidence_log(membership, year=academic_year):
         line = f"{item.date:%d/%m/%Y}, {item.get_source_display().lower()}: {item.summary}"
@@ -165,8 +163,6 @@ def case_studies_for(membership):
 
 
 def case_study_for(membership, pk):
-    from django.shortcuts import get_object_or_404
-
     return get_object_or_404(case_studies_for(membership), pk=pk)
 
 
@@ -190,64 +186,9 @@ def case_study_figures(case_study):
         if code
     ]
     agencies = list(pupil.agencies.values_list("name", flat=True))
-    provision = [
-        ProvisionLine(
-            place.run.intervention.name,
-            place.run.intervention.get_wave_display().split(" — ")[0],
-            place.run.start_date,
-            place.run.end_date,
-        )
-        for place in InterventionPlace.objects.filter(pupil=pupil)
-        .select_related("run__intervention")
-        .order_by("run__start_date")
-    ]
-    assessments = list(
-        Assessment.objects.filter(pupil=pupil, subject__is_core=True)
-        .select_related("point", "subject", "attainment")
-        .order_by("point__academic_year", "point__order", "subject__order")
-    )
-    subjects, years = [], {}
-    latest = {}  # (year, subject) -> the assessment at the year's last point with data
-    for a in assessments:
-        if a.subject.name not in subjects:
-            subjects.append(a.subject.name)
-        latest[(a.point.academic_year, a.subject.name)] = a
-    for (year, subject), a in latest.items():
-        outcome = years.setdefault(year, YearOutcomes(year, academic_year_label(year)))
-        shown = [a.attainment.code] if a.attainment else []
-        if a.points is not None:
-            shown.append(f"{a.points}")
-        outcome.cells[subject] = " · ".join(shown) or "—"
-    for row in (
-        Attendance.objects.filter(pupil=pupil)
-        .values("academic_year")
-        .annotate(att=Sum("attended_sessions"), pos=Sum("possible_sessions"))
-    ):
-        outcome = years.setdefault(
-            row["academic_year"],
-            YearOutcomes(row["academic_year"], academic_year_label(row["academic_year"])),
-        )
-        rate = (Decimal(row["att"]) * 100 / row["pos"]).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-        outcome.attendance = f"{rate}%"
-        outcome.persistent_absence = rate < PERSISTENT_ABSENCE_BELOW
-    for row in (
-        Exclusion.objects.filter(pupil=pupil)
-        .values("academic_year")
-        .annotate(n=DbCount("pk"), days=Sum("days"))
-    ):
-        outcome = years.setdefault(
-            row["academic_year"],
-            YearOutcomes(row["academic_year"], academic_year_label(row["academic_year"])),
-        )
-        outcome.suspensions, outcome.suspension_days = row["n"], f"{Decimal(row['days']).normalize():f}"
-    for row in (
-        BehaviourCount.objects.filter(pupil=pupil).values("academic_year").annotate(n=Sum("incidents"))
-    ):
-        outcome = years.setdefault(
-            row["academic_year"],
-            YearOutcomes(row["academic_year"], academic_year_label(row["academic_year"])),
-        )
-        outcome.incidents = row["n"]
+    provision = _provision(pupil)
+    subjects, latest = _year_end_assessments(pupil)
+    years = _outcomes_by_year(pupil, latest)
     ordered = [years[y] for y in sorted(years)]
     for outcome in ordered:
         outcome.values = [outcome.cells.get(subject, "–") for subject in subjects]
@@ -263,6 +204,71 @@ def case_study_figures(case_study):
         years=ordered,
         progress_sentences=progress_sentences(case_study.pupil_label, latest),
     )
+
+
+def _provision(pupil):
+    return [
+        ProvisionLine(
+            place.run.intervention.name,
+            place.run.intervention.get_wave_display().split(" — ")[0],
+            place.run.start_date,
+            place.run.end_date,
+        )
+        for place in InterventionPlace.objects.filter(pupil=pupil)
+        .select_related("run__intervention")
+        .order_by("run__start_date")
+    ]
+
+
+def _year_end_assessments(pupil):
+    """The core subjects the pupil was assessed in, in order, and {(year, subject name): the
+    assessment at the last point of that year with data}."""
+    assessments = (
+        Assessment.objects.filter(pupil=pupil, subject__is_core=True)
+        .select_related("point", "subject", "attainment")
+        .order_by("point__academic_year", "point__order", "subject__order")
+    )
+    subjects, latest = [], {}
+    for a in assessments:
+        if a.subject.name not in subjects:
+            subjects.append(a.subject.name)
+        latest[(a.point.academic_year, a.subject.name)] = a
+    return subjects, latest
+
+
+def _outcomes_by_year(pupil, latest):
+    """{academic year: YearOutcomes} of every year with an assessment, attendance, an exclusion or
+    a behaviour count (three grouped queries)."""
+    years = {}
+
+    def outcome(year):
+        return years.setdefault(year, YearOutcomes(year, academic_year_label(year)))
+
+    for (year, subject), a in latest.items():
+        shown = [a.attainment.code] if a.attainment else []
+        if a.points is not None:
+            shown.append(f"{a.points}")
+        outcome(year).cells[subject] = " · ".join(shown) or "—"
+    for row in (
+        Attendance.objects.filter(pupil=pupil)
+        .values("academic_year")
+        .annotate(att=Sum("attended_sessions"), pos=Sum("possible_sessions"))
+    ):
+        rate = (Decimal(row["att"]) * 100 / row["pos"]).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        year = outcome(row["academic_year"])
+        year.attendance, year.persistent_absence = f"{rate}%", rate < PERSISTENT_ABSENCE_BELOW
+    for row in (
+        Exclusion.objects.filter(pupil=pupil)
+        .values("academic_year")
+        .annotate(n=DbCount("pk"), days=Sum("days"))
+    ):
+        year = outcome(row["academic_year"])
+        year.suspensions, year.suspension_days = row["n"], f"{Decimal(row['days']).normalize():f}"
+    for row in (
+        BehaviourCount.objects.filter(pupil=pupil).values("academic_year").annotate(n=Sum("incidents"))
+    ):
+        outcome(row["academic_year"]).incidents = row["n"]
+    return years
 
 
 def progress_sentences(label, latest):

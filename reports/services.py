@@ -6,7 +6,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from core.roles import Role
+from core import policy
 from pupils.models import Pupil
 
 from . import snapshot
@@ -59,7 +59,7 @@ def sef_report_save(*, school, academic_year, narrative, grade, grade_rationale,
 def sef_sign_off(*, membership, academic_year):
     """The head signs off the year's SEF: its figures (full and governor versions), narrative and
     grade are kept as they are now, and every later download of this sign-off shows them."""
-    if membership.role != Role.HEAD:
+    if not policy.can(membership, "sef.sign_off"):
         raise ValidationError("Only the head signs off the SEF summary.")
     school = membership.school
     report = SefReport.objects.select_for_update().filter(school=school, academic_year=academic_year).first()

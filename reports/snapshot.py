@@ -1,6 +1,6 @@
 """The figures object of a report as JSON, and back, for sign-off snapshots.
 
-A figures object is a tree of dataclasses (reports.sef, reports.figures) holding numbers,
+A figures object is a tree of dataclasses (reports.sef, core.figures) holding numbers,
 strings, dates, lists and dicts. `dump` tags each dataclass with its class name and each date;
 `load` rebuilds the same tree, so a snapshot renders through the same template as live figures.
 Only the classes registered here can be rebuilt; a field a class no longer has is dropped and a
@@ -9,6 +9,8 @@ field it has gained takes its default, so old snapshots keep loading as the clas
 
 import dataclasses
 import datetime
+
+from core.figures import Count, Share
 
 TYPE_KEY = "__type__"
 DATE_KEY = "__date__"
@@ -54,11 +56,6 @@ def load(data):
     return data
 
 
-def _register_figures():
-    from core.figures import Count, Share
-
-    register(Share)
-    register(Count)
-
-
-_register_figures()
+# The figures of core.figures that every report holds.
+register(Share)
+register(Count)

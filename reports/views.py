@@ -7,27 +7,22 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from core import policy
 from core.documents import render_document
-from core.roles import Role
-from schools.access import ALL_ROLES, LEADER_ROLES, access_pupil, membership_required
+from pupils.access import access_pupil
+from schools.access import membership_required
 
 from . import selectors, services
-from .charts import sef_charts
 from .forms import CaseStudyForm, PromptsForm, SefForm
 from .models import Grade
-from .sef import SECTIONS, sef_figures
-
-SEF_FULL_ROLES = {Role.SENCO, Role.HEAD, Role.TEACHER}
-SEF_EDIT_ROLES = {Role.SENCO}
-SIGN_OFF_ROLES = {Role.HEAD}
-CASE_STUDY_EDIT_ROLES = {Role.SENCO}
+from .sef import SECTIONS, sef_charts, sef_figures
 
 
 def _year(request):
     return selectors.parse_academic_year(request.GET.get("year") or request.POST.get("year"))
 
 
-@membership_required(ALL_ROLES)
+@membership_required("school.view")
 def index(request):
     membership = request.membership
     year = _year(request)
@@ -35,10 +30,9 @@ def index(request):
         "year": year,
         "years": selectors.academic_year_choices(),
         "sign_offs": selectors.sign_offs_for(membership),
-        "sees_full": membership.role in SEF_FULL_ROLES,
-        "can_edit": membership.role in SEF_EDIT_ROLES,
-        "can_sign_off": membership.role in SIGN_OFF_ROLES,
-        "sees_leader_reports": membership.role in LEADER_ROLES,
+        "sees_full": policy.can(membership, "sef.view_full"),
+        "can_edit": policy.can(membership, "sef.edit"),
+        "can_sign_off": policy.can(membership, "sef.sign_off"),
         "report": selectors.sef_report_for(membership.school, year),
     }
     return render(request, "reports/index.html", context)
@@ -56,7 +50,7 @@ def _sef_document(request, *, figures, narrative, grade, rationale, sign_off=Non
         "grade_rationale": rationale,
         "descriptors": selectors.grade_descriptors(),
         "sign_off": sign_off,
-        "can_edit": request.membership.role in SEF_EDIT_ROLES and sign_off is None,
+        "can_edit": policy.can(request.membership, "sef.edit") and sign_off is None,
         "year": figures.academic_year,
     }
     return render_document(request, "reports/sef.html", context, title=title, anonymised=figures.anonymised)
@@ -77,17 +71,17 @@ def _live_sef(request, *, anonymised):
     )
 
 
-@membership_required(SEF_FULL_ROLES)
+@membership_required("sef.view_full")
 def sef(request):
     return _live_sef(request, anonymised=False)
 
 
-@membership_required(ALL_ROLES)
+@membership_required("sef.view")
 def sef_governor(request):
     return _live_sef(request, anonymised=True)
 
 
-@membership_required(SEF_EDIT_ROLES)
+@membership_required("sef.edit")
 def sef_edit(request):
     school, year = request.membership.school, _year(request)
     report = selectors.sef_report_for(school, year)
@@ -116,7 +110,7 @@ def sef_edit(request):
 
 
 @require_POST
-@membership_required(SIGN_OFF_ROLES)
+@membership_required("sef.sign_off")
 def sef_sign_off(request):
     year = _year(request)
     try:
@@ -145,17 +139,17 @@ def _signed_sef(request, pk, *, anonymised):
     )
 
 
-@membership_required(SEF_FULL_ROLES)
+@membership_required("sef.view_full")
 def sign_off(request, pk):
     return _signed_sef(request, pk, anonymised=False)
 
 
-@membership_required(ALL_ROLES)
+@membership_required("sef.view")
 def sign_off_governor(request, pk):
     return _signed_sef(request, pk, anonymised=True)
 
 
-@membership_required(LEADER_ROLES)
+@membership_required("prompts.view")
 def prompts(request):
     school, year = request.membership.school, _year(request)
     report = selectors.sef_report_for(school, year)
@@ -165,13 +159,13 @@ def prompts(request):
         "descriptors": selectors.grade_descriptors(),
         "grade": Grade(report.grade).label if report.grade else "",
         "grade_rationale": report.grade_rationale,
-        "can_edit": request.membership.role in SEF_EDIT_ROLES,
+        "can_edit": policy.can(request.membership, "prompts.edit"),
     }
     title = f"Ofsted-style judgement prompts {selectors.academic_year_label(year)}"
     return render_document(request, "reports/prompts.html", context, title=title)
 
 
-@membership_required(SEF_EDIT_ROLES)
+@membership_required("prompts.edit")
 def prompts_edit(request):
     school, year = request.membership.school, _year(request)
     form = PromptsForm(request.POST or None, prompts=selectors.judgement_prompts(request.membership, year))
@@ -186,41 +180,41 @@ def prompts_edit(request):
     return render(request, "reports/prompts_edit.html", {"form": form, "year": year})
 
 
-@membership_required(LEADER_ROLES)
+@membership_required("case_study.view")
 def case_studies(request):
     membership = request.membership
     context = {
         "case_studies": selectors.case_studies_for(membership),
         "candidates": selectors.case_study_candidates(membership)
-        if membership.role in CASE_STUDY_EDIT_ROLES
+        if policy.can(membership, "case_study.edit")
         else [],
-        "can_edit": membership.role in CASE_STUDY_EDIT_ROLES,
+        "can_edit": policy.can(membership, "case_study.edit"),
     }
     return render(request, "reports/case_studies.html", context)
 
 
 @require_POST
-@membership_required(CASE_STUDY_EDIT_ROLES)
+@membership_required("case_study.edit")
 def case_study_create(request, pk):
-    pupil = access_pupil(request.membership, pk)
+    pupil = access_pupil(request.membership, pk, action="case_study.edit")
     case_study = services.case_study_create(pupil=pupil, by=request.user)
     return redirect("reports:case_study_edit", pk=case_study.pk)
 
 
-@membership_required(LEADER_ROLES)
+@membership_required("case_study.view")
 def case_study(request, pk):
     study = selectors.case_study_for(request.membership, pk)
     context = {
         "study": study,
         "figures": selectors.case_study_figures(study),
-        "can_edit": request.membership.role in CASE_STUDY_EDIT_ROLES,
+        "can_edit": policy.can(request.membership, "case_study.edit"),
     }
     return render_document(
         request, "reports/case_study.html", context, title=f"Case study: {study.pupil_label}"
     )
 
 
-@membership_required(CASE_STUDY_EDIT_ROLES)
+@membership_required("case_study.edit")
 def case_study_edit(request, pk):
     study = selectors.case_study_for(request.membership, pk)
     form = CaseStudyForm(request.POST or None, instance=study)

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 
+from core import policy
+from core.policy import Scope
 from core.roles import Role
 
 
@@ -46,17 +48,6 @@ class School(models.Model):
         return self.name
 
 
-# What each role may do with pupil records. Everything else follows from these sets.
-PUPIL_READ_ALL_ROLES = {Role.SENCO, Role.HEAD}
-PUPIL_READ_OWN_ROLES = {Role.TEACHER, Role.TEACHING_ASSISTANT}
-PUPIL_WRITE_ROLES = {Role.SENCO}
-AGGREGATE_ONLY_ROLES = {Role.GOVERNOR, Role.TRUST_LEAD}
-GRID_READ_ROLES = {Role.SENCO, Role.HEAD, Role.TEACHER}
-GRID_WRITE_ROLES = {Role.SENCO, Role.TEACHER}
-# The gap dashboards: leaders in full, governors and trust leads as suppressed figures.
-GAP_DASHBOARD_ROLES = {Role.SENCO, Role.HEAD, Role.GOVERNOR, Role.TRUST_LEAD}
-
-
 class MembershipQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
@@ -81,40 +72,14 @@ class Membership(models.Model):
     def __str__(self):
         return f"{self.user} — {self.get_role_display()} at {self.school}"
 
-    @property
-    def sees_all_pupils(self):
-        return self.role in PUPIL_READ_ALL_ROLES
-
+    # Two shorthands for what selectors ask most, answered by the role policy.
     @property
     def sees_pupils(self):
-        return self.role not in AGGREGATE_ONLY_ROLES
-
-    @property
-    def can_edit_pupils(self):
-        return self.role in PUPIL_WRITE_ROLES
-
-    @property
-    def reads_termly_grid(self):
-        return self.role in GRID_READ_ROLES
-
-    @property
-    def reads_gap_dashboards(self):
-        return self.role in GAP_DASHBOARD_ROLES
-
-    @property
-    def leads_send(self):
-        """The SENCO and the head: the people who run the SEND review (plans list, action plan)."""
-        return self.role in PUPIL_READ_ALL_ROLES
-
-    @property
-    def is_aggregate_only(self):
-        return self.role in AGGREGATE_ONLY_ROLES
+        return policy.can(self, "pupil.view")
 
     @property
     def suppress_below(self):
-        """Groups smaller than this are hidden from this reader: the school's threshold for
-        governors and trust leads, none for staff."""
-        return self.school.suppression_threshold if self.is_aggregate_only else 0
+        return policy.suppress_below(self)
 
 
 class SchoolClass(models.Model):
@@ -145,10 +110,12 @@ def memberships_for(user):
 
 
 def classes_for(membership):
-    """Classes a membership may see: all for leaders, their own for a teacher."""
+    """Classes a membership may see: every class for those who see every pupil, their own for a
+    teacher, none for anyone else."""
     qs = SchoolClass.objects.filter(school=membership.school)
-    if membership.sees_all_pupils:
+    scope = policy.pupil_scope(membership)
+    if scope is Scope.EVERY_PUPIL:
         return qs
-    if membership.role == Role.TEACHER:
+    if scope is Scope.CLASSES:
         return qs.filter(teachers=membership.user)
     return qs.none()

@@ -1,8 +1,13 @@
+import sys
+
 from django.contrib.auth.decorators import login_not_required
-from django.db import connection
-from django.http import JsonResponse
+from django.db import InterfaceError, OperationalError, connection
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template import loader
+from django.views import defaults
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import requires_csrf_token
 
 
 @login_not_required
@@ -19,3 +24,21 @@ def healthz(request):
 
 def permission_denied(request, exception=None):
     return render(request, "403.html", {"reason": str(exception or "")}, status=403)
+
+
+def database_unavailable():
+    """The 503 page. Rendered without the request, whose context processors would query the
+    database again; the template needs nothing from it."""
+    return HttpResponse(loader.render_to_string("503.html"), status=503)
+
+
+@requires_csrf_token
+def server_error(request):
+    """handler500: a database error gives the 503 page, anything else Django's 500 page.
+
+    Django calls this while it handles the exception, so sys.exc_info() holds it; that is how a
+    database error raised in a middleware (the session lookup is the first query of a request)
+    gets the same page as one raised in a view. Django has already logged the error."""
+    if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
+        return database_unavailable()
+    return defaults.server_error(request)

@@ -179,8 +179,8 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
-# The national shares of pupils with SEND and with EHC plans (seeds/004, DfE "Special
-# educational needs in England"), shown beside the school's own on the SEN register.
+# The national shares of pupils with SEND and with EHC plans (DfE, "Special educational needs
+# in England", each June), shown beside the school's own on the SEN register.
 NATIONAL_SEND_FIGURES = {
     2022: {"send": 16.6, "ehcp": 4.0},
     2023: {"send": 17.3, "ehcp": 4.3},

@@ -8,7 +8,11 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env_bool
+from .base import INSTALLED_APPS, env_bool
+
+# The demo-data generator and the benchmarks (seed_demo, benchmark) write made-up schools: they
+# are for development and tests, not for a server holding real pupils. The app has no models.
+INSTALLED_APPS = [app for app in INSTALLED_APPS if app != "demo"]
 
 DEBUG = False
 SECRET_KEY = os.environ.get("SECRET_KEY", "")

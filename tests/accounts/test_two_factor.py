@@ -1,3 +1,5 @@
+from base64 import b32decode
+
 import pytest
 from django.urls import reverse
 from django_otp.oath import totp
@@ -28,14 +30,25 @@ def log_in(client, user):
     return response
 
 
+def offered_secret(client):
+    """The base32 secret the set-up page shows for typing into an app."""
+    page = client.get(reverse("accounts:two_factor")).content.decode()
+    assert "Off" in page
+    return page.split('<code class="user-select-all">')[1].split("<")[0]
+
+
+def first_code(secret, offset=0):
+    key = b32decode(secret + "=" * (-len(secret) % 8))
+    return f"{totp(key, step=30, t0=0, digits=6, drift=offset):06d}"
+
+
 def turn_on(client, user):
-    page = client.get(reverse("accounts:two_factor"))
-    assert "Off" in page.content.decode()
-    device = TOTPDevice.objects.get(user=user, confirmed=False)
-    response = client.post(reverse("accounts:two_factor"), {"token": code(device), "action": "enable"})
+    secret = offered_secret(client)
+    response = client.post(reverse("accounts:two_factor"), {"token": first_code(secret), "action": "enable"})
     assert response.status_code == 302
-    device.refresh_from_db()
+    device = TOTPDevice.objects.get(user=user)
     assert device.confirmed
+    assert b32decode(secret + "=" * (-len(secret) % 8)) == device.bin_key
     return device
 
 
@@ -100,4 +113,49 @@ def test_verify_never_redirects_to_another_site(client, senco):
     response = client.post(
         reverse("accounts:verify"), {"token": code(device, offset=1), "next": "https://evil.example/"}
     )
+    assert response["Location"] == "/"
+
+
+def test_the_set_up_page_stores_nothing_until_the_first_code(client, senco):
+    log_in(client, senco.user)
+    secret = offered_secret(client)
+    assert offered_secret(client) == secret  # reloading the page offers the same secret
+    assert not TOTPDevice.objects.exists()
+    wrong = "000000" if first_code(secret) != "000000" else "111111"
+    refused = client.post(reverse("accounts:two_factor"), {"token": wrong, "action": "enable"})
+    assert refused.status_code == 400
+    assert not TOTPDevice.objects.exists()
+    assert client.post(reverse("accounts:two_factor"), {"token": first_code(secret)}).status_code == 302
+    assert TOTPDevice.objects.filter(user=senco.user, confirmed=True).count() == 1
+
+
+def test_a_new_sign_in_offers_a_new_secret(client, senco):
+    log_in(client, senco.user)
+    secret = offered_secret(client)
+    client.post(reverse("logout"))
+    log_in(client, senco.user)
+    assert offered_secret(client) != secret
+    # The first session's secret is no longer the one being confirmed.
+    response = client.post(reverse("accounts:two_factor"), {"token": first_code(secret)})
+    assert response.status_code == 400
+    assert not TOTPDevice.objects.exists()
+
+
+def test_the_first_code_cannot_be_used_again_to_sign_in(client, senco):
+    log_in(client, senco.user)
+    secret = offered_secret(client)
+    device = turn_on(client, senco.user)
+    client.post(reverse("logout"))
+    log_in(client, senco.user)
+    # The code that confirmed the device, replayed in the same 30 seconds, is refused.
+    assert client.post(reverse("accounts:verify"), {"token": first_code(secret)}).status_code == 400
+    unthrottle(device)
+    assert client.post(reverse("accounts:verify"), {"token": code(device, offset=1)}).status_code == 302
+
+
+@pytest.mark.parametrize("next_url", ["x", "home", "https://evil.example/", "//evil.example/", ""])
+def test_verify_sends_any_next_that_is_not_a_local_path_home(client, senco, next_url):
+    log_in(client, senco.user)
+    response = client.get(reverse("accounts:verify"), {"next": next_url})
+    assert response.status_code == 302
     assert response["Location"] == "/"

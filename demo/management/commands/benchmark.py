@@ -1,5 +1,6 @@
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import connection
 from django.test.utils import setup_databases, teardown_databases
@@ -25,8 +26,6 @@ class Command(BaseCommand):
         parser.add_argument("--only", help="run only the sections whose path contains this text")
 
     def handle(self, *args, profile, pupils, repeat, only, **options):
-        from django.conf import settings
-
         settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
         old_config = setup_databases(verbosity=0, interactive=False, keepdb=False)
         try:

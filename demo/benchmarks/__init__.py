@@ -16,12 +16,12 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 SECTIONS = [
-    "assessment.benchmarks.measure",
-    "plans.benchmarks.measure",
-    "reports.benchmarks.measure",
-    "gaps.benchmarks.measure",
-    "interventions.benchmarks.measure",
-    "imports.benchmarks.measure",
+    "demo.benchmarks.assessment.measure",
+    "demo.benchmarks.plans.measure",
+    "demo.benchmarks.reports.measure",
+    "demo.benchmarks.gaps.measure",
+    "demo.benchmarks.interventions.measure",
+    "demo.benchmarks.imports.measure",
 ]
 
 

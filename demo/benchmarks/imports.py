@@ -7,10 +7,9 @@ import itertools
 from stdnum.gb.upn import calc_check_digit
 
 from assessment.models import Assessment, AssessmentPoint, Subject
+from imports import selectors, services
+from imports.models import ImportKind
 from pupils.models import Pupil, SenStatusChange
-
-from . import selectors, services
-from .models import ImportKind
 
 ASSESSMENT_ROWS = 10_000
 NEW_PUPILS = 2_000

@@ -1,0 +1,248 @@
+"""Key question C: how groups of pupils with SEND attain and progress this term. The attainment
+and progress grids (year group x subject x band), the average gain in points since the previous
+point, and the gaps at or above ARE ranked largest first, each beside the gap at the previous
+point and a year earlier.
+
+Every pupil assessed at a point counts, including pupils who have left since (assessment.bands);
+rows are grouped by the year group now (`year_group_now`) and labelled with the year group the
+pupils were in at the point.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Sum
+
+from assessment.bands import year_group_now
+from assessment.models import Assessment
+from core.figures import Count as Figure
+from core.figures import Share
+
+from .shared import (
+    GAIN,
+    Scheme,
+    at_points,
+    by_flag,
+    focus_flag,
+    gap_points,
+    mean,
+    narrowed,
+    small,
+    with_before,
+    year_group_at,
+    year_label,
+)
+
+
+@dataclass
+class GridRow:
+    year_group: int
+    label: str
+    cells: list  # per subject: list of (band, figure, initials) per band
+
+
+@dataclass
+class Gap:
+    year_group: int
+    label: str
+    subject: object
+    focus: Share
+    rest: Share
+    points: int | None
+    # The gap of the same year group at the previous point, and at the same point a year
+    # earlier, each of the pupils assessed then.
+    since_last_point: int | None = None
+    since_last_year: int | None = None
+
+    @property
+    def narrowed_since_last_point(self):
+        return narrowed(self.points, self.since_last_point)
+
+    @property
+    def narrowed_since_last_year(self):
+        return narrowed(self.points, self.since_last_year)
+
+
+@dataclass
+class ProgressRow:
+    label: str
+    focus_avg: Decimal | None
+    focus_n: int
+    rest_avg: Decimal | None
+    rest_n: int
+    suppressed: bool = False
+
+    @property
+    def difference(self):
+        if self.focus_avg is None or self.rest_avg is None or self.suppressed:
+            return None
+        return self.focus_avg - self.rest_avg
+
+
+@dataclass
+class GridReport:
+    cohort: object
+    scheme: Scheme
+    mode: str
+    attainment: list = field(default_factory=list)
+    progress: list = field(default_factory=list)
+    average_progress: list = field(default_factory=list)
+    gaps: list = field(default_factory=list)
+
+
+def grid_report(membership, cohort, scheme, *, mode="percent"):
+    """The C screen: both grids, average progress and the ranked gaps. `mode` is "percent",
+    "counts" or "initials" (initials only for staff who see pupils)."""
+    if mode == "initials" and not membership.sees_pupils:
+        mode = "percent"
+    report = GridReport(cohort, scheme, mode)
+    if cohort.point is None:
+        return report
+    suppress = membership.suppress_below
+    report.attainment = _grid(
+        membership, cohort, scheme, "attainment_id", scheme.attainment_bands, mode, suppress
+    )
+    report.progress = _grid(membership, cohort, scheme, "progress_id", scheme.progress_bands, mode, suppress)
+    report.average_progress = average_progress(membership, cohort, suppress)
+    report.gaps = ranked_gaps(membership, cohort, scheme, suppress)
+    return report
+
+
+def _grid(membership, cohort, scheme, band_field, bands, mode, suppress_below):
+    """year group x subject x band, as shares of the pupils assessed (or counts, or initials)."""
+    point = cohort.point
+    rows = (
+        at_points(membership, [point.pk])
+        .filter(cohort.focus_q("pupil__"), **{f"{band_field}__isnull": False})
+        .annotate(year=year_group_now())
+        .values("year", "subject_id", band_field)
+        .annotate(n=Count("id"))
+    )
+    counts = {(r["year"], r["subject_id"], r[band_field]): r["n"] for r in rows}
+    initials = {}
+    if mode == "initials" and membership.sees_pupils:
+        initials = _initials(membership, cohort, band_field)
+    grid = []
+    for year in sorted({key[0] for key in counts}):
+        cells = []
+        for subject in scheme.subjects:
+            total = sum(counts.get((year, subject.pk, b.pk), 0) for b in bands)
+            per_band = []
+            for band in bands:
+                key = (year, subject.pk, band.pk)
+                figure = _cell(counts.get(key, 0), total, mode, suppress_below)
+                per_band.append((band, figure, ", ".join(initials.get(key, []))))
+            cells.append(per_band)
+        at_point = year_group_at(year, point)
+        grid.append(GridRow(at_point, year_label(at_point), cells))
+    return grid
+
+
+def _cell(n, total, mode, suppress_below):
+    """A grid cell: the count, or its share of the pupils assessed; None when none were."""
+    if not total:
+        return None
+    if mode == "counts":
+        return Figure.of(n, suppress_below=suppress_below)
+    return Share.of(n, total, suppress_below=suppress_below)
+
+
+def _initials(membership, cohort, band_field):
+    """{(year group, subject, band): initials} of the focus pupils this reader may see (pupils
+    on roll, so their year group is the one recorded)."""
+    named = (
+        Assessment.objects.for_membership(membership)
+        .filter(cohort.focus_q("pupil__"), point_id=cohort.point.pk, **{f"{band_field}__isnull": False})
+        .values_list(
+            "pupil__year_group",
+            "subject_id",
+            band_field,
+            "pupil__preferred_forename",
+            "pupil__legal_forename",
+            "pupil__legal_surname",
+        )
+        .order_by("pupil__legal_surname", "pupil__legal_forename")
+    )
+    initials = {}
+    for year, subject, band, preferred, forename, surname in named:
+        initials.setdefault((year, subject, band), []).append(
+            f"{(preferred or forename)[:1]}{surname[:1]}".upper()
+        )
+    return initials
+
+
+def average_progress(membership, cohort, suppress_below):
+    """Average gain in points since the previous point, focus group against the rest, by year."""
+    before = cohort.previous_point
+    if before is None:
+        return []
+    rows = (
+        with_before(at_points(membership, [cohort.point.pk]), before)
+        .annotate(in_focus=focus_flag(cohort, "pupil__"), year=year_group_now())
+        .values("year", "in_focus")
+        .annotate(gain=Sum(GAIN), pairs=Count("id"), pupils=Count("pupil_id", distinct=True))
+        .order_by()
+    )
+    totals = by_flag(rows, lambda r: r["year"], ("gain", "pairs", "pupils"))
+    result = []
+    for year in sorted(totals):
+        t = totals[year]
+        focus_n, rest_n = t["pupils"]
+        hidden = small(focus_n, suppress_below)
+        result.append(
+            ProgressRow(
+                year_label(year_group_at(year, cohort.point)),
+                None if hidden else mean(t["gain"][0], t["pairs"][0]),
+                focus_n,
+                mean(t["gain"][1], t["pairs"][1]),
+                rest_n,
+                suppressed=hidden,
+            )
+        )
+    return result
+
+
+def ranked_gaps(membership, cohort, scheme, suppress_below=0):
+    """Gaps at or above ARE, focus group against the rest, per year group and subject, largest
+    first, each with the gap of the same year group at the previous point and a year earlier."""
+    point, before, last_year = cohort.point, cohort.previous_point, cohort.last_year_point
+    by_key = _shares_at_or_above(membership, cohort, scheme, [p for p in (point, before, last_year) if p])
+    by_key = {
+        key: tuple(Share.of(ok, n, suppress_below=suppress_below) for ok, n in sides)
+        for key, sides in by_key.items()
+    }
+    subjects = {s.pk: s for s in scheme.subjects}
+    gaps = []
+    for (point_id, year, subject_id), (focus_share, rest_share) in by_key.items():
+        if point_id != point.pk or subject_id not in subjects:
+            continue
+        gap = Gap(
+            year_group=year_group_at(year, point),
+            label=year_label(year_group_at(year, point)),
+            subject=subjects[subject_id],
+            focus=focus_share,
+            rest=rest_share,
+            points=gap_points(focus_share, rest_share),
+        )
+        if before and (before.pk, year, subject_id) in by_key:
+            gap.since_last_point = gap_points(*by_key[(before.pk, year, subject_id)])
+        if last_year and (last_year.pk, year, subject_id) in by_key:
+            gap.since_last_year = gap_points(*by_key[(last_year.pk, year, subject_id)])
+        gaps.append(gap)
+    gaps.sort(key=lambda g: (g.points is None, -(g.points or 0), g.year_group, g.subject.order))
+    return gaps
+
+
+def _shares_at_or_above(membership, cohort, scheme, points):
+    """{(point, year group now, subject): ((focus at or above, focus assessed), (rest ...))}
+    from one query grouped by point, year group, subject and focus flag."""
+    rows = (
+        at_points(membership, [p.pk for p in points])
+        .filter(scheme.bands.has_attainment)
+        .annotate(in_focus=focus_flag(cohort, "pupil__"), year=year_group_now())
+        .values("point_id", "year", "subject_id", "in_focus")
+        .annotate(n=Count("id"), ok=Count("id", filter=scheme.at_or_above))
+        .order_by()
+    )
+    totals = by_flag(rows, lambda r: (r["point_id"], r["year"], r["subject_id"]), ("n", "ok"))
+    return {key: ((t["ok"][0], t["n"][0]), (t["ok"][1], t["n"][1])) for key, t in totals.items()}

@@ -1,0 +1,132 @@
+"""Key question B: attainment and progress in the core subjects by SEN status (no SEN, SEN
+support, EHC plan, all SEND), at the chosen point and the same point in earlier years, beside
+the national figures for the same groups. Every pupil assessed at each point counts, including
+pupils who have left since (assessment.bands)."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count
+
+from core.calendar import academic_year_label
+from core.figures import Share
+from pupils.models import SenStatus
+
+from .models import Measure
+from .national import comparator_share, comparators_by_cell
+from .shared import at_points
+
+SUBJECT_MEASURES = {
+    "reading": Measure.READ_EXPECTED,
+    "writing": Measure.WRIT_EXPECTED,
+    "maths": Measure.MAT_EXPECTED,
+    "mathematics": Measure.MAT_EXPECTED,
+    "gps": Measure.GPS_EXPECTED,
+}
+STATUS_COLUMNS = [
+    (SenStatus.NONE, "No SEN"),
+    (SenStatus.SEN_SUPPORT, "SEN support"),
+    (SenStatus.EHCP, "EHC plan"),
+    ("send", "All SEND"),
+]
+# The national comparator group of each column.
+NATIONAL_GROUPS = {SenStatus.NONE: "N", SenStatus.SEN_SUPPORT: "K", SenStatus.EHCP: "E", "send": "send"}
+COUNTED = ("n", "ok", "pn", "pok")  # assessed, at or above ARE, with progress, expected or better
+
+
+@dataclass
+class StatusRow:
+    academic_year: int
+    year_label: str
+    subject: object
+    attainment: dict  # column key -> Share at or above ARE
+    progress: dict  # column key -> Share making expected progress or better
+    national: dict  # column key -> Share (national, expected standard) or None
+    focus_attainment: Share | None = None
+
+    @property
+    def cells(self):
+        """(attainment, progress, national) in the order of STATUS_COLUMNS."""
+        return [(self.attainment[k], self.progress[k], self.national[k]) for k, _ in STATUS_COLUMNS]
+
+
+@dataclass
+class StatusReport:
+    cohort: object
+    rows: list
+    rwm_national: list  # (year label, {column: Share or None})
+    comparator_years: list
+
+
+def status_report(membership, cohort, scheme, *, years=3):
+    """Core subjects at the chosen point and the same point in earlier years, by SEN status."""
+    if cohort.point is None:
+        return StatusReport(cohort, [], [], [])
+    points = [p for p in (cohort.same_point_in(cohort.academic_year - n) for n in range(years)) if p]
+    sums = _sums_by_column(membership, cohort, scheme, points)
+    national = comparators_by_cell(membership, [p.academic_year for p in points])
+    suppress = membership.suppress_below
+    rows = [
+        _status_row(p, subject, sums, national, suppress) for p in points for subject in scheme.core_subjects
+    ]
+    rwm = [
+        (
+            academic_year_label(p.academic_year),
+            [
+                comparator_share(national.get((p.academic_year, Measure.RWM_EXPECTED, NATIONAL_GROUPS[key])))
+                for key, _ in STATUS_COLUMNS
+            ],
+        )
+        for p in points
+    ]
+    return StatusReport(cohort, rows, rwm, sorted({c[0] for c in national}, reverse=True))
+
+
+def _sums_by_column(membership, cohort, scheme, points):
+    """{(point, subject, column): [n, ok, pn, pok]} for each SEN status, all SEND and the focus
+    group (whose progress counts stay 0), from one query grouped by point, subject and status."""
+    bands = scheme.bands
+    focus = cohort.focus_q("pupil__")
+    rows = (
+        at_points(membership, [p.pk for p in points])
+        .filter(subject_id__in=[s.pk for s in scheme.core_subjects])
+        .values("point_id", "subject_id", "pupil__sen_status")
+        .annotate(
+            n=Count("id", filter=bands.has_attainment),
+            ok=Count("id", filter=bands.at_or_above_are),
+            pn=Count("id", filter=bands.has_progress),
+            pok=Count("id", filter=bands.expected_progress),
+            fn=Count("id", filter=focus & bands.has_attainment),
+            fok=Count("id", filter=focus & bands.at_or_above_are),
+        )
+    )
+    sums = {}
+    for r in rows:
+        status = r["pupil__sen_status"]
+        for column in (status, "send") if status != SenStatus.NONE else (status,):
+            acc = sums.setdefault((r["point_id"], r["subject_id"], column), [0, 0, 0, 0])
+            for i, k in enumerate(COUNTED):
+                acc[i] += r[k]
+        focus_acc = sums.setdefault((r["point_id"], r["subject_id"], "focus"), [0, 0, 0, 0])
+        focus_acc[0] += r["fn"]
+        focus_acc[1] += r["fok"]
+    return sums
+
+
+def _status_row(point, subject, sums, national, suppress):
+    attainment, progress, nat = {}, {}, {}
+    measure = SUBJECT_MEASURES.get(subject.name.lower())
+    for key, _ in STATUS_COLUMNS:
+        n, ok, pn, pok = sums.get((point.pk, subject.pk, key), [0, 0, 0, 0])
+        attainment[key] = Share.of(ok, n, suppress_below=suppress)
+        progress[key] = Share.of(pok, pn, suppress_below=suppress)
+        nat[key] = comparator_share(national.get((point.academic_year, measure, NATIONAL_GROUPS[key])))
+    fn, fok, _, _ = sums.get((point.pk, subject.pk, "focus"), [0, 0, 0, 0])
+    return StatusRow(
+        point.academic_year,
+        academic_year_label(point.academic_year),
+        subject,
+        attainment,
+        progress,
+        nat,
+        Share.of(fok, fn, suppress_below=suppress),
+    )

@@ -1,0 +1,163 @@
+"""Key question A: vulnerable groups within the focus group, pupils in several of them, and
+movement on and off the SEN record over the last years. Pupils on roll."""
+
+from dataclasses import dataclass
+
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import ExtractYear
+from django.db.models.lookups import GreaterThanOrEqual
+
+from core.calendar import academic_year_label, current_academic_year
+from core.figures import Count as Figure
+from core.figures import Share
+from pupils.models import SEN_STATUSES_ON_RECORD, SenStatus, SenStatusChange
+from pupils.selectors import national_send_figures
+
+from .shared import by_flag, focus_flag, listed_pupils, school_pupils
+
+VULNERABLE = [
+    ("pp", "Pupil premium", Q(pupil_premium=True)),
+    ("fsm", "Free school meals", Q(fsm=True)),
+    ("eal", "EAL", Q(eal=True)),
+    ("lac", "Looked-after children", Q(lac=True)),
+    ("boys", "Boys", Q(gender="M")),
+    ("girls", "Girls", Q(gender="F")),
+]
+GROUP_COUNT = sum(
+    (
+        Case(When(q, then=Value(1)), default=Value(0), output_field=IntegerField())
+        for _, _, q in VULNERABLE[:4]
+    ),
+    Value(0),
+)
+
+
+@dataclass
+class GroupRow:
+    label: str
+    in_focus: Share  # share of the focus group in this vulnerable group
+    in_school: Share  # share of the whole school in it
+    over_represented: bool | None
+
+
+@dataclass
+class Movement:
+    academic_year: int
+    label: str
+    placed: Figure
+    removed: Figure
+    k_to_e: Figure
+    e_to_k: Figure
+
+
+@dataclass
+class GroupsReport:
+    cohort: object
+    focus_total: int
+    school_total: int
+    focus_share: Share
+    national_year: int
+    national_send: float
+    national_ehcp: float
+    groups: list
+    several_groups: Figure
+    several_pupils: list | None
+    movement: list
+
+
+def groups_report(membership, cohort, *, with_lists=True, with_movement=True):
+    suppress = membership.suppress_below
+    focus = cohort.focus_q()
+    counts = {"n": Count("pk"), "several": Count("pk", filter=Q(GreaterThanOrEqual(GROUP_COUNT, 2)))}
+    for key, _, q in VULNERABLE:
+        counts[key] = Count("pk", filter=q)
+    rows = (
+        school_pupils(membership)
+        .annotate(in_focus=focus_flag(cohort))
+        .values("in_focus")
+        .annotate(**counts)
+        .order_by()
+    )
+    flagged = by_flag(rows, lambda r: "all", list(counts)).get("all") or {k: [0, 0] for k in counts}
+    totals = {"total": sum(flagged["n"]), "focus": flagged["n"][0], "several": flagged["several"][0]}
+    for key, _, _ in VULNERABLE:
+        totals[f"school_{key}"] = sum(flagged[key])
+        totals[f"focus_{key}"] = flagged[key][0]
+    rows = []
+    for key, label, _ in VULNERABLE:
+        in_focus = Share.of(totals[f"focus_{key}"], totals["focus"], suppress_below=suppress)
+        in_school = Share.of(totals[f"school_{key}"], totals["total"], suppress_below=suppress)
+        over = None
+        if in_focus.percent is not None and in_school.percent is not None:
+            over = in_focus.percent > in_school.percent
+        rows.append(GroupRow(label, in_focus, in_school, over))
+    several_pupils = None
+    if with_lists and membership.sees_pupils:
+        several_pupils = list(
+            listed_pupils(membership)
+            .annotate(groups=GROUP_COUNT)
+            .filter(focus, groups__gte=2)
+            .order_by("year_group", "legal_surname", "legal_forename")
+        )
+    year, national = national_send_figures()
+    return GroupsReport(
+        cohort=cohort,
+        focus_total=totals["focus"],
+        school_total=totals["total"],
+        focus_share=Share.of(totals["focus"], totals["total"], suppress_below=suppress),
+        national_year=year,
+        national_send=national["send"],
+        national_ehcp=national["ehcp"],
+        groups=rows,
+        several_groups=Figure.of(totals["several"], suppress_below=suppress),
+        several_pupils=several_pupils,
+        movement=sen_movement(membership, suppress_below=suppress) if with_movement else [],
+    )
+
+
+def sen_movement(membership, *, years=3, suppress_below=0):
+    """Placed on, removed from, K to E and E to K, by academic year over the last `years`,
+    from the dated SEN history (each change against the pupil's status just before it)."""
+    this_year = current_academic_year()
+    first = this_year - years + 1
+    before = (
+        SenStatusChange.objects.filter(
+            pupil_id=OuterRef("pupil_id"), effective_date__lt=OuterRef("effective_date")
+        )
+        .order_by("-effective_date")
+        .values("status")[:1]
+    )
+    academic_year = Case(
+        When(effective_date__month__gte=9, then=ExtractYear("effective_date")),
+        default=ExtractYear("effective_date") - 1,
+        output_field=IntegerField(),
+    )
+    on = list(SEN_STATUSES_ON_RECORD)
+    was_off = Q(before__isnull=True) | Q(before=SenStatus.NONE)
+    rows = (
+        SenStatusChange.objects.filter(pupil__school_id=membership.school_id)
+        .annotate(before=Subquery(before), ay=academic_year)
+        .filter(ay__gte=first, ay__lte=this_year)
+        .values("ay")
+        .annotate(
+            placed=Count("id", filter=was_off & Q(status__in=on)),
+            removed=Count("id", filter=Q(before__in=on, status=SenStatus.NONE)),
+            k_to_e=Count("id", filter=Q(before=SenStatus.SEN_SUPPORT, status=SenStatus.EHCP)),
+            e_to_k=Count("id", filter=Q(before=SenStatus.EHCP, status=SenStatus.SEN_SUPPORT)),
+        )
+    )
+    by_year = {r["ay"]: r for r in rows}
+    result = []
+    for year in range(first, this_year + 1):
+        r = by_year.get(year, {"placed": 0, "removed": 0, "k_to_e": 0, "e_to_k": 0})
+        result.append(
+            Movement(
+                year,
+                academic_year_label(year),
+                *(
+                    Figure.of(r[k], suppress_below=suppress_below)
+                    for k in ("placed", "removed", "k_to_e", "e_to_k")
+                ),
+            )
+        )
+    return result

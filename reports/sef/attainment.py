@@ -1,0 +1,220 @@
+"""Section 2 of the SEF, attainment and progress: SEND pupils against the others in each core
+subject at the latest point of the year with data, against the point before it and the last
+point of the year before, and the gap over three years (the last point of each earlier year and
+every point of this one).
+
+One grouped query for the figures and four small ones for the scheme. "At or above ARE" and
+"expected progress or better" are assessment.bands' definition, archived pupils included."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count as DbCount
+from django.db.models import Q
+
+from assessment.bands import Bands, assessments_at
+from assessment.models import AssessmentPoint, Subject
+from core.calendar import academic_year_label as year_label
+from core.figures import Share
+from pupils.models import SEN_STATUSES_ON_RECORD, Pupil
+
+from ..snapshot import register
+from .gap import gap_between, trend_word
+
+# The two measures: the key of their counts, and their title.
+MEASURES = (("a", "At or above age-related expectations"), ("p", "Expected progress or better"))
+
+
+@register
+@dataclass
+class GapRow:
+    subject: str
+    point: str
+    send: Share
+    others: Share
+    gap: int | None
+    previous_point: str = ""
+    previous_gap: int | None = None
+    last_year_point: str = ""
+    last_year_gap: int | None = None
+
+    @property
+    def term_trend(self):
+        return trend_word(self.gap, self.previous_gap)
+
+    @property
+    def year_trend(self):
+        return trend_word(self.gap, self.last_year_gap)
+
+
+@register
+@dataclass
+class TrendLine:
+    subject: str
+    gaps: list
+
+
+@register
+@dataclass
+class Measure:
+    key: str
+    title: str
+    rows: list = field(default_factory=list)
+    trend_points: list = field(default_factory=list)
+    trend: list = field(default_factory=list)
+
+
+@register
+@dataclass
+class AttainmentSection:
+    available: bool
+    note: str = ""
+    measures: list = field(default_factory=list)
+    findings: list = field(default_factory=list)
+
+
+@dataclass
+class _Figure:
+    """One subject at one point: the point, its year, both groups' shares and the gap."""
+
+    point: int
+    year: int
+    send: Share
+    others: Share
+    gap: int | None
+
+
+def attainment_section(school, academic_year, *, suppress_below):
+    subjects = list(Subject.objects.filter(school=school, is_core=True).values_list("pk", "name"))
+    points = list(
+        AssessmentPoint.objects.filter(
+            school=school, academic_year__range=(academic_year - 2, academic_year)
+        ).values_list("pk", "academic_year", "name")
+    )
+    bands = Bands.of_school(school.pk)
+    if not subjects or not points or not bands.attainment.bands:
+        return AttainmentSection(False, "The school's assessment scheme has no core subjects or points yet.")
+    cells = _counts(school, bands, points, subjects)
+    if not cells:
+        return AttainmentSection(
+            False, f"No assessments are recorded for {year_label(academic_year)} or the two years before."
+        )
+    grid = _Grid(cells, points, subjects, academic_year, suppress_below)
+    measures = [grid.measure(key, title) for key, title in MEASURES]
+    if not any(m.rows for m in measures):
+        return AttainmentSection(False, f"No assessments are recorded for {year_label(academic_year)}.")
+    findings = [finding for finding in map(_widest_gap, measures) if finding]
+    return AttainmentSection(True, measures=measures, findings=findings)
+
+
+def _counts(school, bands, points, subjects):
+    """{(point pk, subject pk): the assessed and meeting counts of each group on each measure}.
+
+    Written without joins (band ids instead of band orders, the SEND pupils as a subquery), so
+    that the plan stays a single scan of the school's assessments whatever the table statistics."""
+    send = Q(
+        pupil__in=Pupil.objects.filter(school=school, sen_status__in=SEN_STATUSES_ON_RECORD).values("pk")
+    )
+    conditions = {
+        "a": (Bands.has_attainment, bands.at_or_above_are),
+        "p": (Bands.has_progress, bands.expected_progress),
+    }
+    counts = {}
+    for key, (has, meets) in conditions.items():
+        counts[f"{key}_send_n"] = DbCount("pk", filter=send & has)
+        counts[f"{key}_send_k"] = DbCount("pk", filter=send & meets)
+        counts[f"{key}_others_n"] = DbCount("pk", filter=~send & has)
+        counts[f"{key}_others_k"] = DbCount("pk", filter=~send & meets)
+    rows = (
+        assessments_at([p[0] for p in points])
+        .filter(subject_id__in=[s[0] for s in subjects])
+        .values("point_id", "subject_id")
+        .annotate(**counts)
+        .order_by()
+    )
+    return {(row["point_id"], row["subject_id"]): row for row in rows}
+
+
+@dataclass
+class _Grid:
+    """The grouped counts of a school's core subjects at its points of three years, read as the
+    measures of the section."""
+
+    cells: dict
+    points: list  # (pk, academic year, name), in order
+    subjects: list  # (pk, name)
+    academic_year: int
+    suppress_below: int
+
+    def __post_init__(self):
+        self.names = {pk: f"{name} {year_label(year)}" for pk, year, name in self.points}
+
+    def _has(self, point, subject, key):
+        row = self.cells.get((point, subject))
+        return bool(row) and (row[f"{key}_send_n"] + row[f"{key}_others_n"]) > 0
+
+    def trend_points(self, key):
+        """The points of the trend: the last point with data of each earlier year, then every
+        point of this year with data, as (pk, year)."""
+        with_data = [
+            (pk, year)
+            for pk, year, _ in self.points
+            if any(self._has(pk, subject, key) for subject, _ in self.subjects)
+        ]
+        earlier = sorted({year for _, year in with_data if year < self.academic_year})
+        chosen = [[p for p in with_data if p[1] == year][-1] for year in earlier]
+        return chosen + [p for p in with_data if p[1] == self.academic_year]
+
+    def figure(self, point, year, subject, key):
+        if not self._has(point, subject, key):
+            return None
+        row = self.cells[(point, subject)]
+        send = Share.of(row[f"{key}_send_k"], row[f"{key}_send_n"], suppress_below=self.suppress_below)
+        others = Share.of(row[f"{key}_others_k"], row[f"{key}_others_n"], suppress_below=self.suppress_below)
+        return _Figure(point, year, send, others, gap_between(send, others))
+
+    def measure(self, key, title):
+        trend_points = self.trend_points(key)
+        measure = Measure(key=key, title=title, trend_points=[self.names[pk] for pk, _ in trend_points])
+        for subject, subject_name in self.subjects:
+            series = [self.figure(pk, year, subject, key) for pk, year in trend_points]
+            measure.trend.append(TrendLine(subject_name, [f.gap if f else None for f in series]))
+            row = self.gap_row(subject_name, [f for f in series if f])
+            if row:
+                measure.rows.append(row)
+        return measure
+
+    def gap_row(self, subject_name, present):
+        """The subject's latest figure of this year against the one before it and the last of the
+        year before, or None when it has none this year."""
+        this_year = [f for f in present if f.year == self.academic_year]
+        if not this_year:
+            return None
+        now = this_year[-1]
+        earlier = present[: present.index(now)]
+        before = earlier[-1] if earlier else None
+        last_year = [f for f in present if f.year == self.academic_year - 1]
+        return GapRow(
+            subject=subject_name,
+            point=self.names[now.point],
+            send=now.send,
+            others=now.others,
+            gap=now.gap,
+            previous_point=self.names[before.point] if before else "",
+            previous_gap=before.gap if before else None,
+            last_year_point=self.names[last_year[-1].point] if last_year else "",
+            last_year_gap=last_year[-1].gap if last_year else None,
+        )
+
+
+def _widest_gap(measure):
+    shown = [row for row in measure.rows if row.gap is not None]
+    if shown:
+        widest = max(shown, key=lambda r: r.gap)
+        return (
+            f"{measure.title}: the largest gap is in {widest.subject.lower()} at {widest.point}, "
+            f"{widest.gap} points (SEND {widest.send}, others {widest.others}), {widest.term_trend} "
+            f"since {widest.previous_point or 'the previous point'}."
+        )
+    if measure.rows:
+        return f"{measure.title}: the groups are too small to show."
+    return ""

@@ -1,0 +1,203 @@
+"""Section 3 of the SEF, attendance, exclusions and behaviour: each group's attendance,
+persistent absence, suspensions, permanent exclusions and behaviour incidents, over the pupils
+with attendance recorded in the year. Four aggregate queries."""
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count as DbCount
+from django.db.models import ExpressionWrapper, F, IntegerField, Q, Sum
+
+from attendance.models import Attendance, BehaviourCount, Exclusion
+from core.calendar import academic_year_label as year_label
+from core.figures import Count, Share
+from pupils.models import SEN_STATUSES_ON_RECORD, Pupil, SenStatus
+
+from ..snapshot import register
+
+# Groups compared: label, the statuses (None for every pupil).
+GROUPS = [
+    ("SEND", list(SEN_STATUSES_ON_RECORD)),
+    ("SEN support", [SenStatus.SEN_SUPPORT]),
+    ("EHC plan", [SenStatus.EHCP]),
+    ("No SEND", [SenStatus.NONE]),
+    ("All pupils", None),
+]
+SEND, NO_SEND, EVERYONE = 0, 3, 4  # their places in GROUPS
+TENTH = Decimal("0.1")
+
+
+@register
+@dataclass
+class Rate:
+    """A rate over sessions (attendance), shown to one decimal place; suppressed for governors
+    when it is over fewer pupils than the threshold."""
+
+    value: str = ""
+    pupils: int = 0
+    suppressed: bool = False
+    threshold: int = 0
+
+    @classmethod
+    def of(cls, part, whole, pupils, *, suppress_below=0):
+        if suppress_below and 0 < pupils < suppress_below:
+            return cls(suppressed=True, threshold=suppress_below)
+        if not whole:
+            return cls(value="", pupils=pupils)
+        exact = (Decimal(part) * 100 / Decimal(whole)).quantize(TENTH, rounding=ROUND_HALF_UP)
+        return cls(value=f"{exact}", pupils=pupils)
+
+    @property
+    def number(self):
+        return None if self.suppressed or not self.value else Decimal(self.value)
+
+    def __str__(self):
+        if self.suppressed:
+            return f"fewer than {self.threshold}"
+        return f"{self.value}%" if self.value else "no data"
+
+
+@register
+@dataclass
+class AttendanceLine:
+    group: str
+    pupils: Count
+    rate: Rate
+    previous_rate: Rate
+    persistent_absence: Share
+    suspended: Share
+    suspensions: Count
+    suspension_days: str
+    permanent: Count
+    incidents_per_pupil: str
+
+
+@register
+@dataclass
+class AttendanceSection:
+    available: bool
+    note: str = ""
+    previous_year: str = ""
+    lines: list = field(default_factory=list)
+    findings: list = field(default_factory=list)
+
+
+def attendance_section(school, academic_year, *, suppress_below):
+    sums, prev, excl, behaviour = _aggregates()
+    now = _per_pupil(school, academic_year).aggregate(**sums)
+    if not now[f"n{EVERYONE}"]:
+        return AttendanceSection(False, f"No attendance is recorded for {year_label(academic_year)}.")
+    totals = {
+        "now": now,
+        "before": Attendance.objects.for_school(school)
+        .filter(academic_year=academic_year - 1)
+        .aggregate(**prev),
+        "excluded": Exclusion.objects.for_school(school)
+        .filter(academic_year=academic_year)
+        .aggregate(**excl),
+        "incidents": BehaviourCount.objects.for_school(school)
+        .filter(academic_year=academic_year)
+        .aggregate(**behaviour),
+    }
+    lines = [_line(label, i, totals, suppress_below) for i, (label, _) in enumerate(GROUPS)]
+    findings = _findings(lines[SEND], lines[NO_SEND], academic_year)
+    return AttendanceSection(
+        True, previous_year=year_label(academic_year - 1), lines=lines, findings=findings
+    )
+
+
+def _per_pupil(school, academic_year):
+    """The school's pupils with sessions recorded in the year, each with their attended and
+    possible sessions and `margin`, below zero when under 90% (persistently absent)."""
+    year_q = Q(attendance__academic_year=academic_year)
+    return (
+        Pupil.objects.filter(school=school)
+        .annotate(
+            att=Sum("attendance__attended_sessions", filter=year_q),
+            pos=Sum("attendance__possible_sessions", filter=year_q),
+        )
+        .filter(pos__gt=0)
+        .annotate(margin=ExpressionWrapper(F("att") * 10 - F("pos") * 9, output_field=IntegerField()))
+    )
+
+
+def _status_q(prefix, statuses):
+    return Q() if statuses is None else Q(**{f"{prefix}sen_status__in": statuses})
+
+
+def _aggregates():
+    """The aggregates of each query, numbered by group: this year per pupil, last year's
+    attendance, this year's exclusions and behaviour counts."""
+    sums, prev, excl, behaviour = {}, {}, {}, {}
+    for i, (_, statuses) in enumerate(GROUPS):
+        g = _status_q("", statuses)
+        sums[f"n{i}"] = DbCount("pk", filter=g)
+        sums[f"att{i}"] = Sum("att", filter=g)
+        sums[f"pos{i}"] = Sum("pos", filter=g)
+        sums[f"pa{i}"] = DbCount("pk", filter=g & Q(margin__lt=0))
+        gp = _status_q("pupil__", statuses)
+        prev[f"n{i}"] = DbCount("pupil", distinct=True, filter=gp)
+        prev[f"att{i}"] = Sum("attended_sessions", filter=gp)
+        prev[f"pos{i}"] = Sum("possible_sessions", filter=gp)
+        suspension = gp & Q(kind=Exclusion.Kind.SUSPENSION)
+        excl[f"s{i}"] = DbCount("pk", filter=suspension)
+        excl[f"sp{i}"] = DbCount("pupil", distinct=True, filter=suspension)
+        excl[f"sd{i}"] = Sum("days", filter=suspension)
+        excl[f"p{i}"] = DbCount("pk", filter=gp & Q(kind=Exclusion.Kind.PERMANENT))
+        behaviour[f"b{i}"] = Sum("incidents", filter=gp)
+    return sums, prev, excl, behaviour
+
+
+def _line(label, i, totals, suppress_below):
+    now, before, excluded = totals["now"], totals["before"], totals["excluded"]
+    n = now[f"n{i}"]
+    small = bool(suppress_below) and 0 < n < suppress_below
+    suspensions = Count.of(excluded[f"s{i}"], suppress_below=suppress_below)
+    days = Decimal(excluded[f"sd{i}"] or 0).normalize()
+    incidents = totals["incidents"][f"b{i}"] or 0
+    per_pupil = (Decimal(incidents) / n).quantize(TENTH, rounding=ROUND_HALF_UP) if n else None
+    return AttendanceLine(
+        group=label,
+        pupils=Count.of(n, suppress_below=suppress_below),
+        rate=Rate.of(now[f"att{i}"] or 0, now[f"pos{i}"] or 0, n, suppress_below=suppress_below),
+        previous_rate=Rate.of(
+            before[f"att{i}"] or 0, before[f"pos{i}"] or 0, before[f"n{i}"], suppress_below=suppress_below
+        ),
+        persistent_absence=Share.of(now[f"pa{i}"], n, suppress_below=suppress_below),
+        suspended=Share.of(excluded[f"sp{i}"], n, suppress_below=suppress_below),
+        suspensions=suspensions,
+        suspension_days="suppressed" if small or suspensions.suppressed else f"{days:f}",
+        permanent=Count.of(excluded[f"p{i}"], suppress_below=suppress_below),
+        incidents_per_pupil="suppressed" if small else f"{per_pupil}",
+    )
+
+
+def _findings(send, others, academic_year):
+    findings = []
+    if send.rate.number is not None and others.rate.number is not None:
+        gap = others.rate.number - send.rate.number
+        findings.append(
+            f"SEND pupils attended {send.rate} of sessions against {others.rate} for the others, a gap of "
+            f"{gap} points{_change_on_last_year(send, academic_year)}."
+        )
+    if send.persistent_absence.percent is not None and others.persistent_absence.percent is not None:
+        findings.append(
+            f"{send.persistent_absence} of SEND pupils are persistently absent (below 90%), against "
+            f"{others.persistent_absence} of the others."
+        )
+    if not send.suspended.suppressed and not others.suspended.suppressed:
+        findings.append(
+            f"{send.suspended} of SEND pupils were suspended at least once, against "
+            f"{others.suspended} of the others; {send.permanent} SEND pupils were permanently excluded."
+        )
+    return findings
+
+
+def _change_on_last_year(send, academic_year):
+    """ "; SEND attendance is up 1.5 points on 2024/25 (86.5%)", or "" with no figure last year."""
+    if send.previous_rate.number is None:
+        return ""
+    change = send.rate.number - send.previous_rate.number
+    word = "up" if change > 0 else "down" if change < 0 else "unchanged"
+    by = f" {abs(change)} points" if change else ""
+    return f"; SEND attendance is {word}{by} on {year_label(academic_year - 1)} ({send.previous_rate})"
