@@ -6,6 +6,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and two-factor authentication"
 
     def ready(self):
+        # Models and signals can be imported only once the app registry is ready.
         from django.contrib.auth.signals import user_logged_in
 
         from .services import remember_two_factor

@@ -14,10 +14,9 @@ class TwoFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if self._exempt(request.path):  # first: the health check must not need the session
-            return self.get_response(request)
         user = request.user
-        if user.is_authenticated and not user.is_verified() and two_factor_on(request):
+        needs_code = user.is_authenticated and not user.is_verified() and not self._exempt(request.path)
+        if needs_code and two_factor_on(request):
             query = urlencode({"next": request.get_full_path()})
             return redirect(f"{reverse('accounts:verify')}?{query}")
         return self.get_response(request)

@@ -366,46 +366,55 @@ def scheme(request):
 def _formset_page(request, *, formset_class, queryset, save, title, what, preset_form=None, extra=None):
     """A formset editor: shown to SENCO and head, saved by the SENCO through `save(rows)`."""
     editing = _editing(request.membership)
-    status = 200
     if request.method == "POST" and "preset" in request.POST and preset_form is not None:
-        preset = preset_form[0](request.POST)
         formset = formset_class(queryset=queryset, prefix="rows")
-        if preset.is_valid():
-            try:
-                preset_form[1](preset.cleaned_data["preset"])
-            except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
-                status = 400
-            else:
-                messages.success(request, "Applied the preset.")
-                return redirect(request.get_full_path())
-        else:
-            status = 400
+        preset, done = _apply_preset(request, preset_form)
     elif request.method == "POST":
         formset = formset_class(request.POST, queryset=queryset, prefix="rows")
         preset = preset_form[0]() if preset_form else None
-        if formset.is_valid():
-            try:
-                save(formset_rows(formset))
-            except ValidationError as error:
-                for message in error.messages:
-                    formset._non_form_errors.append(message)
-                status = 400
-            else:
-                messages.success(request, f"Saved the {what}.")
-                return redirect(request.get_full_path())
-        else:
-            status = 400
+        done = _save_formset(request, formset, save, what)
     else:
         formset = formset_class(queryset=queryset, prefix="rows")
         preset = preset_form[0]() if preset_form else None
+        done = None
+    if done:
+        return redirect(request.get_full_path())
     if not editing:
         for form in formset:
             for form_field in form.fields.values():
                 form_field.disabled = True
     context = {"formset": formset, "title": title, "what": what, "editing": editing, "preset": preset}
     context.update(extra or {})
+    status = 200 if done is None else 400
     return render(request, "assessment/scheme_formset.html", context, status=status)
+
+
+def _apply_preset(request, preset_form):
+    """The preset form and whether its preset was applied (False: shown again with the reason)."""
+    form_class, apply = preset_form
+    preset = form_class(request.POST)
+    if not preset.is_valid():
+        return preset, False
+    try:
+        apply(preset.cleaned_data["preset"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return preset, False
+    messages.success(request, "Applied the preset.")
+    return preset, True
+
+
+def _save_formset(request, formset, save, what):
+    """Whether the formset was valid and saved; a refusal from the service joins its errors."""
+    if not formset.is_valid():
+        return False
+    try:
+        save(formset_rows(formset))
+    except ValidationError as error:
+        formset._non_form_errors.extend(error.messages)
+        return False
+    messages.success(request, f"Saved the {what}.")
+    return True
 
 
 @membership_required("scheme.view")

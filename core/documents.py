@@ -47,6 +47,7 @@ def document_context(request, title, context, *, as_pdf, anonymised=False):
 
 def pdf_bytes(html):
     """The PDF of a rendered document page."""
+    # WeasyPrint takes a second or more to import (Pango, fonts): only a PDF request pays it.
     from weasyprint import CSS, HTML
 
     stylesheet = CSS(filename=finders.find(PRINT_STYLESHEET))

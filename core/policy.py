@@ -177,7 +177,7 @@ def refusal(membership, action, obj=None):
     if not membership:
         return "You have no membership of this school, so its pages are closed to you."
     if membership.role not in rule.roles:
-        who = [_WHO[role] for role in Role if role in rule.roles]
+        who = [name for role, name in _WHO.items() if role in rule.roles]
         names = who[0] if len(who) == 1 else ", ".join(who[:-1]) + " and " + who[-1]
         return f"Your role in this school does not give access to this page: only {names} can {rule.doing}."
     if obj is not None and rule.object_rule is not None and not rule.object_rule(membership, obj):

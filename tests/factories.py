@@ -11,7 +11,9 @@ from schools.models import Membership, Organisation, School, SchoolClass
 
 
 def valid_upn(n):
-    body = f"886200124{n % 1000:03d}"
+    # Six serial digits, so that pupils made over a whole run never repeat a UPN (rows shared by
+    # many tests, as the root `world`, live while thousands more pupils are made).
+    body = f"886200{n % 1_000_000:06d}"
     return calc_check_digit(body) + body
 
 

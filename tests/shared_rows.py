@@ -83,8 +83,8 @@ def is_transactional(item):
 
 def wanted_build(item):
     """The builder of the shared rows this test asks for, directly or through a fixture."""
-    # pytest has no public way from an item to the fixture functions it resolved; plugins
-    # such as pytest-asyncio read this same attribute.
+    # pytest has no public way from an item to the fixture functions it resolved, so this reads
+    # the item's private `_fixtureinfo`; should pytest change it, every test here errors loudly.
     name2defs = item._fixtureinfo.name2fixturedefs
     builds = set()
     for name in item.fixturenames:

@@ -51,8 +51,9 @@ def test_paired_bars_widen_for_long_words_and_draw_no_bar_without_a_figure():
     assert "<rect" not in svg
     assert f"{long_name}: fewer than 5</text>" in svg
     # 55 characters at 10 px x 0.62 = 341 + 8 = 349 for the words; 640 - 120 - 349 = 171, raised to
-    # the least plot of 200, so the chart is 120 + 200 + 349 = 669 wide.
-    assert 'viewBox="0 0 669 96"' in svg
+    # the least plot of 200, so the chart is 120 + 200 + 349 = 669 wide; one bar a group:
+    # 28 + 17 + 12 = 57, and 22 for the axis labels.
+    assert 'viewBox="0 0 669 79"' in svg
 
 
 def test_pair_chart_takes_shares_as_gaps_passes_them():
@@ -63,9 +64,11 @@ def test_pair_chart_takes_shares_as_gaps_passes_them():
         [("Reading, Year 5", Share(1, 4), Share(3, 4)), ("Maths, Year 5", Share(0, 0, True, 5), None)],
     )
     widths = [float(r[2]) for r in _rects(svg)]
-    # 15 characters at 11 px x 0.62 = 102.3 + 12, under the least 120; so 370 for 100%:
-    # 25% = 92.5 and 75% = 277.5; the suppressed and the missing share draw no bar.
-    assert widths == [92.5, 277.5]
+    # Labels: 15 characters at 11 px x 0.62 = 102.3 + 12, under the least 120. Words: the longest,
+    # "SEN support: fewer than 5", 25 characters at 10 px x 0.62 = 155 + 8 = 163. So 640 - 120 - 163
+    # = 357 for 100%: 25% = 89.25 (drawn 89.2), 75% = 267.75 (267.8); the suppressed and the
+    # missing share draw no bar.
+    assert widths == [89.2, 267.8]
     assert "SEN support: 25% (1/4)" in svg and "Everyone else: 75% (3/4)" in svg
     assert "SEN support: fewer than 5" in svg and "Everyone else: no data" in svg
     assert charts.pair_chart("t", "a", "b", []) == ""

@@ -55,9 +55,7 @@ def unexplained_local_imports(path, source):
 
 def test_checkers_find_what_they_look_for():
     path = ROOT / "sample.py"
-    sample = (
-        "def f():\n    import os\n\n\ndef g():\n    # json: rarely needed\n    import json\n"
-    )
+    sample = "def f():\n    import os\n\n\ndef g():\n    # json: rarely needed\n    import json\n"
     assert unexplained_local_imports(path, sample) == ["sample.py:2 import os"]
 
     def function_of(lines):

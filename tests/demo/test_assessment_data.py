@@ -7,14 +7,15 @@ from assessment.models import Assessment, AssessmentPoint, AttainmentBand, Subje
 from demo.assessment_data import add_assessment_history
 from demo.generator import DemoBuilder, build_demo
 from pupils.models import SenStatus
+from tests.shared_rows import shared_rows
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 TODAY = datetime.date(2026, 11, 23)
 
 
-@pytest.fixture
-def demo(settings):
+@shared_rows
+def demo():
     built = build_demo(pupils=140, seed=11, today=TODAY)
     if not Assessment.objects.exists():  # the extension is listed in demo/extensions.py
         add_assessment_history(DemoBuilder(seed=11, today=TODAY), built)

@@ -7,7 +7,7 @@ from demo.attendance_data import _terms
 from demo.generator import DemoBuilder, build_demo
 from pupils.models import Pupil
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 TODAY = datetime.date(2026, 11, 23)
 

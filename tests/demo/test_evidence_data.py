@@ -7,7 +7,7 @@ from demo.generator import build_demo
 from evidence import selectors
 from evidence.models import Conversation, ConversationTarget, EvidenceItem, Survey, SurveyAnswerCount
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 TODAY = datetime.date(2026, 2, 23)
 

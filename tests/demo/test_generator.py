@@ -9,13 +9,14 @@ from pupils.models import Pupil, SenStatusChange
 from pupils.services import current_sen
 from pupils.upn import validate_upn
 from schools.models import Membership
+from tests.shared_rows import shared_rows
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 TODAY = datetime.date(2026, 11, 23)
 
 
-@pytest.fixture
+@shared_rows
 def demo():
     return build_demo(pupils=420, seed=7, today=TODAY)
 

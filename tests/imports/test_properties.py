@@ -16,7 +16,7 @@ from imports.parsing import UNEXPECTED, ParseResult, parse_file
 
 from .files import PUPIL_HEADINGS, PUPIL_ROWS, csv_text
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 # The parser only reads from the database (the school's classes), so one school serves
 # every example.

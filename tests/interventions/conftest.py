@@ -5,11 +5,10 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-import pytest
-
 from core.roles import Role
 from interventions import services
 from tests.factories import InterventionFactory, MembershipFactory, PupilFactory, SchoolFactory
+from tests.shared_rows import shared_rows
 
 YEAR = 2025
 
@@ -113,6 +112,6 @@ def build_cohort(*, extra_pupils=0):
     return Cohort(school, senco, ta, reading, maths, reading_run, maths_run, reading_places, maths_places)
 
 
-@pytest.fixture
-def cohort(db):
+@shared_rows
+def cohort():
     return build_cohort()

@@ -5,9 +5,9 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from overview.selectors import needs_attention
 from plans.models import EhcPlan
 from pupils.models import SenStatus
-from overview.selectors import needs_attention
 from tests.factories import ConversationFactory, PupilFactory
 
 pytestmark = pytest.mark.django_db

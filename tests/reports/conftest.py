@@ -8,8 +8,6 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-import pytest
-
 from assessment.models import Assessment, AssessmentPoint, AttainmentBand, Subject
 from assessment.services import assessment_points_ensure, scheme_set_up_defaults
 from attendance.models import Attendance, BehaviourCount, Exclusion
@@ -17,6 +15,7 @@ from core.roles import Role
 from pupils.models import SenStatus
 from reports.selectors import current_academic_year
 from tests.factories import MembershipFactory, PupilFactory, SchoolFactory
+from tests.shared_rows import shared_rows
 
 
 @dataclass
@@ -108,6 +107,6 @@ def build_cohort():
     return cohort
 
 
-@pytest.fixture
-def cohort(db):
+@shared_rows
+def cohort():
     return build_cohort()

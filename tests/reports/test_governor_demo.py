@@ -10,8 +10,9 @@ from demo.generator import build_demo
 from pupils.models import Pupil
 from reports.models import CaseStudy, SefSignOff
 from tests.pdf import pdf_text
+from tests.shared_rows import shared_rows
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 # Two-letter abbreviations the SEF prints on purpose (census need codes, groups, bands). A pupil
 # whose initials are one of these cannot be told apart from the abbreviation, so it is skipped in
@@ -19,8 +20,8 @@ pytestmark = pytest.mark.django_db
 ABBREVIATIONS = {"PP", "PD", "HI", "VI", "OT", "EX", "KS", "UK", "PE"}
 
 
-@pytest.fixture
-def demo(db):
+@shared_rows
+def demo():
     return build_demo(pupils=60)
 
 

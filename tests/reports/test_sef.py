@@ -138,6 +138,7 @@ def test_sign_off_needs_a_grade_and_only_the_head_may(client, cohort):
     assert client.post(reverse("reports:sef_sign_off"), {"year": cohort.year}).status_code == 403
 
 
+@pytest.mark.slow
 def test_signed_off_snapshot_does_not_change_after_new_data(client, cohort):
     SefReport.objects.create(
         school=cohort.school,

@@ -10,6 +10,7 @@ from schools.backup import EXCLUDED
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("transactional_db_with_migration_data"),
+    pytest.mark.slow,
 ]
 
 

@@ -40,6 +40,41 @@ def test_every_url_is_in_the_permission_table():
     assert set(url_names()) == set(PERMISSIONS) | PUBLIC | SESSION
 
 
+# Pages open to any signed-in user that check the membership themselves (the home page shows the
+# no-membership page; the school switcher and two-factor pages belong to the user, not a school).
+UNDECORATED = {"home", "switch_school", "accounts:two_factor", "accounts:verify"}
+
+
+def url_views(resolver=None, namespace=""):
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                continue
+            ns = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from url_views(pattern, ns)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}{pattern.name}", pattern.callback
+
+
+def test_each_view_lets_in_the_roles_the_table_gives():
+    """The decorator's roles (`allowed_roles`, from the view's core.policy action) are the table's;
+    for a URL of an object they may be wider, where a role opens the page but not this object
+    (the table then answers 404 for that role)."""
+    checked = 0
+    for name, view in url_views():
+        if name in PUBLIC | SESSION | UNDECORATED:
+            continue
+        method, allowed, target = PERMISSIONS[name]
+        assert hasattr(view, "allowed_roles"), f"{name} is not behind membership_required(action)"
+        if object_target((method, allowed, target)):
+            assert set(allowed) <= set(view.allowed_roles), (name, view.action)
+        else:
+            assert set(allowed) == set(view.allowed_roles), (name, view.action)
+        checked += 1
+    assert checked == len(PERMISSIONS) - len(UNDECORATED)
+
+
 def visible_pupils(world_school, role):
     """Which of a school's pupils each role may open, by the product's rules."""
     if role in (Role.SENCO, Role.HEAD):
