@@ -123,11 +123,7 @@ def attainment(request):
         ]
         rows = [
             [r.year_label, r.subject.name]
-            + [
-                str(r.__dict__[k][key])
-                for key, _ in STATUS_COLUMNS
-                for k in ("attainment", "progress")
-            ]
+            + [str(r.__dict__[k][key]) for key, _ in STATUS_COLUMNS for k in ("attainment", "progress")]
             for r in report.rows
         ]
         return csv_response("attainment-by-sen-status.csv", header, rows)
