@@ -9,6 +9,6 @@ class AccountsConfig(AppConfig):
         # Models and signals can be imported only once the app registry is ready.
         from django.contrib.auth.signals import user_logged_in
 
-        from .services import remember_two_factor
+        from .services import remember_two_factor  # (as above: it imports the models)
 
         user_logged_in.connect(remember_two_factor, dispatch_uid="accounts.remember_two_factor")
