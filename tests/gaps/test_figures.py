@@ -17,9 +17,10 @@ from tests.gaps.builders import THIS_YEAR, Scheme, assess, pupils
 
 pytestmark = pytest.mark.django_db
 
+# The DfE's published file, shipped in the repository with its source and licence (gaps/data/SOURCE.md).
 DFE_FILE = (
-    Path(__file__).resolve().parents[3]
-    / "shared/fixtures/real/dfe_statistics/ks2_national_pupil_characteristics_2016_to_2022_revised.csv"
+    Path(__file__).resolve().parents[2]
+    / "gaps/data/ks2_national_pupil_characteristics_2016_to_2022_revised.csv"
 )
 
 
