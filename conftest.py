@@ -63,10 +63,11 @@ def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "uploads"
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(scope="session")
 def migration_data(django_db_setup, django_db_blocker):
     """The rows the migrations load (Part Two questions, Ofsted prompts, external agencies),
-    serialised once at the start of the session, before any transaction test can empty them."""
+    serialised once, by the session's first database test (`snapshot_migration_data`), before
+    any transaction test can empty them."""
     from django.core import serializers
 
     from evidence.models import OfstedPrompt, PartTwoQuestion
@@ -75,6 +76,14 @@ def migration_data(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         rows = [*PartTwoQuestion.objects.all(), *OfstedPrompt.objects.all(), *ExternalAgency.objects.all()]
         return serializers.serialize("json", rows)
+
+
+@pytest.fixture(autouse=True)
+def snapshot_migration_data(request):
+    """Takes the snapshot at the first test that uses the database. A run with no database test
+    (a lint-like test of the source alone) never sets the database up."""
+    if "_django_db_helper" in request.fixturenames:
+        request.getfixturevalue("migration_data")
 
 
 @pytest.fixture
