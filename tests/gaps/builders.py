@@ -46,7 +46,7 @@ def pupils(school, n, *, sen_status=SenStatus.NONE, year_group=4, **fields):
             school=school,
             upn=_upn(start + i),
             legal_forename=f"F{start + i}",
-            legal_surname=f"S{start + i}",
+            legal_surname=f"Surname-S{start + i}",  # no "-" in a CSRF token, so never found in one by chance
             date_of_birth=datetime.date(2016, 1, 1),
             gender="F",
             year_group=year_group,
