@@ -14,6 +14,7 @@ from core.calendar import academic_year_of
 from core.charts import level_line
 from pupils.models import Pupil
 
+from . import targets as rule
 from .models import (
     Assessment,
     AssessmentPoint,
@@ -37,31 +38,6 @@ def key_stage_end_year(year_group, academic_year):
 
 
 @dataclass
-class TargetStatus:
-    target: object
-    reached: bool | None  # None when there is no assessment to compare yet
-
-    @property
-    def words(self):
-        if self.reached is None:
-            return "no assessment yet"
-        return "on target" if self.reached else "below target"
-
-
-def compare(target, attainment, points):
-    """On or below target: every part of the target that can be compared must be met; with no
-    assessed part to compare, the status is "no assessment yet"."""
-    if target is None:
-        return None
-    checks = []
-    if target.attainment_id is not None and attainment is not None:
-        checks.append(attainment.order >= target.attainment.order)
-    if target.points is not None and points is not None:
-        checks.append(points >= target.points)
-    return TargetStatus(target, all(checks) if checks else None)
-
-
-@dataclass
 class GridCell:
     pupil: object
     subject: object
@@ -70,7 +46,7 @@ class GridCell:
     points: object = None
     version: int = 0
     previous: object = None  # the Assessment at the previous point, if any
-    target: object = None  # TargetStatus of the end-of-year target against this cell
+    target: object = None  # targets.Judgement of the end-of-year target at this point
     error: str = ""
     conflict: object = None  # the stored Assessment that someone else saved meanwhile
 
@@ -200,8 +176,10 @@ def grid_pupils(membership, *, school_class=None, year_group=None):
     return pupils.order_by("legal_surname", "legal_forename")
 
 
-def build_grid(membership, point, pupils, *, previous, reference):
-    """The grid for `pupils` at `point`: three queries (pupils, cells, targets) at any size."""
+def build_grid(membership, point, pupils, *, previous, reference, points):
+    """The grid for `pupils` at `point`: three queries (pupils, cells, targets) at any size.
+    Each end-of-year target is judged by the database at `point` (assessment.targets), against
+    the school's `points`."""
     pupils = list(pupils)
     pupil_ids = [p.pk for p in pupils]
     subjects = reference.subjects
@@ -217,11 +195,14 @@ def build_grid(membership, point, pupils, *, previous, reference):
         a.progress = progress.get(a.progress_id) if a.progress_id else None
         stored[(a.point_id, a.pupil_id, a.subject_id)] = a
     targets = {}
-    for t in Target.objects.filter(
-        pupil_id__in=pupil_ids, kind=Target.Kind.END_OF_YEAR, academic_year=point.academic_year
+    timeline = rule.Timeline(points)
+    year = point.academic_year
+    due = rule.is_due(point, timeline)
+    for t in rule.judged(
+        rule.end_of_year(Target.objects.filter(pupil_id__in=pupil_ids), year), point, timeline, year=year
     ):
         t.attainment = attainment.get(t.attainment_id) if t.attainment_id else None
-        targets[(t.pupil_id, t.subject_id)] = t
+        targets[(t.pupil_id, t.subject_id)] = rule.Judgement(t, t.status, due)
     rows = []
     for pupil in pupils:
         cells = []
@@ -233,9 +214,7 @@ def build_grid(membership, point, pupils, *, previous, reference):
                 cell.points, cell.version = current.points, current.version
             if previous:
                 cell.previous = stored.get((previous.pk, pupil.pk, subject.pk))
-            target = targets.get((pupil.pk, subject.pk))
-            if target:
-                cell.target = compare(target, attainment.get(cell.attainment_id), cell.points)
+            cell.target = targets.get((pupil.pk, subject.pk))
             cells.append(cell)
         rows.append((pupil, cells))
     return Grid(
@@ -277,25 +256,27 @@ def bands_for_editing(model, school):
 class SubjectTargets:
     subject: object
     latest: object  # the latest Assessment with a value, or None
-    year: object  # TargetStatus or None
-    key_stage: object  # TargetStatus or None
+    year: object  # targets.Judgement or None
+    key_stage: object  # targets.Judgement or None
 
 
 def pupil_targets(pupil, today):
     """Per active subject: the latest assessment, and the end-of-year and end-of-key-stage
-    targets with on / below target in words. Three queries whatever the pupil's history."""
+    targets, each judged by the pupil's latest assessment in the target's period (on track or
+    below the trajectory before it falls due, met or missed at it; assessment.targets). Four
+    queries whatever the pupil's history: the school's points, subjects, assessments, targets."""
     this_year = academic_year_of(today)
     ks_year = key_stage_end_year(pupil.year_group, this_year)
+    timeline = rule.Timeline(AssessmentPoint.objects.filter(school_id=pupil.school_id))
     subjects = list(Subject.objects.filter(school_id=pupil.school_id, retired=False))
-    latest = {}
-    history = (
+    history = {}
+    for a in (
         Assessment.objects.filter(pupil=pupil)
         .exclude(attainment=None, points=None)
         .select_related("attainment", "point")
-        .order_by("-point__academic_year", "-point__order")
-    )
-    for a in history:
-        latest.setdefault(a.subject_id, a)
+        .order_by("point__academic_year", "point__order")
+    ):
+        history.setdefault(a.subject_id, []).append(a)
     targets = {
         (t.subject_id, t.kind): t
         for t in Target.objects.filter(pupil=pupil)
@@ -304,21 +285,43 @@ def pupil_targets(pupil, today):
         if (t.kind == Target.Kind.END_OF_YEAR and t.academic_year == this_year)
         or (t.kind == Target.Kind.END_OF_KEY_STAGE and t.academic_year == ks_year)
     }
+    year_group_then = pupil.year_group + (ks_year - this_year)
     rows = []
     for subject in subjects:
-        last = latest.get(subject.pk)
-        attainment, points = (last.attainment, last.points) if last else (None, None)
+        past = history.get(subject.pk, [])
         rows.append(
             SubjectTargets(
                 subject=subject,
-                latest=last,
-                year=compare(targets.get((subject.pk, Target.Kind.END_OF_YEAR)), attainment, points),
-                key_stage=compare(
-                    targets.get((subject.pk, Target.Kind.END_OF_KEY_STAGE)), attainment, points
+                latest=past[-1] if past else None,
+                year=_judge(targets.get((subject.pk, Target.Kind.END_OF_YEAR)), past, timeline),
+                key_stage=_judge(
+                    targets.get((subject.pk, Target.Kind.END_OF_KEY_STAGE)), past, timeline, year_group_then
                 ),
             )
         )
     return rows, this_year, ks_year
+
+
+def _judge(target, past, timeline, year_group_then=None):
+    """One target judged by the pupil's latest assessment in its period (`past`: the pupil's
+    assessments in the subject, oldest first), against the line from their starting point."""
+    if target is None:
+        return None
+    first = timeline.first(rule.period_start_year(target, year_group_then))
+    due = timeline.last(target.academic_year)
+    position = {a.pk: timeline.position.get(a.point_id) for a in past}
+    inside = [a for a in past if first <= position[a.pk] <= due]
+    if not inside:
+        return rule.Judgement(target, rule.NONE, False)
+    now = inside[-1]
+    at = position[now.pk]
+    if at >= due:
+        return rule.Judgement(target, rule.judge(target=target, now=now, due=True), True)
+    before = [a for a in past if position[a.pk] <= first]
+    start = before[-1] if before else inside[0]
+    begin = position[start.pk]
+    status = rule.judge(target=target, now=now, start=start, elapsed=at - begin, span=due - begin, due=False)
+    return rule.Judgement(target, status, False)
 
 
 def support_observations(pupil):

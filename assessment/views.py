@@ -98,6 +98,7 @@ def _grid_context(request, membership, scheme, points=None):
         pupils,
         previous=selectors.previous_in(points, point),
         reference=selectors.reference_of(membership.school),
+        points=points,
     )
     context["target_mode"] = chooser.cleaned_data["mode"] == "targets"
     context["export_query"] = request.GET.urlencode()

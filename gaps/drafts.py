@@ -75,11 +75,16 @@ def draft_d(report):
     if report.cohort.point is None:
         return ""
     parts = [f"{t.subject.name.lower()} {t.on_target}" for t in report.targets if t.on_target.denominator]
-    if parts:
+    if parts and report.targets_due:
         text = (
-            f"{report.cohort.label} on track for their end-of-year targets at {report.cohort.point}: "
+            f"{report.cohort.label} who met their end-of-year targets at {report.cohort.point}: "
             + "; ".join(parts)
             + "."
+        )
+    elif parts:
+        text = (
+            f"{report.cohort.label} on track for their end-of-year targets at {report.cohort.point} "
+            "(against the line from their starting point to the target): " + "; ".join(parts) + "."
         )
     else:
         text = (

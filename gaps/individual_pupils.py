@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.db.models import Avg, Count, F, Q
 
+from assessment import targets as rule
 from assessment.models import Assessment, Target
 from interventions.models import InterventionPlace
 
@@ -57,6 +58,7 @@ class PupilsReport:
     impact: list
     watch: list | None
     targets: list = field(default_factory=list)  # TargetSummary per core subject
+    targets_due: bool = False  # the point is the year's last: targets met or missed, not on track
 
 
 WATCH_FIELDS = (
@@ -103,7 +105,8 @@ def pupils_report(membership, cohort, scheme, *, track_points=3):
         watch = _watch_list(mine, cohort, subjects, targets)
     impact = intervention_impact(membership, cohort, subjects)
     summary = target_summary(membership, cohort, scheme)
-    return PupilsReport(cohort, points, subjects, tracks, impact, watch, summary)
+    due = rule.is_due(cohort.point, rule.Timeline(cohort.points))
+    return PupilsReport(cohort, points, subjects, tracks, impact, watch, summary, due)
 
 
 def _targets(mine, cohort, subjects):
@@ -112,7 +115,10 @@ def _targets(mine, cohort, subjects):
     before = cohort.previous_point
     return list(
         targets_against(
-            Target.objects.filter(mine, subject_id__in=[s.pk for s in subjects]), cohort.point, before
+            Target.objects.filter(mine, subject_id__in=[s.pk for s in subjects]),
+            cohort.point,
+            rule.Timeline(cohort.points),
+            before,
         )
         .values(*WATCH_FIELDS, *TARGET_FIELDS, *(["status_before"] if before else []))
         .order_by()
@@ -153,14 +159,15 @@ def _target_cell(subject, t):
 
 
 def _watch_list(mine, cohort, subjects, targets):
-    """Pupils who fell behind (below their target now, on it at the previous point: pupils below
-    it at both points show as below target in the table and the figures), and pupils with no
-    gain in points since two points back, in year group and name order."""
+    """Pupils who fell behind (below the trajectory to their target now, or missed it, having
+    been on track at the previous point: pupils behind at both points show in the table and
+    the figures), and pupils with no gain in points since two points back, in year group and
+    name order."""
     point, before = cohort.point, cohort.previous_point
     watch = [
         {**{k: t[k] for k in WATCH_FIELDS}, "kind": "target", "reason": _behind_reason(t, point, before)}
         for t in targets
-        if t["status"] == "below" and t.get("status_before") == "on"
+        if t["status"] in (rule.BELOW, rule.MISSED) and t.get("status_before") in (rule.ON_TRACK, rule.MET)
     ]
     index = cohort.points.index(point)
     two_back = cohort.points[index - 2] if index >= 2 else None
@@ -189,13 +196,13 @@ def _watch_list(mine, cohort, subjects, targets):
 
 def _behind_reason(t, point, before):
     """Why a pupil fell behind their end-of-year target, in words."""
-    parts = []
-    compared = t["attainment__code"] and t["now__attainment__code"]
-    if compared and t["now__attainment__order"] < t["attainment__order"]:
-        parts.append(f"working at {t['now__attainment__code']}, target {t['attainment__code']}")
-    if t["points"] is not None and t["now__points"] is not None and t["now__points"] < t["points"]:
-        parts.append(f"{t['now__points']} points, target {t['points']}")
-    return f"Fell behind the end-of-year target at {point} (on target at {before}): " + "; ".join(parts) + "."
+    now = " ".join(str(v) for v in (t["now__attainment__code"], t["now__points"]) if v is not None)
+    target = " ".join(str(v) for v in (t["attainment__code"], t["points"]) if v is not None)
+    if t["status"] == rule.MISSED:
+        lead = f"Missed the end-of-year target at {point}"
+    else:
+        lead = f"Fell below the trajectory to the end-of-year target at {point}"
+    return f"{lead} (on track at {before}): now {now}, target {target}."
 
 
 def _stalled_reason(w, two_back):

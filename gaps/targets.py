@@ -1,34 +1,37 @@
 """Key question D, the targets: each pupil's end-of-year target in a subject judged by the
-database against their assessment at a point, as the termly grid judges it, and the focus
-group's summary (on target, below, not yet assessed). Pupils on roll: a target is for a pupil
-still here."""
+database at a point (assessment.targets: on track or below the trajectory before the year's last
+point, met or missed at it), and the focus group's summary. Pupils on roll: a target is for a
+pupil still here."""
 
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Case, Count, F, FilteredRelation, Q, Value, When
+from django.db.models import Count, Q
 
+from assessment import targets as rule
 from assessment.models import Target
 from core.figures import Count as Figure
 from core.figures import Share
 
-END_OF_YEAR = Target.Kind.END_OF_YEAR
-
 
 @dataclass
 class TargetCell:
-    """A pupil's end-of-year target in one subject, against their assessment at the point."""
+    """A pupil's end-of-year target in one subject, judged at the point."""
 
     subject: object
     attainment: str | None  # the target's band code
     points: Decimal | None
     now_attainment: str | None
     now_points: Decimal | None
-    status: str  # "on", "below" or "none" (nothing assessed to compare yet)
+    status: str  # assessment.targets: met, missed, on_track, below or none
 
     @property
     def words(self):
-        return {"on": "on target", "below": "below target"}.get(self.status, "no assessment yet")
+        return rule.WORDS[self.status]
+
+    @property
+    def badge(self):
+        return rule.BADGES[self.status]
 
     @property
     def target(self):
@@ -37,57 +40,42 @@ class TargetCell:
 
 @dataclass
 class TargetSummary:
-    """Pupils of the group with an end-of-year target in a subject: how many are on it."""
+    """Pupils of the group with an end-of-year target in a subject: before the year's last point,
+    how many are on track and below the trajectory; at it, how many met and missed it."""
 
     subject: object
-    on_target: Share  # on target, of those with an assessment to compare
-    below: Figure
+    on_target: Share  # on track (or met), of those with an assessment to judge
+    below: Figure  # below the trajectory (or missed)
     not_assessed: Figure
+    due: bool = False
+
+    @property
+    def on_words(self):
+        return rule.WORDS[rule.MET if self.due else rule.ON_TRACK]
+
+    @property
+    def below_words(self):
+        return rule.WORDS[rule.MISSED if self.due else rule.BELOW]
 
 
-def _status(name):
-    """ "on", "below" or "none": the end-of-year target against the assessment joined as `name`,
-    as the termly grid judges it (assessment.selectors.compare): every part of the target that
-    can be compared (band, points) must be met; with nothing to compare, "none"."""
-    band_comparable = Q(attainment__isnull=False, **{f"{name}__attainment__isnull": False})
-    points_comparable = Q(points__isnull=False, **{f"{name}__points__isnull": False})
-    below = (band_comparable & Q(**{f"{name}__attainment__order__lt": F("attainment__order")})) | (
-        points_comparable & Q(**{f"{name}__points__lt": F("points")})
-    )
-    return Case(
-        When(below, then=Value("below")),
-        When(band_comparable | points_comparable, then=Value("on")),
-        default=Value("none"),
-    )
-
-
-def _assessment_at(point):
-    """The pupil's assessment in the target's subject at `point`, as a join."""
-    return FilteredRelation(
-        "pupil__assessments",
-        condition=Q(pupil__assessments__point_id=point.pk, pupil__assessments__subject_id=F("subject_id")),
-    )
-
-
-def targets_against(queryset, point, before=None):
+def targets_against(queryset, point, timeline, before=None):
     """End-of-year targets for `point`'s year, each joined to the pupil's assessment in the same
-    subject at `point` (and at `before`, if given), with the database's judgement of each:
-    `status` now and `status_before`."""
-    queryset = queryset.filter(kind=END_OF_YEAR, academic_year=point.academic_year).annotate(
-        now=_assessment_at(point)
-    )
+    subject at `point` (as `now`) and judged there (`status`), and at `before` if given
+    (`status_before`; perhaps last year's last point)."""
+    year = point.academic_year
+    queryset = rule.judged(rule.end_of_year(queryset, year), point, timeline, year=year)
     if before is not None:
-        queryset = queryset.annotate(at_previous=_assessment_at(before)).annotate(
-            status_before=_status("at_previous")
-        )
-    return queryset.annotate(status=_status("now"))
+        queryset = rule.judged(queryset, before, timeline, year=year, name="status_before", now="at_previous")
+    return queryset
 
 
 def target_summary(membership, cohort, scheme):
-    """Per core subject, the group's pupils with an end-of-year target: on it, below it, or not
-    yet assessed at the point; one grouped query, figures only (suppressed for governors)."""
+    """Per core subject, the group's pupils with an end-of-year target: on track (or met), below
+    the trajectory (or missed), or not yet assessed at the point; one grouped query, figures
+    only (suppressed for governors)."""
     suppress = membership.suppress_below
     core = scheme.core_subjects
+    timeline = rule.Timeline(cohort.points)
     rows = (
         targets_against(
             Target.objects.filter(
@@ -97,22 +85,25 @@ def target_summary(membership, cohort, scheme):
                 subject_id__in=[s.pk for s in core],
             ),
             cohort.point,
+            timeline,
         )
         .values("subject_id")
         .annotate(
-            on=Count("id", filter=Q(status="on")),
-            below=Count("id", filter=Q(status="below")),
-            none=Count("id", filter=Q(status="none")),
+            on=Count("id", filter=Q(status__in=[rule.ON_TRACK, rule.MET])),
+            below=Count("id", filter=Q(status__in=[rule.BELOW, rule.MISSED])),
+            none=Count("id", filter=Q(status=rule.NONE)),
         )
         .order_by()
     )
     by_subject = {r["subject_id"]: r for r in rows}
+    due = rule.is_due(cohort.point, timeline)
     return [
         TargetSummary(
             subject,
             Share.of(r["on"], r["on"] + r["below"], suppress_below=suppress),
             Figure.of(r["below"], suppress_below=suppress),
             Figure.of(r["none"], suppress_below=suppress),
+            due,
         )
         for subject in core
         if (r := by_subject.get(subject.pk))

@@ -9,7 +9,6 @@ from django.utils.safestring import mark_safe
 
 register = template.Library()
 
-BADGES = {"below": "badge text-bg-warning", "on": "badge text-bg-success"}
 EMPTY = mark_safe('<td class="small">—</td>')
 
 
@@ -23,11 +22,7 @@ def _cell(cell):
 def _target(target):
     if not target:
         return EMPTY
-    badge = BADGES.get(target.status)
-    if badge:
-        mark = format_html('<span class="{}">{}</span>', badge, target.words)
-    else:
-        mark = format_html('<span class="text-body-secondary">{}</span>', target.words)
+    mark = format_html('<span class="badge {}">{}</span>', target.badge, target.words)
     return format_html('<td class="small">{} {}</td>', target.target, mark)
 
 

@@ -7,10 +7,12 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from assessment.models import Assessment, AssessmentPoint, AttainmentBand, Subject, SupportObservation, Target
 from assessment.selectors import key_stage_end_year
-from assessment.services import scheme_set_up_defaults
+from assessment.services import assessment_points_ensure, scheme_set_up_defaults
+from core.calendar import academic_year_of
 from core.csv import neutralise
 from core.roles import Role
 
@@ -36,39 +38,72 @@ def test_key_stage_end_years():
     assert key_stage_end_year(11, 2026) == 2026
 
 
-def test_senco_sets_targets_and_pupil_page_says_on_or_below(client, home):
+def test_senco_sets_targets_and_pupil_page_judges_them_when_due(client, home):
+    """This year Y (points at places 3, 4, 5 after last year's 0, 1, 2); the pupil is in Year 4.
+
+    Reading: Y-1 Summer (2) OT 18, Y Spring (4) OT 20. End-of-year target OT and 24 points: the
+    starting point is the last assessment before the year, 18 at place 2; the year's target is
+    due at place 5, so at Spring the line is 2 of 3 along: 18 + 6 x 2/3 = 22; 20 is below the
+    trajectory. Key stage 2 (Years 3 to 6, Y-1 to Y+2) target 27 points, due at Y+2's last
+    point, place 11 (a year without points counts three): the first assessment in the key
+    stage, 18 at place 2, starts the line; at place 4 it is 2 of 9 along, 18 + 9 x 2/9 = 20:
+    on track. Maths: Y Autumn (3) B 10, Y Spring (4) B 13; target 16 points: 1 of 2 along,
+    10 + 6/2 = 13: on track (on the line). Writing: Y Autumn OT, Y Summer (5) OT; target EX:
+    due at Summer, OT is short of EX: target missed."""
     pupil = home.class_pupil
-    reading = Subject.objects.get(school=home.school, name="Reading")
-    maths = Subject.objects.get(school=home.school, name="Maths")
-    point = AssessmentPoint.objects.filter(school=home.school).last()
-    Assessment.objects.create(
-        pupil=pupil, point=point, subject=reading, attainment=band(home.school, "OT"), points=20
-    )
-    Assessment.objects.create(
-        pupil=pupil, point=point, subject=maths, attainment=band(home.school, "B"), points=12
-    )
+    year = academic_year_of(timezone.localdate())
+    scheme_set_up_defaults(school=home.school, academic_year=year)
+    AssessmentPoint.objects.exclude(academic_year__in=[year - 1, year]).delete()
+    assessment_points_ensure(school=home.school, academic_year=year - 1)
+    assessment_points_ensure(school=home.school, academic_year=year)
+    point = {(p.academic_year, p.order): p for p in AssessmentPoint.objects.filter(school=home.school)}
+    subject = {s.name: s for s in Subject.objects.filter(school=home.school)}
+    for (y, order), name, code, points in [
+        ((year - 1, 3), "Reading", "OT", 18),
+        ((year, 2), "Reading", "OT", 20),
+        ((year, 1), "Maths", "B", 10),
+        ((year, 2), "Maths", "B", 13),
+        ((year, 1), "Writing", "OT", None),
+        ((year, 3), "Writing", "OT", None),
+    ]:
+        Assessment.objects.create(
+            pupil=pupil,
+            point=point[(y, order)],
+            subject=subject[name],
+            attainment=band(home.school, code),
+            points=points,
+        )
     client.force_login(home.members[Role.SENCO].user)
     url = reverse("assessment:pupil_targets", kwargs={"pk": pupil.pk})
     assert client.get(url).status_code == 200
-    response = client.post(url, {f"year-{reading.pk}-points": "not a number"})
+    response = client.post(url, {f"year-{subject['Reading'].pk}-points": "not a number"})
     assert response.status_code == 400
     assert "is not a number" in response.content.decode()
     assert not Target.objects.exists()
     data = {
-        f"year-{reading.pk}-band": band(home.school, "OT").pk,  # met: OT >= OT
-        f"year-{maths.pk}-band": band(home.school, "OT").pk,  # B < OT: below
-        f"ks-{reading.pk}-points": "30",  # 20 < 30: below
+        f"year-{subject['Reading'].pk}-band": band(home.school, "OT").pk,
+        f"year-{subject['Reading'].pk}-points": "24",
+        f"ks-{subject['Reading'].pk}-points": "27",
+        f"year-{subject['Maths'].pk}-points": "16",
+        f"year-{subject['Writing'].pk}-band": band(home.school, "EX").pk,
     }
     assert client.post(url, data).status_code == 302
-    assert Target.objects.filter(pupil=pupil).count() == 3
+    assert Target.objects.filter(pupil=pupil).count() == 4
     page = client.get(reverse("pupils:detail", kwargs={"pk": pupil.pk})).content.decode()
-    section = page[page.index('id="targets-h"') :]
-    assert section.count("on target") == 1
-    assert section.count("below target") == 2
+    section = page[page.index('id="targets-h"') : page.index('id="support-h"')]
+    rows = {
+        name: section[section.index(f'<th scope="row">{name}</th>') :].split("</tr>")[0]
+        for name in ("Reading", "Writing", "Maths")
+    }
+    assert 'OT 24.0: <span class="badge text-bg-warning">below the trajectory</span>' in rows["Reading"]
+    assert '27.0: <span class="badge text-bg-success">on track</span>' in rows["Reading"]
+    assert '16.0: <span class="badge text-bg-success">on track</span>' in rows["Maths"]
+    assert 'EX: <span class="badge text-bg-danger">target missed</span>' in rows["Writing"]
+    assert "on target" not in section and "below target" not in section
     # Blank both parts to remove a target.
-    data.pop(f"ks-{reading.pk}-points")
+    data.pop(f"ks-{subject['Reading'].pk}-points")
     client.post(url, data)
-    assert Target.objects.filter(pupil=pupil).count() == 2
+    assert Target.objects.filter(pupil=pupil).count() == 3
 
 
 def test_only_the_senco_sets_targets(client, home):
@@ -96,7 +131,19 @@ def test_grid_targets_mode_saves_targets_and_grid_shows_them(client, home):
         Decimal("25.0"),
     )
     page = client.get(base).content.decode()
-    assert "Target EX 25.0: <strong>below target</strong>" in page  # B is below EX
+    # Autumn is the pupil's starting point: at the start of the line, on track by definition.
+    assert "Target EX 25.0: <strong>on track</strong>" in page
+    # Spring, still B: the line from B (place 1) at Autumn to EX (3) at Summer is half way at
+    # Spring, place 2 (OT): B is below the trajectory.
+    spring = AssessmentPoint.objects.get(school=home.school, academic_year=2025, order=2)
+    Assessment.objects.create(pupil=pupil, point=spring, subject=reading, attainment=band(home.school, "B"))
+    page = client.get(base.replace(str(point.pk), str(spring.pk), 1)).content.decode()
+    assert "Target EX 25.0: <strong>below the trajectory</strong>" in page
+    # Summer, the year's last point: the target falls due; OT with no points is short of EX.
+    summer = AssessmentPoint.objects.get(school=home.school, academic_year=2025, order=3)
+    Assessment.objects.create(pupil=pupil, point=summer, subject=reading, attainment=band(home.school, "OT"))
+    page = client.get(base.replace(str(point.pk), str(summer.pk), 1)).content.decode()
+    assert "Target EX 25.0: <strong>target missed</strong>" in page
     # A teacher cannot set targets through the grid.
     client.force_login(home.members[Role.TEACHER].user)
     assert client.post(base + "&mode=targets", {f"t-{key}": ""}).status_code == 403

@@ -17,16 +17,21 @@ def with_targets(cohort):
     """Reading (from the cohort): Autumn send[:5] OT 10 points, send[5:] B 8; Spring send[:6] OT
     12, send[6:8] EX 13, send[8:] B 8. Maths, added here: send[7] OT 10 at Autumn, B 9 at Spring.
 
-    End-of-year targets, judged at Spring (and at Autumn, the previous point):
-      Reading send[0], send[1]: EX         -> OT: below (Autumn OT: below)
-      Reading send[2]: 12.5 points         -> 12.0: below (Autumn 10.0: below)
-      Reading send[3]: OT and 12.0 points  -> OT, 12.0: on target (Autumn 10.0: below)
-      Reading send[6]: EX                  -> EX: on target (Autumn B: below)
-      Reading send[8]: OT                  -> B: below (Autumn B: below)
-      Reading send[9]: 8.0 points          -> 8.0: on target (Autumn 8.0: on)
-      Reading others[0]: EX                -> below, but not in the group
-      Maths send[7]: OT                    -> B: below, but on target at Autumn: fell behind
-      Maths send[10]: OT                   -> no Maths assessment: not yet assessed
+    Points: last year's Autumn, Spring, Summer at places 0, 1, 2; this year's at 3, 4, 5. The
+    end-of-year targets fall due at this year's Summer (5). Nothing was assessed last year, so
+    each starting point is Autumn (3): at Spring the line is 1 of 2 points along, half way.
+    Bands B, OT, EX are places 1, 2, 3; half way rounds up to the target band.
+
+    End-of-year targets, judged at Spring (at Autumn, the starting point, all are on track):
+      Reading send[0], send[1]: EX   start OT: line 2.5 -> EX; now OT: below the trajectory
+      Reading send[2]: 12.5 points   start 10: line 11.25; now 12.0: on track
+      Reading send[3]: OT and 12.0   band line OT, points line 11.0; now OT 12.0: on track
+      Reading send[6]: EX            start B: line 2 -> OT; now EX: on track
+      Reading send[8]: OT            start B: line 1.5 -> OT; now B: below the trajectory
+      Reading send[9]: 8.0 points    start 8: line 8.0; now 8.0: on track
+      Reading others[0]: EX          not in the group
+      Maths send[7]: OT              start OT: line OT; now B: below the trajectory
+      Maths send[10]: OT             no Maths assessment: not yet assessed
     """
     scheme, send, others = cohort["scheme"], cohort["send"], cohort["others"]
     assess(scheme, [send[7]], scheme.point("Autumn"), "Maths", "OT", points="10")
@@ -42,47 +47,82 @@ def with_targets(cohort):
     return cohort
 
 
-def test_d_pupils_against_their_end_of_year_targets(client, with_targets):
+def test_d_pupils_against_the_trajectory_to_their_end_of_year_targets(client, with_targets):
     group = with_targets
     spring = group["scheme"].point("Spring")
     send = group["send"]
     response = page(client, group[Role.SENCO], "gaps:pupils", f"?point={spring.pk}&group=send")
     report = response.context["report"]
+    assert report.targets_due is False
     reading, maths = report.targets
-    # Reading: on target send[3], send[6], send[9] = 3; below send[0], send[1], send[2], send[8] = 4.
-    # 3 of 7 = 42.86% -> 43%.
+    # Reading: on track send[2], send[3], send[6], send[9] = 4; below send[0], send[1], send[8] = 3.
+    # 4 of 7 = 57.14% -> 57%.
     assert reading.subject.name == "Reading"
-    assert (str(reading.on_target), str(reading.below), str(reading.not_assessed)) == ("43% (3/7)", "4", "0")
-    # Maths: send[7] below; send[10]'s target has nothing to compare yet. 0 of 1 on target.
+    assert (str(reading.on_target), str(reading.below), str(reading.not_assessed)) == ("57% (4/7)", "3", "0")
+    assert (reading.on_words, reading.below_words) == ("on track", "below the trajectory")
+    # Maths: send[7] below; send[10]'s target has nothing to compare yet. 0 of 1 on track.
     assert maths.subject.name == "Maths"
     assert (str(maths.on_target), str(maths.below), str(maths.not_assessed)) == ("0% (0/1)", "1", "1")
-    # The watch list: only send[7] fell behind (on target at Autumn, below at Spring); the others
-    # below target were below at Autumn too. Nothing stalled: nothing two points back.
+    # The watch list: on track at Autumn (their starting point), below the line at Spring:
+    # send[0], send[1], send[8] in Reading and send[7] in Maths.
     at, autumn = (f"{name} {academic_year_label(THIS_YEAR)}" for name in ("Spring", "Autumn"))
+    lead = f"Fell below the trajectory to the end-of-year target at {at} (on track at {autumn})"
     assert [(w["pupil_id"], w["subject__name"], w["reason"]) for w in report.watch] == [
-        (
-            send[7].pk,
-            "Maths",
-            f"Fell behind the end-of-year target at {at} (on target at {autumn}): working at B, target OT.",
-        )
+        (send[0].pk, "Reading", f"{lead}: now OT 12.0, target EX."),
+        (send[1].pk, "Reading", f"{lead}: now OT 12.0, target EX."),
+        (send[7].pk, "Maths", f"{lead}: now B 9.0, target OT."),
+        (send[8].pk, "Reading", f"{lead}: now B 8.0, target OT."),
     ]
     # Each pupil's track carries the target per core subject (Reading first) and its status.
     tracks = {t.pupil.pk: t for t in report.tracks}
     assert [(t.subject.name, t.target, t.words) for t in tracks[send[3].pk].targets if t] == [
-        ("Reading", "OT / 12.0", "on target")
+        ("Reading", "OT / 12.0", "on track")
     ]
-    assert tracks[send[0].pk].targets[0].words == "below target"
+    assert tracks[send[0].pk].targets[0].words == "below the trajectory"
     assert [t.words for t in tracks[send[10].pk].targets if t] == ["no assessment yet"]
     text = response.content.decode()
-    assert "working at B, target OT" in text
-    assert "below target" in text
+    assert "Are pupils on track to meet their end-of-year targets?" in text
+    assert '<th scope="col" class="text-end">Below the trajectory</th>' in text
+    assert "now B 9.0, target OT" in text
+    assert "below the trajectory</span>" in text
+    assert "target met" not in text and "target missed" not in text
+
+
+def test_d_targets_met_or_missed_at_the_last_point_of_the_year(client, with_targets):
+    """At Summer, the year's last point, the targets fall due. Reading at Summer: send[:8] OT 14,
+    send[8:] B 8. Met: send[2] (14 >= 12.5), send[3] (OT, 14 >= 12), send[9] (8 >= 8) = 3;
+    missed: send[0], send[1], send[6] (OT, target EX), send[8] (B, target OT) = 4: 3 of 7 = 42.86%
+    -> 43%. Maths: send[7] and send[10] have no Summer assessment: 2 not yet assessed."""
+    group = with_targets
+    scheme, send = group["scheme"], group["send"]
+    summer = scheme.point("Summer")
+    assess(scheme, send[8:], summer, "Reading", "B", points="8")
+    assess(scheme, send[:8], summer, "Reading", "OT", points="14")
+    response = page(client, group[Role.SENCO], "gaps:pupils", f"?point={summer.pk}&group=send")
+    report = response.context["report"]
+    assert report.targets_due is True
+    reading, maths = report.targets
+    assert (str(reading.on_target), str(reading.below), str(reading.not_assessed)) == ("43% (3/7)", "4", "0")
+    assert (reading.on_words, reading.below_words) == ("target met", "target missed")
+    assert (str(maths.on_target), str(maths.below), str(maths.not_assessed)) == ("none (0/0)", "0", "2")
+    tracks = {t.pupil.pk: t for t in report.tracks}
+    assert tracks[send[2].pk].targets[0].words == "target met"
+    assert tracks[send[8].pk].targets[0].words == "target missed"
+    text = response.content.decode()
+    assert "Did pupils meet their end-of-year targets?" in text
+    assert '<th scope="col" class="text-end">Target missed</th>' in text
+    assert "on track</span>" not in text and "below the trajectory</span>" not in text
+    at = f"Summer {academic_year_label(THIS_YEAR)}"
+    assert response.context["finding"]["draft"].startswith(
+        f"All SEND (SEN support and EHCP) who met their end-of-year targets at {at}: reading 43% (3/7)."
+    )
 
 
 def test_d_stalled_and_fell_behind_both_listed(client, with_targets):
     """At Summer (previous point Spring), send[8:] stay on 8 points since Autumn: stalled.
-    send[:8] are OT on 14 points: send[6] (target EX) was on target at Spring (EX) and is below
-    now: fell behind; send[0] and send[1] (EX) were below at Spring too, so they are not listed;
-    send[8] (OT) is below at both points: stalled only."""
+    send[:8] are OT on 14 points: send[6] (target EX) was on track at Spring (EX) and missed its
+    target now: fell behind; send[0] and send[1] (EX) were below the trajectory at Spring
+    already, so they are not listed; send[8] (OT) is behind at both points: stalled only."""
     group = with_targets
     scheme, send = group["scheme"], group["send"]
     summer = scheme.point("Summer")
@@ -104,7 +144,7 @@ def test_d_governor_gets_suppressed_target_figures_and_no_names(client, with_tar
     response = page(client, group[Role.GOVERNOR], "gaps:pupils", f"?point={spring.pk}")
     report = response.context["report"]
     assert report.watch is None and report.tracks is None
-    # 3 on target and 4 below are both under the threshold of 5.
+    # 4 on track and 3 below the trajectory are both under the threshold of 5.
     assert (str(report.targets[0].on_target), str(report.targets[0].below)) == (
         "fewer than 5",
         "fewer than 5",
@@ -171,10 +211,11 @@ def test_d_finding_is_drafted_from_the_targets(client, with_targets):
     group = with_targets
     spring = group["scheme"].point("Spring")
     response = page(client, group[Role.SENCO], "gaps:pupils", f"?point={spring.pk}")
-    # Reading 3 of 7 on target, Maths 0 of 1 (see with_targets); send[7] fell behind in Maths
-    # and is on the watch list; no intervention places, so no comparison.
+    # Reading 4 of 7 on track, Maths 0 of 1 (see with_targets); send[0], send[1], send[7] and
+    # send[8] fell below the trajectory and are on the watch list; no intervention places.
     at = f"Spring {academic_year_label(THIS_YEAR)}"
     assert response.context["finding"]["draft"] == (
-        f"All SEND (SEN support and EHCP) on track for their end-of-year targets at {at}: "
-        "reading 43% (3/7); maths 0% (0/1). 1 pupil is on the watch list."
+        f"All SEND (SEN support and EHCP) on track for their end-of-year targets at {at} "
+        "(against the line from their starting point to the target): "
+        "reading 57% (4/7); maths 0% (0/1). 4 pupils are on the watch list."
     )

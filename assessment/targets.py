@@ -1,0 +1,293 @@
+"""When a pupil's target falls due, and how it is judged before and at that point.
+
+The rule (the README states it too):
+
+- **Due point.** A target falls due at the school's last assessment point of the target's
+  academic year: for an end-of-year target, the last point of that year; for an end-of-key-stage
+  target, the last point of the key stage's final year (Year 2, 6, 9, 11 or 13), which is the
+  year the target is stored with. A year the school has not set points for yet is taken to have
+  as many points as the nearest year that has them.
+- **At or after the due point** the target is "target met" or "target missed", by the pupil's
+  assessment at the point judged: every part of the target that can be compared (band, points)
+  must be reached.
+- **Before the due point** the target is "on track" or "below the trajectory". The trajectory is
+  a straight line from the pupil's starting point to the target: the starting point is their
+  assessment at the first point of the target's period (the year, or the key stage's first
+  year), or failing that the last assessment before it, or failing that their first assessment
+  in the period (a pupil who joined during the year). At a point `elapsed` points after the
+  starting point, of `span` points from the starting point to the due point, the line stands at
+  start + (target - start) x elapsed / span.
+  - In points, the pupil is on track when their points are at or above the line.
+  - In bands (a target with a band only, or the band part of a target with both), the line runs
+    through the bands' places in the school's order (the scheme editor numbers them 1, 2, 3...)
+    and is read as the band nearest to it, half way rounding up: a pupil is below the trajectory
+    when their band is lower than that. So a pupil aiming one band up is on track in their
+    starting band for the first half of the way, and expected in the target band from half way.
+  - With both parts, each part that can be compared must be on track.
+- With no assessment at the point judged (or no starting point to draw the line from), the
+  target is "no assessment yet".
+
+The same rule is written twice: in Python (`judge`) for one pupil's page, and as database
+expressions (`judged`) for lists of targets (the termly grid, gap question D), so that a list is
+judged in one query whatever its size. Tests hold both to the same hand-worked cases.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import (
+    Case,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Round
+from django.db.models.lookups import GreaterThan, GreaterThanOrEqual
+
+from .models import Assessment, Target
+
+MET, MISSED, ON_TRACK, BELOW, NONE = "met", "missed", "on_track", "below", "none"
+WORDS = {
+    MET: "target met",
+    MISSED: "target missed",
+    ON_TRACK: "on track",
+    BELOW: "below the trajectory",
+    NONE: "no assessment yet",
+}
+# Bootstrap badges per status, one place for every page that marks a target.
+BADGES = {
+    MET: "text-bg-success",
+    ON_TRACK: "text-bg-success",
+    MISSED: "text-bg-danger",
+    BELOW: "text-bg-warning",
+    NONE: "text-bg-light border",
+}
+# Key stages by their final year group: the first year group of each (KS1 Years 1-2, KS2 3-6,
+# KS3 7-9, KS4 10-11, sixth form 12-13).
+KEY_STAGE_FIRST = {2: 1, 6: 3, 9: 7, 11: 10, 13: 12}
+# Ranks of the starting-point candidates: the first point of the period and those before it
+# rank 0, 1, 2... (latest first); points inside the period rank after them, earliest first.
+_INSIDE = 1000
+
+
+class Timeline:
+    """The school's assessment points in order, each with its position (0, 1, 2...), and the
+    first and last position of any academic year."""
+
+    def __init__(self, points):
+        self.points = sorted(points, key=lambda p: (p.academic_year, p.order))
+        self.position = {p.pk: i for i, p in enumerate(self.points)}
+        self._years = {}
+        for i, p in enumerate(self.points):
+            first, _ = self._years.get(p.academic_year, (i, i))
+            self._years[p.academic_year] = (first, i)
+
+    def _span(self, year):
+        """(first, last) position of `year`; a year without points, before or after the years
+        with points, is given as many points as the nearest year with them."""
+        if year in self._years:
+            return self._years[year]
+        if not self._years:
+            return (0, 0)
+        years = sorted(self._years)
+        if year > years[-1]:
+            first, last = self._years[years[-1]]
+            size = last - first + 1
+            start = last + 1 + (year - years[-1] - 1) * size
+            return (start, start + size - 1)
+        if year < years[0]:
+            first, last = self._years[years[0]]
+            size = last - first + 1
+            start = first - (years[0] - year) * size
+            return (start, start + size - 1)
+        before = max(y for y in years if y < year)
+        return (self._years[before][1], self._years[before][1])
+
+    def first(self, year):
+        return self._span(year)[0]
+
+    def last(self, year):
+        return self._span(year)[1]
+
+
+def period_start_year(target, year_group_then=None):
+    """The first academic year of a target's period: its own year for an end-of-year target;
+    the key stage's first year for an end-of-key-stage target (`year_group_then`, the pupil's
+    year group in the target's year, names the key stage)."""
+    if target.kind == Target.Kind.END_OF_YEAR or year_group_then not in KEY_STAGE_FIRST:
+        return target.academic_year
+    return target.academic_year - (year_group_then - KEY_STAGE_FIRST[year_group_then])
+
+
+@dataclass
+class Judgement:
+    """A target judged at a point, in the words a reader sees."""
+
+    target: object
+    status: str
+    due: bool  # judged at or after the point the target falls due
+
+    @property
+    def words(self):
+        return WORDS[self.status]
+
+    @property
+    def badge(self):
+        return BADGES[self.status]
+
+    @property
+    def reached(self):
+        """True (met, on track), False (missed, below the trajectory) or None (nothing to judge)."""
+        return None if self.status == NONE else self.status in (MET, ON_TRACK)
+
+
+def judge(*, target, now, start=None, elapsed=0, span=1, due):
+    """The status of `target` (with .attainment and .points) judged by `now` (an assessment or
+    None); before the due point against the line from `start` (the starting assessment)
+    `elapsed` points of `span` along. See the module docstring for the rule."""
+    if now is None:
+        return NONE
+    checks = []
+    t_order = target.attainment.order if target.attainment_id else None
+    n_order = now.attainment.order if now.attainment_id else None
+    if due:
+        if t_order is not None and n_order is not None:
+            checks.append(n_order >= t_order)
+        if target.points is not None and now.points is not None:
+            checks.append(now.points >= target.points)
+        return NONE if not checks else (MET if all(checks) else MISSED)
+    if start is None:
+        return NONE
+    s_order = start.attainment.order if start.attainment_id else None
+    if None not in (t_order, n_order, s_order):
+        # n >= round_half_up(s + (t - s) * elapsed / span), in whole numbers.
+        checks.append((2 * n_order + 1 - 2 * s_order) * span > 2 * (t_order - s_order) * elapsed)
+    if None not in (target.points, now.points, start.points):
+        tenths = [round(v * 10) for v in (target.points, now.points, start.points)]
+        checks.append((tenths[1] - tenths[2]) * span >= (tenths[0] - tenths[2]) * elapsed)
+    return NONE if not checks else (ON_TRACK if all(checks) else BELOW)
+
+
+# -- lists of targets, judged by the database ----------------------------------------------
+
+
+def assessment_at(point, relation="pupil__assessments"):
+    """The pupil's assessment in the target's subject at `point`, as a join."""
+    return FilteredRelation(
+        relation,
+        condition=Q(**{f"{relation}__point_id": point.pk, f"{relation}__subject_id": F("subject_id")}),
+    )
+
+
+def _tenths(expression):
+    """A one-decimal measure as a whole number of tenths, so that the comparisons below are exact
+    in integer arithmetic on every database (SQLite keeps decimals as floating point)."""
+    return Round(ExpressionWrapper(expression * 10, output_field=DecimalField()))
+
+
+def _start(timeline, point, start_year):
+    """Subqueries for the starting point of the line to `point`: its rank among the candidates
+    (from which its position follows), its points and its band order."""
+    first = timeline.first(start_year)
+    at = timeline.position[point.pk]
+    ranks = []
+    for p in timeline.points:
+        pos = timeline.position[p.pk]
+        if pos <= min(first, at):
+            ranks.append(When(point_id=p.pk, then=Value(first - pos)))
+        elif pos <= at:
+            ranks.append(When(point_id=p.pk, then=Value(_INSIDE + pos)))
+    candidates = (
+        Assessment.objects.filter(
+            Q(attainment__isnull=False) | Q(points__isnull=False),
+            pupil_id=OuterRef("pupil_id"),
+            subject_id=OuterRef("subject_id"),
+            point_id__in=[p.pk for p in timeline.points if timeline.position[p.pk] <= at],
+        )
+        .annotate(rank=Case(*ranks, output_field=IntegerField()))
+        .order_by("rank")
+    )
+    rank = Subquery(candidates.values("rank")[:1], output_field=IntegerField())
+    return (
+        rank,
+        Subquery(candidates.values("points")[:1], output_field=DecimalField()),
+        Subquery(candidates.values("attainment__order")[:1], output_field=IntegerField()),
+        first,
+    )
+
+
+def _due_status(now):
+    """Met or missed by the assessment joined as `now` (at or after the due point)."""
+    band = Q(attainment__isnull=False, **{f"{now}__attainment__isnull": False})
+    points = Q(points__isnull=False, **{f"{now}__points__isnull": False})
+    missed = (band & Q(**{f"{now}__attainment__order__lt": F("attainment__order")})) | (
+        points & Q(**{f"{now}__points__lt": F("points")})
+    )
+    return Case(
+        When(missed, then=Value(MISSED)),
+        When(band | points, then=Value(MET)),
+        default=Value(NONE),
+    )
+
+
+def _trajectory_status(queryset, now, name, point, timeline, start_year):
+    """Annotate `{name}` with on track / below the trajectory at `point`, against the line from
+    the starting point (subqueries) to the target; the same arithmetic as `judge`."""
+    rank, start_points, start_order, first = _start(timeline, point, start_year)
+    at, due = timeline.position[point.pk], timeline.last(start_year)
+    queryset = queryset.annotate(
+        **{f"{name}_rank": rank, f"{name}_sp": start_points, f"{name}_so": start_order}
+    )
+    r = F(f"{name}_rank")
+    begin = Case(When(Q(**{f"{name}_rank__lt": _INSIDE}), then=Value(first) - r), default=r - _INSIDE)
+    elapsed = ExpressionWrapper(Value(at) - begin, output_field=IntegerField())
+    span = ExpressionWrapper(Value(due) - begin, output_field=IntegerField())
+    s_order, s_points = F(f"{name}_so"), _tenths(F(f"{name}_sp"))
+    band = Q(attainment__isnull=False, **{f"{now}__attainment__isnull": False, f"{name}_so__isnull": False})
+    points = Q(points__isnull=False, **{f"{now}__points__isnull": False, f"{name}_sp__isnull": False})
+    band_ok = GreaterThan(
+        (F(f"{now}__attainment__order") * 2 + 1 - s_order * 2) * span,
+        (F("attainment__order") - s_order) * elapsed * 2,
+    )
+    points_ok = GreaterThanOrEqual(
+        ExpressionWrapper((_tenths(F(f"{now}__points")) - s_points) * span, output_field=DecimalField()),
+        ExpressionWrapper((_tenths(F("points")) - s_points) * elapsed, output_field=DecimalField()),
+    )
+    below = (band & ~Q(band_ok)) | (points & ~Q(points_ok))
+    return queryset.annotate(
+        **{
+            name: Case(
+                When(below, then=Value(BELOW)),
+                When(band | points, then=Value(ON_TRACK)),
+                default=Value(NONE),
+            )
+        }
+    )
+
+
+def judged(queryset, point, timeline, *, year, name="status", now="now"):
+    """Targets of `year` (a queryset of them), each joined to the pupil's assessment in the same
+    subject at `point` (as `now`) and judged there by the database (as `name`): met or missed
+    when `point` is at or after the year's last point, otherwise on track or below the
+    trajectory. `point` may be before the year (last year's last point): the line then starts
+    at that point. One query for the whole list: the starting point is three subqueries."""
+    queryset = queryset.annotate(**{now: assessment_at(point)})
+    if timeline.position[point.pk] >= timeline.last(year):
+        return queryset.annotate(**{name: _due_status(now)})
+    return _trajectory_status(queryset, now, name, point, timeline, year)
+
+
+def end_of_year(queryset, year):
+    """The end-of-year targets of `year`."""
+    return queryset.filter(kind=Target.Kind.END_OF_YEAR, academic_year=year)
+
+
+def is_due(point, timeline):
+    """Whether end-of-year targets of `point`'s year have fallen due at `point`."""
+    return timeline.position[point.pk] >= timeline.last(point.academic_year)
