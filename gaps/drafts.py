@@ -1,12 +1,18 @@
 """Findings drafted as sentences from the figures, for the SENCO to edit and keep."""
 
+from collections import Counter
 
-def _narrow_word(state, when):
-    return {
-        "narrowed": f"narrower than {when}",
-        "widened": f"wider than {when}",
-        "unchanged": f"as {when}",
-    }.get(state, "")
+from core.gap_direction import CLOSED, NARROWED, REVERSED, UNCHANGED, WIDENED
+
+
+def _change(change, when):
+    """ "down from 55 since last term (narrowed)", or "" with nothing to compare
+    (core.gap_direction words the change whichever group is ahead)."""
+    if change.direction is None:
+        return ""
+    if change.direction == UNCHANGED:
+        return f"unchanged since {when}"
+    return f"{change.since} since {when} ({change.direction})"
 
 
 def draft_c(gaps, cohort):
@@ -15,20 +21,23 @@ def draft_c(gaps, cohort):
         return "There are not yet enough assessments at this point to compare the groups."
     top = gaps[0]
     sentence = (
-        f"The largest in-school gap is {top.subject.name.lower()} in {top.label}: {top.points} points "
-        f"({cohort.label} {top.focus}, everyone else {top.rest})"
+        f"The largest in-school gap is {top.subject.name.lower()} in {top.label}: {cohort.label} "
+        f"{top.focus}, everyone else {top.rest}, so {top.standing}"
     )
     changes = [
-        _narrow_word(top.narrowed_since_last_point, "last term"),
-        _narrow_word(top.narrowed_since_last_year, "last year"),
+        _change(top.change_since_last_point, "last term"),
+        _change(top.change_since_last_year, "last year"),
     ]
     changes = [c for c in changes if c]
-    sentence += (", " + " and ".join(changes) if changes else "") + "."
-    narrowed = sum(1 for g in gaps if g.narrowed_since_last_point == "narrowed")
-    widened = sum(1 for g in gaps if g.narrowed_since_last_point == "widened")
-    if narrowed or widened:
-        plural = "s" if narrowed != 1 else ""
-        sentence += f" Since the last point {narrowed} gap{plural} narrowed and {widened} widened."
+    sentence += ("; " + " and ".join(changes) if changes else "") + "."
+    moved = Counter(g.change_since_last_point.direction for g in gaps)
+    counted = [(moved[d], d) for d in (NARROWED, WIDENED, CLOSED, REVERSED) if moved[d]]
+    if counted:
+        parts = [f"{n} {d}" for n, d in counted]
+        n = counted[0][0]
+        parts[0] = f"{n} gap{'s' if n != 1 else ''} {counted[0][1]}"
+        listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+        sentence += f" Since the last point: {listed}."
     return sentence
 
 

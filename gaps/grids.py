@@ -17,6 +17,7 @@ from assessment.bands import year_group_now
 from assessment.models import Assessment
 from core.figures import Count as Figure
 from core.figures import Share
+from core.gap_direction import gap_direction, standing
 
 from .shared import (
     GAIN,
@@ -61,6 +62,20 @@ class Gap:
     @property
     def narrowed_since_last_year(self):
         return narrowed(self.points, self.since_last_year)
+
+    # Which way the gap moved, worded (core.gap_direction): the table shows `standing`, and
+    # each change's direction and `since` ("down from 20", "from 3 points behind").
+    @property
+    def change_since_last_point(self):
+        return gap_direction("", self.points, self.since_last_point, others="everyone else")
+
+    @property
+    def change_since_last_year(self):
+        return gap_direction("", self.points, self.since_last_year, others="everyone else")
+
+    @property
+    def standing(self):
+        return standing(self.points, others="everyone else")
 
 
 @dataclass

@@ -18,6 +18,7 @@ from assessment.bands import Bands, assessments_at
 from assessment.models import Subject
 from core.calendar import current_academic_year
 from core.figures import Share, percent
+from core.gap_direction import gap_direction
 from pupils.models import YEAR_GROUPS, AreaOfNeed, Pupil
 
 YEAR_LABELS = dict(YEAR_GROUPS)
@@ -91,14 +92,9 @@ def gap_points(focus_share, rest_share):
 
 
 def narrowed(now, then):
-    """How a gap of `now` points moved from `then`: "narrowed", "widened" or "unchanged"."""
-    if now is None or then is None:
-        return None
-    if now < then:
-        return "narrowed"
-    if now > then:
-        return "widened"
-    return "unchanged"
+    """How a gap of `now` points moved from `then`, by its size whichever group is ahead
+    (core.gap_direction): narrowed, widened, closed, reversed, unchanged, or None."""
+    return gap_direction("", now, then).direction
 
 
 def at_points(membership, point_ids):

@@ -22,7 +22,9 @@ Conventions, stated once:
   definition. Denominators are the pupils with a band recorded for that subject at that point,
   including pupils who have left since.
 - A gap is the other pupils' percentage minus the SEND pupils' percentage, in percentage points,
-  from the rounded percentages printed beside it; it narrows when it gets smaller.
+  from the rounded percentages printed beside it: negative when SEND pupils are ahead. It
+  narrows when it gets closer to zero, whichever group is ahead; its direction is worded by
+  core.gap_direction ("SEND pupils 5 points ahead, up from 1 (widened)").
 - The governor version passes the school's suppression threshold to every Share and Count.
 """
 

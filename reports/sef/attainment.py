@@ -15,6 +15,7 @@ from assessment.bands import Bands, assessments_at
 from assessment.models import AssessmentPoint, Subject
 from core.calendar import academic_year_label as year_label
 from core.figures import Share
+from core.gap_direction import gap_direction
 from pupils.models import SEN_STATUSES_ON_RECORD, Pupil
 
 from ..snapshot import register
@@ -210,10 +211,13 @@ def _widest_gap(measure):
     shown = [row for row in measure.rows if row.gap is not None]
     if shown:
         widest = max(shown, key=lambda r: r.gap)
+        change = gap_direction("SEND pupils", widest.gap, widest.previous_gap)
+        since = f"; since {widest.previous_point}, {change.since}" if change.since else ""
+        if change.direction not in (None, "unchanged"):
+            since += f" ({change.direction})"
         return (
-            f"{measure.title}: the largest gap is in {widest.subject.lower()} at {widest.point}, "
-            f"{widest.gap} points (SEND {widest.send}, others {widest.others}), {widest.term_trend} "
-            f"since {widest.previous_point or 'the previous point'}."
+            f"{measure.title}: the largest gap is in {widest.subject.lower()} at {widest.point}: "
+            f"{change.now_words} (SEND {widest.send}, others {widest.others}){since}."
         )
     if measure.rows:
         return f"{measure.title}: the groups are too small to show."

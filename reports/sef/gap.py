@@ -1,5 +1,7 @@
 """How the SEF compares two groups: the gap between their percentages and which way it moves."""
 
+from core.gap_direction import gap_direction
+
 
 def gap_between(send, others):
     """Others' percentage minus SEND pupils' percentage, or None when either is not shown."""
@@ -9,10 +11,10 @@ def gap_between(send, others):
 
 
 def trend_word(now, before):
-    if now is None or before is None:
+    """Which way the gap moved, worded whichever group is ahead (core.gap_direction): "SEND
+    pupils 12 points behind, down from 20 (narrowed)"."""
+    if now is None:
+        return "not shown"
+    if before is None:
         return "no earlier figure"
-    if now < before:
-        return f"narrowing (from {before} to {now} points)"
-    if now > before:
-        return f"widening (from {before} to {now} points)"
-    return f"unchanged at {now} points"
+    return gap_direction("SEND pupils", now, before).words

@@ -28,8 +28,8 @@ def test_figures_worked_by_hand(cohort):
     # Spring: SEND 2/4 = 50%, others 6/8 = 75%, gap 25; autumn gap 75 - 25 = 50; last summer
     # others 7/8 = 87.5% -> 88%, SEND 1/4 = 25%, gap 63.
     assert (str(reading.send), str(reading.others), reading.gap) == ("50% (2/4)", "75% (6/8)", 25)
-    assert reading.term_trend == "narrowing (from 50 to 25 points)"
-    assert reading.year_trend == "narrowing (from 63 to 25 points)"
+    assert reading.term_trend == "SEND pupils 25 points behind, down from 50 (narrowed)"
+    assert reading.year_trend == "SEND pupils 25 points behind, down from 63 (narrowed)"
     maths = next(r for r in figures.attainment.measures[0].rows if r.subject == "Maths")
     # SEND 3/4 = 75%, others 8/8 = 100%: gap 25, no earlier point.
     assert (maths.gap, maths.term_trend) == (25, "no earlier figure")
@@ -85,7 +85,7 @@ def test_sef_pdf_shows_the_hand_computed_figures(client, cohort):
     response = client.get(reverse("reports:sef"), {"year": cohort.year, "format": "pdf"})
     assert response["Content-Type"] == "application/pdf"
     text = pdf_text(response.content)
-    for expected in ["33% (4/12)", "8% (1/12)", "50% (2/4)", "75% (6/8)", "narrowing (from 50 to 25 points)"]:
+    for expected in ["33% (4/12)", "8% (1/12)", "50% (2/4)", "75% (6/8)", "down from 50 (narrowed)"]:
         assert expected in text, expected
     for expected in ["88.0%", "96.0%", "93.3%", "13% (1/8)", "2 (2.5)", "Hawthorn Primary"]:
         assert expected in text, expected
