@@ -26,6 +26,7 @@ from .models import (
     SupportObservation,
     Target,
 )
+from .support import support_change
 
 # The last year group of each key stage: KS1 ends in Year 2, KS2 in 6, KS3 in 9, KS4 in 11.
 KEY_STAGE_ENDS = [2, 6, 9, 11, 13]
@@ -335,6 +336,7 @@ def pupil_page_context(membership, pupil, today):
     targets, this_year, ks_year = pupil_targets(pupil, today)
     observations = support_observations(pupil)
     return {
+        "support_change": support_change(observations, this_year),
         "targets": targets,
         "targets_year": this_year,
         "targets_ks_year": ks_year,

@@ -9,7 +9,8 @@ from django.db.models import Count as DbCount
 from django.db.models import Sum
 from django.shortcuts import get_object_or_404
 
-from assessment.models import Assessment
+from assessment.models import Assessment, SupportObservation
+from assessment.support import support_change
 from attendance.models import PERSISTENT_ABSENCE_BELOW, Attendance, BehaviourCount, Exclusion
 from core.calendar import academic_year_label, current_academic_year
 from evidence.selectors import evidence_log
@@ -156,6 +157,7 @@ class CaseStudyFigures:
     subjects: list
     years: list
     progress_sentences: list
+    support: str = ""  # the Pupil Support Scale's change this year and since the first observation
 
 
 def case_studies_for(membership):
@@ -177,7 +179,7 @@ def case_study_candidates(membership):
 
 
 def case_study_figures(case_study):
-    """What the pupil's record says, year by year: a fixed number of queries (seven)."""
+    """What the pupil's record says, year by year: a fixed number of queries (eight)."""
     pupil = case_study.pupil
     first = pupil.sen_history.filter(status__in=SEN_STATUSES_ON_RECORD).order_by("effective_date").first()
     needs = [
@@ -203,7 +205,16 @@ def case_study_figures(case_study):
         subjects=subjects,
         years=ordered,
         progress_sentences=progress_sentences(case_study.pupil_label, latest),
+        support=_support(pupil),
     )
+
+
+def _support(pupil):
+    """The Pupil Support Scale's change this academic year and since the first observation, in
+    words (assessment.support); "" when the pupil has not been observed."""
+    observations = list(SupportObservation.objects.filter(pupil=pupil).order_by("observed_on", "pk"))
+    change = support_change(observations, current_academic_year())
+    return f"{change.words}." if change else ""
 
 
 def _provision(pupil):

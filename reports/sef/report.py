@@ -16,6 +16,7 @@ from .attendance import AttendanceSection, attendance_section
 from .context import ContextSection, context_section
 from .interventions import InterventionSection, interventions_section
 from .qualitative import QualitativeSection, qualitative_section
+from .support import SupportScaleSection, support_section
 
 SECTIONS = [
     ("context", "Context: the SEND cohort"),
@@ -56,6 +57,8 @@ class SefFigures:
     interventions: InterventionSection
     qualitative: QualitativeSection
     actions: ActionsSection
+    # Added after sign-offs were first kept: an older snapshot loads without it (None).
+    support: SupportScaleSection | None = None
 
 
 def sef_figures(school, academic_year, *, anonymised):
@@ -75,6 +78,7 @@ def sef_figures(school, academic_year, *, anonymised):
         interventions=interventions_section(school, academic_year, suppress_below=suppress_below),
         qualitative=qualitative_section(school, academic_year),
         actions=actions_section(school, academic_year),
+        support=support_section(school, academic_year, suppress_below=suppress_below),
     )
 
 
