@@ -160,15 +160,18 @@ def _target_cell(subject, t):
 
 def _watch_list(mine, cohort, subjects, targets):
     """Pupils who fell behind (below the trajectory to their target now, or missed it, having
-    been on track at the previous point: pupils behind at both points show in the table and
-    the figures), and pupils with no gain in points since two points back, in year group and
-    name order."""
+    been on track at the previous point, if it was past the year's first point: pupils behind
+    at both points show in the table and the figures), and pupils with no gain in points since
+    two points back, in year group and name order."""
     point, before = cohort.point, cohort.previous_point
-    watch = [
-        {**{k: t[k] for k in WATCH_FIELDS}, "kind": "target", "reason": _behind_reason(t, point, before)}
-        for t in targets
-        if t["status"] in (rule.BELOW, rule.MISSED) and t.get("status_before") in (rule.ON_TRACK, rule.MET)
-    ]
+    watch = []
+    if before is not None and _past_the_start(cohort, before):
+        watch = [
+            {**{k: t[k] for k in WATCH_FIELDS}, "kind": "target", "reason": _behind_reason(t, point, before)}
+            for t in targets
+            if t["status"] in (rule.BELOW, rule.MISSED)
+            and t.get("status_before") in (rule.ON_TRACK, rule.MET)
+        ]
     index = cohort.points.index(point)
     two_back = cohort.points[index - 2] if index >= 2 else None
     if two_back:
@@ -192,6 +195,14 @@ def _watch_list(mine, cohort, subjects, targets):
         )
     )
     return watch
+
+
+def _past_the_start(cohort, before):
+    """Whether `before` is past the year's first point: at the first point (or before the year)
+    each pupil stands at their starting point, on track by definition, so being below the line
+    now is shown in the table and the figures rather than listed as falling behind."""
+    timeline = rule.Timeline(cohort.points)
+    return timeline.position[before.pk] > timeline.first(cohort.point.academic_year)
 
 
 def _behind_reason(t, point, before):
