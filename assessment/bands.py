@@ -1,16 +1,24 @@
-"""What "at or above ARE" and "expected progress or better" mean, defined once for every figure.
+"""The lines of a school's scheme, "at or above ARE", "good or outstanding progress", defined once
+for every figure.
 
-A school's attainment bands and its progress bands are each an ordered scale (`Scale`). Each
-scale has a threshold: the lowest band that meets the line. Today the threshold is the band just
-above the lowest, so every band above the lowest counts: with Below / On track / Exceeded, On
-track and Exceeded are at or above ARE; with WTS / EXS / GDS, EXS and GDS are. (Issue 13 will let
-a scheme choose the threshold band of each line; only `Scale.of` then changes, from "the second
-band" to the band the scheme marks.)
+A school's attainment bands and its progress bands are each an ordered scale (`Scale`). The
+scheme marks lines on each scale: a band with a `line_name` is the lowest band of that line, which
+counts it and every band above it (cumulative). With Inadequate / Satisfactory / Good /
+Outstanding progress and lines marked at Satisfactory ("at least satisfactory progress") and Good
+("good or outstanding progress"), an assessment of Good meets both lines.
+
+**The headline line** of a scale is its line with the lowest threshold band: the widest line,
+"at or above ARE" rather than "exceeding ARE". Gaps, rankings, trends and every figure that
+names one line use it (`Bands.at_or_above_are`, `Bands.expected_progress`); the summaries show
+every line beside it. A scale with no line marked (bands written before issue 13 without the
+migration, or a SENCO who cleared every name) keeps the rule that came before lines: every band
+above the lowest meets one line, named "at or above ARE" or "expected progress or better".
 
     bands = Bands.of_school(school.pk)  # two queries: the attainment bands, the progress bands
     Assessment.objects.filter(...).aggregate(
         assessed=Count("pk", filter=bands.has_attainment),
         at_or_above=Count("pk", filter=bands.at_or_above_are),
+        **bands.line_counts(),  # every line of both scales, in the same query
     )
 
 The `Q` objects test the band's id against a list, so no join to the band table is needed.
@@ -26,42 +34,107 @@ the pupil is in now or would be in had they stayed.
 
 from dataclasses import dataclass
 
-from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, Value, When
 from django.db.models.functions import ExtractYear
 
 from core.calendar import current_academic_year
 
 from .models import Assessment, AttainmentBand, ProgressBand
 
+# The one line of a scale with no line marked, by the field of the scale.
+UNMARKED_LINE = {"attainment": "at or above ARE", "progress": "expected progress or better"}
+# What a line's name follows in a sentence: "55% (6/11) made good or outstanding progress".
+VERBS = {"attainment": "", "progress": "made"}
+
+
+@dataclass(frozen=True)
+class Line:
+    """One cumulative line of a scale: its name, the order of its lowest band, the bands that
+    meet it, and the field of `Assessment` it reads ("attainment" or "progress")."""
+
+    name: str
+    threshold: int
+    band_ids: tuple
+    field: str
+    key: str  # a name for its count in a query: "a1", "p2"
+
+    @property
+    def meets(self):
+        """`Q` for assessments that meet the line."""
+        return Q(**{f"{self.field}_id__in": list(self.band_ids)})
+
+    @property
+    def assessed(self):
+        """`Q` for assessments with a band on the line's scale: its denominator."""
+        return Q(**{f"{self.field}__isnull": False})
+
+    @property
+    def title(self):
+        """The name as a heading: "Good or outstanding progress"."""
+        return self.name[:1].upper() + self.name[1:]
+
+    def says(self, figure):
+        """The figure with the line's words after it, as a reader sees them:
+        "55% (6/11) made good or outstanding progress", "73% (8/11) at or above ARE"."""
+        return " ".join(part for part in (str(figure), VERBS.get(self.field, ""), self.name) if part)
+
 
 @dataclass(frozen=True)
 class Scale:
-    """One ordered scale of a school's scheme: its bands, lowest first, and its threshold, the
-    order of the lowest band that meets the line (None when no band does)."""
+    """One ordered scale of a school's scheme: its bands, lowest first, its threshold (the order
+    of the lowest band that meets its headline line, None when no band does) and its lines,
+    lowest threshold first."""
 
     bands: tuple
     threshold: int | None
+    lines: tuple = ()
 
     @classmethod
-    def of(cls, bands):
-        """The scale of `bands` (in any order) with today's rule: every band above the lowest
-        meets the line."""
+    def of(cls, bands, field="attainment"):
+        """The scale of `bands` (in any order) with the lines the scheme marks on them; with no
+        line marked, one line of every band above the lowest."""
         ordered = tuple(sorted(bands, key=lambda b: b.order))
-        return cls(ordered, ordered[1].order if len(ordered) > 1 else None)
+        marked = [(b.line_name.strip(), b.order) for b in ordered if b.line_name.strip()]
+        if not marked and len(ordered) > 1:
+            marked = [(UNMARKED_LINE[field], ordered[1].order)]
+        prefix = field[0]
+        lines = tuple(
+            Line(
+                name=name,
+                threshold=order,
+                band_ids=tuple(b.pk for b in ordered if b.order >= order),
+                field=field,
+                key=f"{prefix}{i}",
+            )
+            for i, (name, order) in enumerate(marked, start=1)
+        )
+        return cls(ordered, lines[0].threshold if lines else None, lines)
 
     @property
     def lowest(self):
         return self.bands[0] if self.bands else None
 
     @property
+    def headline(self):
+        """The line gaps are worked out on: the lowest threshold, or None with no line."""
+        return self.lines[0] if self.lines else None
+
+    @property
+    def marked(self):
+        """(line, its lowest band) for each line, for the scheme pages."""
+        by_order = {b.order: b for b in self.bands}
+        return [(line, by_order.get(line.threshold)) for line in self.lines]
+
+    @property
     def meeting(self):
-        """The bands at or above the threshold."""
+        """The bands at or above the threshold of the headline line."""
         if self.threshold is None:
             return ()
         return tuple(b for b in self.bands if b.order >= self.threshold)
 
     def meets(self, field):
-        """`Q` for rows whose `field` (a foreign key to this scale's bands) meets the line."""
+        """`Q` for rows whose `field` (a foreign key to this scale's bands) meets the headline
+        line."""
         ids = [b.pk for b in self.meeting]
         # With no band over the line nothing meets it: a condition no saved row satisfies.
         return Q(**{f"{field}_id__in": ids}) if ids else Q(pk__isnull=True)
@@ -79,19 +152,33 @@ class Bands:
     def of_school(cls, school_id):
         """The school's bands, in two queries."""
         return cls(
-            Scale.of(AttainmentBand.objects.filter(school_id=school_id)),
-            Scale.of(ProgressBand.objects.filter(school_id=school_id)),
+            Scale.of(AttainmentBand.objects.filter(school_id=school_id), "attainment"),
+            Scale.of(ProgressBand.objects.filter(school_id=school_id), "progress"),
         )
 
     @property
     def at_or_above_are(self):
-        """Attainment at or above age-related expectations."""
+        """Attainment at or above the headline line ("at or above ARE")."""
         return self.attainment.meets("attainment")
 
     @property
     def expected_progress(self):
-        """Expected progress or better."""
+        """Progress at or above the headline line ("expected progress or better")."""
         return self.progress.meets("progress")
+
+    @property
+    def lines(self):
+        """Every line of both scales: the attainment lines, then the progress lines."""
+        return self.attainment.lines + self.progress.lines
+
+    def line_counts(self, within=None, suffix=""):
+        """{line key + suffix: conditional Count} for every line, to spread into one
+        `.aggregate()` or `.annotate()`: each line costs a column, not a query. `within` narrows
+        every count to a group (the SEND pupils)."""
+        return {
+            f"{line.key}{suffix}": Count("pk", filter=line.meets & within if within else line.meets)
+            for line in self.lines
+        }
 
     # The denominators: assessments with a band recorded on that scale.
     has_attainment = Q(attainment__isnull=False)

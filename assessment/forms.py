@@ -199,8 +199,8 @@ class SubjectForm(forms.ModelForm):
 class BandForm(forms.ModelForm):
     class Meta:
         model = AttainmentBand
-        fields = ["code", "label"]
-        labels = {"code": "Code (typed in the grid)", "label": "Label"}
+        fields = ["code", "label", "line_name"]
+        labels = {"code": "Code (typed in the grid)", "label": "Label", "line_name": "Line from this band up"}
 
 
 class ProgressBandForm(BandForm):
@@ -246,7 +246,7 @@ class PointPresetForm(forms.Form):
 
 class BandPresetForm(forms.Form):
     preset = forms.ChoiceField(
-        label="Preset scale", choices=[(k, label) for k, (label, _b) in BAND_PRESETS.items()]
+        label="Preset scale", choices=[(key, preset.label) for key, preset in BAND_PRESETS.items()]
     )
 
 

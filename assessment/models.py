@@ -55,12 +55,24 @@ class Subject(models.Model):
 
 
 class Band(models.Model):
-    """One step of an ordered scale. `code` is what a SENCO types in the grid."""
+    """One step of an ordered scale. `code` is what a SENCO types in the grid.
+
+    A band with a `line_name` is the lowest band of a cumulative line of the school's scheme:
+    the line counts that band and every band above it ("good or outstanding progress" from
+    Good). The line of the lowest such band is the scale's headline line, the one gaps are
+    worked out on (assessment.bands)."""
 
     school = models.ForeignKey(School, on_delete=models.CASCADE)
     order = models.PositiveSmallIntegerField()
     code = models.CharField(max_length=4)
     label = models.CharField(max_length=60)
+    line_name = models.CharField(
+        "line from this band up",
+        max_length=60,
+        blank=True,
+        help_text="Name a line that counts this band and every band above it, as it reads after "
+        "a figure: “at or above ARE”, “good or outstanding progress”. Leave blank for no line.",
+    )
 
     class Meta:
         abstract = True

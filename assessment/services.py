@@ -34,23 +34,65 @@ DEFAULT_ATTAINMENT = [
 DEFAULT_PROGRESS = [("B", "Below expected"), ("E", "Expected"), ("X", "Exceeded expected")]
 DEFAULT_POINTS = THREE_TERMS
 POINT_PRESETS = {"terms": THREE_TERMS, "half-terms": SIX_HALF_TERMS}
-# Presets for either ordered scale (seeds/002 Part One C and the older Ofsted-style words).
+
+
+@dataclass(frozen=True)
+class BandPreset:
+    """A preset scale: its bands (code, label), lowest first, and the lines it marks on either
+    scale, {band code: line name}, worded to follow a figure ("55% (6/11) made good or
+    outstanding progress": progress lines follow "made", attainment lines the figure itself)."""
+
+    label: str
+    bands: list
+    attainment_lines: dict
+    progress_lines: dict
+
+    def lines_for(self, model):
+        return self.attainment_lines if model is AttainmentBand else self.progress_lines
+
+
+# Presets for either ordered scale (seeds/002 Part One C and the older Ofsted-style words). The
+# lowest line of each is the band above the lowest, so a preset keeps "every band above the
+# lowest" as its headline line and adds the line above it.
 BAND_PRESETS = {
-    "are": ("Below ARE / on track / exceeded ARE", DEFAULT_ATTAINMENT),
-    "wts": (
+    "are": BandPreset(
+        "Below ARE / on track / exceeded ARE",
+        DEFAULT_ATTAINMENT,
+        {"OT": "at or above ARE", "EX": "exceeding ARE"},
+        {"OT": "progress on track for ARE or better", "EX": "progress to exceed ARE"},
+    ),
+    "wts": BandPreset(
         "WTS / EXS / GDS",
         [
             ("WTS", "Working towards the expected standard"),
             ("EXS", "Working at the expected standard"),
             ("GDS", "Working at greater depth"),
         ],
+        {"EXS": "at the expected standard or above", "GDS": "at greater depth"},
+        {"EXS": "progress to the expected standard or above", "GDS": "progress to greater depth"},
     ),
-    "expected": ("Below expected / expected / exceeded", DEFAULT_PROGRESS),
-    "ofsted": (
+    "expected": BandPreset(
+        "Below expected / expected / exceeded",
+        DEFAULT_PROGRESS,
+        {"E": "expected or better", "X": "exceeding expected"},
+        {"E": "expected progress or better", "X": "more than expected progress"},
+    ),
+    "ofsted": BandPreset(
         "Inadequate / satisfactory / good / outstanding",
         [("I", "Inadequate"), ("S", "Satisfactory"), ("G", "Good"), ("O", "Outstanding")],
+        {"S": "at least satisfactory", "G": "good or outstanding"},
+        {"S": "at least satisfactory progress", "G": "good or outstanding progress"},
     ),
 }
+DEFAULT_PRESETS = {AttainmentBand: BAND_PRESETS["are"], ProgressBand: BAND_PRESETS["expected"]}
+
+
+def _preset_bands(model, school, preset):
+    lines = preset.lines_for(model)
+    return [
+        model(school=school, order=i, code=code, label=label, line_name=lines.get(code, ""))
+        for i, (code, label) in enumerate(preset.bands, start=1)
+    ]
 
 
 @transaction.atomic
@@ -64,12 +106,9 @@ def scheme_set_up_defaults(*, school, academic_year):
         Subject.objects.bulk_create(
             Subject(school=school, name=name, order=i, is_core=i < 3) for i, name in enumerate(names)
         )
-    for model, defaults in ((AttainmentBand, DEFAULT_ATTAINMENT), (ProgressBand, DEFAULT_PROGRESS)):
+    for model, preset in DEFAULT_PRESETS.items():
         if not model.objects.filter(school=school).exists():
-            model.objects.bulk_create(
-                model(school=school, order=i, code=code, label=label)
-                for i, (code, label) in enumerate(defaults, start=1)
-            )
+            model.objects.bulk_create(_preset_bands(model, school, preset))
     assessment_points_ensure(school=school, academic_year=academic_year)
     return scheme
 
@@ -222,9 +261,30 @@ def bands_save(*, model, school, rows):
     ]
     if len(kept) < 2:
         errors.append("A scale needs at least two bands.")
+    errors += _line_errors(kept)
     if errors:
         raise ValidationError(errors)
     _save_ordered(model, rows, scope={"school": school})
+
+
+def _line_errors(kept):
+    """What is wrong with the lines marked on the kept bands (in the SENCO's order): a line
+    from the lowest band would count every pupil assessed, and two lines of one name could not
+    be told apart. A band holds at most one line, its `line_name`."""
+    named = [r for r in kept if r.values.get("line_name", "").strip()]
+    errors = []
+    if kept and kept[0] in named:
+        errors.append(
+            f"“{kept[0].values['label']}” is the lowest band, so a line from it would count every "
+            "pupil assessed: start the line at a higher band."
+        )
+    seen = set()
+    for row in named:
+        name = row.values["line_name"].strip()
+        if name.casefold() in seen:
+            errors.append(f"Two lines are called “{name}”: give each line its own name.")
+        seen.add(name.casefold())
+    return errors
 
 
 @transaction.atomic
@@ -237,11 +297,7 @@ def bands_apply_preset(*, model, school, preset):
             "Rename the bands instead."
         )
     current.delete()
-    _label, bands = BAND_PRESETS[preset]
-    model.objects.bulk_create(
-        model(school=school, order=i, code=code, label=label)
-        for i, (code, label) in enumerate(bands, start=1)
-    )
+    model.objects.bulk_create(_preset_bands(model, school, BAND_PRESETS[preset]))
 
 
 @transaction.atomic

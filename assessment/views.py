@@ -14,6 +14,7 @@ from schools.access import membership_required
 from schools.models import classes_for
 
 from . import selectors
+from .bands import Bands
 from .forms import (
     AttainmentBandFormSet,
     BandPresetForm,
@@ -359,6 +360,7 @@ def scheme(request):
         "scheme": current,
         "editing": _editing(membership),
         "reference": reference,
+        "bands": Bands.of_school(membership.school_id),
         "years": selectors.scheme_years(membership.school, timezone.localdate()),
     }
     return render(request, "assessment/scheme.html", context, status=status)
@@ -490,6 +492,7 @@ def scheme_bands(request, kind):
             BandPresetForm,
             lambda preset: bands_apply_preset(model=model, school=school, preset=preset),
         ),
+        extra={"lines_of": kind},
     )
 
 
