@@ -38,6 +38,7 @@ from django.db.models import Case, Count, F, IntegerField, Q, Value, When
 from django.db.models.functions import ExtractYear
 
 from core.calendar import current_academic_year
+from core.figures import Share
 
 from .models import Assessment, AttainmentBand, ProgressBand
 
@@ -72,6 +73,12 @@ class Line:
     def title(self):
         """The name as a heading: "Good or outstanding progress"."""
         return self.name[:1].upper() + self.name[1:]
+
+    @property
+    def heading(self):
+        """The line as a row heading: "Made good or outstanding progress", "At or above ARE"."""
+        words = " ".join(part for part in (VERBS.get(self.field, ""), self.name) if part)
+        return words[:1].upper() + words[1:]
 
     def says(self, figure):
         """The figure with the line's words after it, as a reader sees them:
@@ -183,6 +190,25 @@ class Bands:
     # The denominators: assessments with a band recorded on that scale.
     has_attainment = Q(attainment__isnull=False)
     has_progress = Q(progress__isnull=False)
+
+
+def line_shares(met, assessed, suppress_below=0):
+    """The shares of one group meeting each line of one scale: `met` are the counts of the
+    scale's lines, headline first, out of `assessed`.
+
+    A line counts a sum of bands, so two lines shown side by side give away the pupils between
+    them (the difference) and a line beside the band grid gives away a hidden band. For a
+    reader with a suppression threshold the lines after the headline are therefore hidden
+    together (None, shown as "not shown") when any of them is under the threshold or the
+    difference between neighbouring lines is; the headline line is suppressed as every single
+    figure is (core.figures)."""
+    shares = [Share.of(k, assessed, suppress_below=suppress_below) for k in met]
+    if not suppress_below or len(met) < 2:
+        return shares
+    between = [a - b for a, b in zip(met, met[1:], strict=False)]
+    if any(s.suppressed for s in shares[1:]) or any(0 < n < suppress_below for n in between):
+        return shares[:1] + [None] * (len(met) - 1)
+    return shares
 
 
 def assessments_at(point_ids):

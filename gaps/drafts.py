@@ -60,11 +60,21 @@ def draft_b(report):
     for r in rows:
         if r.academic_year != latest:
             continue
-        part = f"{r.subject.name}: SEND {r.attainment['send']} at or above ARE, no SEN {r.attainment['N']}"
-        if r.national.get("send"):
-            part += f" (national SEND {r.national['send'].percent}%)"
-        parts.append(part)
+        parts.append(f"{r.subject.name}: " + ", ".join(_line_parts(r)))
     return "; ".join(parts) + "."
+
+
+def _line_parts(row):
+    """Every line of the scheme for SEND pupils against pupils with no SEN, the national figure
+    beside the headline attainment line: "SEND 55% (6/11) made good or outstanding progress
+    (no SEN 78% (7/9))"."""
+    parts = []
+    for i, shares in enumerate(row.lines):
+        part = f"SEND {shares.line.says(shares.shares['send'])} (no SEN {shares.shares['N']})"
+        if i == 0 and shares.line.field == "attainment" and row.national.get("send"):
+            part += f", national SEND {row.national['send'].percent}%"
+        parts.append(part)
+    return parts
 
 
 def draft_e(report):

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Sum
 
-from assessment.bands import year_group_now
+from assessment.bands import line_shares, year_group_now
 from assessment.models import Assessment
 from core.figures import Count as Figure
 from core.figures import Share
@@ -40,6 +40,20 @@ class GridRow:
     year_group: int
     label: str
     cells: list  # per subject: list of (band, figure, initials) per band
+
+
+@dataclass
+class LineRow:
+    """One year group and subject of the focus group, on every line of one scale: the lines of
+    the school's scheme, each counting its band and every band above it (assessment.bands)."""
+
+    label: str
+    subject: object
+    figures: list  # (line, Share, or None where it is not shown)
+
+    def says(self):
+        """The figures as a reader reads them: "55% (6/11) made good or outstanding progress"."""
+        return [line.says(f) if f else f"{line.name}: not shown" for line, f in self.figures]
 
 
 @dataclass
@@ -103,6 +117,8 @@ class GridReport:
     progress: list = field(default_factory=list)
     average_progress: list = field(default_factory=list)
     gaps: list = field(default_factory=list)
+    attainment_lines: list = field(default_factory=list)  # LineRow
+    progress_lines: list = field(default_factory=list)
 
 
 def grid_report(membership, cohort, scheme, *, mode="percent"):
@@ -114,26 +130,36 @@ def grid_report(membership, cohort, scheme, *, mode="percent"):
     if cohort.point is None:
         return report
     suppress = membership.suppress_below
+    attainment = _band_counts(membership, cohort, "attainment_id")
+    progress = _band_counts(membership, cohort, "progress_id")
     report.attainment = _grid(
-        membership, cohort, scheme, "attainment_id", scheme.attainment_bands, mode, suppress
+        membership, cohort, scheme, "attainment_id", scheme.attainment_bands, mode, suppress, attainment
     )
-    report.progress = _grid(membership, cohort, scheme, "progress_id", scheme.progress_bands, mode, suppress)
+    report.progress = _grid(
+        membership, cohort, scheme, "progress_id", scheme.progress_bands, mode, suppress, progress
+    )
+    report.attainment_lines = _line_rows(attainment, cohort, scheme, scheme.bands.attainment, suppress)
+    report.progress_lines = _line_rows(progress, cohort, scheme, scheme.bands.progress, suppress)
     report.average_progress = average_progress(membership, cohort, suppress)
     report.gaps = ranked_gaps(membership, cohort, scheme, suppress)
     return report
 
 
-def _grid(membership, cohort, scheme, band_field, bands, mode, suppress_below):
-    """year group x subject x band, as shares of the pupils assessed (or counts, or initials)."""
-    point = cohort.point
+def _band_counts(membership, cohort, band_field):
+    """{(year group now, subject, band): focus pupils assessed in it} at the cohort's point."""
     rows = (
-        at_points(membership, [point.pk])
+        at_points(membership, [cohort.point.pk])
         .filter(cohort.focus_q("pupil__"), **{f"{band_field}__isnull": False})
         .annotate(year=year_group_now())
         .values("year", "subject_id", band_field)
         .annotate(n=Count("id"))
     )
-    counts = {(r["year"], r["subject_id"], r[band_field]): r["n"] for r in rows}
+    return {(r["year"], r["subject_id"], r[band_field]): r["n"] for r in rows}
+
+
+def _grid(membership, cohort, scheme, band_field, bands, mode, suppress_below, counts):
+    """year group x subject x band, as shares of the pupils assessed (or counts, or initials)."""
+    point = cohort.point
     initials = {}
     if mode == "initials" and membership.sees_pupils:
         initials = _initials(membership, cohort, band_field)
@@ -151,6 +177,26 @@ def _grid(membership, cohort, scheme, band_field, bands, mode, suppress_below):
         at_point = year_group_at(year, point)
         grid.append(GridRow(at_point, year_label(at_point), cells))
     return grid
+
+
+def _line_rows(counts, cohort, scheme, scale, suppress_below):
+    """Each year group and subject of the grid on every line of `scale`, from the grid's own
+    counts (a line is a sum of its bands, so no query). For a reader with a threshold a line is
+    not shown where the grid hides one of its bands, since the line would give the band away."""
+    rows = []
+    for year in sorted({key[0] for key in counts}):
+        label = year_label(year_group_at(year, cohort.point))
+        for subject in scheme.subjects:
+            per_band = {b.pk: counts.get((year, subject.pk, b.pk), 0) for b in scale.bands}
+            total = sum(per_band.values())
+            if not total:
+                continue
+            met = [sum(per_band.get(pk, 0) for pk in line.band_ids) for line in scale.lines]
+            figures = line_shares(met, total, suppress_below)
+            if any(small(n, suppress_below) for n in per_band.values()):
+                figures = [None] * len(met)
+            rows.append(LineRow(label, subject, list(zip(scale.lines, figures, strict=True))))
+    return rows
 
 
 def _cell(n, total, mode, suppress_below):

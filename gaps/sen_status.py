@@ -3,7 +3,7 @@ support, EHC plan, all SEND), at the chosen point and the same point in earlier 
 the national figures for the same groups. Every pupil assessed at each point counts, including
 pupils who have left since (assessment.bands)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Count
 
@@ -31,6 +31,19 @@ STATUS_COLUMNS = [
 # The national comparator group of each column.
 NATIONAL_GROUPS = {SenStatus.NONE: "N", SenStatus.SEN_SUPPORT: "K", SenStatus.EHCP: "E", "send": "send"}
 COUNTED = ("n", "ok", "pn", "pok")  # assessed, at or above ARE, with progress, expected or better
+# ... then one count per line of the scheme (assessment.bands), in the same query.
+
+
+@dataclass
+class LineShares:
+    """One line of the scheme in one row: its share of each column."""
+
+    line: object  # assessment.bands.Line
+    shares: dict  # column key -> Share
+
+    @property
+    def cells(self):
+        return [self.shares[k] for k, _ in STATUS_COLUMNS]
 
 
 @dataclass
@@ -42,6 +55,7 @@ class StatusRow:
     progress: dict  # column key -> Share making expected progress or better
     national: dict  # column key -> Share (national, expected standard) or None
     focus_attainment: Share | None = None
+    lines: list = field(default_factory=list)  # LineShares, attainment lines then progress lines
 
     @property
     def cells(self):
@@ -66,7 +80,9 @@ def status_report(membership, cohort, scheme, *, years=3):
     national = comparators_by_cell(membership, [p.academic_year for p in points])
     suppress = membership.suppress_below
     rows = [
-        _status_row(p, subject, sums, national, suppress) for p in points for subject in scheme.core_subjects
+        _status_row(p, subject, sums, national, suppress, scheme.bands.lines)
+        for p in points
+        for subject in scheme.core_subjects
     ]
     rwm = [
         (
@@ -82,9 +98,11 @@ def status_report(membership, cohort, scheme, *, years=3):
 
 
 def _sums_by_column(membership, cohort, scheme, points):
-    """{(point, subject, column): [n, ok, pn, pok]} for each SEN status, all SEND and the focus
-    group (whose progress counts stay 0), from one query grouped by point, subject and status."""
+    """{(point, subject, column): [n, ok, pn, pok, each line]} for each SEN status, all SEND and
+    the focus group (whose progress and line counts stay 0), from one query grouped by point,
+    subject and status."""
     bands = scheme.bands
+    counted = COUNTED + tuple(line.key for line in bands.lines)
     focus = cohort.focus_q("pupil__")
     rows = (
         at_points(membership, [p.pk for p in points])
@@ -97,30 +115,36 @@ def _sums_by_column(membership, cohort, scheme, points):
             pok=Count("id", filter=bands.expected_progress),
             fn=Count("id", filter=focus & bands.has_attainment),
             fok=Count("id", filter=focus & bands.at_or_above_are),
+            **bands.line_counts(),
         )
     )
     sums = {}
     for r in rows:
         status = r["pupil__sen_status"]
         for column in (status, "send") if status != SenStatus.NONE else (status,):
-            acc = sums.setdefault((r["point_id"], r["subject_id"], column), [0, 0, 0, 0])
-            for i, k in enumerate(COUNTED):
+            acc = sums.setdefault((r["point_id"], r["subject_id"], column), [0] * len(counted))
+            for i, k in enumerate(counted):
                 acc[i] += r[k]
-        focus_acc = sums.setdefault((r["point_id"], r["subject_id"], "focus"), [0, 0, 0, 0])
+        focus_acc = sums.setdefault((r["point_id"], r["subject_id"], "focus"), [0] * len(counted))
         focus_acc[0] += r["fn"]
         focus_acc[1] += r["fok"]
     return sums
 
 
-def _status_row(point, subject, sums, national, suppress):
+def _status_row(point, subject, sums, national, suppress, lines):
     attainment, progress, nat = {}, {}, {}
+    by_line = [LineShares(line, {}) for line in lines]
     measure = SUBJECT_MEASURES.get(subject.name.lower())
+    zeros = [0] * (len(COUNTED) + len(lines))
     for key, _ in STATUS_COLUMNS:
-        n, ok, pn, pok = sums.get((point.pk, subject.pk, key), [0, 0, 0, 0])
+        n, ok, pn, pok, *met = sums.get((point.pk, subject.pk, key), zeros)
         attainment[key] = Share.of(ok, n, suppress_below=suppress)
         progress[key] = Share.of(pok, pn, suppress_below=suppress)
         nat[key] = comparator_share(national.get((point.academic_year, measure, NATIONAL_GROUPS[key])))
-    fn, fok, _, _ = sums.get((point.pk, subject.pk, "focus"), [0, 0, 0, 0])
+        for shares, k in zip(by_line, met, strict=True):
+            assessed = n if shares.line.field == "attainment" else pn
+            shares.shares[key] = Share.of(k, assessed, suppress_below=suppress)
+    fn, fok, *_ = sums.get((point.pk, subject.pk, "focus"), zeros)
     return StatusRow(
         point.academic_year,
         academic_year_label(point.academic_year),
@@ -129,4 +153,5 @@ def _status_row(point, subject, sums, national, suppress):
         progress,
         nat,
         Share.of(fok, fn, suppress_below=suppress),
+        by_line,
     )

@@ -118,15 +118,7 @@ def attainment(request):
     scheme = school_scheme(request.membership)
     report = status_report(request.membership, cohort, scheme)
     if request.GET.get("format") == "csv":
-        header = ["Academic year", "Subject"] + [
-            f"{label} {what}" for _, label in STATUS_COLUMNS for what in ("attainment", "progress")
-        ]
-        rows = [
-            [r.year_label, r.subject.name]
-            + [str(r.__dict__[k][key]) for key, _ in STATUS_COLUMNS for k in ("attainment", "progress")]
-            for r in report.rows
-        ]
-        return csv_response("attainment-by-sen-status.csv", header, rows)
+        return _attainment_csv(report, scheme)
     context = {
         "form": form,
         "cohort": cohort,
@@ -136,6 +128,20 @@ def attainment(request):
         "tab": "B",
     }
     return _page(request, "gaps/attainment.html", context)
+
+
+def _attainment_csv(report, scheme):
+    """B as CSV: a column per SEN status and line of the scheme (headline lines first)."""
+    lines = scheme.bands.lines
+    header = ["Academic year", "Subject"] + [
+        f"{label}: {line.name}" for _, label in STATUS_COLUMNS for line in lines
+    ]
+    rows = [
+        [r.year_label, r.subject.name]
+        + [str(shares.shares[key]) for key, _ in STATUS_COLUMNS for shares in r.lines]
+        for r in report.rows
+    ]
+    return csv_response("attainment-by-sen-status.csv", header, rows)
 
 
 @membership_required("gaps.view")
@@ -172,6 +178,16 @@ def _grid_csv(report):
                 for band, figure, initials in cells:
                     shown = initials if report.mode == "initials" else ("" if figure is None else str(figure))
                     rows.append([name, row.label, subject.name, band.label, shown])
+    # Every line of the scheme after the grids: "Progress line", "Year 4", "Reading", its name.
+    for name, lines in (
+        ("Attainment line", report.attainment_lines),
+        ("Progress line", report.progress_lines),
+    ):
+        for row in lines:
+            for line, figure in row.figures:
+                rows.append(
+                    [name, row.label, row.subject.name, line.name, str(figure) if figure else "not shown"]
+                )
     return csv_response("attainment-and-progress-grid.csv", header, rows)
 
 
