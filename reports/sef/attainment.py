@@ -3,15 +3,19 @@ subject at the latest point of the year with data, against the point before it a
 point of the year before, and the gap over three years (the last point of each earlier year and
 every point of this one).
 
-One grouped query for the figures and four small ones for the scheme. "At or above ARE" and
-"expected progress or better" are assessment.bands' definition, archived pupils included."""
+One grouped query for the figures and four small ones for the scheme. Each measure is one
+scale of the school's scheme: its gaps and trend are on the scale's headline line ("at or above
+ARE", "expected progress or better"), and every line the scheme marks on it is shown beside
+them with SEND pupils' and other pupils' counts ("55% (6/11) made good or outstanding
+progress"), counted in the same query. The lines are assessment.bands' definition, archived
+pupils included."""
 
 from dataclasses import dataclass, field
 
 from django.db.models import Count as DbCount
 from django.db.models import Q
 
-from assessment.bands import Bands, assessments_at
+from assessment.bands import VERBS, Bands, assessments_at, line_shares
 from assessment.models import AssessmentPoint, Subject
 from core.calendar import academic_year_label as year_label
 from core.figures import Share
@@ -21,8 +25,9 @@ from pupils.models import SEN_STATUSES_ON_RECORD, Pupil
 from ..snapshot import register
 from .gap import gap_between, trend_word
 
-# The two measures: the key of their counts, and their title.
+# The two measures: the key of their counts, and their title when the scale has no line.
 MEASURES = (("a", "At or above age-related expectations"), ("p", "Expected progress or better"))
+SCALES = {"a": "attainment", "p": "progress"}
 
 
 @register
@@ -49,6 +54,41 @@ class GapRow:
 
 @register
 @dataclass
+class LineFigure:
+    """One line of the scheme for one subject: SEND pupils' share and other pupils' (None where
+    it is not shown, assessment.bands.line_shares)."""
+
+    name: str
+    verb: str
+    send: Share | None
+    others: Share | None
+
+    def _says(self, share):
+        if share is None:
+            return f"{self.name}: not shown"
+        return " ".join(part for part in (str(share), self.verb, self.name) if part)
+
+    @property
+    def send_says(self):
+        return self._says(self.send)
+
+    @property
+    def others_says(self):
+        return self._says(self.others)
+
+
+@register
+@dataclass
+class LineRow:
+    """Every line of one measure's scale for one subject, at the point of its gap row."""
+
+    subject: str
+    point: str
+    figures: list
+
+
+@register
+@dataclass
 class TrendLine:
     subject: str
     gaps: list
@@ -62,6 +102,7 @@ class Measure:
     rows: list = field(default_factory=list)
     trend_points: list = field(default_factory=list)
     trend: list = field(default_factory=list)
+    lines: list = field(default_factory=list)  # LineRow, one per subject of `rows`
 
 
 @register
@@ -99,8 +140,9 @@ def attainment_section(school, academic_year, *, suppress_below):
         return AttainmentSection(
             False, f"No assessments are recorded for {year_label(academic_year)} or the two years before."
         )
-    grid = _Grid(cells, points, subjects, academic_year, suppress_below)
-    measures = [grid.measure(key, title) for key, title in MEASURES]
+    lines = {"a": bands.attainment.lines, "p": bands.progress.lines}
+    grid = _Grid(cells, points, subjects, academic_year, suppress_below, lines)
+    measures = [grid.measure(key, lines[key][0].title if lines[key] else title) for key, title in MEASURES]
     if not any(m.rows for m in measures):
         return AttainmentSection(False, f"No assessments are recorded for {year_label(academic_year)}.")
     findings = [finding for finding in map(_widest_gap, measures) if finding]
@@ -125,6 +167,8 @@ def _counts(school, bands, points, subjects):
         counts[f"{key}_send_k"] = DbCount("pk", filter=send & meets)
         counts[f"{key}_others_n"] = DbCount("pk", filter=~send & has)
         counts[f"{key}_others_k"] = DbCount("pk", filter=~send & meets)
+    counts.update(bands.line_counts(send, "_send"))
+    counts.update(bands.line_counts(~send, "_others"))
     rows = (
         assessments_at([p[0] for p in points])
         .filter(subject_id__in=[s[0] for s in subjects])
@@ -145,6 +189,7 @@ class _Grid:
     subjects: list  # (pk, name)
     academic_year: int
     suppress_below: int
+    lines: dict  # measure key -> the lines of its scale (assessment.bands.Line), headline first
 
     def __post_init__(self):
         self.names = {pk: f"{name} {year_label(year)}" for pk, year, name in self.points}
@@ -182,7 +227,25 @@ class _Grid:
             row = self.gap_row(subject_name, [f for f in series if f])
             if row:
                 measure.rows.append(row)
+                now = [f for f in series if f and f.year == self.academic_year][-1]
+                measure.lines.append(self.line_row(now.point, subject, subject_name, key))
         return measure
+
+    def line_row(self, point, subject, subject_name, key):
+        """Every line of the measure's scale for one subject at one point, both groups."""
+        row, lines = self.cells[(point, subject)], self.lines[key]
+        shares = {
+            group: line_shares(
+                [row[f"{line.key}_{group}"] for line in lines], row[f"{key}_{group}_n"], self.suppress_below
+            )
+            for group in ("send", "others")
+        }
+        verb = VERBS[SCALES[key]]
+        figures = [
+            LineFigure(line.name, verb, send, others)
+            for line, send, others in zip(lines, shares["send"], shares["others"], strict=True)
+        ]
+        return LineRow(subject_name, self.names[point], figures)
 
     def gap_row(self, subject_name, present):
         """The subject's latest figure of this year against the one before it and the last of the
