@@ -70,7 +70,11 @@ def _line_parts(row):
     (no SEN 78% (7/9))"."""
     parts = []
     for i, shares in enumerate(row.lines):
-        part = f"SEND {shares.line.says(shares.shares['send'])} (no SEN {shares.shares['N']})"
+        send, none = shares.shares["send"], shares.shares["N"]
+        if send is None:
+            parts.append(f"SEND {shares.line.name}: not shown")
+            continue
+        part = f"SEND {shares.line.says(send)} (no SEN {none or 'not shown'})"
         if i == 0 and shares.line.field == "attainment" and row.national.get("send"):
             part += f", national SEND {row.national['send'].percent}%"
         parts.append(part)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count
 
+from assessment.bands import line_shares
 from core.calendar import academic_year_label
 from core.figures import Share
 from pupils.models import SenStatus
@@ -133,17 +134,16 @@ def _sums_by_column(membership, cohort, scheme, points):
 
 def _status_row(point, subject, sums, national, suppress, lines):
     attainment, progress, nat = {}, {}, {}
-    by_line = [LineShares(line, {}) for line in lines]
     measure = SUBJECT_MEASURES.get(subject.name.lower())
     zeros = [0] * (len(COUNTED) + len(lines))
+    met_by_column = {}
     for key, _ in STATUS_COLUMNS:
         n, ok, pn, pok, *met = sums.get((point.pk, subject.pk, key), zeros)
         attainment[key] = Share.of(ok, n, suppress_below=suppress)
         progress[key] = Share.of(pok, pn, suppress_below=suppress)
         nat[key] = comparator_share(national.get((point.academic_year, measure, NATIONAL_GROUPS[key])))
-        for shares, k in zip(by_line, met, strict=True):
-            assessed = n if shares.line.field == "attainment" else pn
-            shares.shares[key] = Share.of(k, assessed, suppress_below=suppress)
+        met_by_column[key] = (met, {"attainment": n, "progress": pn})
+    by_line = _line_cells(lines, met_by_column, suppress)
     fn, fok, *_ = sums.get((point.pk, subject.pk, "focus"), zeros)
     return StatusRow(
         point.academic_year,
@@ -155,3 +155,21 @@ def _status_row(point, subject, sums, national, suppress, lines):
         Share.of(fok, fn, suppress_below=suppress),
         by_line,
     )
+
+
+def _line_cells(lines, met_by_column, suppress):
+    """[LineShares] of every line in every column. Each column's lines are shown as
+    assessment.bands.line_shares shows one group's; and since All SEND is SEN support plus EHC
+    plan, a line after the headline hidden in one column is hidden in every column, so that it
+    cannot be worked out from the others."""
+    by_line = [LineShares(line, {}) for line in lines]
+    for scale in ("attainment", "progress"):
+        on_scale = [i for i, line in enumerate(lines) if line.field == scale]
+        for key, (met, assessed) in met_by_column.items():
+            shares = line_shares([met[i] for i in on_scale], assessed[scale], suppress)
+            for i, share in zip(on_scale, shares, strict=True):
+                by_line[i].shares[key] = share
+        for i in on_scale[1:]:
+            if any(s is None or s.suppressed for s in by_line[i].shares.values()):
+                by_line[i].shares = dict.fromkeys(by_line[i].shares)
+    return by_line

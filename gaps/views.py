@@ -138,7 +138,7 @@ def _attainment_csv(report, scheme):
     ]
     rows = [
         [r.year_label, r.subject.name]
-        + [str(shares.shares[key]) for key, _ in STATUS_COLUMNS for shares in r.lines]
+        + [str(shares.shares[key] or "not shown") for key, _ in STATUS_COLUMNS for shares in r.lines]
         for r in report.rows
     ]
     return csv_response("attainment-by-sen-status.csv", header, rows)
