@@ -18,9 +18,11 @@ JSON (reports/snapshot.py) and render it later exactly as it was.
 
 Conventions, stated once:
 - "SEND" means on the SEN record now (SEN support K or EHC plan E), by the pupil's current status.
-- Attainment "at or above ARE" and progress "expected or better" are assessment.bands' one
-  definition. Denominators are the pupils with a band recorded for that subject at that point,
-  including pupils who have left since.
+- Attainment and progress are read on the lines of the school's scheme (assessment.bands): each
+  line counts its band and every band above it; gaps and trends are on each scale's headline
+  line (its lowest, "at or above ARE", "expected progress or better" by default), and every line
+  is shown with its counts beside them. Denominators are the pupils with a band recorded for
+  that subject at that point, including pupils who have left since.
 - A gap is the other pupils' percentage minus the SEND pupils' percentage, in percentage points,
   from the rounded percentages printed beside it: negative when SEND pupils are ahead. It
   narrows when it gets closer to zero, whichever group is ahead; its direction is worded by
