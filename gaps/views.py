@@ -78,7 +78,7 @@ def dashboard(request):
     if cohort.point:
         progress = average_progress(request.membership, cohort, request.membership.suppress_below)
     attendance = attendance_summary(request.membership, cohort)
-    chart = _gap_chart(cohort, gaps[:8])
+    chart = _gap_chart(cohort, gaps[:8], scheme)
     context = {
         "form": form,
         "cohort": cohort,
@@ -88,14 +88,17 @@ def dashboard(request):
         "progress": progress,
         "attendance": attendance,
         "draft": drafts.draft_c(gaps, cohort),
+        "headline": scheme.bands.attainment.headline,
         "tab": "dashboard",
     }
     return _page(request, "gaps/dashboard.html", context)
 
 
-def _gap_chart(cohort, gaps):
+def _gap_chart(cohort, gaps, scheme):
+    """The gaps on the headline attainment line of the school's scheme (assessment.bands)."""
     items = [(f"{g.subject.name}, {g.label}", g.focus, g.rest) for g in gaps]
-    return pair_chart("At or above ARE", cohort.label, "Everyone else", items)
+    headline = scheme.bands.attainment.headline
+    return pair_chart(headline.title if headline else "At or above ARE", cohort.label, "Everyone else", items)
 
 
 @membership_required("gaps.view")
@@ -159,7 +162,7 @@ def grid(request):
         "cohort": cohort,
         "report": report,
         "modes": modes,
-        "chart": _gap_chart(cohort, report.gaps[:8]),
+        "chart": _gap_chart(cohort, report.gaps[:8], scheme),
         "finding": _finding(request, "C", cohort, drafts.draft_c(report.gaps, cohort)),
         "tab": "C",
     }

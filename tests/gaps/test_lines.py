@@ -9,6 +9,7 @@ from html import unescape
 import pytest
 from django.urls import reverse
 
+from assessment.models import AttainmentBand, ProgressBand
 from core.roles import Role
 from tests.gaps.lines_cohort import build_lines_cohort
 
@@ -109,8 +110,6 @@ def test_governor_gets_no_line_that_would_give_a_small_band_away(client, lines):
 def test_lines_cost_no_query(client, lines, django_assert_max_num_queries):
     """B and C count every line in the queries they already make: the same number of queries
     with two lines on each scale as with one."""
-    from assessment.models import AttainmentBand, ProgressBand  # only this test changes bands
-
     spring = lines["scheme"].point("Spring")
     client.force_login(lines[Role.SENCO].user)
     client.get(reverse("home"))
@@ -124,3 +123,14 @@ def test_lines_cost_no_query(client, lines, django_assert_max_num_queries):
         ProgressBand.objects.filter(school=lines["school"], code="G").update(line_name="")
     assert counts[(2, "gaps:attainment")] == counts[(1, "gaps:attainment")]
     assert counts[(2, "gaps:grid")] == counts[(1, "gaps:grid")]
+
+
+def test_gap_headings_name_the_schemes_headline_line(client, lines):
+    AttainmentBand.objects.filter(school=lines["school"], code="OT").update(
+        line_name="at the school's standard"
+    )
+    spring = lines["scheme"].point("Spring")
+    text = text_of(get(client, lines[Role.SENCO], "gaps:dashboard", f"?point={spring.pk}"))
+    assert "Largest in-school gaps at the school's standard" in text
+    text = text_of(get(client, lines[Role.SENCO], "gaps:grid", f"?point={spring.pk}"))
+    assert "In-school gaps at the school's standard, largest first" in text
