@@ -196,6 +196,44 @@ def run_sheet(membership, run):
 
 # -- impact --------------------------------------------------------------------------------
 
+# An intervention is ranked against the others on its measure only when at least this many
+# pupils have a baseline and an exit score: a mean over one or two pupils says little.
+MIN_RANKED_PUPILS = 3
+
+
+@dataclass(frozen=True)
+class ExitJudgement:
+    """How many pupils met the exit criteria, over the pupils whose exit has been judged only,
+    with those not yet judged counted beside it: "2 of 3 judged met the exit criteria: 67%
+    (2/3); 3 not yet judged". Under a governor's threshold it shows no number at all."""
+
+    met: int
+    judged: int
+    not_judged: int
+    suppressed: bool = False
+    threshold: int = 0
+
+    @classmethod
+    def of(cls, met, judged, not_judged, *, suppress_below=0):
+        if Share.of(met, judged, suppress_below=suppress_below).suppressed:
+            return cls(0, 0, 0, suppressed=True, threshold=suppress_below)
+        return cls(met, judged, not_judged)
+
+    @property
+    def share(self):
+        if self.suppressed:
+            return Share(0, 0, suppressed=True, threshold=self.threshold)
+        return Share.of(self.met, self.judged)
+
+    def __str__(self):
+        if self.suppressed:
+            return str(self.share)
+        waiting = f"{self.not_judged} not yet judged"
+        if not self.judged:
+            return f"none judged yet; {waiting}" if self.not_judged else "no pupils"
+        judged = f"{self.met} of {self.judged} judged met the exit criteria: {self.share}"
+        return f"{judged}; {waiting}" if self.not_judged else judged
+
 
 @dataclass
 class ImpactRow:
@@ -205,12 +243,29 @@ class ImpactRow:
     finished: int
     mean_gain: Decimal | None
     gain_per_week: Decimal | None
-    exit_met: Share
+    exit_met: ExitJudgement
     hours_delivered: Decimal
     cost: Decimal
     cost_per_pupil: Decimal | None
     cost_per_gain: Decimal | None
     suppressed: bool = False
+    # The true figures, for ranking every reader's list in the same order; never shown when
+    # `suppressed`.
+    rank_gain_per_week: Decimal | None = field(default=None, repr=False)
+    rank_cost_per_gain: Decimal | None = field(default=None, repr=False)
+    suppress_below: int = 0
+
+    @property
+    def finished_figure(self):
+        """Pupils with a baseline and an exit score, as the reader may see it."""
+        return CountFigure.of(self.finished, suppress_below=self.suppress_below)
+
+    @property
+    def finished_text(self):
+        if not self.finished:
+            return "no pupil has a baseline and an exit score yet"
+        figure = self.finished_figure
+        return f"{figure} {'pupil' if str(figure) == '1' else 'pupils'} with a baseline and an exit score"
 
 
 def intervention_impact(school, academic_year, *, suppress_below=0):
@@ -219,8 +274,9 @@ def intervention_impact(school, academic_year, *, suppress_below=0):
 
     Cost is the staff hourly rate times the hours delivered (sessions recorded) plus the
     resources of each run. Mean gain is over pupils with a baseline and an exit score; the
-    share meeting the exit criteria over pupils with an exit score; cost per unit of gain is
-    the cost over the sum of those gains.
+    share meeting the exit criteria over pupils whose exit has been judged (met or not met),
+    with those not yet judged counted apart; cost per unit of gain is the cost over the sum of
+    the gains.
     """
     runs = runs_in_year(school, academic_year)
     by_places = {
@@ -230,8 +286,8 @@ def intervention_impact(school, academic_year, *, suppress_below=0):
         .annotate(
             pupils=Count("pk"),
             finished=Count("pk", filter=FINISHED),
-            exited=Count("pk", filter=Q(exit_score__isnull=False)),
-            met=Count("pk", filter=Q(exit_score__isnull=False, exit_criteria_met=True)),
+            judged=Count("pk", filter=Q(exit_criteria_met__isnull=False)),
+            met=Count("pk", filter=Q(exit_criteria_met=True)),
             mean_gain=Avg(GAIN, filter=FINISHED),
             total_gain=Sum(GAIN, filter=FINISHED),
         )
@@ -251,43 +307,110 @@ def intervention_impact(school, academic_year, *, suppress_below=0):
         if not intervention.run_count:
             continue
         p = by_places.get(intervention.pk, {})
-        pupils = p.get("pupils", 0)
         delivered = hours(by_sessions.get(intervention.pk))
-        cost = dec(
-            intervention.staff_hourly_rate * delivered + intervention.resources_cost * intervention.run_count
-        )
-        total_gain = dec(p.get("total_gain"), "0.1")
-        mean_gain = dec(p.get("mean_gain"))
-        small = bool(suppress_below) and pupils < suppress_below
-        rows.append(
-            ImpactRow(
-                intervention=intervention,
-                runs=intervention.run_count,
-                pupils=CountFigure.of(pupils, suppress_below=suppress_below),
-                finished=p.get("finished", 0),
-                mean_gain=None if small else mean_gain,
-                gain_per_week=None if small or mean_gain is None else dec(mean_gain / intervention.weeks),
-                exit_met=Share.of(p.get("met", 0), p.get("exited", 0), suppress_below=suppress_below),
-                hours_delivered=dec(delivered),
-                cost=cost,
-                cost_per_pupil=None if small or not pupils else dec(cost / pupils),
-                cost_per_gain=None if small or not total_gain or total_gain <= 0 else dec(cost / total_gain),
-                suppressed=small,
-            )
-        )
+        rows.append(_impact_row(intervention, p, delivered, suppress_below))
     return rows
 
 
-def ranked_by_impact(rows):
-    """Highest mean gain a week first (weeks differ between interventions); none last."""
-    shown = [r for r in rows if r.gain_per_week is not None]
-    return sorted(shown, key=lambda r: (-r.gain_per_week, r.intervention.name))
+def _impact_row(intervention, p, delivered, suppress_below):
+    """One intervention's figures from its grouped counts `p` and the hours delivered."""
+    pupils = p.get("pupils", 0)
+    resources = intervention.resources_cost * intervention.run_count
+    cost = dec(intervention.staff_hourly_rate * delivered + resources)
+    total_gain = dec(p.get("total_gain"), "0.1")
+    mean_gain = dec(p.get("mean_gain"))
+    per_week = None if mean_gain is None else dec(mean_gain / intervention.weeks)
+    per_gain = None if not total_gain or total_gain <= 0 else dec(cost / total_gain)
+    finished = p.get("finished", 0)
+    # Gains are means over the pupils with a baseline and an exit score, costs per pupil over
+    # all the pupils: hide both when either group is under the threshold.
+    small = bool(suppress_below) and (pupils < suppress_below or 0 < finished < suppress_below)
+    judged = p.get("judged", 0)
+    return ImpactRow(
+        intervention=intervention,
+        runs=intervention.run_count,
+        pupils=CountFigure.of(pupils, suppress_below=suppress_below),
+        finished=finished,
+        mean_gain=None if small else mean_gain,
+        gain_per_week=None if small else per_week,
+        exit_met=ExitJudgement.of(p.get("met", 0), judged, pupils - judged, suppress_below=suppress_below),
+        hours_delivered=dec(delivered),
+        cost=cost,
+        cost_per_pupil=None if small or not pupils else dec(cost / pupils),
+        cost_per_gain=None if small else per_gain,
+        suppressed=small,
+        rank_gain_per_week=per_week,
+        rank_cost_per_gain=per_gain,
+        suppress_below=suppress_below,
+    )
 
 
-def ranked_by_value(rows):
-    """Lowest cost per unit of gain first."""
-    shown = [r for r in rows if r.cost_per_gain is not None]
-    return sorted(shown, key=lambda r: (r.cost_per_gain, r.intervention.name))
+@dataclass
+class MeasureRanking:
+    """The interventions of one measure, ranked against each other only."""
+
+    measure: str
+    by_impact: list  # ImpactRow, highest gain a week first
+    by_value: list  # ImpactRow with a cost per unit of gain, lowest first
+
+    @property
+    def table(self):
+        """(rank by gain a week, row, rank by cost per unit of gain or None), in impact order."""
+        value_rank = {id(row): n for n, row in enumerate(self.by_value, 1)}
+        return [(n, row, value_rank.get(id(row))) for n, row in enumerate(self.by_impact, 1)]
+
+
+@dataclass
+class ImpactRanking:
+    measures: list  # MeasureRanking, one per measure
+    unranked: list  # ImpactRow with fewer than `minimum` pupils with a baseline and an exit score
+    minimum: int
+
+    @property
+    def summary(self):
+        """What is ranked and what is not, in one sentence, for the page."""
+        return self.describe("listed below, unranked")
+
+    def describe(self, unranked):
+        """The sentence with `unranked` saying what becomes of the others ("not ranked")."""
+        rule = (
+            f"Ranked within each measure, where at least {self.minimum} pupils have a baseline and "
+            "an exit score"
+        )
+        n = len(self.unranked)
+        if not n:
+            return f"{rule}."
+        which = "1 intervention with fewer is" if n == 1 else f"{n} interventions with fewer are"
+        return f"{rule}; {which} {unranked}."
+
+
+def measure_key(intervention):
+    """Interventions share a measure when they name the same one (in any case or spacing) with
+    the same range; an intervention whose measure has no name is on a measure of its own."""
+    name = " ".join(intervention.measure_name.split()).casefold()
+    if not name:
+        return ("", intervention.pk)
+    return (name, intervention.measure_min, intervention.measure_max)
+
+
+def rank_within_measures(rows, *, minimum=MIN_RANKED_PUPILS):
+    """Rank gains only against gains on the same measure, and only for interventions with at
+    least `minimum` pupils with a baseline and an exit score. Ranked on the true figures, so a
+    governor's order is the head's, with the figures hidden where they must be."""
+    groups, unranked = {}, []
+    for row in rows:
+        if row.finished < minimum or row.rank_gain_per_week is None:
+            unranked.append(row)
+        else:
+            groups.setdefault(measure_key(row.intervention), []).append(row)
+    measures = []
+    for group in groups.values():
+        by_impact = sorted(group, key=lambda r: (-r.rank_gain_per_week, r.intervention.name))
+        valued = [r for r in group if r.rank_cost_per_gain is not None]
+        by_value = sorted(valued, key=lambda r: (r.rank_cost_per_gain, r.intervention.name))
+        measures.append(MeasureRanking(group[0].intervention.measure_label, by_impact, by_value))
+    measures.sort(key=lambda m: (-len(m.by_impact), m.measure.casefold()))
+    return ImpactRanking(measures, sorted(unranked, key=lambda r: r.intervention.name), minimum)
 
 
 def pupil_impact(membership, academic_year):

@@ -25,8 +25,8 @@ def test_gain_rate_cost_per_pupil_and_per_unit_of_gain(cohort):
     assert reading.mean_gain == Decimal("5.00")
     # 6 weeks: 5/6 = 0.833... -> 0.83 a week.
     assert reading.gain_per_week == Decimal("0.83")
-    # Exit criteria met by 2 of the 3.
-    assert str(reading.exit_met) == "67% (2/3)"
+    # Exit criteria judged for all 3, met by 2 of them.
+    assert str(reading.exit_met) == "2 of 3 judged met the exit criteria: 67% (2/3)"
     # 18 sessions x 30 minutes = 540 minutes = 9 hours delivered.
     assert reading.hours_delivered == Decimal("9.00")
     # Cost = £15 x 9 hours + £30 resources = £165; per pupil 165/3 = £55; per unit of gain 165/15 = £11.
@@ -43,17 +43,20 @@ def test_gain_rate_cost_per_pupil_and_per_unit_of_gain(cohort):
     assert (maths.cost_per_pupil, maths.cost_per_gain) == (Decimal("200.00"), Decimal("40.00"))
 
 
-def test_interventions_ranked_by_impact_and_by_value(cohort):
+def test_interventions_ranked_by_impact_and_by_value_within_their_measure(cohort):
     rows = selectors.intervention_impact(cohort.school, YEAR)
-    # Reading 0.83 a week beats maths 0.50; reading £11 per unit of gain beats maths £40.
-    assert [r.intervention.name for r in selectors.ranked_by_impact(rows)] == [
-        "Reading fluency",
-        "Number sense",
+    ranking = selectors.rank_within_measures(rows)
+    # Reading has 3 pupils with a baseline and an exit score, on its own measure: ranked, alone.
+    # Number sense has 2 (and no named measure): listed, unranked.
+    assert [(m.measure, [r.intervention.name for r in m.by_impact]) for m in ranking.measures] == [
+        ("words read correctly in a minute", ["Reading fluency"])
     ]
-    assert [r.intervention.name for r in selectors.ranked_by_value(rows)] == [
-        "Reading fluency",
-        "Number sense",
-    ]
+    assert [r.intervention.name for r in ranking.measures[0].by_value] == ["Reading fluency"]
+    assert [r.intervention.name for r in ranking.unranked] == ["Number sense"]
+    assert ranking.summary == (
+        "Ranked within each measure, where at least 3 pupils have a baseline and an exit score; "
+        "1 intervention with fewer is listed below, unranked."
+    )
 
 
 def test_each_pupils_gain_rate_and_hours(cohort):
