@@ -51,6 +51,11 @@ CATALOGUE = [
      "emotional literacy checklist", 40, (10, 22), 0.7,
      "names {n} feelings and has few calming strategies", "names feelings and uses two calming strategies",
      "Fewer incidents on the behaviour log over the half term", "social-and-emotional-learning"),
+    # On the phonics check, like the reading catch-up, so that the two are ranked against each other.
+    ("Paired reading (phonics)", "SPLD", 2, 3, 20, 10, 4, "14.50", "40", ("Reading", "English"),
+     "words read from the phonics check list", 40, (10, 22), 0.9,
+     "reads {n} words from the phonics check list, slowly", "reads 30 or more of the 40 words fluently",
+     "Every pupil reads at least 8 more words fluently", "peer-tutoring"),
 ]  # fmt: skip
 TERM_STARTS = ((9, 15), (1, 8), (4, 22))  # autumn, spring, summer
 

@@ -367,6 +367,16 @@ class ImpactRanking:
     minimum: int
 
     @property
+    def compared(self):
+        """The measures two or more ranked interventions share: each a ranking of its own."""
+        return [m for m in self.measures if len(m.by_impact) > 1]
+
+    @property
+    def alone(self):
+        """Ranked interventions with no other on their measure: nothing to rank them against."""
+        return [m.by_impact[0] for m in self.measures if len(m.by_impact) == 1]
+
+    @property
     def summary(self):
         """What is ranked and what is not, in one sentence, for the page."""
         return self.describe("listed below, unranked")

@@ -251,7 +251,7 @@ def impact(request):
         "year_form": year_form,
         "rows": rows,
         "ranking": ranking,
-        "measures": [(measure, _ranking_chart(measure)) for measure in ranking.measures],
+        "measures": [(measure, _ranking_chart(measure)) for measure in ranking.compared],
         "hour_bands": hour_bands,
         "hours_chart": hours_chart if any(b.mean_gain is not None for b in hour_bands) else "",
         "subject_rows": selectors.class_subject_comparison(membership.school, year, suppress_below=suppress),
@@ -267,9 +267,7 @@ def impact(request):
 
 
 def _ranking_chart(measure):
-    """Gain a week of the interventions on one measure, when there are two or more to compare."""
-    if len(measure.by_impact) < 2:
-        return ""
+    """Gain a week of the interventions on one measure."""
     return value_bars(
         f"Mean gain a week: {measure.measure}",
         ((row.intervention.name, row.gain_per_week) for row in measure.by_impact),

@@ -259,11 +259,15 @@ def test_impact_page_shows_one_ranking_table_per_measure_and_the_minimum(client,
         "Impact rank Intervention Pupils with a baseline and an exit score Gain a week Mean gain Weeks "
         "Cost per unit of gain Value rank "
         "1 Phonics A 3 1.13 11.33 10 £1.76 2 "
-        "2 Phonics B 3 1.00 5.00 5 £1.00 1 number score (0 to 50)"
+        "2 Phonics B 3 1.00 5.00 5 £1.00 1 Alone"
     ) in ranking
     assert "Mean gain a week: number score" not in ranking
-    assert "1 Number sense 4 0.60 6.00 10 £1.67 1" in ranking
-    assert "nothing to rank it against" in ranking
+    assert "Interventions on number score" not in ranking
+    assert (
+        "Alone on their measure: nothing to rank them against Number sense, on number score (0 to 50): "
+        "0.60 a week (mean gain 6.00 over 10 weeks), £1.67 per unit of gain; 4 pupils with a baseline "
+        "and an exit score"
+    ) in ranking
     assert "Nurture (measure not named): 1 pupil with a baseline and an exit score" in ranking
     assert "Phonics C (words read (0 to 40)): 2 pupils with a baseline and an exit score" in ranking
 
@@ -278,7 +282,8 @@ def test_a_governor_reads_the_same_order_with_the_figures_hidden(client, elm):
     assert (
         "Phonics C (words read (0 to 40)): fewer than 5 pupils with a baseline and an exit score" in ranking
     )
-    assert "1.13" not in ranking
+    assert "Number sense, on number score (0 to 50): figures not shown (fewer than 5 pupils)" in ranking
+    assert "1.13" not in ranking and "0.60" not in ranking
 
 
 def test_sef_names_most_and_least_impact_within_a_measure_only(elm):
