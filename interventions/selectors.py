@@ -453,10 +453,26 @@ class HoursBand:
     pupils: CountFigure
     mean_gain: Decimal | None
 
+    def __str__(self):
+        if self.pupils.suppressed:
+            return str(self.pupils)
+        if not self.pupils.value:
+            return "—"
+        return f"{self.mean_gain} ({self.pupils.value} {'pupil' if self.pupils.value == 1 else 'pupils'})"
+
+
+@dataclass
+class MeasureHours:
+    """One measure's pupils who finished a run, banded by hours attended (HOUR_BANDS)."""
+
+    measure: str
+    bands: list  # HoursBand, in the order of HOUR_BANDS
+
 
 def hours_vs_progress(school, academic_year, *, suppress_below=0):
-    """Pupils who finished a run, banded by hours of sessions attended, with their mean gain
-    (one GROUP BY query over the bands)."""
+    """For each measure, the pupils who finished a run, banded by hours of sessions attended,
+    with their mean gain: gains on different measures are never averaged together. One GROUP
+    BY query over band and intervention; Python adds up the interventions of a measure."""
     start, end = year_bounds(academic_year)
     minutes = Subquery(
         InterventionPlace.objects.filter(pk=OuterRef("pk"))
@@ -473,26 +489,49 @@ def hours_vs_progress(school, academic_year, *, suppress_below=0):
         ],
         output_field=IntegerField(),
     )
-    rows = {
-        row["band"]: row
-        for row in InterventionPlace.objects.filter(
+    rows = (
+        InterventionPlace.objects.filter(
             FINISHED, run__intervention__school=school, run__start_date__range=(start, end)
         )
         .annotate(minutes=Coalesce(minutes, 0))
         .annotate(band=band)
-        .values("band")
-        .annotate(pupils=Count("pk"), mean_gain=Avg(GAIN))
-        .order_by("band")
-    }
+        .values(
+            "band",
+            "run__intervention",
+            "run__intervention__measure_name",
+            "run__intervention__measure_min",
+            "run__intervention__measure_max",
+        )
+        .annotate(pupils=Count("pk"), total=Sum(GAIN))
+        .order_by()
+    )
+    measures = {}
+    for row in rows:
+        intervention = Intervention(
+            pk=row["run__intervention"],
+            measure_name=row["run__intervention__measure_name"],
+            measure_min=row["run__intervention__measure_min"],
+            measure_max=row["run__intervention__measure_max"],
+        )
+        label, sums = measures.setdefault(measure_key(intervention), (intervention.measure_label, {}))
+        n, total = sums.get(row["band"], (0, Decimal(0)))
+        sums[row["band"]] = (n + row["pupils"], total + Decimal(str(row["total"])))
+    return sorted(
+        (MeasureHours(label, _hour_bands(sums, suppress_below)) for label, sums in measures.values()),
+        key=lambda m: m.measure.casefold(),
+    )
+
+
+def _hour_bands(sums, suppress_below):
     bands = []
     for i, (_low, _high, label) in enumerate(HOUR_BANDS):
-        row = rows.get(i, {"pupils": 0, "mean_gain": None})
-        small = bool(suppress_below) and row["pupils"] < suppress_below
+        n, total = sums.get(i, (0, Decimal(0)))
+        small = bool(suppress_below) and n < suppress_below
         bands.append(
             HoursBand(
                 label=label,
-                pupils=CountFigure.of(row["pupils"], suppress_below=suppress_below),
-                mean_gain=None if small else dec(row["mean_gain"]),
+                pupils=CountFigure.of(n, suppress_below=suppress_below),
+                mean_gain=None if small or not n else dec(total / n),
             )
         )
     return bands

@@ -241,10 +241,6 @@ def impact(request):
     suppress = membership.suppress_below
     rows = selectors.intervention_impact(membership.school, year, suppress_below=suppress)
     ranking = selectors.rank_within_measures(rows)
-    hour_bands = selectors.hours_vs_progress(membership.school, year, suppress_below=suppress)
-    hours_chart = value_bars(
-        "Mean gain by hours of sessions attended", ((b.label, b.mean_gain) for b in hour_bands)
-    )
     context = {
         "year": year,
         "year_label": academic_year_label(year),
@@ -252,8 +248,8 @@ def impact(request):
         "rows": rows,
         "ranking": ranking,
         "measures": [(measure, _ranking_chart(measure)) for measure in ranking.compared],
-        "hour_bands": hour_bands,
-        "hours_chart": hours_chart if any(b.mean_gain is not None for b in hour_bands) else "",
+        "hours": selectors.hours_vs_progress(membership.school, year, suppress_below=suppress),
+        "hour_bands": [label for _low, _high, label in selectors.HOUR_BANDS],
         "subject_rows": selectors.class_subject_comparison(membership.school, year, suppress_below=suppress),
         "pupil_rows": selectors.pupil_impact(membership, year),
     }

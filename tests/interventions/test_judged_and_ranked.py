@@ -270,6 +270,10 @@ def test_impact_page_shows_one_ranking_table_per_measure_and_the_minimum(client,
     ) in ranking
     assert "Nurture (measure not named): 1 pupil with a baseline and an exit score" in ranking
     assert "Phonics C (words read (0 to 40)): 2 pupils with a baseline and an exit score" in ranking
+    # Hours and progress, per measure (no sessions recorded: everyone is under 5 hours). Words
+    # read: gains 10, 8, 16, 5, 6, 4, 2, 20 = 71 over 8 pupils = 8.875 -> 8.88.
+    assert "words read (0 to 40) 8.88 (8 pupils) — — —" in ranking
+    assert "number score (0 to 50) 6.00 (4 pupils) — — —" in ranking
 
 
 def test_a_governor_reads_the_same_order_with_the_figures_hidden(client, elm):
