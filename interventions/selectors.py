@@ -95,6 +95,7 @@ def catalogue(membership):
         Intervention.objects.filter(school=membership.school)
         .select_related("lead", "subject")
         .annotate(run_count=Count("runs"), place_count=Coalesce(Subquery(places), 0))
+        .order_by("name")  # Meta.ordering is not applied to a GROUP BY query
     )
 
 
@@ -299,8 +300,10 @@ def intervention_impact(school, academic_year, *, suppress_below=0):
         .annotate(minutes=Sum("minutes"))
     }
     start, end = year_bounds(academic_year)
-    interventions = Intervention.objects.filter(school=school).annotate(
-        run_count=Count("runs", filter=Q(runs__start_date__range=(start, end)))
+    interventions = (
+        Intervention.objects.filter(school=school)
+        .annotate(run_count=Count("runs", filter=Q(runs__start_date__range=(start, end))))
+        .order_by("name")  # Meta.ordering is not applied to a GROUP BY query
     )
     rows = []
     for intervention in interventions:
@@ -418,7 +421,8 @@ def rank_within_measures(rows, *, minimum=MIN_RANKED_PUPILS):
         by_impact = sorted(group, key=lambda r: (-r.rank_gain_per_week, r.intervention.name))
         valued = [r for r in group if r.rank_cost_per_gain is not None]
         by_value = sorted(valued, key=lambda r: (r.rank_cost_per_gain, r.intervention.name))
-        measures.append(MeasureRanking(group[0].intervention.measure_label, by_impact, by_value))
+        named = min(group, key=lambda r: r.intervention.name)
+        measures.append(MeasureRanking(named.intervention.measure_label, by_impact, by_value))
     measures.sort(key=lambda m: (-len(m.by_impact), m.measure.casefold()))
     return ImpactRanking(measures, sorted(unranked, key=lambda r: r.intervention.name), minimum)
 
@@ -498,6 +502,7 @@ def hours_vs_progress(school, academic_year, *, suppress_below=0):
         .values(
             "band",
             "run__intervention",
+            "run__intervention__name",
             "run__intervention__measure_name",
             "run__intervention__measure_min",
             "run__intervention__measure_max",
@@ -505,19 +510,27 @@ def hours_vs_progress(school, academic_year, *, suppress_below=0):
         .annotate(pupils=Count("pk"), total=Sum(GAIN))
         .order_by()
     )
-    measures = {}
+    measures = {}  # measure key -> [(name of the intervention it is labelled after, label), sums]
     for row in rows:
         intervention = Intervention(
             pk=row["run__intervention"],
+            name=row["run__intervention__name"],
             measure_name=row["run__intervention__measure_name"],
             measure_min=row["run__intervention__measure_min"],
             measure_max=row["run__intervention__measure_max"],
         )
-        label, sums = measures.setdefault(measure_key(intervention), (intervention.measure_label, {}))
-        n, total = sums.get(row["band"], (0, Decimal(0)))
-        sums[row["band"]] = (n + row["pupils"], total + Decimal(str(row["total"])))
+        # Labelled as rank_within_measures labels it: after the first intervention by name.
+        entry = measures.setdefault(
+            measure_key(intervention), [(intervention.name, intervention.measure_label), {}]
+        )
+        entry[0] = min(entry[0], (intervention.name, intervention.measure_label))
+        n, total = entry[1].get(row["band"], (0, Decimal(0)))
+        entry[1][row["band"]] = (n + row["pupils"], total + Decimal(str(row["total"])))
     return sorted(
-        (MeasureHours(label, _hour_bands(sums, suppress_below)) for label, sums in measures.values()),
+        (
+            MeasureHours(label, _hour_bands(sums, suppress_below))
+            for (_name, label), sums in measures.values()
+        ),
         key=lambda m: m.measure.casefold(),
     )
 
@@ -803,6 +816,7 @@ def runs_for(membership):
         .select_related("intervention")
         .prefetch_related("staff")
         .annotate(pupil_count=Count("places"))
+        .order_by("-start_date", "pk")  # Meta.ordering is not applied to a GROUP BY query
     )
 
 
