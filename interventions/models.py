@@ -21,6 +21,7 @@ from schools.models import School
 
 MONEY = {"max_digits": 9, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}
 SCORE = {"max_digits": 7, "decimal_places": 1, "null": True, "blank": True}
+SCORES = ("baseline", "exit_score")  # a place's scores on its intervention's measure
 
 
 class Intervention(models.Model):
@@ -142,7 +143,12 @@ class Intervention(models.Model):
     def score_problem(self, score):
         """Why `score` cannot be a score on this intervention's measure, or "" if it can."""
         low, high = self.measure_min, self.measure_max
-        if score is None or ((low is None or score >= low) and (high is None or score <= high)):
+        if score is None:
+            return ""
+        score = Decimal(str(score))
+        if not score.is_finite():
+            return "Enter a number."
+        if (low is None or score >= low) and (high is None or score <= high):
             return ""
         measure = f"“{self.measure_name}”" if self.measure_name else "this intervention's measure"
         return f"{plain(score)} is outside the range of {measure}: enter a score from {self.score_range}."
@@ -159,6 +165,7 @@ class Intervention(models.Model):
 
 def plain(number):
     """A score as typed: 40 rather than 40.0, 12.5 as it is."""
+    number = Decimal(str(number))
     return str(number.to_integral_value()) if number == number.to_integral_value() else str(number)
 
 
@@ -247,14 +254,9 @@ class InterventionPlace(models.Model):
         return f"{self.pupil} in {self.run}"
 
     def clean(self):
-        intervention = self.run.intervention
-        problems = {
-            name: intervention.score_problem(getattr(self, name))
-            for name in ("baseline", "exit_score")
-            if intervention.score_problem(getattr(self, name))
-        }
-        if problems:
-            raise ValidationError(problems)
+        problems = {name: self.run.intervention.score_problem(getattr(self, name)) for name in SCORES}
+        if any(problems.values()):
+            raise ValidationError({name: problem for name, problem in problems.items() if problem})
 
 
 class Checkpoint(models.Model):
