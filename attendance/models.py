@@ -1,5 +1,5 @@
 """Attendance, suspensions and exclusions, behaviour and participation: the seeds' questions E to H
-(../shared/seeds/002 Part One) are asked of these, SEND pupils against the others.
+(seeds/002 Part One) are asked of these, SEND pupils against the others.
 
 Every record hangs off a pupil, so every read goes through `for_membership` (core.scoping), which
 narrows to the pupils `Pupil.objects.for_membership` lets a membership see.

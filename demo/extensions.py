@@ -9,6 +9,7 @@ It should write in bulk (bulk_create), since the scale profiles build 1,500 pupi
 
 EXTENSIONS = [
     "demo.assessment_data.add_assessment_history",
+    "demo.national_data.add_national_figures",  # after the assessment points it covers
     "demo.plans_data.add_plans",
     "demo.interventions_data.add_interventions",
     "demo.attendance_data.add_attendance",

@@ -24,32 +24,38 @@ from pupils.models import SEN_STATUSES_ON_RECORD, Pupil
 EEF = "https://educationendowmentfoundation.org.uk/education-evidence/teaching-learning-toolkit/"
 
 # name, need, wave, sessions a week, minutes, weeks, group size, £/hour, resources, subject words,
-# measure, baseline range, mean gain a week, entry data, exit criteria, group target, evidence
+# measure, its highest score (the lowest is 0), baseline range, mean gain a week, entry data, exit
+# criteria, group target, evidence
 CATALOGUE = [
     ("Reading catch-up (phonics)", "SPLD", 2, 3, 30, 12, 6, "14.50", "60", ("Reading", "English"),
-     "words read from the phonics check list (of 40)", (8, 20), 1.1,
+     "words read from the phonics check list", 40, (8, 20), 1.1,
      "can read {n} words from the phonics check list", "reads 32 or more of the 40 words",
      "Every pupil reads at least 10 more words by the end of the programme", "phonics"),
     ("Precision teaching (HFW)", "SPLD", 3, 5, 10, 8, 1, "14.50", "0", ("Reading", "English"),
-     "high-frequency words read correctly (of 45)", (2, 15), 2.0,
+     "high-frequency words read correctly", 45, (2, 15), 2.0,
      "can read {n} high-frequency words from the Year 1 list", "consistently reads 90% of the Year 1 list",
      "40 of the 45 words read fluently", "individualised-instruction"),
     ("Number sense", "MLD", 2, 2, 45, 10, 4, "16.00", "120", ("Maths",),
-     "number-sense assessment score (of 50)", (10, 25), 0.9,
+     "number-sense assessment score", 50, (10, 25), 0.9,
      "counts reliably to {n}, unsure of bonds to 10", "recalls number bonds to 20 and scores 35+",
      "Each pupil gains 8 points on the assessment", "small-group-tuition"),
     ("Talk Boost", "SLCN", 2, 3, 30, 10, 4, "14.50", "250", ("English", "Writing"),
-     "language assessment score (of 60)", (15, 35), 0.8,
+     "language assessment score", 60, (15, 35), 0.8,
      "uses sentences of about {n} words", "retells a short story in order with linking words",
      "Every pupil moves one band on the language assessment", "oral-language-interventions"),
     ("Social skills group (Lego-based)", "ASD", 2, 1, 45, 12, 3, "14.50", "80", (),
-     "social communication checklist (of 30)", (5, 15), 0.5,
+     "social communication checklist", 30, (5, 15), 0.5,
      "takes turns with an adult, not with {n} peers", "takes turns and shares roles with peers unprompted",
      "All pupils take turns in a group of three without adult prompts", "social-and-emotional-learning"),
     ("Emotional literacy (ELSA)", "SEMH", 3, 1, 30, 6, 1, "15.00", "20", (),
-     "emotional literacy checklist (of 40)", (10, 22), 0.7,
+     "emotional literacy checklist", 40, (10, 22), 0.7,
      "names {n} feelings and has few calming strategies", "names feelings and uses two calming strategies",
      "Fewer incidents on the behaviour log over the half term", "social-and-emotional-learning"),
+    # On the phonics check, like the reading catch-up, so that the two are ranked against each other.
+    ("Paired reading (phonics)", "SPLD", 2, 3, 20, 10, 4, "14.50", "40", ("Reading", "English"),
+     "words read from the phonics check list", 40, (10, 22), 0.9,
+     "reads {n} words from the phonics check list, slowly", "reads 30 or more of the 40 words fluently",
+     "Every pupil reads at least 8 more words fluently", "peer-tutoring"),
 ]  # fmt: skip
 TERM_STARTS = ((9, 15), (1, 8), (4, 22))  # autumn, spring, summer
 
@@ -87,10 +93,12 @@ def add_interventions(builder, demo):
             "staff_hourly_rate": Decimal(rate),
             "resources_cost": Decimal(resources),
             "measure_name": row[10],
-            "entry_criteria": row[13].format(n="a few").capitalize() + ".",
-            "exit_criteria": row[14].capitalize() + ".",
-            "group_target": row[15] + ".",
-            "evidence_url": EEF + row[16],
+            "measure_min": Decimal(0),
+            "measure_max": Decimal(row[11]),
+            "entry_criteria": row[14].format(n="a few").capitalize() + ".",
+            "exit_criteria": row[15].capitalize() + ".",
+            "group_target": row[16] + ".",
+            "evidence_url": EEF + row[17],
             "evidence_summary": "EEF Teaching and Learning Toolkit",
             "lead": users["senco"],
             "deliverers": "Trained teaching assistant" if wave == 2 else "HLTA, one to one",
@@ -185,14 +193,18 @@ def _add_tracking(builder, rng, work, users):
     checkpoints, sessions, session_places, updated = [], [], [], []
     for run, row, places, recorder in work:
         intervention = run.intervention
-        low, high = row[11]
-        per_week_gain = row[12]
+        top = row[11]
+        low, high = row[12]
+        per_week_gain = row[13]
         finished = run.end_date and run.end_date < builder.today
+        # Exit scores of a run that ended in the last three weeks are in, but the exit criteria
+        # wait for the review meeting: those pupils are "not yet judged".
+        judged = finished and run.end_date < builder.today - datetime.timedelta(days=21)
         weeks_done = min(intervention.weeks, max(0, (builder.today - run.start_date).days // 7))
         for place in places:
             base = rng.randint(low, high)
             effect = per_week_gain * rng.uniform(0.3, 1.7)
-            place.entry_data = row[13].format(n=base).capitalize() + "."
+            place.entry_data = row[14].format(n=base).capitalize() + "."
             place.baseline = Decimal(base)
             for week in sorted({max(1, intervention.weeks // 2), intervention.weeks}):
                 if week <= weeks_done and not (finished and week == intervention.weeks):
@@ -200,14 +212,14 @@ def _add_tracking(builder, rng, work, users):
                         Checkpoint(
                             place=place,
                             week=week,
-                            score=Decimal(round(base + effect * week)),
+                            score=Decimal(min(top, round(base + effect * week))),
                             recorded_by=recorder,
                         )
                     )
             if finished:
-                gain = round(effect * intervention.weeks)
+                gain = min(top, round(base + effect * intervention.weeks)) - base
                 place.exit_score = Decimal(base + gain)
-                place.exit_criteria_met = effect >= per_week_gain * 0.8
+                place.exit_criteria_met = (effect >= per_week_gain * 0.8) if judged else None
                 place.progress_details = (
                     f"Gained {gain} on the {intervention.measure_name}; applying the strategies in class."
                 )

@@ -8,10 +8,17 @@ unpublished cell (x, z, c, u, low, a blank) is None, never zero.
 
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 
 import pandas as pd
 
 from .models import ComparatorGroup, Measure
+
+# The DfE's file as published, shipped with its source and licence (gaps/data/SOURCE.md): what
+# the demo loads and the tests read.
+KS2_FILE = (
+    Path(__file__).resolve().parent / "data" / "ks2_national_pupil_characteristics_2016_to_2022_revised.csv"
+)
 
 REQUIRED_COLUMNS = {"time_period", "characteristic_group", "characteristic", "school_type", "gender"}
 

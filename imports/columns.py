@@ -209,7 +209,7 @@ SEN_STATUS_COLUMNS = (
         ("Notes", "Reason", "Comment"),
         clean=clean_note,
         example="Placed on SEN support after review",
-        accepts="may be blank",
+        accepts="kept with the change in the pupil's SEN history; may be blank",
     ),
 )
 

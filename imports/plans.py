@@ -20,6 +20,7 @@ class RowPlan:
     sen: tuple | None = None  # (status, date) to record
     changes: list = field(default_factory=list)  # (what, before, after), for the preview
     record: object = None  # termly data: the stored record the row updates, if any
+    sen_note: str = ""  # the row's note for the SEN change; blank means "Imported from <file>"
 
 
 @dataclass

@@ -93,14 +93,17 @@ def import_plan(*, kind, rows, columns, school, lock=False):
     return plan
 
 
-def _sen_histories(school):
-    """Each pupil's SEN history as {date: status}, for the whole school in one query."""
+def _sen_histories(school, *, notes=None):
+    """Each pupil's SEN history as {date: status}, for the whole school in one query; `notes`,
+    if given, is filled with each stored change's note by (pupil id, date)."""
     histories = defaultdict(dict)
     changes = SenStatusChange.objects.filter(pupil__school=school).values_list(
-        "pupil_id", "effective_date", "status"
+        "pupil_id", "effective_date", "status", "note"
     )
-    for pupil_id, when, status in changes:
+    for pupil_id, when, status, note in changes:
         histories[pupil_id][when] = status
+        if notes is not None:
+            notes[(pupil_id, when)] = note
     return histories
 
 
@@ -292,20 +295,13 @@ def _plan_sen_statuses(plan, rows, headings, school, by_upn):
             )
         else:
             wanted.append((row, pupil))
-    histories = _sen_histories(school)
+    notes = {}
+    histories = _sen_histories(school, notes=notes)
     # Each pupil's rows in date order, each decided against the history as the rows before
     # it leave it, so that a file holding a history (K then E) is read as one.
     planned, last_rows = {}, {}
     for row, pupil in sorted(wanted, key=lambda item: (item[1].pk, item[0]["effective_date"])):
-        status, when, history = row["status"], row["effective_date"], histories[pupil.pk]
-        action = _sen_action(history, status, when)
-        before = history.get(when, _status_on(history, when))
-        history[when] = status
-        sen = (status, when) if action != UNCHANGED else None
-        changes = [(f"SEN status from {when:%d/%m/%Y}", before, status)] if sen else []
-        planned[row["row"]] = RowPlan(
-            row["row"], row["upn"], pupil.full_name, action, pupil, {}, sen, changes
-        )
+        planned[row["row"]] = _sen_row_plan(row, pupil, histories[pupil.pk], notes)
         last_rows[pupil.pk] = row
     plan.rows = [planned[number] for number in sorted(planned)]
     # A change on record after a pupil's last row in the file stays the current status.
@@ -322,6 +318,29 @@ def _plan_sen_statuses(plan, rows, headings, school, by_upn):
                     f"{row['status']}.",
                 )
             )
+
+
+def _sen_row_plan(row, pupil, history, notes):
+    """One row of a SEN status file against the pupil's history as the rows before it leave
+    it. The row's note is kept with the change; a row that only gives a change on record a
+    different note corrects that note."""
+    status, when, note = row["status"], row["effective_date"], row.get("note") or ""
+    action = _sen_action(history, status, when)
+    stored_note = notes.get((pupil.pk, when))
+    if action == UNCHANGED and note and stored_note is not None and stored_note != note:
+        action = UPDATE
+    before = history.get(when, _status_on(history, when))
+    history[when] = status
+    notes[(pupil.pk, when)] = note or stored_note or ""
+    sen = (status, when) if action != UNCHANGED else None
+    changes = []
+    if sen and before != status:
+        changes.append((f"SEN status from {when:%d/%m/%Y}", before, status))
+    if sen and note:
+        changes.append(("Note", stored_note or "—", note))
+    entry = RowPlan(row["row"], row["upn"], pupil.full_name, action, pupil, {}, sen, changes)
+    entry.sen_note = note
+    return entry
 
 
 def template_examples(school):

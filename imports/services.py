@@ -100,7 +100,7 @@ def import_batch_confirm(*, batch, by):
     plan = batch_plan(batch, lock=True)
     if plan.errors:
         raise ImportRejected(plan.errors)
-    _apply(plan, by=by, note=f"Imported from {batch.file_name}"[:300])
+    _apply(plan, by=by, note=imported_note(batch.file_name))
     counts = plan.counts
     batch.status, batch.confirmed_at, batch.confirmed_by = ImportBatch.Status.CONFIRMED, now, by
     batch.created_count = counts[CREATE]
@@ -112,14 +112,24 @@ def import_batch_confirm(*, batch, by):
     return plan
 
 
+def imported_note(file_name):
+    """The note of a SEN status change whose row gave none."""
+    return f"Imported from {file_name}"[:300]
+
+
 def _apply(plan, *, by, note):
-    """Write what the plan says, in bulk: a few queries per kind, not per row."""
+    """Write what the plan says, in bulk: a few queries per kind, not per row. `note` is the
+    note of each SEN status change whose row has none of its own."""
     try:
         if plan.kind == ImportKind.PUPILS:
             _store_pupils(plan, by=by, note=note)
         elif plan.kind == ImportKind.SEN_STATUS:
-            changes = [(entry.row, entry.pupil, *entry.sen) for entry in plan.rows if entry.sen]
-            _store_sen_changes(changes, by=by, note=note)
+            changes = [
+                (entry.row, entry.pupil, *entry.sen, entry.sen_note or note)
+                for entry in plan.rows
+                if entry.sen
+            ]
+            _store_sen_changes(changes, by=by)
         else:
             _store_termly(plan, by=by)
     except IntegrityError as error:
@@ -170,7 +180,7 @@ def _store_pupils(plan, *, by, note):
                 fields_written.update(entry.fields)
                 updated.append(entry.pupil)
             if entry.sen:
-                sen_changes.append((entry.row, entry.pupil, *entry.sen))
+                sen_changes.append((entry.row, entry.pupil, *entry.sen, note))
     if new:
         created = bulk_create_with_history([p for _e, p in new], Pupil, batch_size=500, default_user=by)
         first = [
@@ -187,19 +197,19 @@ def _store_pupils(plan, *, by, note):
     if updated:
         bulk_update_with_history(updated, Pupil, sorted(fields_written), batch_size=500, default_user=by)
     if sen_changes:
-        _store_sen_changes(sen_changes, by=by, note=note)
+        _store_sen_changes(sen_changes, by=by)
 
 
-def _store_sen_changes(changes, *, by, note):
-    """Dated SEN status changes (row, pupil, status, date) in bulk, then each touched pupil's
-    current status worked out again from its whole history, as pupils.services does."""
+def _store_sen_changes(changes, *, by):
+    """Dated SEN status changes (row, pupil, status, date, note) in bulk, then each touched
+    pupil's current status worked out again from its whole history, as pupils.services does."""
     if not changes:
         return
-    pupils = {pupil.pk: pupil for _row, pupil, _s, _d in changes}
+    pupils = {pupil.pk: pupil for _row, pupil, *_rest in changes}
     stored = {
         (c.pupil_id, c.effective_date): c for c in SenStatusChange.objects.filter(pupil_id__in=list(pupils))
     }
-    to_create, to_update = _sen_change_records(changes, stored, by=by, note=note)
+    to_create, to_update = _sen_change_records(changes, stored, by=by)
     if to_create:
         bulk_create_with_history(to_create, SenStatusChange, batch_size=500, default_user=by)
     if to_update:
@@ -209,12 +219,12 @@ def _store_sen_changes(changes, *, by, note):
     _store_current_sen(pupils, stored, by=by)
 
 
-def _sen_change_records(changes, stored, *, by, note):
+def _sen_change_records(changes, stored, *, by):
     """The changes as SenStatusChange records, new or stored (`stored` gains the new ones),
     each checked; a date in the future or before birth rejects the whole file."""
     today = timezone.localdate()
     to_create, to_update = [], []
-    for row, pupil, status, when in changes:
+    for row, pupil, status, when, note in changes:
         if when > today:
             raise ImportRejected([RowError(row, "", "The date of a change cannot be in the future.")])
         if pupil.date_of_birth and when < pupil.date_of_birth:

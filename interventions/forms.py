@@ -55,6 +55,8 @@ class InterventionForm(forms.ModelForm):
 
     def __init__(self, *args, school, **kwargs):
         super().__init__(*args, **kwargs)
+        for name in ("measure_min", "measure_max"):
+            self.fields[name].widget.attrs["step"] = "0.1"
         self.fields["lead"] = UserChoiceField(
             queryset=staff_choices(school),
             required=False,
@@ -123,13 +125,40 @@ class PlaceForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        intervention = self.instance.run.intervention
+        for name in ("baseline", "exit_score"):
+            _score_field(self.fields[name], intervention)
         self.helper = _helper("Save")
+
+
+def _score_field(field, intervention):
+    """Say the measure's range beside a score field, and let the browser hint at it too. The
+    range itself is checked by the form and by the model (Intervention.score_problem)."""
+    if intervention.score_range:
+        field.help_text = f"A score from {intervention.score_range}."
+    if intervention.measure_min is not None:
+        field.widget.attrs["min"] = str(intervention.measure_min)
+    if intervention.measure_max is not None:
+        field.widget.attrs["max"] = str(intervention.measure_max)
 
 
 class CheckpointForm(forms.Form):
     week = forms.IntegerField(min_value=1, max_value=52, label="End of week")
     score = forms.DecimalField(max_digits=7, decimal_places=1, label="Score")
     note = forms.CharField(max_length=300, required=False)
+
+    def __init__(self, *args, intervention=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.intervention = intervention
+        if intervention is not None:
+            _score_field(self.fields["score"], intervention)
+
+    def clean_score(self):
+        score = self.cleaned_data["score"]
+        problem = self.intervention.score_problem(score) if self.intervention else ""
+        if problem:
+            raise forms.ValidationError(problem)
+        return score
 
 
 class SessionForm(forms.Form):

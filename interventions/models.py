@@ -8,6 +8,7 @@ A teaching assistant's access to pupils is through the runs they deliver (`Inter
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
@@ -20,6 +21,7 @@ from schools.models import School
 
 MONEY = {"max_digits": 9, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}
 SCORE = {"max_digits": 7, "decimal_places": 1, "null": True, "blank": True}
+SCORES = ("baseline", "exit_score")  # a place's scores on its intervention's measure
 
 
 class Intervention(models.Model):
@@ -61,6 +63,22 @@ class Intervention(models.Model):
     measure_name = models.CharField(
         "measure", max_length=80, blank=True, help_text="What the baseline and exit scores count."
     )
+    measure_min = models.DecimalField(
+        "lowest score",
+        max_digits=7,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        help_text="The lowest score the measure gives, for example 0.",
+    )
+    measure_max = models.DecimalField(
+        "highest score",
+        max_digits=7,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        help_text="The highest score the measure gives, for example 40 for a check of 40 words.",
+    )
     sessions_per_week = models.PositiveSmallIntegerField(
         default=3, validators=[MinValueValidator(1), MaxValueValidator(20)]
     )
@@ -88,10 +106,52 @@ class Intervention(models.Model):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(fields=["school", "name"], name="unique_intervention_name"),
+            models.CheckConstraint(
+                condition=models.Q(measure_min__isnull=True)
+                | models.Q(measure_max__isnull=True)
+                | models.Q(measure_max__gt=models.F("measure_min")),
+                name="measure_max_above_min",
+            ),
         ]
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        low, high = self.measure_min, self.measure_max
+        if low is not None and high is not None and high <= low:
+            raise ValidationError({"measure_max": "The highest score must be above the lowest."})
+
+    @property
+    def score_range(self):
+        """The measure's range in words: "0 to 40", "0 or more", "up to 40", or "" when open."""
+        low, high = self.measure_min, self.measure_max
+        if low is not None and high is not None:
+            return f"{plain(low)} to {plain(high)}"
+        if low is not None:
+            return f"{plain(low)} or more"
+        if high is not None:
+            return f"up to {plain(high)}"
+        return ""
+
+    @property
+    def measure_label(self):
+        """The measure as a reader sees it: its name and range, e.g. "words read (0 to 40)"."""
+        name = self.measure_name or "measure not named"
+        return f"{name} ({self.score_range})" if self.score_range else name
+
+    def score_problem(self, score):
+        """Why `score` cannot be a score on this intervention's measure, or "" if it can."""
+        low, high = self.measure_min, self.measure_max
+        if score is None:
+            return ""
+        score = Decimal(str(score))
+        if not score.is_finite():
+            return "Enter a number."
+        if (low is None or score >= low) and (high is None or score <= high):
+            return ""
+        measure = f"“{self.measure_name}”" if self.measure_name else "this intervention's measure"
+        return f"{plain(score)} is outside the range of {measure}: enter a score from {self.score_range}."
 
     @property
     def planned_hours(self):
@@ -101,6 +161,12 @@ class Intervention(models.Model):
     @property
     def planned_cost(self):
         return self.staff_hourly_rate * self.planned_hours + self.resources_cost
+
+
+def plain(number):
+    """A score as typed: 40 rather than 40.0, 12.5 as it is."""
+    number = Decimal(str(number))
+    return str(number.to_integral_value()) if number == number.to_integral_value() else str(number)
 
 
 class InterventionRunQuerySet(models.QuerySet):
@@ -187,6 +253,11 @@ class InterventionPlace(models.Model):
     def __str__(self):
         return f"{self.pupil} in {self.run}"
 
+    def clean(self):
+        problems = {name: self.run.intervention.score_problem(getattr(self, name)) for name in SCORES}
+        if any(problems.values()):
+            raise ValidationError({name: problem for name, problem in problems.items() if problem})
+
 
 class Checkpoint(models.Model):
     """A pupil's score on the intervention's measure at the end of a chosen week."""
@@ -204,6 +275,11 @@ class Checkpoint(models.Model):
 
     def __str__(self):
         return f"{self.place}: week {self.week}"
+
+    def clean(self):
+        problem = self.place.run.intervention.score_problem(self.score)
+        if problem:
+            raise ValidationError({"score": problem})
 
 
 class InterventionSession(models.Model):

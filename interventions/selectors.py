@@ -95,6 +95,7 @@ def catalogue(membership):
         Intervention.objects.filter(school=membership.school)
         .select_related("lead", "subject")
         .annotate(run_count=Count("runs"), place_count=Coalesce(Subquery(places), 0))
+        .order_by("name")  # Meta.ordering is not applied to a GROUP BY query
     )
 
 
@@ -196,6 +197,44 @@ def run_sheet(membership, run):
 
 # -- impact --------------------------------------------------------------------------------
 
+# An intervention is ranked against the others on its measure only when at least this many
+# pupils have a baseline and an exit score: a mean over one or two pupils says little.
+MIN_RANKED_PUPILS = 3
+
+
+@dataclass(frozen=True)
+class ExitJudgement:
+    """How many pupils met the exit criteria, over the pupils whose exit has been judged only,
+    with those not yet judged counted beside it: "2 of 3 judged met the exit criteria: 67%
+    (2/3); 3 not yet judged". Under a governor's threshold it shows no number at all."""
+
+    met: int
+    judged: int
+    not_judged: int
+    suppressed: bool = False
+    threshold: int = 0
+
+    @classmethod
+    def of(cls, met, judged, not_judged, *, suppress_below=0):
+        if Share.of(met, judged, suppress_below=suppress_below).suppressed:
+            return cls(0, 0, 0, suppressed=True, threshold=suppress_below)
+        return cls(met, judged, not_judged)
+
+    @property
+    def share(self):
+        if self.suppressed:
+            return Share(0, 0, suppressed=True, threshold=self.threshold)
+        return Share.of(self.met, self.judged)
+
+    def __str__(self):
+        if self.suppressed:
+            return str(self.share)
+        waiting = f"{self.not_judged} not yet judged"
+        if not self.judged:
+            return f"none judged yet; {waiting}" if self.not_judged else "no pupils"
+        judged = f"{self.met} of {self.judged} judged met the exit criteria: {self.share}"
+        return f"{judged}; {waiting}" if self.not_judged else judged
+
 
 @dataclass
 class ImpactRow:
@@ -205,12 +244,29 @@ class ImpactRow:
     finished: int
     mean_gain: Decimal | None
     gain_per_week: Decimal | None
-    exit_met: Share
+    exit_met: ExitJudgement
     hours_delivered: Decimal
     cost: Decimal
     cost_per_pupil: Decimal | None
     cost_per_gain: Decimal | None
     suppressed: bool = False
+    # The true figures, for ranking every reader's list in the same order; never shown when
+    # `suppressed`.
+    rank_gain_per_week: Decimal | None = field(default=None, repr=False)
+    rank_cost_per_gain: Decimal | None = field(default=None, repr=False)
+    suppress_below: int = 0
+
+    @property
+    def finished_figure(self):
+        """Pupils with a baseline and an exit score, as the reader may see it."""
+        return CountFigure.of(self.finished, suppress_below=self.suppress_below)
+
+    @property
+    def finished_text(self):
+        if not self.finished:
+            return "no pupil has a baseline and an exit score yet"
+        figure = self.finished_figure
+        return f"{figure} {'pupil' if str(figure) == '1' else 'pupils'} with a baseline and an exit score"
 
 
 def intervention_impact(school, academic_year, *, suppress_below=0):
@@ -219,8 +275,9 @@ def intervention_impact(school, academic_year, *, suppress_below=0):
 
     Cost is the staff hourly rate times the hours delivered (sessions recorded) plus the
     resources of each run. Mean gain is over pupils with a baseline and an exit score; the
-    share meeting the exit criteria over pupils with an exit score; cost per unit of gain is
-    the cost over the sum of those gains.
+    share meeting the exit criteria over pupils whose exit has been judged (met or not met),
+    with those not yet judged counted apart; cost per unit of gain is the cost over the sum of
+    the gains.
     """
     runs = runs_in_year(school, academic_year)
     by_places = {
@@ -230,8 +287,8 @@ def intervention_impact(school, academic_year, *, suppress_below=0):
         .annotate(
             pupils=Count("pk"),
             finished=Count("pk", filter=FINISHED),
-            exited=Count("pk", filter=Q(exit_score__isnull=False)),
-            met=Count("pk", filter=Q(exit_score__isnull=False, exit_criteria_met=True)),
+            judged=Count("pk", filter=Q(exit_criteria_met__isnull=False)),
+            met=Count("pk", filter=Q(exit_criteria_met=True)),
             mean_gain=Avg(GAIN, filter=FINISHED),
             total_gain=Sum(GAIN, filter=FINISHED),
         )
@@ -243,51 +300,131 @@ def intervention_impact(school, academic_year, *, suppress_below=0):
         .annotate(minutes=Sum("minutes"))
     }
     start, end = year_bounds(academic_year)
-    interventions = Intervention.objects.filter(school=school).annotate(
-        run_count=Count("runs", filter=Q(runs__start_date__range=(start, end)))
+    interventions = (
+        Intervention.objects.filter(school=school)
+        .annotate(run_count=Count("runs", filter=Q(runs__start_date__range=(start, end))))
+        .order_by("name")  # Meta.ordering is not applied to a GROUP BY query
     )
     rows = []
     for intervention in interventions:
         if not intervention.run_count:
             continue
         p = by_places.get(intervention.pk, {})
-        pupils = p.get("pupils", 0)
         delivered = hours(by_sessions.get(intervention.pk))
-        cost = dec(
-            intervention.staff_hourly_rate * delivered + intervention.resources_cost * intervention.run_count
-        )
-        total_gain = dec(p.get("total_gain"), "0.1")
-        mean_gain = dec(p.get("mean_gain"))
-        small = bool(suppress_below) and pupils < suppress_below
-        rows.append(
-            ImpactRow(
-                intervention=intervention,
-                runs=intervention.run_count,
-                pupils=CountFigure.of(pupils, suppress_below=suppress_below),
-                finished=p.get("finished", 0),
-                mean_gain=None if small else mean_gain,
-                gain_per_week=None if small or mean_gain is None else dec(mean_gain / intervention.weeks),
-                exit_met=Share.of(p.get("met", 0), p.get("exited", 0), suppress_below=suppress_below),
-                hours_delivered=dec(delivered),
-                cost=cost,
-                cost_per_pupil=None if small or not pupils else dec(cost / pupils),
-                cost_per_gain=None if small or not total_gain or total_gain <= 0 else dec(cost / total_gain),
-                suppressed=small,
-            )
-        )
+        rows.append(_impact_row(intervention, p, delivered, suppress_below))
     return rows
 
 
-def ranked_by_impact(rows):
-    """Highest mean gain a week first (weeks differ between interventions); none last."""
-    shown = [r for r in rows if r.gain_per_week is not None]
-    return sorted(shown, key=lambda r: (-r.gain_per_week, r.intervention.name))
+def _impact_row(intervention, p, delivered, suppress_below):
+    """One intervention's figures from its grouped counts `p` and the hours delivered."""
+    pupils = p.get("pupils", 0)
+    resources = intervention.resources_cost * intervention.run_count
+    cost = dec(intervention.staff_hourly_rate * delivered + resources)
+    total_gain = dec(p.get("total_gain"), "0.1")
+    mean_gain = dec(p.get("mean_gain"))
+    per_week = None if mean_gain is None else dec(mean_gain / intervention.weeks)
+    per_gain = None if not total_gain or total_gain <= 0 else dec(cost / total_gain)
+    finished = p.get("finished", 0)
+    # Gains are means over the pupils with a baseline and an exit score, costs per pupil over
+    # all the pupils: hide both when either group is under the threshold.
+    small = bool(suppress_below) and (pupils < suppress_below or 0 < finished < suppress_below)
+    judged = p.get("judged", 0)
+    return ImpactRow(
+        intervention=intervention,
+        runs=intervention.run_count,
+        pupils=CountFigure.of(pupils, suppress_below=suppress_below),
+        finished=finished,
+        mean_gain=None if small else mean_gain,
+        gain_per_week=None if small else per_week,
+        exit_met=ExitJudgement.of(p.get("met", 0), judged, pupils - judged, suppress_below=suppress_below),
+        hours_delivered=dec(delivered),
+        cost=cost,
+        cost_per_pupil=None if small or not pupils else dec(cost / pupils),
+        cost_per_gain=None if small else per_gain,
+        suppressed=small,
+        rank_gain_per_week=per_week,
+        rank_cost_per_gain=per_gain,
+        suppress_below=suppress_below,
+    )
 
 
-def ranked_by_value(rows):
-    """Lowest cost per unit of gain first."""
-    shown = [r for r in rows if r.cost_per_gain is not None]
-    return sorted(shown, key=lambda r: (r.cost_per_gain, r.intervention.name))
+@dataclass
+class MeasureRanking:
+    """The interventions of one measure, ranked against each other only."""
+
+    measure: str
+    by_impact: list  # ImpactRow, highest gain a week first
+    by_value: list  # ImpactRow with a cost per unit of gain, lowest first
+
+    @property
+    def table(self):
+        """(rank by gain a week, row, rank by cost per unit of gain or None), in impact order."""
+        value_rank = {id(row): n for n, row in enumerate(self.by_value, 1)}
+        return [(n, row, value_rank.get(id(row))) for n, row in enumerate(self.by_impact, 1)]
+
+
+@dataclass
+class ImpactRanking:
+    measures: list  # MeasureRanking, one per measure
+    unranked: list  # ImpactRow with fewer than `minimum` pupils with a baseline and an exit score
+    minimum: int
+
+    @property
+    def compared(self):
+        """The measures two or more ranked interventions share: each a ranking of its own."""
+        return [m for m in self.measures if len(m.by_impact) > 1]
+
+    @property
+    def alone(self):
+        """Ranked interventions with no other on their measure: nothing to rank them against."""
+        return [m.by_impact[0] for m in self.measures if len(m.by_impact) == 1]
+
+    @property
+    def summary(self):
+        """What is ranked and what is not, in one sentence, for the page."""
+        return self.describe("listed below, unranked")
+
+    def describe(self, unranked):
+        """The sentence with `unranked` saying what becomes of the others ("not ranked")."""
+        rule = (
+            f"Ranked within each measure, where at least {self.minimum} pupils have a baseline and "
+            "an exit score"
+        )
+        n = len(self.unranked)
+        if not n:
+            return f"{rule}."
+        which = "1 intervention with fewer is" if n == 1 else f"{n} interventions with fewer are"
+        return f"{rule}; {which} {unranked}."
+
+
+def measure_key(intervention):
+    """Interventions share a measure when they name the same one (in any case or spacing) with
+    the same range; an intervention whose measure has no name is on a measure of its own."""
+    name = " ".join(intervention.measure_name.split()).casefold()
+    if not name:
+        return ("", intervention.pk)
+    return (name, intervention.measure_min, intervention.measure_max)
+
+
+def rank_within_measures(rows, *, minimum=MIN_RANKED_PUPILS):
+    """Rank gains only against gains on the same measure, and only for interventions with at
+    least `minimum` pupils with a baseline and an exit score. Ranked on the true figures, so a
+    governor's order is the head's, with the figures hidden where they must be."""
+    groups, unranked = {}, []
+    for row in rows:
+        if row.finished < minimum or row.rank_gain_per_week is None:
+            unranked.append(row)
+        else:
+            groups.setdefault(measure_key(row.intervention), []).append(row)
+    measures = []
+    for group in groups.values():
+        by_impact = sorted(group, key=lambda r: (-r.rank_gain_per_week, r.intervention.name))
+        valued = [r for r in group if r.rank_cost_per_gain is not None]
+        by_value = sorted(valued, key=lambda r: (r.rank_cost_per_gain, r.intervention.name))
+        named = min(group, key=lambda r: r.intervention.name)
+        measures.append(MeasureRanking(named.intervention.measure_label, by_impact, by_value))
+    measures.sort(key=lambda m: (-len(m.by_impact), m.measure.casefold()))
+    return ImpactRanking(measures, sorted(unranked, key=lambda r: r.intervention.name), minimum)
 
 
 def pupil_impact(membership, academic_year):
@@ -320,10 +457,26 @@ class HoursBand:
     pupils: CountFigure
     mean_gain: Decimal | None
 
+    def __str__(self):
+        if self.pupils.suppressed:
+            return str(self.pupils)
+        if not self.pupils.value:
+            return "—"
+        return f"{self.mean_gain} ({self.pupils.value} {'pupil' if self.pupils.value == 1 else 'pupils'})"
+
+
+@dataclass
+class MeasureHours:
+    """One measure's pupils who finished a run, banded by hours attended (HOUR_BANDS)."""
+
+    measure: str
+    bands: list  # HoursBand, in the order of HOUR_BANDS
+
 
 def hours_vs_progress(school, academic_year, *, suppress_below=0):
-    """Pupils who finished a run, banded by hours of sessions attended, with their mean gain
-    (one GROUP BY query over the bands)."""
+    """For each measure, the pupils who finished a run, banded by hours of sessions attended,
+    with their mean gain: gains on different measures are never averaged together. One GROUP
+    BY query over band and intervention; Python adds up the interventions of a measure."""
     start, end = year_bounds(academic_year)
     minutes = Subquery(
         InterventionPlace.objects.filter(pk=OuterRef("pk"))
@@ -340,26 +493,58 @@ def hours_vs_progress(school, academic_year, *, suppress_below=0):
         ],
         output_field=IntegerField(),
     )
-    rows = {
-        row["band"]: row
-        for row in InterventionPlace.objects.filter(
+    rows = (
+        InterventionPlace.objects.filter(
             FINISHED, run__intervention__school=school, run__start_date__range=(start, end)
         )
         .annotate(minutes=Coalesce(minutes, 0))
         .annotate(band=band)
-        .values("band")
-        .annotate(pupils=Count("pk"), mean_gain=Avg(GAIN))
-        .order_by("band")
-    }
+        .values(
+            "band",
+            "run__intervention",
+            "run__intervention__name",
+            "run__intervention__measure_name",
+            "run__intervention__measure_min",
+            "run__intervention__measure_max",
+        )
+        .annotate(pupils=Count("pk"), total=Sum(GAIN))
+        .order_by()
+    )
+    measures = {}  # measure key -> [(name of the intervention it is labelled after, label), sums]
+    for row in rows:
+        intervention = Intervention(
+            pk=row["run__intervention"],
+            name=row["run__intervention__name"],
+            measure_name=row["run__intervention__measure_name"],
+            measure_min=row["run__intervention__measure_min"],
+            measure_max=row["run__intervention__measure_max"],
+        )
+        # Labelled as rank_within_measures labels it: after the first intervention by name.
+        entry = measures.setdefault(
+            measure_key(intervention), [(intervention.name, intervention.measure_label), {}]
+        )
+        entry[0] = min(entry[0], (intervention.name, intervention.measure_label))
+        n, total = entry[1].get(row["band"], (0, Decimal(0)))
+        entry[1][row["band"]] = (n + row["pupils"], total + Decimal(str(row["total"])))
+    return sorted(
+        (
+            MeasureHours(label, _hour_bands(sums, suppress_below))
+            for (_name, label), sums in measures.values()
+        ),
+        key=lambda m: m.measure.casefold(),
+    )
+
+
+def _hour_bands(sums, suppress_below):
     bands = []
     for i, (_low, _high, label) in enumerate(HOUR_BANDS):
-        row = rows.get(i, {"pupils": 0, "mean_gain": None})
-        small = bool(suppress_below) and row["pupils"] < suppress_below
+        n, total = sums.get(i, (0, Decimal(0)))
+        small = bool(suppress_below) and n < suppress_below
         bands.append(
             HoursBand(
                 label=label,
-                pupils=CountFigure.of(row["pupils"], suppress_below=suppress_below),
-                mean_gain=None if small else dec(row["mean_gain"]),
+                pupils=CountFigure.of(n, suppress_below=suppress_below),
+                mean_gain=None if small or not n else dec(total / n),
             )
         )
     return bands
@@ -631,6 +816,7 @@ def runs_for(membership):
         .select_related("intervention")
         .prefetch_related("staff")
         .annotate(pupil_count=Count("places"))
+        .order_by("-start_date", "pk")  # Meta.ordering is not applied to a GROUP BY query
     )
 
 

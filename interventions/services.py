@@ -6,7 +6,7 @@ bad value is a ValidationError the view shows beside the field, never a server e
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from .models import (
     Action,
@@ -30,6 +30,8 @@ INTERVENTION_FIELDS = [
     "deliverers",
     "subject",
     "measure_name",
+    "measure_min",
+    "measure_max",
     "sessions_per_week",
     "session_minutes",
     "weeks",
@@ -61,12 +63,48 @@ def intervention_create(*, school, **data):
 
 @transaction.atomic
 def intervention_update(*, intervention, **data):
+    """Change an intervention. Its measure's range cannot be narrowed past scores already
+    recorded on it."""
     _check_school(intervention.school, subject=data.get("subject"))
     for name, value in data.items():
         setattr(intervention, name, value)
     intervention.full_clean()
+    _check_recorded_scores(intervention)
     intervention.save()
     return intervention
+
+
+def _outside(field, low, high):
+    """Scores in `field` below `low` or above `high` (one of them at least is given)."""
+    below = Q(**{f"{field}__lt": low}) if low is not None else None
+    above = Q(**{f"{field}__gt": high}) if high is not None else None
+    if below is not None and above is not None:
+        return below | above
+    return below if below is not None else above
+
+
+def _check_recorded_scores(intervention):
+    """Refuse a range that leaves out baselines, exit scores or checkpoints already recorded
+    (two queries)."""
+    low, high = intervention.measure_min, intervention.measure_max
+    if low is None and high is None:
+        return
+    places = InterventionPlace.objects.filter(run__intervention=intervention).aggregate(
+        baselines=Count("pk", filter=_outside("baseline", low, high)),
+        exits=Count("pk", filter=_outside("exit_score", low, high)),
+    )
+    checkpoints = Checkpoint.objects.filter(place__run__intervention=intervention, score__isnull=False)
+    n = places["baselines"] + places["exits"] + checkpoints.filter(_outside("score", low, high)).count()
+    if n:
+        scores = "1 score already recorded falls" if n == 1 else f"{n} scores already recorded fall"
+        raise ValidationError(
+            {
+                "measure_max" if high is not None else "measure_min": (
+                    f"{scores} outside {intervention.score_range}: correct "
+                    f"{'it' if n == 1 else 'them'} on the monitoring sheets first, or widen the range."
+                )
+            }
+        )
 
 
 @transaction.atomic

@@ -165,7 +165,7 @@ def run_sheet(request, pk):
             if can_record
             else None
         ),
-        "checkpoint_form": CheckpointForm() if can_record else None,
+        "checkpoint_form": CheckpointForm(intervention=run.intervention) if can_record else None,
     }
     return render_document(
         request,
@@ -217,7 +217,7 @@ def place_edit(request, pk):
 def checkpoint_create(request, pk):
     place = selectors.place_for(request.membership, pk)
     policy.require(request.membership, "intervention.record", place)
-    form = CheckpointForm(request.POST)
+    form = CheckpointForm(request.POST, intervention=place.run.intervention)
     if form.is_valid():
         try:
             services.checkpoint_record(place=place, by=request.user, **form.cleaned_data)
@@ -240,24 +240,16 @@ def impact(request):
     year, year_form = _chosen_year(request)
     suppress = membership.suppress_below
     rows = selectors.intervention_impact(membership.school, year, suppress_below=suppress)
-    by_impact = selectors.ranked_by_impact(rows)
-    hour_bands = selectors.hours_vs_progress(membership.school, year, suppress_below=suppress)
-    impact_chart = value_bars(
-        "Mean gain a week by intervention", ((r.intervention.name, r.gain_per_week) for r in by_impact)
-    )
-    hours_chart = value_bars(
-        "Mean gain by hours of sessions attended", ((b.label, b.mean_gain) for b in hour_bands)
-    )
+    ranking = selectors.rank_within_measures(rows)
     context = {
         "year": year,
         "year_label": academic_year_label(year),
         "year_form": year_form,
         "rows": rows,
-        "by_impact": by_impact,
-        "by_value": selectors.ranked_by_value(rows),
-        "hour_bands": hour_bands,
-        "impact_chart": impact_chart,
-        "hours_chart": hours_chart if any(b.mean_gain is not None for b in hour_bands) else "",
+        "ranking": ranking,
+        "measures": [(measure, _ranking_chart(measure)) for measure in ranking.compared],
+        "hours": selectors.hours_vs_progress(membership.school, year, suppress_below=suppress),
+        "hour_bands": [label for _low, _high, label in selectors.HOUR_BANDS],
         "subject_rows": selectors.class_subject_comparison(membership.school, year, suppress_below=suppress),
         "pupil_rows": selectors.pupil_impact(membership, year),
     }
@@ -267,6 +259,14 @@ def impact(request):
         context,
         title=f"Intervention impact {academic_year_label(year)}",
         anonymised=not policy.can(membership, "pupil.view"),
+    )
+
+
+def _ranking_chart(measure):
+    """Gain a week of the interventions on one measure."""
+    return value_bars(
+        f"Mean gain a week: {measure.measure}",
+        ((row.intervention.name, row.gain_per_week) for row in measure.by_impact),
     )
 
 

@@ -1,5 +1,7 @@
 """Section 4 of the SEF, interventions: those that ran in the year with their places, and their
-impact and cost per pupil from the provision map (interventions.selectors)."""
+impact and cost per pupil from the provision map (interventions.selectors). Gains are ranked
+only against gains on the same measure, and only where enough pupils have a baseline and an
+exit score (interventions.selectors.rank_within_measures)."""
 
 import datetime
 from dataclasses import dataclass, field
@@ -10,10 +12,13 @@ from django.db.models import Q
 from core.calendar import academic_year_label as year_label
 from core.figures import Count, Share
 from interventions.models import Intervention
-from interventions.selectors import intervention_impact, ranked_by_impact, ranked_by_value
+from interventions.selectors import ExitJudgement, intervention_impact, rank_within_measures
 from pupils.models import SEN_STATUSES_ON_RECORD
 
 from ..snapshot import register
+
+# A signed-off SEF keeps its exit-criteria figures as they were.
+register(ExitJudgement)
 
 IMPACT_NOTE = (
     "Impact, cost per pupil and value for money are shown once the provision map records "
@@ -40,11 +45,12 @@ class ImpactLine:
     pupils: Count
     mean_gain: str
     gain_per_week: str
-    exit_met: Share
+    exit_met: ExitJudgement  # a Share in snapshots signed off before judgements were counted apart
     hours: str
     cost: str
     cost_per_pupil: str
     cost_per_gain: str
+    measure: str = ""  # the measure the gains are on, with its range
 
 
 @register
@@ -138,6 +144,7 @@ def _impact(school, academic_year, *, suppress_below):
             cost=_money(row.cost),
             cost_per_pupil=_money(row.cost_per_pupil),
             cost_per_gain=_money(row.cost_per_gain),
+            measure=row.intervention.measure_label,
         )
         for row in rows
     ]
@@ -145,23 +152,41 @@ def _impact(school, academic_year, *, suppress_below):
 
 
 def _impact_findings(rows):
+    """Most and least impact and best value, within each measure that two or more ranked
+    interventions share; otherwise why nothing is ranked."""
+    ranking = rank_within_measures(rows)
     findings = []
-    ranked = ranked_by_impact(rows)
-    if ranked:
-        findings.append(_gain_sentence("Most impact", ranked[0]))
-    if len(ranked) > 1:
-        findings.append(_gain_sentence("Least impact", ranked[-1]))
-    value = ranked_by_value(rows)
-    if value:
+    for measure in ranking.measures:
+        ranked = measure.by_impact
+        if len(ranked) < 2:
+            continue
+        findings.append(_gain_sentence(f"Most impact on {measure.measure}", ranked[0]))
+        findings.append(_gain_sentence(f"Least impact on {measure.measure}", ranked[-1]))
+        if len(measure.by_value) > 1:
+            best = measure.by_value[0]
+            figure = _hidden(best) or f"{_money(best.cost_per_gain)} per unit of gain"
+            findings.append(f"Best value for money on {measure.measure}: {best.intervention.name}, {figure}.")
+    if not findings:
         findings.append(
-            f"Best value for money: {value[0].intervention.name}, "
-            f"{_money(value[0].cost_per_gain)} per unit of gain."
+            "No two interventions of the year share a measure with at least "
+            f"{ranking.minimum} pupils with a baseline and an exit score, so their gains are not "
+            "ranked against each other: each intervention's gain is in the table, on its own measure."
         )
+    else:
+        findings.append(ranking.describe("not ranked"))
     return findings
 
 
+def _hidden(row):
+    """The words in place of a governor's suppressed figures, or ""."""
+    if not row.suppressed:
+        return ""
+    return f"figures not shown (fewer than {row.suppress_below} pupils)"
+
+
 def _gain_sentence(heading, row):
-    return (
-        f"{heading}: {row.intervention.name}, a mean gain of {row.gain_per_week} a week "
-        f"({row.mean_gain} in all) at {_money(row.cost_per_pupil)} a pupil."
+    figures = _hidden(row) or (
+        f"a mean gain of {row.gain_per_week} a week ({row.mean_gain} in all) at "
+        f"{_money(row.cost_per_pupil)} a pupil"
     )
+    return f"{heading}: {row.intervention.name}, {figures}."

@@ -51,7 +51,7 @@ def test_finished_runs_have_exit_scores_and_current_ones_checkpoints(demo):
     rows = selectors.intervention_impact(school, 2025)
     assert len(rows) >= 6
     assert all(r.cost > Decimal("0") and r.hours_delivered > 0 for r in rows)
-    assert selectors.ranked_by_value(rows)
+    assert selectors.rank_within_measures(rows).measures
     assert Priority.objects.filter(school=school).exists()
 
 

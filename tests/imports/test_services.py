@@ -212,6 +212,46 @@ def test_sen_status_import_and_its_repeat(school, oak, senco):
     assert history_rows() == after
 
 
+def test_sen_import_keeps_each_rows_note(school, oak, senco):
+    run(school, senco.user, pupils_csv())  # Zoë: K from 10/09/2024, Ava: no SEN
+    headings = ["UPN", "SEN Status", "SEN Start Date", "Note"]
+    rows = [
+        [UPN2, "K", "15/01/2025", "Placed on SEN support after the  January review"],
+        [UPN1, "E", "03/03/2025", ""],
+    ]
+    preview = check(school, sen_csv(rows, headings), SEN, "sen.csv")
+    shown = {entry.upn: entry.changes for entry in preview.plan.rows}
+    assert ("Note", "—", "Placed on SEN support after the January review") in shown[UPN2]
+    run(school, senco.user, sen_csv(rows, headings), SEN, "sen.csv")
+    ava, zoe = Pupil.objects.get(upn=UPN2), Pupil.objects.get(upn=UPN1)
+    # The note as typed (spaces tidied), read back from the stored history; a row without a
+    # note says where the change came from.
+    assert ava.sen_history.get(effective_date=D(2025, 1, 15)).note == (
+        "Placed on SEN support after the January review"
+    )
+    assert zoe.sen_history.get(effective_date=D(2025, 3, 3)).note == "Imported from sen.csv"
+    assert ava.sen_history.get(effective_date=D(2025, 1, 15)).history.latest().note == (
+        "Placed on SEN support after the January review"
+    )
+
+
+def test_a_new_note_for_a_change_on_record_corrects_the_note_only(school, oak, senco):
+    run(school, senco.user, pupils_csv())
+    run(school, senco.user, sen_csv(), SEN, "sen.csv")  # Ava: K from 15/01/2025, no note
+    headings = ["UPN", "SEN Status", "SEN Start Date", "Notes"]
+    rows = [[UPN2, "K", "15/01/2025", "Review with parents, speech and language referral"]]
+    plan = run(school, senco.user, sen_csv(rows, headings), SEN, "notes.csv")
+    assert plan.counts == {"create": 0, "update": 1, "unchanged": 0}
+    assert plan.rows[0].changes == [
+        ("Note", "Imported from sen.csv", "Review with parents, speech and language referral")
+    ]
+    change = Pupil.objects.get(upn=UPN2).sen_history.get(effective_date=D(2025, 1, 15))
+    assert (change.status, change.note) == ("K", "Review with parents, speech and language referral")
+    # The same file again changes nothing.
+    plan = run(school, senco.user, sen_csv(rows, headings), SEN, "notes.csv")
+    assert plan.counts == {"create": 0, "update": 0, "unchanged": 1}
+
+
 def test_sen_row_already_in_force_changes_nothing_and_same_day_is_corrected(school, oak, senco):
     run(school, senco.user, pupils_csv())  # Zoë: K from 10/09/2024
     rows = [[UPN1, "K", "01/01/2025"], [UPN1, "E", "10/09/2024"]]

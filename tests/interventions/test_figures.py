@@ -25,8 +25,8 @@ def test_gain_rate_cost_per_pupil_and_per_unit_of_gain(cohort):
     assert reading.mean_gain == Decimal("5.00")
     # 6 weeks: 5/6 = 0.833... -> 0.83 a week.
     assert reading.gain_per_week == Decimal("0.83")
-    # Exit criteria met by 2 of the 3.
-    assert str(reading.exit_met) == "67% (2/3)"
+    # Exit criteria judged for all 3, met by 2 of them.
+    assert str(reading.exit_met) == "2 of 3 judged met the exit criteria: 67% (2/3)"
     # 18 sessions x 30 minutes = 540 minutes = 9 hours delivered.
     assert reading.hours_delivered == Decimal("9.00")
     # Cost = £15 x 9 hours + £30 resources = £165; per pupil 165/3 = £55; per unit of gain 165/15 = £11.
@@ -43,17 +43,20 @@ def test_gain_rate_cost_per_pupil_and_per_unit_of_gain(cohort):
     assert (maths.cost_per_pupil, maths.cost_per_gain) == (Decimal("200.00"), Decimal("40.00"))
 
 
-def test_interventions_ranked_by_impact_and_by_value(cohort):
+def test_interventions_ranked_by_impact_and_by_value_within_their_measure(cohort):
     rows = selectors.intervention_impact(cohort.school, YEAR)
-    # Reading 0.83 a week beats maths 0.50; reading £11 per unit of gain beats maths £40.
-    assert [r.intervention.name for r in selectors.ranked_by_impact(rows)] == [
-        "Reading fluency",
-        "Number sense",
+    ranking = selectors.rank_within_measures(rows)
+    # Reading has 3 pupils with a baseline and an exit score, on its own measure: ranked, alone.
+    # Number sense has 2 (and no named measure): listed, unranked.
+    assert [(m.measure, [r.intervention.name for r in m.by_impact]) for m in ranking.measures] == [
+        ("words read correctly in a minute", ["Reading fluency"])
     ]
-    assert [r.intervention.name for r in selectors.ranked_by_value(rows)] == [
-        "Reading fluency",
-        "Number sense",
-    ]
+    assert [r.intervention.name for r in ranking.measures[0].by_value] == ["Reading fluency"]
+    assert [r.intervention.name for r in ranking.unranked] == ["Number sense"]
+    assert ranking.summary == (
+        "Ranked within each measure, where at least 3 pupils have a baseline and an exit score; "
+        "1 intervention with fewer is listed below, unranked."
+    )
 
 
 def test_each_pupils_gain_rate_and_hours(cohort):
@@ -69,17 +72,21 @@ def test_each_pupils_gain_rate_and_hours(cohort):
     assert (rows["Counter0"].rate, rows["Counter0"].hours) == (Decimal("0.80"), Decimal("20.00"))
 
 
-def test_hours_of_support_against_progress(cohort):
-    bands = {b.label: b for b in selectors.hours_vs_progress(cohort.school, YEAR)}
-    # Under 5 hours: Reader2 alone (gain 6). 5 to 10: Reader0 and Reader1 (6 and 3, mean 4.5).
-    # 20 or more: both maths pupils (8 and 2, mean 5).
-    assert (bands["under 5 hours"].pupils.value, bands["under 5 hours"].mean_gain) == (1, Decimal("6.00"))
-    assert (bands["5 to 10 hours"].pupils.value, bands["5 to 10 hours"].mean_gain) == (2, Decimal("4.50"))
-    assert bands["10 to 20 hours"].pupils.value == 0
-    assert (bands["20 hours or more"].pupils.value, bands["20 hours or more"].mean_gain) == (
-        2,
-        Decimal("5.00"),
-    )
+def test_hours_of_support_against_progress_within_each_measure(cohort):
+    measures = {
+        m.measure: {b.label: b for b in m.bands} for m in selectors.hours_vs_progress(cohort.school, YEAR)
+    }
+    # Reading ("words read correctly in a minute"): under 5 hours, Reader2 alone (gain 6); 5 to
+    # 10 hours, Reader0 and Reader1 (6 and 3, mean 4.5). Number sense (no measure named): 20
+    # hours or more, both pupils (8 and 2, mean 5). The two are never averaged together.
+    reading, maths = measures["words read correctly in a minute"], measures["measure not named"]
+    assert str(reading["under 5 hours"]) == "6.00 (1 pupil)"
+    assert str(reading["5 to 10 hours"]) == "4.50 (2 pupils)"
+    assert str(reading["10 to 20 hours"]) == str(reading["20 hours or more"]) == "—"
+    assert str(maths["20 hours or more"]) == "5.00 (2 pupils)"
+    assert str(maths["under 5 hours"]) == "—"
+    governor = selectors.hours_vs_progress(cohort.school, YEAR, suppress_below=5)
+    assert [str(b) for b in governor[0].bands] == ["—", "—", "—", "fewer than 5"]
 
 
 def test_governor_sees_small_groups_suppressed(cohort):
