@@ -27,9 +27,15 @@ The `Q` objects test the band's id against a list, so no join to the band table 
 point, including pupils who have left (been archived) since. They were on the school's roll at
 that point and part of its cohort; a school's figure for last summer must not change because
 some of those pupils have moved on, and the trend over three years is only fair if each point
-keeps its own cohort. `assessments_at(point_ids)` is that set of assessments. A leaver's year
-group stopped when they left, so figures by year group use `year_group_now()`, the year group
-the pupil is in now or would be in had they stayed.
+keeps its own cohort. `assessments_at(point_ids)` is that set of assessments.
+
+**As at the point.** Each assessment stores the pupil's year group in its point's academic year
+(Assessment.year_group, written when it is created: assessment.models.year_group_in), and
+figures by year group at a point read it; a pupil's SEN status at a point is taken from the dated
+SEN history as at the point's date (AssessmentPoint.as_at and pupils.models.status_at_q),
+unless a reader chooses the current cohort (gaps.cohort).
+`year_group_now()` remains for figures about pupils rather than assessments: the year group the
+pupil is in now or, for a leaver, would be in had they stayed.
 """
 
 from dataclasses import dataclass

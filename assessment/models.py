@@ -5,12 +5,16 @@ exceeded ARE by default, or WTS / EXS / GDS, or its own), progress bands, and an
 numeric measure such as APS points, scaled scores or steps.
 """
 
+import datetime
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from core.calendar import academic_year_label
+from core.calendar import academic_year_label, academic_year_of, current_academic_year
 from core.scoping import PupilScopedQuerySet
 from pupils.models import Pupil
 from schools.models import School
@@ -98,8 +102,38 @@ class ProgressBand(Band):
         ]
 
 
+def point_as_at(academic_year, starts_on, next_starts_on):
+    """The as-at date of a point: the last day of its period, the day before the next point of
+    the same academic year starts, or 31 August for the year's last point (`next_starts_on`
+    None). Never before the point's own start, should the next point be dated wrongly."""
+    if next_starts_on is None:
+        return datetime.date(academic_year + 1, 8, 31)
+    return max(starts_on, next_starts_on - datetime.timedelta(days=1))
+
+
+class AssessmentPointQuerySet(models.QuerySet):
+    def with_next_start(self):
+        """Each point with `next_starts_on`, the start of the next point of its school's year
+        (None for the last), in the same query, so that `as_at` needs no query of its own."""
+        following = AssessmentPoint.objects.filter(
+            school_id=OuterRef("school_id"),
+            academic_year=OuterRef("academic_year"),
+            order__gt=OuterRef("order"),
+        ).order_by("order")
+        return self.annotate(next_starts_on=Subquery(following.values("starts_on")[:1]))
+
+
 class AssessmentPoint(models.Model):
-    """A point in the year when teachers assess, such as "Autumn 2" of 2025/26."""
+    """A point in the year when teachers assess, such as "Autumn 2" of 2025/26.
+
+    **As-at date.** Figures about a point take each pupil's SEN status as it stood on the point's
+    `as_at` date: the last day of the point's period (the day before the school's next point of
+    the year starts; 31 August for the year's last point). Teachers record a point's
+    assessments at the end of its period, so that is the status the pupil had when assessed: a
+    pupil placed on SEN support in January is not SEND in the autumn grid, and is in spring's.
+    A date in the future (the point now under way) gives the status today, since no change on
+    the SEN record may be dated in the future (pupils.services).
+    """
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="assessment_points")
     academic_year = models.PositiveSmallIntegerField(help_text="Year the academic year starts")
@@ -108,6 +142,8 @@ class AssessmentPoint(models.Model):
     starts_on = models.DateField(
         help_text="The first day of the term or half term; the grid opens at the latest point started."
     )
+
+    objects = AssessmentPointQuerySet.as_manager()
 
     class Meta:
         ordering = ["academic_year", "order"]
@@ -119,9 +155,36 @@ class AssessmentPoint(models.Model):
     def __str__(self):
         return f"{self.name} {academic_year_label(self.academic_year)}"
 
+    @property
+    def as_at(self):
+        """The date a pupil's SEN status is taken at for this point (see the class docstring).
+        Read with `with_next_start()` it costs nothing; otherwise one query, kept."""
+        if not hasattr(self, "next_starts_on"):
+            following = AssessmentPoint.objects.filter(
+                school_id=self.school_id, academic_year=self.academic_year, order__gt=self.order
+            ).order_by("order")
+            self.next_starts_on = following.values_list("starts_on", flat=True).first()
+        return point_as_at(self.academic_year, self.starts_on, self.next_starts_on)
+
+
+def year_group_in(pupil, academic_year):
+    """The year group `pupil` was (or will be) in during `academic_year`: the recorded year group
+    moved by the years between, counted from this academic year for a pupil on roll and from the
+    year they left for a pupil who has left (whose year group stopped then; assessment.bands)."""
+    if pupil.archived_at is None:
+        recorded_in = current_academic_year()
+    else:
+        recorded_in = academic_year_of(timezone.localtime(pupil.archived_at).date())
+    return pupil.year_group + academic_year - recorded_in
+
 
 class Assessment(models.Model):
-    """One pupil's teacher assessment in one subject at one point."""
+    """One pupil's teacher assessment in one subject at one point.
+
+    `year_group` is the pupil's year group in the point's academic year, written when the row is
+    created (`year_group_in`) and never moved after: figures by year group at a point read it, so
+    a pupil who repeated or skipped a year counts in the year group they were taught in then.
+    """
 
     pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="assessments")
     point = models.ForeignKey(AssessmentPoint, on_delete=models.PROTECT, related_name="assessments")
@@ -129,6 +192,7 @@ class Assessment(models.Model):
     attainment = models.ForeignKey(AttainmentBand, on_delete=models.PROTECT, null=True, blank=True)
     progress = models.ForeignKey(ProgressBand, on_delete=models.PROTECT, null=True, blank=True)
     points = models.DecimalField(max_digits=6, decimal_places=1, null=True, blank=True)
+    year_group = models.SmallIntegerField(help_text="The pupil's year group in the point's academic year.")
     # Raised by one on every save: the grid sends back the version it loaded, so a save over
     # someone else's newer value is detected rather than silently overwriting it.
     version = models.PositiveIntegerField(default=1)

@@ -7,7 +7,7 @@ point's and the previous point's cells, and one of the targets.
 
 from dataclasses import dataclass, field
 
-from django.db.models import CharField, IntegerField, Value
+from django.db.models import CharField, F, Value
 
 from core import policy
 from core.calendar import academic_year_of
@@ -64,6 +64,7 @@ class Reference:
     attainment_bands: list
     progress_bands: list
     pupil_ids: set = field(default_factory=set)
+    year_groups: dict = field(default_factory=dict)  # pupil id: year group now (pupils on roll)
 
 
 @dataclass
@@ -130,8 +131,9 @@ def _rows(queryset, kind, label_field):
 
 
 def reference_of(school, *, pupils=None):
-    """Active subjects and both band scales in one UNION query; with `pupils` (a queryset), the
-    ids of those pupils come back in the same query (the grid save needs nothing more)."""
+    """Active subjects and both band scales in one UNION query; with `pupils` (a queryset of
+    pupils on roll), the ids and year groups of those pupils come back in the same query (the
+    grid save needs nothing more)."""
     parts = [
         _rows(Subject.objects.filter(school=school, retired=False), "s", "name"),
         _rows(AttainmentBand.objects.filter(school=school), "a", "code"),
@@ -142,7 +144,7 @@ def reference_of(school, *, pupils=None):
             pupils.order_by()
             .annotate(
                 kind=Value("p", output_field=CharField()),
-                ord=Value(0, output_field=IntegerField()),
+                ord=F("year_group"),
                 blank=Value("", output_field=CharField()),
             )
             .values_list("kind", "pk", "ord", "blank", "blank")
@@ -162,6 +164,7 @@ def reference_of(school, *, pupils=None):
             )
         else:
             found.pupil_ids.add(pk)
+            found.year_groups[pk] = order
     found.subjects.sort(key=lambda s: (s.order, s.name))
     found.attainment_bands.sort(key=lambda b: b.order)
     found.progress_bands.sort(key=lambda b: b.order)

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from core.calendar import SIX_HALF_TERMS, THREE_TERMS, default_start
+from core.calendar import SIX_HALF_TERMS, THREE_TERMS, current_academic_year, default_start
 from pupils.models import Pupil
 from schools.models import School
 
@@ -20,6 +20,7 @@ from .models import (
     Subject,
     SupportObservation,
     Target,
+    year_group_in,
 )
 
 DEFAULT_SUBJECTS = {
@@ -343,9 +344,13 @@ WRITTEN_FIELDS = ["attainment", "progress", "points", "version", "updated_by", "
 
 
 @transaction.atomic
-def grid_save(*, point, cells, by):
+def grid_save(*, point, cells, by, year_groups=None):
     """Save a whole grid: one read of the stored cells, one INSERT of the new ones, one UPDATE of
     the changed ones and one INSERT of their history rows, whatever the size of the grid.
+
+    A new cell keeps the pupil's year group in the point's academic year. `year_groups`, the
+    year group now of each pupil on roll in the grid ({pupil id: year group}), spares a query
+    when the caller has read them (the grid view has); otherwise they are read here.
 
     A cell whose stored version is newer than the one the user loaded, and whose stored value
     differs from what the user typed, is a conflict: it is not written, and is returned so that
@@ -363,12 +368,14 @@ def grid_save(*, point, cells, by):
     result = GridSaveResult()
     now = timezone.now()
     to_create, to_update = [], []
+    year_group_then = None
     for cell in cells:
         current = existing.get((cell.pupil_id, cell.subject_id))
         if current is None:
             if cell.empty:
                 result.unchanged += 1
                 continue
+            year_group_then = year_group_then or _year_groups_at(point, cells, year_groups)
             new = Assessment(
                 pupil_id=cell.pupil_id,
                 subject_id=cell.subject_id,
@@ -376,6 +383,7 @@ def grid_save(*, point, cells, by):
                 attainment_id=cell.attainment_id,
                 progress_id=cell.progress_id,
                 points=cell.points,
+                year_group=year_group_then[cell.pupil_id],
                 version=1,
                 updated_by=by,
                 updated_at=now,
@@ -401,6 +409,15 @@ def grid_save(*, point, cells, by):
         Assessment.history.model.objects.bulk_create(history)
     result.created, result.updated = len(to_create), len(to_update)
     return result
+
+
+def _year_groups_at(point, cells, year_groups):
+    """{pupil id: year group in the point's academic year} for the pupils of `cells`."""
+    if year_groups is not None:
+        moved = point.academic_year - current_academic_year()
+        return {pupil_id: year_group + moved for pupil_id, year_group in year_groups.items()}
+    pupils = Pupil.objects.filter(pk__in={c.pupil_id for c in cells}).only("year_group", "archived_at")
+    return {p.pk: year_group_in(p, point.academic_year) for p in pupils}
 
 
 def _history_rows(rows, kind, by, when):

@@ -141,7 +141,7 @@ def _grid_post(request, membership):
         )
         return _grid_again(request, membership, scheme, cells, errors=errors, status=400)
     try:
-        result = grid_save(point=point, cells=cells, by=request.user)
+        result = grid_save(point=point, cells=cells, by=request.user, year_groups=reference.year_groups)
     except IntegrityError:
         messages.error(
             request,

@@ -158,6 +158,7 @@ def _school_history(builder, rng, built, *, observer):
                         attainment_id=band.pk,
                         progress_id=step.pk if step else None,
                         points=round(value, 1),
+                        year_group=year_then,
                         version=1,
                     )
                 )

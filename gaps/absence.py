@@ -1,10 +1,12 @@
 """Key question E: attendance and persistent absence of the focus group against everyone else,
 by SEN status and by area of need, and the link between attendance and attainment.
 
-Attendance is of the pupils on roll over the year's terms. Persistent absence is compared in
-whole numbers (attended x 100 against possible x 90), as attendance.models does. The link to
-attainment counts every pupil assessed at the point, including pupils who have left since
-(assessment.bands).
+Attendance is of the pupils on roll over the year's terms, by their SEN status today, for an
+earlier year too (the pupils on roll now, followed back: gaps.cohort `now_q`; a status per term
+would count a pupil in two rows of one table). Persistent absence is compared in whole numbers
+(attended x 100 against possible x 90), as attendance.models does. The link to attainment counts
+every pupil assessed at the point, including pupils who have left since (assessment.bands), in
+the focus group as at the point (`assessed_q`).
 """
 
 from dataclasses import dataclass
@@ -77,7 +79,7 @@ def pupil_rows(membership, cohort, year):
     terms = FilteredRelation("attendance", condition=Q(attendance__academic_year=year))
     rows = (
         school_pupils(membership)
-        .annotate(term=terms, in_focus=focus_flag(cohort))
+        .annotate(term=terms, in_focus=focus_flag(cohort.now_q()))
         .values("sen_status", "primary_need", "in_focus")
         .annotate(
             n=Count("pk", distinct=True),
@@ -173,7 +175,7 @@ def attendance_link(membership, cohort, scheme, year, suppress):
     over the year (grouped by band; each band's pupils come from one uncorrelated subquery)."""
     if cohort.point is None:
         return []
-    focus = cohort.focus_q("pupil__")
+    focus = cohort.assessed_q([cohort.point])
     ok = scheme.at_or_above
     band = Case(
         When(pupil_id__in=attending(membership, year, at_least=95), then=Value(0)),

@@ -2,20 +2,34 @@
 pupils (or two groups combined, such as SEND and pupil premium) to set against the rest.
 
 A group is a short code, for example "send", "E", "need:ASD", "int:12", "pp", "gender:M",
-"year:4"; `group_q(code, prefix)` turns it into a Q over the pupil's fields, so that the same
-group can filter pupils (prefix "") or their assessments or attendance (prefix "pupil__").
+"year:4"; `group_q(code, prefix, status=..., year_group=...)` turns it into a Q over the pupil's
+fields, so that the same group can filter pupils (prefix "") or their assessments or attendance
+(prefix "pupil__"), with the test of SEN status and the year group chosen by the caller.
 
-SEN status is the pupil's current status, also when an earlier year is chosen: the dated history
-is used for movement on the record (key question A), not for the cohort. A year group is the
-pupil's year group now (for a pupil who has left, the one they would be in: assessment.bands).
+**Basis.** By default (AS_AT) the SEN groups ("send", "K", "E", "N") are taken from the dated
+SEN history as at each assessment point (AssessmentPoint.as_at, pupils.models.status_at_q): a
+pupil placed on SEN support in spring is not SEND in the autumn grid, and a pupil who left the
+register last year is SEND in last year's figures. The CURRENT basis follows today's SEND pupils
+back through earlier points (Pupil.sen_status). Either way a year group at a point is the one
+stored with the assessment (Assessment.year_group), and the other groups (pupil premium, FSM,
+EAL, looked after, gender, need) are as recorded today: they have no dated history.
+
+The Cohort gives three conditions, one per kind of row:
+- `assessed_q(points)` over assessments at those points, each row as at its own point (the
+  grids, key question B, comparisons with the previous point and last year);
+- `focus_q(prefix)` over pupils (or rows reached through `prefix`) as at the chosen point;
+- `now_q(prefix)` over pupils on roll now, by current status and year group (key question A's
+  groups; attendance, exclusions and participation, E to H, which count the pupils on roll).
 
 `cohort_form(membership, data)` reads the school's points and interventions and builds the form.
 """
 
+import operator
 from dataclasses import dataclass
+from functools import reduce
 
 from django import forms
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Case, CharField, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.lookups import Exact
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
@@ -23,11 +37,31 @@ from django.utils.safestring import mark_safe
 
 from assessment.bands import year_group_now
 from assessment.models import Assessment, AssessmentPoint
-from core.calendar import academic_year_label
+from core.calendar import academic_year_label, current_academic_year
 from interventions.models import Intervention, InterventionPlace
-from pupils.models import SEN_STATUSES_ON_RECORD, YEAR_GROUPS, AreaOfNeed, SenStatus
+from pupils.models import SEN_STATUSES_ON_RECORD, YEAR_GROUPS, AreaOfNeed, SenStatus, status_at_q
 
 DEFAULT_GROUP = "send"
+AS_AT, CURRENT = "as-at", "current"
+BASES = [
+    (AS_AT, "As at each point (SEN history)"),
+    (CURRENT, "Current cohort (today's SEND pupils followed back)"),
+]
+# What each basis means, said on every gap page (templates/gaps/_frame.html).
+BASIS_LABELS = {
+    AS_AT: "SEN status and year group as at each assessment point",
+    CURRENT: "Current cohort: pupils on the SEND record today, followed back through earlier points",
+}
+BASIS_NOTES = {
+    AS_AT: (
+        "SEN status is taken from the dated SEN history on the last day of each point's period (a pupil "
+        "with no entry by then counts as no SEN); year group is the one recorded with each assessment."
+    ),
+    CURRENT: "Year group is the one recorded with each assessment.",
+}
+OTHER_GROUPS_NOTE = (
+    "Pupil premium, free school meals, EAL, looked-after, gender and area of need are as recorded today."
+)
 
 BASE_GROUPS = [
     ("send", "All SEND (SEN support and EHCP)"),
@@ -45,14 +79,25 @@ NEED_GROUPS = [(f"need:{code}", f"Need: {label}") for code, label in AreaOfNeed.
 YEAR_LABELS = dict(YEAR_GROUPS)
 
 
-def group_q(code, prefix=""):
-    """The Q of pupils in group `code`, over fields reached through `prefix`. None if unknown."""
+def current_status(prefix=""):
+    """`statuses -> Q` of pupils whose current SEN status is one of `statuses`."""
+    return lambda statuses: Q(**{f"{prefix}sen_status__in": statuses})
+
+
+def group_q(code, prefix="", *, status=None, year_group=None):
+    """The Q of pupils in group `code`, over fields reached through `prefix`. None if unknown.
+
+    `status(statuses)` gives the Q of pupils with one of those SEN statuses, which the SEN groups
+    use (by default the current status, `current_status`); `year_group` is the expression of the
+    year group the "year:N" groups test (by default the year group now,
+    assessment.bands.year_group_now)."""
     p = prefix
+    status = current_status(p) if status is None else status
     simple = {
-        "send": Q(**{f"{p}sen_status__in": SEN_STATUSES_ON_RECORD}),
-        "K": Q(**{f"{p}sen_status": SenStatus.SEN_SUPPORT}),
-        "E": Q(**{f"{p}sen_status": SenStatus.EHCP}),
-        "N": Q(**{f"{p}sen_status": SenStatus.NONE}),
+        "send": status(SEN_STATUSES_ON_RECORD),
+        "K": status([SenStatus.SEN_SUPPORT]),
+        "E": status([SenStatus.EHCP]),
+        "N": status([SenStatus.NONE]),
         "pp": Q(**{f"{p}pupil_premium": True}),
         "fsm": Q(**{f"{p}fsm": True}),
         "eal": Q(**{f"{p}eal": True}),
@@ -66,8 +111,7 @@ def group_q(code, prefix=""):
     if kind == "need" and value in AreaOfNeed.values:
         return Q(**{f"{p}primary_need": value}) | Q(**{f"{p}secondary_need": value})
     if kind == "year" and value.isdigit() and int(value) in YEAR_LABELS:
-        # The year group now, so that a pupil who has left counts with the year group they left.
-        return Q(Exact(year_group_now(p), int(value)))
+        return Q(Exact(year_group_now(p) if year_group is None else year_group, int(value)))
     if kind == "int" and value.isdigit():
         # A subquery, not a join: a pupil in two runs must still count once.
         places = InterventionPlace.objects.filter(run__intervention_id=int(value)).values("pupil_id")
@@ -85,6 +129,15 @@ class Cohort:
     group: str
     and_group: str
     label: str
+    basis: str = AS_AT
+
+    @property
+    def basis_label(self):
+        return BASIS_LABELS[self.basis]
+
+    @property
+    def basis_note(self):
+        return f"{BASIS_NOTES[self.basis]} {OTHER_GROUPS_NOTE}"
 
     @property
     def academic_year(self):
@@ -113,17 +166,78 @@ class Cohort:
                 return p
         return None
 
-    def focus_q(self, prefix=""):
-        q = group_q(self.group, prefix)
+    def _q(self, prefix, status, year_group):
+        q = group_q(self.group, prefix, status=status, year_group=year_group)
         if self.and_group:
-            q &= group_q(self.and_group, prefix)
+            q &= group_q(self.and_group, prefix, status=status, year_group=year_group)
         return q
+
+    def _status_at(self, when, prefix):
+        """`statuses -> Q`: the SEN status as at `when` (AS_AT basis) or the current one."""
+        if self.basis == CURRENT or when is None:
+            return current_status(prefix)
+        pupil = f"{prefix[:-2]}_id" if prefix else "pk"
+        return lambda statuses: status_at_q(when, statuses, pupil, school_id=self.school.pk)
+
+    def focus_q(self, prefix=""):
+        """The focus group among pupils (or rows reached through `prefix`, such as a pupil's
+        targets), as at the chosen point: SEN status as at its date (AS_AT basis) and year group
+        in its academic year."""
+        if self.point is None:
+            return self.now_q(prefix)
+        back = current_academic_year() - self.point.academic_year
+        return self._q(prefix, self._status_at(self.point.as_at, prefix), year_group_now(prefix) - back)
+
+    def now_q(self, prefix=""):
+        """The focus group among pupils on roll now, by current SEN status and year group,
+        whatever the basis: for figures about pupils today."""
+        return self._q(prefix, None, None)
+
+    def assessed_q(self, points):
+        """The focus group among assessments at `points` (the points the rows are at), each as at
+        its own point: SEN status as at the point's date (AS_AT basis) and the year group stored
+        with the assessment."""
+        return self._q("pupil__", self._assessed_status(points), F("year_group"))
+
+    def _assessed_status(self, points):
+        """`statuses -> Q` over assessments at `points`: as at each row's point, or now."""
+        if self.basis == CURRENT:
+            return current_status("pupil__")
+
+        def status(statuses):
+            # One condition per point: at that point, and the pupil's status then.
+            if not points:
+                return Q(pk__in=[])
+            return reduce(
+                operator.or_,
+                (
+                    Q(point_id=p.pk) & status_at_q(p.as_at, statuses, "pupil_id", school_id=self.school.pk)
+                    for p in points
+                ),
+            )
+
+        return status
+
+    def assessed_status(self, points):
+        """The SEN status code ("N", "K", "E") of an assessment's pupil at its point (one of
+        `points`), as at the point (AS_AT basis) or now, as an expression to GROUP BY."""
+        if self.basis == CURRENT:
+            return F("pupil__sen_status")
+        status = self._assessed_status(points)
+        return Case(
+            When(status([SenStatus.EHCP]), then=Value(SenStatus.EHCP.value)),
+            When(status([SenStatus.SEN_SUPPORT]), then=Value(SenStatus.SEN_SUPPORT.value)),
+            default=Value(SenStatus.NONE.value),
+            output_field=CharField(),
+        )
 
     def querystring(self):
         parts = [f"point={self.point.pk}"] if self.point else []
         parts.append(f"group={self.group}")
         if self.and_group:
             parts.append(f"and_group={self.and_group}")
+        if self.basis != AS_AT:
+            parts.append(f"basis={self.basis}")
         return "&".join(parts)
 
 
@@ -150,6 +264,7 @@ class CohortForm(forms.Form):
     point = forms.TypedChoiceField(label="Assessment point", coerce=int, required=False, widget=QuickSelect)
     group = forms.ChoiceField(label="Group", required=False, widget=QuickSelect)
     and_group = forms.ChoiceField(label="Combined with", required=False, widget=QuickSelect)
+    basis = forms.ChoiceField(label="SEN status", choices=BASES, required=False, widget=QuickSelect)
 
     def __init__(self, data, *, school, points, interventions):
         # Keep only the fields this form knows, and drop values that are not on offer, so a
@@ -186,7 +301,8 @@ class CohortForm(forms.Form):
             and_group = ""
         labels = dict(self.fields["group"].choices)
         label = labels[group] + (f" and {labels[and_group]}" if and_group else "")
-        return Cohort(self.school, self.points, point, group, and_group, label)
+        basis = data.get("basis") or AS_AT
+        return Cohort(self.school, self.points, point, group, and_group, label, basis)
 
     def _point(self, point_pk, year):
         by_pk = {p.pk: p for p in self.points}
@@ -205,7 +321,9 @@ def cohort_form(membership, data):
     first = Subquery(
         Assessment.objects.filter(point_id=OuterRef("pk")).order_by("point_id", "subject_id").values("pk")[:1]
     )
-    points = list(AssessmentPoint.objects.filter(school_id=membership.school_id).annotate(first=first))
+    points = list(
+        AssessmentPoint.objects.filter(school_id=membership.school_id).with_next_start().annotate(first=first)
+    )
     for point in points:
         point.has_data = point.first is not None
     interventions = list(Intervention.objects.filter(school_id=membership.school_id).only("pk", "name"))

@@ -4,16 +4,17 @@ point, and the gaps at or above ARE ranked largest first, each beside the gap at
 point and a year earlier.
 
 Every pupil assessed at a point counts, including pupils who have left since (assessment.bands);
-rows are grouped by the year group now (`year_group_now`) and labelled with the year group the
-pupils were in at the point.
+rows are grouped by the year group stored with each assessment, the pupils' year group at the
+point, and the focus group is taken as at each point (gaps.cohort: `assessed_q`), so that the
+comparisons with the previous point and last year set each point's own cohort against this one.
 """
 
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Count, F, Sum
 
-from assessment.bands import line_shares, year_group_now
+from assessment.bands import line_shares
 from assessment.models import Assessment
 from core.figures import Count as Figure
 from core.figures import Share
@@ -30,7 +31,6 @@ from .shared import (
     narrowed,
     small,
     with_before,
-    year_group_at,
     year_label,
 )
 
@@ -146,20 +146,18 @@ def grid_report(membership, cohort, scheme, *, mode="percent"):
 
 
 def _band_counts(membership, cohort, band_field):
-    """{(year group now, subject, band): focus pupils assessed in it} at the cohort's point."""
+    """{(year group then, subject, band): focus pupils assessed in it} at the cohort's point."""
     rows = (
         at_points(membership, [cohort.point.pk])
-        .filter(cohort.focus_q("pupil__"), **{f"{band_field}__isnull": False})
-        .annotate(year=year_group_now())
-        .values("year", "subject_id", band_field)
+        .filter(cohort.assessed_q([cohort.point]), **{f"{band_field}__isnull": False})
+        .values("year_group", "subject_id", band_field)
         .annotate(n=Count("id"))
     )
-    return {(r["year"], r["subject_id"], r[band_field]): r["n"] for r in rows}
+    return {(r["year_group"], r["subject_id"], r[band_field]): r["n"] for r in rows}
 
 
 def _grid(membership, cohort, scheme, band_field, bands, mode, suppress_below, counts):
     """year group x subject x band, as shares of the pupils assessed (or counts, or initials)."""
-    point = cohort.point
     initials = {}
     if mode == "initials" and membership.sees_pupils:
         initials = _initials(membership, cohort, band_field)
@@ -174,8 +172,7 @@ def _grid(membership, cohort, scheme, band_field, bands, mode, suppress_below, c
                 figure = _cell(counts.get(key, 0), total, mode, suppress_below)
                 per_band.append((band, figure, ", ".join(initials.get(key, []))))
             cells.append(per_band)
-        at_point = year_group_at(year, point)
-        grid.append(GridRow(at_point, year_label(at_point), cells))
+        grid.append(GridRow(year, year_label(year), cells))
     return grid
 
 
@@ -185,7 +182,7 @@ def _line_rows(counts, cohort, scheme, scale, suppress_below):
     not shown where the grid hides one of its bands, since the line would give the band away."""
     rows = []
     for year in sorted({key[0] for key in counts}):
-        label = year_label(year_group_at(year, cohort.point))
+        label = year_label(year)
         for subject in scheme.subjects:
             per_band = {b.pk: counts.get((year, subject.pk, b.pk), 0) for b in scale.bands}
             total = sum(per_band.values())
@@ -209,13 +206,14 @@ def _cell(n, total, mode, suppress_below):
 
 
 def _initials(membership, cohort, band_field):
-    """{(year group, subject, band): initials} of the focus pupils this reader may see (pupils
-    on roll, so their year group is the one recorded)."""
+    """{(year group at the point, subject, band): initials} of the focus pupils this reader may
+    see."""
     named = (
         Assessment.objects.for_membership(membership)
-        .filter(cohort.focus_q("pupil__"), point_id=cohort.point.pk, **{f"{band_field}__isnull": False})
+        .filter(cohort.assessed_q([cohort.point]), point_id=cohort.point.pk)
+        .filter(**{f"{band_field}__isnull": False})
         .values_list(
-            "pupil__year_group",
+            "year_group",
             "subject_id",
             band_field,
             "pupil__preferred_forename",
@@ -239,7 +237,7 @@ def average_progress(membership, cohort, suppress_below):
         return []
     rows = (
         with_before(at_points(membership, [cohort.point.pk]), before)
-        .annotate(in_focus=focus_flag(cohort, "pupil__"), year=year_group_now())
+        .annotate(in_focus=focus_flag(cohort.assessed_q([cohort.point])), year=F("year_group"))
         .values("year", "in_focus")
         .annotate(gain=Sum(GAIN), pairs=Count("id"), pupils=Count("pupil_id", distinct=True))
         .order_by()
@@ -252,7 +250,7 @@ def average_progress(membership, cohort, suppress_below):
         hidden = small(focus_n, suppress_below)
         result.append(
             ProgressRow(
-                year_label(year_group_at(year, cohort.point)),
+                year_label(year),
                 None if hidden else mean(t["gain"][0], t["pairs"][0]),
                 focus_n,
                 mean(t["gain"][1], t["pairs"][1]),
@@ -265,7 +263,9 @@ def average_progress(membership, cohort, suppress_below):
 
 def ranked_gaps(membership, cohort, scheme, suppress_below=0):
     """Gaps at or above ARE, focus group against the rest, per year group and subject, largest
-    first, each with the gap of the same year group at the previous point and a year earlier."""
+    first, each with the gap of the same pupils' year group at the previous point (the same year
+    group, or the one below at last year's last point) and at the same point a year earlier (the
+    year group below), each point's focus group taken as at that point."""
     point, before, last_year = cohort.point, cohort.previous_point, cohort.last_year_point
     by_key = _shares_at_or_above(membership, cohort, scheme, [p for p in (point, before, last_year) if p])
     by_key = {
@@ -278,29 +278,30 @@ def ranked_gaps(membership, cohort, scheme, suppress_below=0):
         if point_id != point.pk or subject_id not in subjects:
             continue
         gap = Gap(
-            year_group=year_group_at(year, point),
-            label=year_label(year_group_at(year, point)),
+            year_group=year,
+            label=year_label(year),
             subject=subjects[subject_id],
             focus=focus_share,
             rest=rest_share,
             points=gap_points(focus_share, rest_share),
         )
-        if before and (before.pk, year, subject_id) in by_key:
-            gap.since_last_point = gap_points(*by_key[(before.pk, year, subject_id)])
-        if last_year and (last_year.pk, year, subject_id) in by_key:
-            gap.since_last_year = gap_points(*by_key[(last_year.pk, year, subject_id)])
+        for earlier, name in ((before, "since_last_point"), (last_year, "since_last_year")):
+            # The same pupils then: their year group moved back by the academic years between.
+            then = earlier and (earlier.pk, year - (point.academic_year - earlier.academic_year), subject_id)
+            if then in by_key:
+                setattr(gap, name, gap_points(*by_key[then]))
         gaps.append(gap)
     gaps.sort(key=lambda g: (g.points is None, -(g.points or 0), g.year_group, g.subject.order))
     return gaps
 
 
 def _shares_at_or_above(membership, cohort, scheme, points):
-    """{(point, year group now, subject): ((focus at or above, focus assessed), (rest ...))}
+    """{(point, year group then, subject): ((focus at or above, focus assessed), (rest ...))}
     from one query grouped by point, year group, subject and focus flag."""
     rows = (
         at_points(membership, [p.pk for p in points])
         .filter(scheme.bands.has_attainment)
-        .annotate(in_focus=focus_flag(cohort, "pupil__"), year=year_group_now())
+        .annotate(in_focus=focus_flag(cohort.assessed_q(points)), year=F("year_group"))
         .values("point_id", "year", "subject_id", "in_focus")
         .annotate(n=Count("id"), ok=Count("id", filter=scheme.at_or_above))
         .order_by()

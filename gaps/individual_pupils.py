@@ -234,7 +234,7 @@ def intervention_impact(membership, cohort, subjects):
     rows = (
         with_before(
             at_points(membership, [cohort.point.pk]).filter(
-                cohort.focus_q("pupil__"), subject_id__in=[s.pk for s in subjects]
+                cohort.assessed_q([cohort.point]), subject_id__in=[s.pk for s in subjects]
             ),
             before,
         )

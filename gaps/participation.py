@@ -12,7 +12,7 @@ from .shared import LinkRow
 def participation(membership, cohort, year, suppress, school_n, focus_n):
     """Per kind of activity, the share of the focus group's `focus_n` pupils and of everyone
     else's (`school_n` - `focus_n`) who took part at least once: one grouped query."""
-    focus = cohort.focus_q("pupil__")
+    focus = cohort.now_q("pupil__")
     rows = (
         Participation.objects.filter(
             pupil__school_id=membership.school_id, pupil__archived_at__isnull=True, academic_year=year

@@ -1,7 +1,8 @@
 """Key question B: attainment and progress in the core subjects by SEN status (no SEN, SEN
 support, EHC plan, all SEND), at the chosen point and the same point in earlier years, beside
 the national figures for the same groups. Every pupil assessed at each point counts, including
-pupils who have left since (assessment.bands)."""
+pupils who have left since (assessment.bands), by their SEN status as at that point (or today's,
+with the current cohort basis: gaps.cohort)."""
 
 from dataclasses import dataclass, field
 
@@ -14,7 +15,7 @@ from pupils.models import SenStatus
 
 from .models import Measure
 from .national import comparator_share, comparators_by_cell
-from .shared import at_points
+from .shared import at_points, focus_flag
 
 SUBJECT_MEASURES = {
     "reading": Measure.READ_EXPECTED,
@@ -101,34 +102,39 @@ def status_report(membership, cohort, scheme, *, years=3):
 def _sums_by_column(membership, cohort, scheme, points):
     """{(point, subject, column): [n, ok, pn, pok, each line]} for each SEN status, all SEND and
     the focus group (whose progress and line counts stay 0), from one query grouped by point,
-    subject and status."""
+    subject, status and focus flag. The status is the pupil's as at each point, or today's (the
+    cohort's basis)."""
     bands = scheme.bands
     counted = COUNTED + tuple(line.key for line in bands.lines)
-    focus = cohort.focus_q("pupil__")
     rows = (
         at_points(membership, [p.pk for p in points])
         .filter(subject_id__in=[s.pk for s in scheme.core_subjects])
-        .values("point_id", "subject_id", "pupil__sen_status")
+        .values(
+            "point_id",
+            "subject_id",
+            status=cohort.assessed_status(points),
+            in_focus=focus_flag(cohort.assessed_q(points)),
+        )
         .annotate(
             n=Count("id", filter=bands.has_attainment),
             ok=Count("id", filter=bands.at_or_above_are),
             pn=Count("id", filter=bands.has_progress),
             pok=Count("id", filter=bands.expected_progress),
-            fn=Count("id", filter=focus & bands.has_attainment),
-            fok=Count("id", filter=focus & bands.at_or_above_are),
             **bands.line_counts(),
         )
+        .order_by()
     )
     sums = {}
     for r in rows:
-        status = r["pupil__sen_status"]
+        status = r["status"]
         for column in (status, "send") if status != SenStatus.NONE else (status,):
             acc = sums.setdefault((r["point_id"], r["subject_id"], column), [0] * len(counted))
             for i, k in enumerate(counted):
                 acc[i] += r[k]
         focus_acc = sums.setdefault((r["point_id"], r["subject_id"], "focus"), [0] * len(counted))
-        focus_acc[0] += r["fn"]
-        focus_acc[1] += r["fok"]
+        if r["in_focus"]:
+            focus_acc[0] += r["n"]
+            focus_acc[1] += r["ok"]
     return sums
 
 

@@ -1,11 +1,13 @@
-"""What every gap screen shares: the school's scheme, who the figures count, the year group a
-pupil was in at a point, the direction of a gap, and the few ways rows are grouped.
+"""What every gap screen shares: the school's scheme, who the figures count, the direction of a
+gap, and the few ways rows are grouped.
 
 Figures name no pupil, so they are computed over all the school's pupils whoever reads them; a
 governor or trust lead then sees them suppressed under the school's threshold. Figures about an
 assessment point count every pupil assessed at it, including pupils who have left since (the
-rule of assessment.bands); figures about pupils now (groups, attendance this year) count the
-pupils on roll. Lists of pupils (initials, the watch list, pupils in several groups) come only
+rule of assessment.bands), by their SEN status as at the point (or today's, with the current
+cohort basis: gaps.cohort) and the year group stored with the assessment; figures about pupils
+now (groups, attendance, exclusions and participation) count the pupils on roll by their status
+today. Lists of pupils (initials, the watch list, pupils in several groups) come only
 through `Pupil.objects.for_membership`, and only for staff who see pupils.
 """
 
@@ -16,7 +18,6 @@ from django.db.models import BooleanField, DecimalField, ExpressionWrapper, F, F
 
 from assessment.bands import Bands, assessments_at
 from assessment.models import Subject
-from core.calendar import current_academic_year
 from core.figures import Share, percent
 from core.gap_direction import gap_direction
 from pupils.models import YEAR_GROUPS, AreaOfNeed, Pupil
@@ -71,11 +72,6 @@ def school_scheme(membership):
     return Scheme(list(Subject.objects.filter(school_id=school_id)), Bands.of_school(school_id))
 
 
-def year_group_at(year_group_now, point):
-    """The year group a pupil now in `year_group_now` was in at `point`."""
-    return year_group_now - (current_academic_year() - point.academic_year)
-
-
 def year_label(year_group):
     return YEAR_LABELS.get(year_group, f"Year {year_group}")
 
@@ -119,11 +115,12 @@ def with_before(queryset, point):
     )
 
 
-def focus_flag(cohort, prefix=""):
-    """Whether a row belongs to the focus group, as a column to GROUP BY: one count per group
-    and flag instead of a filtered count for the group and another for everyone else. NULL
-    (a comparison with an empty column) counts as not in the group, as ~Q does."""
-    return ExpressionWrapper(cohort.focus_q(prefix), output_field=BooleanField())
+def focus_flag(focus):
+    """Whether a row belongs to the focus group (`focus`, a Q of the cohort: gaps.cohort), as a
+    column to GROUP BY: one count per group and flag instead of a filtered count for the group
+    and another for everyone else. NULL (a comparison with an empty column) counts as not in the
+    group, as ~Q does."""
+    return ExpressionWrapper(focus, output_field=BooleanField())
 
 
 def by_flag(rows, key, fields):

@@ -1,5 +1,6 @@
 """Key question A: vulnerable groups within the focus group, pupils in several of them, and
-movement on and off the SEN record over the last years. Pupils on roll."""
+movement on and off the SEN record over the last years. Pupils on roll, by their SEN status
+today whatever the cohort's basis (gaps.cohort `now_q`): these are figures about the pupils now."""
 
 from dataclasses import dataclass
 
@@ -67,13 +68,14 @@ class GroupsReport:
 
 def groups_report(membership, cohort, *, with_lists=True, with_movement=True):
     suppress = membership.suppress_below
-    focus = cohort.focus_q()
+    # Pupils on roll now, by their status today (gaps.cohort: now_q), whatever the basis.
+    focus = cohort.now_q()
     counts = {"n": Count("pk"), "several": Count("pk", filter=Q(GreaterThanOrEqual(GROUP_COUNT, 2)))}
     for key, _, q in VULNERABLE:
         counts[key] = Count("pk", filter=q)
     rows = (
         school_pupils(membership)
-        .annotate(in_focus=focus_flag(cohort))
+        .annotate(in_focus=focus_flag(focus))
         .values("in_focus")
         .annotate(**counts)
         .order_by()

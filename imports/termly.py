@@ -19,6 +19,7 @@ from assessment.models import (
     AttainmentBand,
     ProgressBand,
     Subject,
+    year_group_in,
 )
 from attendance.models import Attendance, BehaviourCount
 from core.calendar import Term, academic_year_label, academic_year_of
@@ -231,8 +232,17 @@ def _plan_assessments(plan, found, headings, school, lock):
     )
     if lock:
         stored = stored.select_for_update(of=("self",))
+    # year_group too: an update is written as an upsert, whose inserted row must be whole.
     stored = stored.values(
-        "id", "pupil_id", "point_id", "subject_id", "attainment_id", "progress_id", "points", "version"
+        "id",
+        "pupil_id",
+        "point_id",
+        "subject_id",
+        "attainment_id",
+        "progress_id",
+        "points",
+        "version",
+        "year_group",
     )
     existing = {(a["pupil_id"], a["point_id"], a["subject_id"]): SimpleNamespace(**a) for a in stored}
 
@@ -258,4 +268,7 @@ def _plan_assessments(plan, found, headings, school, lock):
         entry = RowPlan(row["row"], row["upn"], pupil.full_name, action, pupil, changed, None, changes)
         entry.record = record
         entry.fields = {"point_id": point.pk, "subject_id": subject.pk, **changed}
+        if record is None:
+            # A new assessment keeps the pupil's year group at the point (assessment.models).
+            entry.fields["year_group"] = year_group_in(pupil, point.academic_year)
         plan.rows.append(entry)

@@ -1,6 +1,8 @@
 from django.conf import settings
-from django.db import models
-from django.db.models import Q
+from django.db import connection, models
+from django.db.models import CharField, OuterRef, Q, Subquery, Value
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
 from core import policy
@@ -70,6 +72,15 @@ class PupilQuerySet(models.QuerySet):
 
     def on_sen_record(self):
         return self.filter(sen_status__in=SEN_STATUSES_ON_RECORD)
+
+    def with_sen_status_at(self, when):
+        """Each pupil with `sen_status_at`, their SEN status as at `when` (`sen_status_at`)."""
+        return self.annotate(sen_status_at=sen_status_at(when))
+
+    def on_record_at(self, when, statuses=SEN_STATUSES_ON_RECORD):
+        """Pupils whose SEN status as at `when` is one of `statuses` (by default SEN support or
+        EHC plan): `status_at_q`."""
+        return self.filter(status_at_q(when, statuses))
 
     def for_membership(self, membership, *, include_archived=False):
         """The one access path to pupils: what this membership may see, in its school only.
@@ -221,3 +232,60 @@ class PupilRecordView(models.Model):
 
     def __str__(self):
         return f"{self.user} opened pupil {self.pupil_id} at {self.viewed_at:%d/%m/%Y %H:%M}"
+
+
+def sen_status_at(when, pupil="pk"):
+    """The SEN status, as at `when`, of the pupil whose id is the outer query's `pupil` ("pk" over
+    pupils, "pupil_id" over a pupil's assessments or attendance): the status of their latest
+    dated change on or before that day, or N (no SEN) when they have none by then.
+
+    One correlated subquery, answered from the index of (pupil, effective_date) that the one
+    change a day constraint gives. `when` is a date, or an expression of the outer row written
+    with OuterRef (an as-at date that depends on the row's assessment point: gaps.cohort).
+    """
+    latest = (
+        SenStatusChange.objects.filter(pupil_id=OuterRef(pupil), effective_date__lte=when)
+        .order_by("-effective_date")
+        .values("status")[:1]
+    )
+    return Coalesce(Subquery(latest), Value(SenStatus.NONE), output_field=CharField())
+
+
+def status_at_q(when, statuses, pupil="pk", *, school_id=None):
+    """Rows whose pupil (the id in field `pupil`: "pk" over pupils, "pupil_id" over assessments)
+    had, as at the date `when`, one of the SEN `statuses`: their latest dated change on or before
+    that day has one of them, and for N (no SEN) also a pupil with no change by then.
+
+    One uncorrelated subquery (the pupils whose latest change by `when` is on the SEND record),
+    which the database runs once for the whole query and probes as a hashed set, however many
+    rows it tests; `school_id` keeps it to one school's history.
+    """
+    wanted = {str(s) for s in statuses}
+    on = {str(s) for s in SEN_STATUSES_ON_RECORD}
+    if SenStatus.NONE.value in wanted:
+        # No SEN: not on the record by then, with or without a history.
+        return ~Q(**{f"{pupil}__in": _latest_in(when, on - wanted, school_id)})
+    return Q(**{f"{pupil}__in": _latest_in(when, wanted, school_id)})
+
+
+def _latest_in(when, statuses, school_id):
+    """Ids of the pupils whose latest change on or before `when` has one of `statuses`: their
+    change of that status on or before `when` with no later change by then.
+
+    Written as SQL rather than built with the ORM: a figure may test it at a dozen points, and
+    Django took about 5 ms to compile each ORM version of this subquery, where the database
+    answers it in well under one; the SQL is plain enough for PostgreSQL and SQLite alike, and
+    every value is a parameter."""
+    day = connection.ops.adapt_datefield_value(when)
+    table, pupils = SenStatusChange._meta.db_table, Pupil._meta.db_table
+    if not statuses:
+        return RawSQL(f"SELECT pupil_id FROM {table} WHERE 1 = 0", [])  # noqa: S608, S611
+    marks = ", ".join(["%s"] * len(statuses))
+    school = f" AND c.pupil_id IN (SELECT id FROM {pupils} WHERE school_id = %s)" if school_id else ""  # noqa: S608
+    sql = (
+        f"SELECT c.pupil_id FROM {table} c WHERE c.effective_date <= %s AND c.status IN ({marks}){school} "  # noqa: S608
+        f"AND NOT EXISTS (SELECT 1 FROM {table} l WHERE l.pupil_id = c.pupil_id "
+        "AND l.effective_date > c.effective_date AND l.effective_date <= %s)"
+    )
+    # Only table names from the models' metadata are formatted in; every value is a parameter.
+    return RawSQL(sql, [day, *sorted(statuses), *([school_id] if school_id else []), day])  # noqa: S611

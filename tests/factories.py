@@ -4,6 +4,7 @@ import factory
 from django.contrib.auth import get_user_model
 from stdnum.gb.upn import calc_check_digit
 
+from assessment.models import Assessment, year_group_in
 from core.roles import Role
 from interventions.models import Intervention, InterventionPlace, InterventionRun
 from pupils.models import Gender, Pupil, SenStatus, SenStatusChange
@@ -188,3 +189,10 @@ class SurveyFactory(factory.django.DjangoModelFactory):
     school = factory.SubFactory(SchoolFactory)
     kind = "staff"
     title = factory.Sequence(lambda n: f"Survey {n}")
+
+
+def assessment_create(**fields):
+    """An Assessment, with the pupil's year group at the point worked out by the rule the app
+    writes (assessment.models.year_group_in) unless `year_group` is given."""
+    fields.setdefault("year_group", year_group_in(fields["pupil"], fields["point"].academic_year))
+    return Assessment.objects.create(**fields)

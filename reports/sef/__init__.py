@@ -17,7 +17,10 @@ made-up figures. The object is made of registered dataclasses so that a sign-off
 JSON (reports/snapshot.py) and render it later exactly as it was.
 
 Conventions, stated once:
-- "SEND" means on the SEN record now (SEN support K or EHC plan E), by the pupil's current status.
+- "SEND" means on the SEN record (SEN support K or EHC plan E). Attainment and progress take it
+  as at each assessment point, from the dated SEN history (attainment.BASIS, printed beside the
+  figures); the cohort, attendance and interventions sections are about the pupils on the record
+  today. A signed-off snapshot keeps the figures, and the basis, it was signed with.
 - Attainment and progress are read on the lines of the school's scheme (assessment.bands): each
   line counts its band and every band above it; gaps and trends are on each scale's headline
   line (its lowest, "at or above ARE", "expected progress or better" by default), and every line

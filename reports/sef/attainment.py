@@ -8,19 +8,23 @@ scale of the school's scheme: its gaps and trend are on the scale's headline lin
 ARE", "expected progress or better"), and every line the scheme marks on it is shown beside
 them with SEND pupils' and other pupils' counts ("55% (6/11) made good or outstanding
 progress"), counted in the same query. The lines are assessment.bands' definition, archived
-pupils included."""
+pupils included. SEND means on the SEND record as at each point (AssessmentPoint.as_at, from the
+dated SEN history), so each point keeps the SEND pupils it had; BASIS says so on the page and in
+the PDF."""
 
+import operator
 from dataclasses import dataclass, field
+from functools import reduce
 
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.db.models import Count as DbCount
-from django.db.models import Q
 
 from assessment.bands import VERBS, Bands, assessments_at, line_shares
-from assessment.models import AssessmentPoint, Subject
+from assessment.models import AssessmentPoint, Subject, point_as_at
 from core.calendar import academic_year_label as year_label
 from core.figures import Share
 from core.gap_direction import gap_direction
-from pupils.models import SEN_STATUSES_ON_RECORD, Pupil
+from pupils.models import SEN_STATUSES_ON_RECORD, status_at_q
 
 from ..snapshot import register
 from .gap import gap_between, trend_word
@@ -28,6 +32,11 @@ from .gap import gap_between, trend_word
 # The two measures: the key of their counts, and their title when the scale has no line.
 MEASURES = (("a", "At or above age-related expectations"), ("p", "Expected progress or better"))
 SCALES = {"a": "attainment", "p": "progress"}
+# Who counts as SEND in this section, said beside its figures (kept with a signed-off snapshot).
+BASIS = (
+    "SEN status and year group as at each assessment point: SEND pupils are those on the SEND record "
+    "(SEN support or EHC plan) on the last day of each point's period, from the dated SEN history."
+)
 
 
 @register
@@ -112,6 +121,9 @@ class AttainmentSection:
     note: str = ""
     measures: list = field(default_factory=list)
     findings: list = field(default_factory=list)
+    # Empty in snapshots signed before SEN status was taken as at each point: those counted the
+    # pupils on the SEND record on the day they were produced (the template says so).
+    basis: str = ""
 
 
 @dataclass
@@ -128,14 +140,15 @@ class _Figure:
 def attainment_section(school, academic_year, *, suppress_below):
     subjects = list(Subject.objects.filter(school=school, is_core=True).values_list("pk", "name"))
     points = list(
-        AssessmentPoint.objects.filter(
-            school=school, academic_year__range=(academic_year - 2, academic_year)
-        ).values_list("pk", "academic_year", "name")
+        AssessmentPoint.objects.filter(school=school, academic_year__range=(academic_year - 2, academic_year))
+        .with_next_start()
+        .values_list("pk", "academic_year", "name", "starts_on", "next_starts_on")
     )
     bands = Bands.of_school(school.pk)
     if not subjects or not points or not bands.attainment.bands:
         return AttainmentSection(False, "The school's assessment scheme has no core subjects or points yet.")
     cells = _counts(school, bands, points, subjects)
+    points = [(pk, year, name) for pk, year, name, *_ in points]
     if not cells:
         return AttainmentSection(
             False, f"No assessments are recorded for {year_label(academic_year)} or the two years before."
@@ -146,37 +159,53 @@ def attainment_section(school, academic_year, *, suppress_below):
     if not any(m.rows for m in measures):
         return AttainmentSection(False, f"No assessments are recorded for {year_label(academic_year)}.")
     findings = [finding for finding in map(_widest_gap, measures) if finding]
-    return AttainmentSection(True, measures=measures, findings=findings)
+    return AttainmentSection(True, measures=measures, findings=findings, basis=BASIS)
 
 
 def _counts(school, bands, points, subjects):
-    """{(point pk, subject pk): the assessed and meeting counts of each group on each measure}.
+    """{(point pk, subject pk): the assessed and meeting counts of each group on each measure and
+    line}.
 
-    Written without joins (band ids instead of band orders, the SEND pupils as a subquery), so
-    that the plan stays a single scan of the school's assessments whatever the table statistics."""
-    send = Q(
-        pupil__in=Pupil.objects.filter(school=school, sen_status__in=SEN_STATUSES_ON_RECORD).values("pk")
-    )
-    conditions = {
+    One query grouped by point, subject and whether the pupil was on the SEND record as at the
+    point (pupils.models.status_at_q: one set of pupils per point, which the database works out
+    once), with no join and band ids instead of band orders, so the plan stays a single scan of
+    the school's assessments."""
+    on_record = [
+        Q(point_id=pk)
+        & status_at_q(
+            point_as_at(year, starts, following), SEN_STATUSES_ON_RECORD, "pupil_id", school_id=school.pk
+        )
+        for pk, year, _name, starts, following in points
+    ]
+    send = ExpressionWrapper(reduce(operator.or_, on_record), output_field=BooleanField())
+    counts = {}
+    for key, (has, meets) in {
         "a": (Bands.has_attainment, bands.at_or_above_are),
         "p": (Bands.has_progress, bands.expected_progress),
-    }
-    counts = {}
-    for key, (has, meets) in conditions.items():
-        counts[f"{key}_send_n"] = DbCount("pk", filter=send & has)
-        counts[f"{key}_send_k"] = DbCount("pk", filter=send & meets)
-        counts[f"{key}_others_n"] = DbCount("pk", filter=~send & has)
-        counts[f"{key}_others_k"] = DbCount("pk", filter=~send & meets)
-    counts.update(bands.line_counts(send, "_send"))
-    counts.update(bands.line_counts(~send, "_others"))
+    }.items():
+        counts[f"{key}_n"] = DbCount("pk", filter=has)
+        counts[f"{key}_k"] = DbCount("pk", filter=meets)
+    counts.update(bands.line_counts())
     rows = (
         assessments_at([p[0] for p in points])
         .filter(subject_id__in=[s[0] for s in subjects])
-        .values("point_id", "subject_id")
+        .values("point_id", "subject_id", send=send)
         .annotate(**counts)
         .order_by()
     )
-    return {(row["point_id"], row["subject_id"]): row for row in rows}
+    # Each count of the query, and its column for each group: "a_n" -> "a_send_n", "a1" -> "a1_send".
+    columns = {f"{key}_{c}": lambda group, key=key, c=c: f"{key}_{group}_{c}" for key in "ap" for c in "nk"}
+    columns.update({line.key: lambda group, key=line.key: f"{key}_{group}" for line in bands.lines})
+    cells = {}
+    for row in rows:
+        group = "send" if row["send"] else "others"
+        cell = cells.setdefault(
+            (row["point_id"], row["subject_id"]),
+            {column(g): 0 for column in columns.values() for g in ("send", "others")},
+        )
+        for name, column in columns.items():
+            cell[column(group)] += row[name]
+    return cells
 
 
 @dataclass

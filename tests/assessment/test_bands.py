@@ -13,7 +13,7 @@ from assessment.models import Assessment, AssessmentPoint, AttainmentBand, Progr
 from assessment.services import scheme_set_up_defaults
 from core.calendar import current_academic_year
 from pupils.models import Pupil
-from tests.factories import PupilFactory, SchoolFactory
+from tests.factories import PupilFactory, SchoolFactory, assessment_create
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +63,7 @@ def test_counts_with_the_default_scheme(django_assert_num_queries):
     prog = {b.code: b for b in ProgressBand.objects.filter(school=school)}
     marks = [("B", "B"), ("OT", "E"), ("OT", "X"), ("EX", "X"), (None, None), (None, None)]
     for attainment, progress in marks:
-        Assessment.objects.create(
+        assessment_create(
             pupil=PupilFactory(school=school),
             point=point,
             subject=reading,
@@ -89,7 +89,7 @@ def test_a_school_whose_scale_has_one_band_counts_nobody_at_or_above():
     point = AssessmentPoint.objects.filter(school=school).first()
     only = AttainmentBand.objects.filter(school=school).order_by("order").first()
     AttainmentBand.objects.filter(school=school).exclude(pk=only.pk).delete()
-    Assessment.objects.create(
+    assessment_create(
         pupil=PupilFactory(school=school),
         point=point,
         subject=Subject.objects.filter(school=school).first(),
@@ -141,5 +141,5 @@ def test_assessments_at_a_point_keep_the_pupils_who_have_left():
     stayed = PupilFactory(school=school)
     left = PupilFactory(school=school, archived_at=_archived(datetime.date(THIS_YEAR, 9, 20), 12))
     for pupil in (stayed, left):
-        Assessment.objects.create(pupil=pupil, point=point, subject=subject)
+        assessment_create(pupil=pupil, point=point, subject=subject)
     assert set(assessments_at([point.pk]).values_list("pupil_id", flat=True)) == {stayed.pk, left.pk}

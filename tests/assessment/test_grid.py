@@ -7,7 +7,13 @@ from django.urls import reverse
 from assessment.models import Assessment, AssessmentPoint, AttainmentBand, ProgressBand, Subject, Target
 from assessment.services import CellInput, grid_save, scheme_set_up_defaults
 from core.roles import Role
-from tests.factories import MembershipFactory, PupilFactory, SchoolClassFactory, UserFactory
+from tests.factories import (
+    MembershipFactory,
+    PupilFactory,
+    SchoolClassFactory,
+    UserFactory,
+    assessment_create,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -80,7 +86,7 @@ def test_previous_point_value_is_shown(client, setup):
     home, points = setup
     att, _ = bands(home.school)
     reading = Subject.objects.get(school=home.school, name="Reading")
-    Assessment.objects.create(
+    assessment_create(
         pupil=home.class_pupil,
         point=points[0],
         subject=reading,

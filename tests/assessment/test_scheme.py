@@ -9,6 +9,7 @@ from assessment.models import Assessment, AssessmentPoint, AttainmentBand, Progr
 from assessment.selectors import current_point, points_of
 from assessment.services import scheme_set_up_defaults
 from core.roles import Role
+from tests.factories import assessment_create
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +63,7 @@ def test_senco_renames_reorders_and_adds_points(client, home):
 def test_point_with_data_cannot_be_removed_and_nothing_is_lost(client, home):
     autumn, spring, summer = AssessmentPoint.objects.filter(school=home.school, academic_year=2025)
     subject = Subject.objects.filter(school=home.school).first()
-    Assessment.objects.create(pupil=home.class_pupil, point=autumn, subject=subject, points=10)
+    assessment_create(pupil=home.class_pupil, point=autumn, subject=subject, points=10)
     client.force_login(home.members[Role.SENCO].user)
     url = reverse("assessment:scheme_points", kwargs={"year": 2025})
     data = formset_data(
@@ -100,7 +101,7 @@ def test_six_half_terms_preset_for_a_new_year(client, home):
 def test_subject_with_data_is_retired_not_deleted(client, home):
     reading = Subject.objects.get(school=home.school, name="Reading")
     point = AssessmentPoint.objects.filter(school=home.school).first()
-    Assessment.objects.create(pupil=home.class_pupil, point=point, subject=reading, points=10)
+    assessment_create(pupil=home.class_pupil, point=point, subject=reading, points=10)
     subjects = list(Subject.objects.filter(school=home.school))
     client.force_login(home.members[Role.SENCO].user)
     url = reverse("assessment:scheme_subjects")
@@ -151,7 +152,7 @@ def test_band_presets_and_band_in_use(client, home):
     wts = AttainmentBand.objects.get(school=home.school, code="WTS")
     point = AssessmentPoint.objects.filter(school=home.school).first()
     subject = Subject.objects.filter(school=home.school).first()
-    Assessment.objects.create(pupil=home.class_pupil, point=point, subject=subject, attainment=wts)
+    assessment_create(pupil=home.class_pupil, point=point, subject=subject, attainment=wts)
     response = client.post(url, {"preset": "are"})
     assert response.status_code == 400
     assert "cannot be replaced" in response.content.decode()

@@ -7,9 +7,9 @@ from types import SimpleNamespace
 import pytest
 
 from assessment import targets as rule
-from assessment.models import Assessment, AssessmentPoint, AttainmentBand, Subject, Target
+from assessment.models import AssessmentPoint, AttainmentBand, Subject, Target
 from assessment.services import assessment_points_ensure, scheme_set_up_defaults
-from tests.factories import PupilFactory, SchoolFactory
+from tests.factories import PupilFactory, SchoolFactory, assessment_create
 
 
 def _point(pk, year, order):
@@ -130,7 +130,7 @@ def test_the_database_judges_a_list_as_the_rule_does():
         (5, 1, ot, None),
     ]  # fmt: skip
     for i, order, band, value in cells:
-        Assessment.objects.create(
+        assessment_create(
             pupil=pupils[i],
             point=at[order],
             subject=reading,

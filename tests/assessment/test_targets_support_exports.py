@@ -9,12 +9,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from assessment.models import Assessment, AssessmentPoint, AttainmentBand, Subject, SupportObservation, Target
+from assessment.models import AssessmentPoint, AttainmentBand, Subject, SupportObservation, Target
 from assessment.selectors import key_stage_end_year
 from assessment.services import assessment_points_ensure, scheme_set_up_defaults
 from core.calendar import academic_year_of
 from core.csv import neutralise
 from core.roles import Role
+from tests.factories import assessment_create
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +67,7 @@ def test_senco_sets_targets_and_pupil_page_judges_them_when_due(client, home):
         ((year, 1), "Writing", "OT", None),
         ((year, 3), "Writing", "OT", None),
     ]:
-        Assessment.objects.create(
+        assessment_create(
             pupil=pupil,
             point=point[(y, order)],
             subject=subject[name],
@@ -117,7 +118,7 @@ def test_grid_targets_mode_saves_targets_and_grid_shows_them(client, home):
     pupil = home.class_pupil
     reading = Subject.objects.get(school=home.school, name="Reading")
     point = AssessmentPoint.objects.get(school=home.school, academic_year=2025, order=1)
-    Assessment.objects.create(pupil=pupil, point=point, subject=reading, attainment=band(home.school, "B"))
+    assessment_create(pupil=pupil, point=point, subject=reading, attainment=band(home.school, "B"))
     client.force_login(home.members[Role.SENCO].user)
     base = reverse("assessment:grid") + f"?point={point.pk}&school_class={home.school_class.pk}"
     key = f"{pupil.pk}-{reading.pk}"
@@ -136,12 +137,12 @@ def test_grid_targets_mode_saves_targets_and_grid_shows_them(client, home):
     # Spring, still B: the line from B (place 1) at Autumn to EX (3) at Summer is half way at
     # Spring, place 2 (OT): B is below the trajectory.
     spring = AssessmentPoint.objects.get(school=home.school, academic_year=2025, order=2)
-    Assessment.objects.create(pupil=pupil, point=spring, subject=reading, attainment=band(home.school, "B"))
+    assessment_create(pupil=pupil, point=spring, subject=reading, attainment=band(home.school, "B"))
     page = client.get(base.replace(str(point.pk), str(spring.pk), 1)).content.decode()
     assert "Target EX 25.0: <strong>below the trajectory</strong>" in page
     # Summer, the year's last point: the target falls due; OT with no points is short of EX.
     summer = AssessmentPoint.objects.get(school=home.school, academic_year=2025, order=3)
-    Assessment.objects.create(pupil=pupil, point=summer, subject=reading, attainment=band(home.school, "OT"))
+    assessment_create(pupil=pupil, point=summer, subject=reading, attainment=band(home.school, "OT"))
     page = client.get(base.replace(str(point.pk), str(summer.pk), 1)).content.decode()
     assert "Target EX 25.0: <strong>target missed</strong>" in page
     # A teacher cannot set targets through the grid.
@@ -218,7 +219,7 @@ def test_grid_csv_is_the_grid_as_shown_with_formulas_neutralised(client, home):
     pupil.save()
     reading = Subject.objects.get(school=home.school, name="Reading")
     point = AssessmentPoint.objects.get(school=home.school, academic_year=2025, order=1)
-    Assessment.objects.create(
+    assessment_create(
         pupil=pupil, point=point, subject=reading, attainment=band(home.school, "OT"), points=17
     )
     client.force_login(home.members[Role.TEACHER].user)

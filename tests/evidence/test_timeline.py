@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from assessment.models import Assessment, AssessmentPoint, AttainmentBand, Subject
+from assessment.models import AssessmentPoint, AttainmentBand, Subject
 from attendance.models import Attendance, Exclusion
 from core.roles import Role
 from evidence.timeline import pupil_timeline
@@ -17,6 +17,7 @@ from tests.factories import (
     InterventionPlaceFactory,
     InterventionRunFactory,
     SenStatusChangeFactory,
+    assessment_create,
 )
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +44,7 @@ def history(world_school, pupil, years):
                 starts_on=D(y, 9, 1) + datetime.timedelta(days=120 * (order - 1)),
             )
             for subject in subjects:
-                Assessment.objects.create(
+                assessment_create(
                     pupil=pupil, point=point, subject=subject, attainment=band, points=Decimal("12.5")
                 )
         Attendance.objects.create(

@@ -8,12 +8,22 @@ from decimal import Decimal
 from django.utils import timezone
 from stdnum.gb.upn import calc_check_digit
 
-from assessment.models import Assessment, AssessmentPoint, AttainmentBand, ProgressBand, Subject, Target
+from assessment.models import (
+    Assessment,
+    AssessmentPoint,
+    AttainmentBand,
+    ProgressBand,
+    Subject,
+    Target,
+    year_group_in,
+)
 from assessment.services import assessment_points_ensure, scheme_set_up_defaults
 from core.calendar import academic_year_of
-from pupils.models import Pupil, SenStatus
+from pupils.models import Pupil, SenStatus, SenStatusChange
 
 THIS_YEAR = academic_year_of(timezone.localdate())
+# The date the builders' pupils have held their SEN status since: before every point they use.
+STATUS_SINCE = datetime.date(THIS_YEAR - 3, 9, 1)
 
 
 class Scheme:
@@ -38,7 +48,8 @@ def _upn(n):
     return calc_check_digit(body) + body
 
 
-def pupils(school, n, *, sen_status=SenStatus.NONE, year_group=4, **fields):
+def pupils(school, n, *, sen_status=SenStatus.NONE, year_group=4, since=STATUS_SINCE, **fields):
+    """`n` pupils, each with a history of one SEN status held since `since` (None: no history)."""
     start = _counter[0]
     _counter[0] += n
     made = Pupil.objects.bulk_create(
@@ -55,14 +66,22 @@ def pupils(school, n, *, sen_status=SenStatus.NONE, year_group=4, **fields):
         )
         for i in range(n)
     )
-    return list(Pupil.objects.filter(school=school).order_by("-pk")[:n])[::-1] if not made[0].pk else made
+    made = list(Pupil.objects.filter(school=school).order_by("-pk")[:n])[::-1] if not made[0].pk else made
+    if since is not None:
+        SenStatusChange.objects.bulk_create(
+            SenStatusChange(pupil=p, status=sen_status, effective_date=since) for p in made
+        )
+    return made
 
 
-def assess(scheme, pupils, point, subject, attainment=None, progress=None, points=None):
+def assess(scheme, pupils, point, subject, attainment=None, progress=None, points=None, year_group=None):
+    """Assessments of `pupils` at `point`, each with the pupil's year group then (the rule the app
+    writes, assessment.models.year_group_in) unless `year_group` says otherwise."""
     Assessment.objects.bulk_create(
         Assessment(
             pupil=p,
             point=point,
+            year_group=year_group_in(p, point.academic_year) if year_group is None else year_group,
             subject=scheme.subjects[subject],
             attainment=scheme.att[attainment] if attainment else None,
             progress=scheme.prog[progress] if progress else None,

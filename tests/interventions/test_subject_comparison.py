@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from assessment.models import Assessment, AssessmentPoint, Subject
+from assessment.models import AssessmentPoint, Subject
 from interventions import selectors, services
-from tests.factories import InterventionFactory, PupilFactory, SchoolFactory
+from tests.factories import InterventionFactory, PupilFactory, SchoolFactory, assessment_create
 
 pytestmark = pytest.mark.django_db
 
@@ -29,8 +29,8 @@ def test_grid_change_of_run_pupils_against_comparable_pupils(db):
 
     def pupil(year, status, before, after, surname):
         p = PupilFactory(school=school, year_group=year, sen_status=status, legal_surname=surname)
-        Assessment.objects.create(pupil=p, subject=maths, point=autumn, points=Decimal(before))
-        Assessment.objects.create(pupil=p, subject=maths, point=spring, points=Decimal(after))
+        assessment_create(pupil=p, subject=maths, point=autumn, points=Decimal(before))
+        assessment_create(pupil=p, subject=maths, point=spring, points=Decimal(after))
         return p
 
     # In the run: 10 -> 14, 12 -> 15, 15 -> 20: changes 4, 3, 5, mean 4.

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from core.roles import Role
 from interventions.models import Action, Checkpoint, InterventionPlace, InterventionSession, Priority
-from tests.factories import InterventionRunFactory, MembershipFactory, PupilFactory
+from tests.factories import InterventionRunFactory, MembershipFactory, PupilFactory, assessment_create
 from tests.pdf import pdf_text
 
 from .conftest import YEAR, build_cohort
@@ -319,7 +319,7 @@ def test_monitoring_sheet_reads_in_a_bounded_number_of_queries(client, cohort):
 
 
 def test_action_plan_suggests_the_largest_gap(client, cohort):
-    from assessment.models import Assessment, AttainmentBand, Subject
+    from assessment.models import AttainmentBand, Subject
 
     from .test_subject_comparison import make_point
 
@@ -336,7 +336,7 @@ def test_action_plan_suggests_the_largest_gap(client, cohort):
         [on_track, below, below, on_track, on_track, on_track, below],
         strict=True,
     ):
-        Assessment.objects.create(pupil=pupil, subject=writing, point=point, attainment=band)
+        assessment_create(pupil=pupil, subject=writing, point=point, attainment=band)
     login(client, cohort.senco)
     page = client.get(reverse("interventions:action_plan")).content.decode()
     # 75 - 33 = 42 points.

@@ -8,11 +8,11 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from assessment.models import Assessment, AssessmentPoint, AttainmentBand, Subject
+from assessment.models import Assessment, AssessmentPoint, AttainmentBand, Subject, year_group_in
 from assessment.services import assessment_points_ensure, scheme_set_up_defaults
 from attendance.models import Attendance, BehaviourCount, Exclusion
 from core.roles import Role
-from pupils.models import SenStatus
+from pupils.models import SenStatus, SenStatusChange
 from reports.selectors import current_academic_year
 from tests.factories import MembershipFactory, PupilFactory, SchoolFactory
 from tests.shared_rows import shared_rows
@@ -36,7 +36,11 @@ class Cohort:
     def assess(self, pupils, subject, point, codes):
         Assessment.objects.bulk_create(
             Assessment(
-                pupil=p, subject=self.subjects[subject], point=self.points[point], attainment=self.bands[c]
+                pupil=p,
+                subject=self.subjects[subject],
+                point=self.points[point],
+                attainment=self.bands[c],
+                year_group=year_group_in(p, self.points[point].academic_year),
             )
             for p, c in zip(pupils, codes, strict=True)
         )
@@ -54,6 +58,10 @@ def build_cohort():
         )
         for s in statuses
     ]
+    # The dated history behind their status, from which the SEF takes it at each point.
+    SenStatusChange.objects.bulk_create(
+        SenStatusChange(pupil=p, status=p.sen_status, effective_date=p.sen_placed_on) for p in send
+    )
     others = [PupilFactory(school=school) for _ in range(8)]
     members = {role: MembershipFactory(school=school, role=role) for role in Role}
     points = {(p.academic_year, p.name): p for p in AssessmentPoint.objects.filter(school=school)}

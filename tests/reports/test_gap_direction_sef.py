@@ -6,10 +6,10 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from assessment.models import Assessment, AssessmentPoint, AttainmentBand, Subject
+from assessment.models import Assessment, AssessmentPoint, AttainmentBand, Subject, year_group_in
 from assessment.services import scheme_set_up_defaults
 from core.roles import Role
-from pupils.models import SenStatus
+from pupils.models import SenStatus, SenStatusChange
 from reports.sef import sef_figures
 from reports.selectors import current_academic_year
 from tests.factories import MembershipFactory, PupilFactory, SchoolFactory
@@ -38,13 +38,23 @@ def ahead():
         )
         for _ in range(10)
     ]
+    # The dated history the SEF takes each pupil's status from (as at each point).
+    SenStatusChange.objects.bulk_create(
+        SenStatusChange(pupil=p, status=p.sen_status, effective_date=p.sen_placed_on) for p in send
+    )
     others = [PupilFactory(school=school) for _ in range(20)]
     points = {p.name: p for p in AssessmentPoint.objects.filter(school=school, academic_year=year)}
     reading = Subject.objects.get(school=school, name="Reading")
     band = {b.code: b for b in AttainmentBand.objects.filter(school=school)}
     rows = [(send, "Autumn", 5), (others, "Autumn", 7), (send, "Spring", 5), (others, "Spring", 5)]
     Assessment.objects.bulk_create(
-        Assessment(pupil=p, point=points[name], subject=reading, attainment=band["OT" if i < n else "B"])
+        Assessment(
+            pupil=p,
+            point=points[name],
+            subject=reading,
+            attainment=band["OT" if i < n else "B"],
+            year_group=year_group_in(p, year),
+        )
         for group, name, n in rows
         for i, p in enumerate(group)
     )
