@@ -15,7 +15,7 @@ from assessment.models import Assessment, AssessmentPoint, AttainmentBand, Progr
 from assessment.services import bands_apply_preset, scheme_set_up_defaults
 from core.roles import Role
 from tests.assessment.test_scheme import formset_data
-from tests.factories import PupilFactory, SchoolFactory
+from tests.factories import PupilFactory, SchoolFactory, assessment_create
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +75,7 @@ def test_every_line_is_counted_in_one_query(django_assert_num_queries):
     prog = {b.code: b for b in ProgressBand.objects.filter(school=school)}
     marks = [("B", "I"), ("OT", "S"), ("OT", "G"), ("EX", "G"), ("EX", "O"), (None, None)]
     for attainment, progress in marks:
-        Assessment.objects.create(
+        assessment_create(
             pupil=PupilFactory(school=school),
             point=point,
             subject=reading,
