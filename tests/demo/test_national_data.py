@@ -57,9 +57,12 @@ def test_gap_question_b_shows_national_figures_out_of_the_box(client, demo):  # 
     senco = Membership.objects.get(user=demo["users"]["senco"], role=Role.SENCO)
     client.force_login(senco.user)
     page = text(client.get(reverse("gaps:attainment")))
-    assert "national —" not in page
-    # The EHC plan column's national line under reading, for each of the three years shown.
-    assert page.count("national 16% (4814/29686)") == 3
+    # Each subject's national line has a figure for every status (a missing one reads "—").
+    assert "National, expected standard —" not in page
+    # The EHC plan column of the national line under reading, for each of the three years shown.
+    assert (
+        page.count("National, expected standard 84% (446769/531892) 44% (44515/101592) 16% (4814/29686)") == 3
+    )
     assert "2026/27 69% (365820/530964) 21% (21462/101141) 7% (2079/29093)" in page
     assert "not published" not in page
     comparators = text(client.get(reverse("gaps:comparators")))
