@@ -113,6 +113,12 @@ ACTIONS = {
     "plan.view": Action(frozenset({SENCO, HEAD, TEACHER}), "read SEN support and EHC plans"),
     "plan.change": Action(SENCO_ONLY, "change plans, passports and reviews"),
     "passport.view": Action(STAFF, "read pupil passports"),
+    # -- the graduated approach: costed provision, the authority's checklist, evidence packs
+    "provision.view": Action(LEADERS, "see the costed provision of pupils"),
+    "provision.record": Action(SENCO_ONLY, "record a pupil's provision and its costs"),
+    "checklist.edit": Action(SENCO_ONLY, "keep the local authority's checklist and the element 2 threshold"),
+    "pack.view": Action(LEADERS, "read a pupil's graduated-approach evidence pack"),
+    "pack.build": Action(SENCO_ONLY, "build and download a pupil's evidence pack"),
     # -- evidence, conversations and surveys
     "evidence.view": Action(STAFF, "read the evidence log"),
     "evidence.record": Action(frozenset({SENCO, TEACHER, TA}), "record evidence"),

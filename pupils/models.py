@@ -219,11 +219,20 @@ class SenStatusChange(models.Model):
 
 
 class PupilRecordView(models.Model):
-    """Who opened which pupil's record, and when: SEN data is special-category data."""
+    """Who opened which pupil's record, and when: SEN data is special-category data. A download
+    of the record (the subject-access export, an evidence pack) is logged here too, with its
+    kind and what was downloaded."""
+
+    class Kind(models.TextChoices):
+        VIEW = "view", "Opened the record"
+        EXPORT = "export", "Downloaded all the pupil's data"
+        PACK = "pack", "Downloaded an evidence pack"
 
     pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="record_views")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     role = models.CharField(max_length=12, choices=Role.choices)
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.VIEW)
+    detail = models.CharField(max_length=200, blank=True, help_text="What was opened or downloaded.")
     viewed_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -102,5 +102,8 @@ def pupil_restore(*, pupil, by):
     return pupil
 
 
-def pupil_record_view(*, pupil, membership):
-    return PupilRecordView.objects.create(pupil=pupil, user=membership.user, role=membership.role)
+def pupil_record_view(*, pupil, membership, kind=PupilRecordView.Kind.VIEW, detail=""):
+    """Log that this membership opened (or downloaded, by `kind`) the pupil's record."""
+    return PupilRecordView.objects.create(
+        pupil=pupil, user=membership.user, role=membership.role, kind=kind, detail=detail[:200]
+    )

@@ -13,7 +13,7 @@ from . import services
 from .access import access_pupil
 from .filters import PupilFilter
 from .forms import ArchiveForm, PupilCreateForm, PupilForm, SenStatusChangeForm
-from .models import Pupil
+from .models import Pupil, PupilRecordView
 from .sar import pupil_data_json
 from .selectors import sen_register_summary
 
@@ -143,7 +143,12 @@ def sen_register(request):
 def pupil_data_export(request, pk):
     """Subject access request: all of the pupil's data as one JSON download (logged as a view)."""
     pupil = access_pupil(request.membership, pk, action="pupil.export")
-    services.pupil_record_view(pupil=pupil, membership=request.membership)
+    services.pupil_record_view(
+        pupil=pupil,
+        membership=request.membership,
+        kind=PupilRecordView.Kind.EXPORT,
+        detail="Subject access export",
+    )
     response = HttpResponse(pupil_data_json(pupil), content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="pupil-{pupil.upn}-data.json"'
     return response

@@ -32,6 +32,7 @@ urlpatterns = [
     path("evidence/", include("evidence.urls")),
     path("plans/", include("plans.urls")),
     path("gaps/", include("gaps.urls")),
+    path("graduated/", include("graduated.urls")),
     path("reports/", include("reports.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),

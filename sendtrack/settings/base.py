@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "evidence",
     "plans",
     "gaps",
+    "graduated",
     "overview",
     "demo",
 ]
