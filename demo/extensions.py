@@ -14,5 +14,6 @@ EXTENSIONS = [
     "demo.interventions_data.add_interventions",
     "demo.attendance_data.add_attendance",
     "demo.evidence_data.add_evidence",
+    "demo.graduated_data.add_graduated",  # after plans, interventions and evidence: it builds on them
     "demo.reports_data.add_reports",  # keep last: it signs off the SEF over everyone's data
 ]
