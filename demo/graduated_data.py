@@ -16,8 +16,8 @@ from django.core.files.base import ContentFile
 from django.db.models import Case, Count, Q, When
 
 from assessment.models import SupportObservation
-from core.calendar import term_of
-from evidence.models import Conversation, EvidenceItem, Lead, Source
+from core.calendar import academic_year_of, term_of
+from evidence.models import Conversation, ConversationTarget, EvidenceItem, Lead, Source
 from graduated.models import AuthoritySettings, ChecklistItem, Provision, Requirement
 from pupils.models import ExternalAgency, Pupil, SenStatus
 
@@ -119,20 +119,7 @@ def _candidate_records(rng, school, pupil, users, today):
         judgement="neutral",
     )
     salt.pupils.add(pupil)
-    day = today - datetime.timedelta(days=12)
-    Conversation.objects.create(
-        pupil=pupil,
-        date=day,
-        academic_year=day.year if day.month >= 9 else day.year - 1,
-        term=term_of(day),
-        attended="Mother, class teacher, SENCO",
-        led_by=Lead.SENCO,
-        barriers="Finds it hard to follow what is said in class and gets upset about homework.",
-        what_has_worked="The visual timetable and time with a key adult at lunch.",
-        aspirations="To make friends, and to enjoy reading at home.",
-        next_steps="The SENCO will prepare a request for an EHC needs assessment with the family's consent.",
-        recorded_by=senco,
-    )
+    _conversation_this_term(pupil, today, senco)
     if not SupportObservation.objects.filter(pupil=pupil).exists():
         SupportObservation.objects.bulk_create(
             SupportObservation(
@@ -144,6 +131,44 @@ def _candidate_records(rng, school, pupil, users, today):
         pupil.pen_portrait or f"{pupil.forename} is cheerful and loves drawing."
     ) + " The school is preparing a request for an EHC needs assessment."
     pupil.save(update_fields=["pen_portrait"])
+
+
+def _conversation_this_term(pupil, today, senco):
+    """A conversation with the family this term, unless the demo's termly round already held one."""
+    day = today - datetime.timedelta(days=12)
+    if term_of(day) != term_of(today) or academic_year_of(day) != academic_year_of(today):
+        day = today
+    if Conversation.objects.filter(
+        pupil=pupil, academic_year=academic_year_of(day), term=term_of(day)
+    ).exists():
+        return
+    conversation = Conversation.objects.create(
+        pupil=pupil,
+        date=day,
+        academic_year=academic_year_of(day),
+        term=term_of(day),
+        attended="Mother, class teacher, SENCO",
+        led_by=Lead.SENCO,
+        barriers="Finds it hard to follow what is said in class and gets upset about homework.",
+        what_has_worked="The visual timetable and time with a key adult at lunch.",
+        aspirations="To make friends, and to enjoy reading at home.",
+        next_steps="The SENCO will prepare a request for an EHC needs assessment with the family's consent.",
+        recorded_by=senco,
+    )
+    ConversationTarget.objects.bulk_create(
+        [
+            ConversationTarget(
+                conversation=conversation,
+                kind=ConversationTarget.Kind.CURRICULAR,
+                text="Reads the week's six key words at home and in class",
+            ),
+            ConversationTarget(
+                conversation=conversation,
+                kind=ConversationTarget.Kind.WIDER,
+                text="Joins the lunchtime Lego club with a friend",
+            ),
+        ]
+    )
 
 
 def _provision(rows, pupil, year, senco):

@@ -86,6 +86,13 @@ EXPECTED = {
     "prompts.edit": "S",
     "case_study.view": "SH",
     "case_study.edit": "S",
+    # The graduated approach (issue 18): the SENCO records provision, keeps the authority's
+    # checklist and builds packs; the head reads costed provision and packs.
+    "provision.view": "SH",
+    "provision.record": "S",
+    "checklist.edit": "S",
+    "pack.view": "SH",
+    "pack.build": "S",
 }
 
 
