@@ -199,7 +199,7 @@ def _provision_rows(pupil, academic_year):
                 f"{item.hours_per_week.normalize():f} h × {item.weeks} weeks at £{item.hourly_rate}/h"
             )
         if item.other_cost:
-            parts.append(f"£{item.other_cost} other costs")
+            parts.append(f"£{item.other_cost:,} other costs")
         if item.shared_by > 1:
             parts.append(f"shared by {item.shared_by} pupils")
         yield CostRow(
