@@ -8,6 +8,7 @@ from django.urls import reverse
 from graduated.costing import pupil_costs, school_costed_map
 from graduated.models import AuthoritySettings, Provision
 from tests.factories import InterventionPlaceFactory, InterventionRunFactory, PupilFactory
+from tests.pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -90,8 +91,6 @@ def test_the_map_csv(client, senco, cohort):
 
 
 def test_the_map_pdf(client, senco, cohort):
-    from tests.pdf import pdf_text
-
     client.force_login(senco.user)
     response = client.get(reverse("graduated:map"), {"year": cohort.year, "format": "pdf"})
     text = pdf_text(response.content)
