@@ -24,6 +24,7 @@ from django.db.models import (
 
 from assessment.models import Assessment, SupportLevel
 from assessment.selectors import pupil_targets, support_observations
+from assessment.support import support_change
 from attendance.models import Attendance
 from attendance.selectors import pupil_attendance_summary
 from core.calendar import academic_year_label
@@ -238,6 +239,7 @@ class RequestPack:
     attendance_years: list
     attainment: list
     support: list
+    support_trend: object  # assessment.support.SupportChange, or None
     support_chart: str
     views: dict
 
@@ -276,6 +278,7 @@ def build_pack(pupil, *, purpose, prepared_by, today, academic_year):
         attendance_years=attendance_against_school(pupil),
         attainment=attainment_against_peers(pupil, today),
         support=observations,
+        support_trend=support_change(observations, academic_year),
         support_chart=level_line(
             "Pupil Support Scale over time",
             [(o.observed_on, o.level) for o in observations],

@@ -217,6 +217,7 @@ def test_the_pack_pdf_has_every_section_and_the_cycles_in_order(client, senco, c
     assert "£5,388 a year, £612 below the element 2 threshold of £6,000" in text
     assert "week 5: 16.0" in text and "+9.0; exit criteria met" in text
     assert "90% (126/140)" in text and "95% (133/140)" in text  # the pupil against the rest of the school
+    assert "Trend: No observation this year; up 1 step since the first observation" in text
     assert "SALT assessment" in text and "Speech and language therapy" in text
     assert "To read a book to her brother" in text and "More help with reading at home" in text
 
