@@ -14,6 +14,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core import management
 from django.db import transaction
+from django.test.utils import override_settings
 
 from .models import School
 
@@ -62,7 +63,11 @@ def backup_restore(*, source):
         with tempfile.TemporaryDirectory() as folder, transaction.atomic():
             fixture = Path(folder) / DATA_NAME
             fixture.write_bytes(archive.read(DATA_NAME))
-            management.call_command("loaddata", str(fixture), verbosity=0)
+            # The history tables are restored from the backup like any other: loading must not
+            # add to them. django-simple-history would record the many-to-many .set() that
+            # loaddata makes (a pupil's agencies) as a new change, unless history is switched off.
+            with override_settings(SIMPLE_HISTORY_ENABLED=False):
+                management.call_command("loaddata", str(fixture), verbosity=0)
         for name in names:
             if name.startswith(UPLOADS_PREFIX) and not name.endswith("/"):
                 destination = media / name.removeprefix(UPLOADS_PREFIX)
