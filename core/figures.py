@@ -1,13 +1,15 @@
 """How a figure is shown: a percentage rounded half up, always with its counts, "73% (8/11)".
 
 A figure over a group smaller than the school's suppression threshold is never shown to a
-governor: it renders as "suppressed" and carries no number at all.
+governor, nor is a figure from which one could be worked out (core.disclosure decides which): it
+carries no number at all and prints as the letter "c", as in the DfE's statistics, with the note
+`core.disclosure.SUPPRESSED_NOTE` once on the page.
 """
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-SUPPRESSED_TEXT = "fewer than {threshold}"
+SUPPRESSED_TEXT = "c"
 
 
 def percent(numerator, denominator):
@@ -33,13 +35,18 @@ class Share:
             return cls(0, 0, suppressed=True, threshold=suppress_below)
         return cls(numerator, denominator)
 
+    @classmethod
+    def withheld(cls, threshold):
+        """A share hidden by disclosure control (under the threshold, or revealing one that is)."""
+        return cls(0, 0, suppressed=True, threshold=threshold)
+
     @property
     def percent(self):
         return None if self.suppressed else percent(self.numerator, self.denominator)
 
     def __str__(self):
         if self.suppressed:
-            return SUPPRESSED_TEXT.format(threshold=self.threshold)
+            return SUPPRESSED_TEXT
         if not self.denominator:
             return "none (0/0)"
         return f"{self.percent}% ({self.numerator}/{self.denominator})"
@@ -57,7 +64,11 @@ class Count:
             return cls(0, suppressed=True, threshold=suppress_below)
         return cls(value)
 
+    @classmethod
+    def withheld(cls, threshold):
+        return cls(0, suppressed=True, threshold=threshold)
+
     def __str__(self):
         if self.suppressed:
-            return SUPPRESSED_TEXT.format(threshold=self.threshold)
+            return SUPPRESSED_TEXT
         return str(self.value)

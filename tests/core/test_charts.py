@@ -65,12 +65,12 @@ def test_pair_chart_takes_shares_as_gaps_passes_them():
     )
     widths = [float(r[2]) for r in _rects(svg)]
     # Labels: 15 characters at 11 px x 0.62 = 102.3 + 12, under the least 120. Words: the longest,
-    # "SEN support: fewer than 5", 25 characters at 10 px x 0.62 = 155 + 8 = 163. So 640 - 120 - 163
-    # = 357 for 100%: 25% = 89.25 (drawn 89.2), 75% = 267.75 (267.8); the suppressed and the
+    # "Everyone else: 75% (3/4)", 24 characters at 10 px x 0.62 = 148.8 + 8 = 156.8. So 640 - 120
+    # - 156.8 = 363.2 for 100%: 25% = 90.8, 75% = 272.4; the suppressed (printed "c") and the
     # missing share draw no bar.
-    assert widths == [89.2, 267.8]
+    assert widths == [90.8, 272.4]
     assert "SEN support: 25% (1/4)" in svg and "Everyone else: 75% (3/4)" in svg
-    assert "SEN support: fewer than 5" in svg and "Everyone else: no data" in svg
+    assert "SEN support: c" in svg and "Everyone else: no data" in svg
     assert charts.pair_chart("t", "a", "b", []) == ""
 
 

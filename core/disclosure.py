@@ -1,0 +1,288 @@
+"""Disclosure control: which counts of a table a governor or a trust lead may read.
+
+One rule for every table they see (pages, PDFs, CSVs), as the DfE and the ONS practise it.
+
+**What is a table.** Counts of pupils ("cells") and the lines that add them up as the reader sees
+them: a row of a table beside its row total, a column beside its column total, the row totals
+beside the grand total. A share "64% (7/11)" shows two counts, its numerator and its denominator
+(the total of its line), so a row of shares that sum to 100% is a line like any other. A figure
+that appears in two tables of one page (the SEN support total on the SEN register, say) is one
+cell in both: build one `Table` for the page, with every line it shows.
+
+**Primary suppression.** Every count of 1 to t - 1 pupils, t the school's threshold (default 5),
+is hidden. "Fewer than 5" means 1, 2, 3 or 4 pupils; a share over a group of fewer than t pupils
+is hidden whatever its numerator.
+
+**Secondary (complementary) suppression.** Then, repeated until nothing changes, every line in
+which a hidden cell could be worked out from what is shown gets one more cell hidden: the smallest
+other cell of the line that is not zero (the DfE's "next smallest cell"); its total only when no
+such cell is left, since hiding a total hides every share over it. "Could be worked out" is
+decided exactly, not by counting hidden cells: the reader knows every shown count and total, that
+a primary cell is 1 to t - 1 and any other hidden cell at least 0, and solves every line of the
+table at once (`determined`). A row "SEN support 14, EHC plan hidden, all 18" gets the 14 hidden
+too; a row "7, hidden, 0 of 11" gets the 7 hidden.
+
+**Zeros.** A true zero is shown: it says nothing about another pupil, and hiding zeros would
+hide "no pupil was excluded". A zero is hidden only when nothing else in its line can protect a
+hidden cell. **Totals** are shown unless they are themselves under the threshold (primary) or are
+the only complement left in their line.
+
+**How a hidden figure reads.** Every hidden count or share, primary or secondary, prints the same
+letter "c" (as in the DfE's statistics: confidential), and each page that can show one says once
+what it means (`SUPPRESSED_NOTE`). One wording for both, so the reader cannot tell a cell of 3
+from a cell hidden to protect it, and no hidden figure is described falsely as "fewer than 5".
+
+Rankings and headlines are chosen over the true figures before anything is hidden, so a governor
+and a head read the same "largest gap", the governor with its figures hidden if they must be.
+"""
+
+from dataclasses import dataclass, field
+
+from core.figures import Count, Share
+
+TOTAL = "total"
+INFINITY = float("inf")
+
+# Work done by the exact solver before it gives up on one question (a table too large to decide;
+# the cell is then treated as determined and protected further, which is the safe side).
+_SEARCH_LIMIT = 20000
+
+
+@dataclass
+class Table:
+    """Counts keyed by any hashable key, the lines that add them up, and the school's threshold.
+
+    Add every cell with `add` (or `crosstab`), every sum the reader sees with `line`, then read
+    figures with `count` and `share`: they are hidden as the rule above requires.
+    """
+
+    threshold: int = 0
+    values: dict = field(default_factory=dict)
+    lines: list = field(default_factory=list)
+    _hidden: set | None = None
+    _primary: set = field(default_factory=set)
+
+    def add(self, key, n):
+        self.values[key] = int(n or 0)
+        self._hidden = None
+        return key
+
+    def line(self, total, members):
+        """`total` is the sum of `members`, and the reader sees (or could see) both."""
+        members = tuple(members)
+        if members:
+            self.lines.append((total, members))
+            self._hidden = None
+
+    @classmethod
+    def crosstab(cls, counts, rows, columns, *, threshold, row_totals=True, column_totals=True):
+        """A table of rows x columns (missing cells are 0) with the sums it shows: each row's total
+        under key (row, TOTAL), each column's under (TOTAL, column), the grand total under
+        (TOTAL, TOTAL) when both margins are shown."""
+        table = cls(threshold)
+        table.add_crosstab(counts, rows, columns, row_totals=row_totals, column_totals=column_totals)
+        return table
+
+    def add_crosstab(self, counts, rows, columns, *, row_totals=True, column_totals=True, prefix=()):
+        rows, columns = list(rows), list(columns)
+        for r in rows:
+            for c in columns:
+                self.add((*prefix, r, c), counts.get((r, c), 0))
+        if row_totals:
+            for r in rows:
+                self.add((*prefix, r, TOTAL), sum(counts.get((r, c), 0) for c in columns))
+                self.line((*prefix, r, TOTAL), [(*prefix, r, c) for c in columns])
+        if column_totals:
+            for c in columns:
+                self.add((*prefix, TOTAL, c), sum(counts.get((r, c), 0) for r in rows))
+                self.line((*prefix, TOTAL, c), [(*prefix, r, c) for r in rows])
+        if row_totals and column_totals:
+            self.add((*prefix, TOTAL, TOTAL), sum(self.values[(*prefix, r, TOTAL)] for r in rows))
+            self.line((*prefix, TOTAL, TOTAL), [(*prefix, r, TOTAL) for r in rows])
+            self.line((*prefix, TOTAL, TOTAL), [(*prefix, TOTAL, c) for c in columns])
+
+    # Reading figures -------------------------------------------------------------------------
+
+    @property
+    def hidden(self):
+        if self._hidden is None:
+            self._hidden, self._primary = protect(self.values, self.lines, self.threshold)
+        return self._hidden
+
+    def is_hidden(self, key):
+        return key in self.hidden
+
+    def value(self, key):
+        return self.values.get(key, 0)
+
+    def count(self, key):
+        if self.is_hidden(key):
+            return Count.withheld(self.threshold)
+        return Count(self.value(key))
+
+    def share(self, numerator, denominator):
+        """The share numerator/denominator, hidden when either count is."""
+        if self.is_hidden(numerator) or self.is_hidden(denominator):
+            return Share.withheld(self.threshold)
+        return Share(self.value(numerator), self.value(denominator))
+
+
+def protect(values, lines, threshold):
+    """(hidden keys, primary keys): primary suppression, then secondary until no hidden cell can be
+    worked out from the lines shown."""
+    if not threshold:
+        return set(), set()
+    primary = {key for key, n in values.items() if 0 < n < threshold}
+    hidden = set(primary)
+    while True:
+        complement = None
+        for line in lines:
+            if _line_reveals(values, *line, hidden, primary, threshold):
+                complement = _complement(values, line, hidden)
+                if complement is not None:
+                    break
+        if complement is None:
+            found = determined(values, lines, hidden, primary, threshold)
+            if not found:
+                return hidden, primary
+            touching = [line for line in lines if found & {line[0], *line[1]}]
+            complement = next(filter(None, (_complement(values, line, hidden) for line in touching)), None)
+        if complement is None:
+            # Every cell of each line that gives a hidden cell away is hidden already (a total of
+            # one pupil made of one cell, say): hide the rest of the table rather than show a
+            # solvable one.
+            rest = set(values) - hidden
+            if not rest:
+                return hidden, primary
+            complement = min(rest, key=lambda k: values[k])
+        hidden.add(complement)
+
+
+def _complement(values, line, hidden):
+    """The cell to hide next in a line: the smallest shown cell that is not zero, the total only
+    when no member is left, a zero only when nothing else is."""
+    total, members = line
+    shown_members = [m for m in members if m not in hidden]
+    for candidates in (
+        [m for m in shown_members if values[m] > 0],
+        [total] if total not in hidden and values[total] > 0 else [],
+        shown_members,
+    ):
+        if candidates:
+            return min(candidates, key=lambda k: values[k])
+    return None
+
+
+def _bounds(key, primary, threshold, cap):
+    return (1, threshold - 1) if key in primary else (0, cap)
+
+
+def _line_reveals(values, total, members, hidden, primary, threshold):
+    """Does this line alone pin down one of its hidden cells (interval arithmetic on one sum)?"""
+    terms = [(1, m) for m in members] + [(-1, total)]
+    if not any(key in hidden for _, key in terms):
+        return False
+    cap = INFINITY
+    known = -sum(sign * values[key] for sign, key in terms if key not in hidden)
+    unknown = [(sign, key, *_bounds(key, primary, threshold, cap)) for sign, key in terms if key in hidden]
+    for i, (sign, _key, lo, hi) in enumerate(unknown):
+        others = unknown[:i] + unknown[i + 1 :]
+        low = sum(s * (lo_ if s > 0 else hi_) for s, _k, lo_, hi_ in others)
+        high = sum(s * (hi_ if s > 0 else lo_) for s, _k, lo_, hi_ in others)
+        # sign * x = known - others, with others in [low, high]
+        a, b = known - high, known - low
+        if sign < 0:
+            a, b = -b, -a
+        if max(lo, a) == min(hi, b):
+            return True
+    return False
+
+
+def determined(values, lines, hidden, primary, threshold):
+    """The hidden cells a reader can work out exactly from the shown cells and lines, knowing
+    a primary cell is 1 to threshold - 1 and any other hidden cell at least 0.
+
+    Exact: for each hidden cell, a search (bounds propagation and backtracking over whole
+    numbers) for a second solution of every line with another value in that cell."""
+    if not hidden:
+        return set()
+    cap = sum(values.values()) or 1
+    equations = []
+    for total, members in lines:
+        terms = [(1, m) for m in members] + [(-1, total)]
+        if not any(key in hidden for _, key in terms):
+            continue
+        known = -sum(sign * values[key] for sign, key in terms if key not in hidden)
+        equations.append(([(sign, key) for sign, key in terms if key in hidden], known))
+    domains = {key: _bounds(key, primary, threshold, cap) for key in hidden}
+    return {key for key in hidden if not _has_other_solution(equations, domains, key, values[key])}
+
+
+def _has_other_solution(equations, domains, key, truth):
+    lo, hi = domains[key]
+    for part in ((lo, truth - 1), (truth + 1, hi)):
+        if part[0] > part[1]:
+            continue
+        trial = dict(domains)
+        trial[key] = part
+        budget = [_SEARCH_LIMIT]
+        if _search(equations, trial, budget):
+            return True
+    return False
+
+
+def _propagate(equations, domains):
+    """Narrow every hidden cell's interval to what its equations allow; False if one empties."""
+    changed = True
+    while changed:
+        changed = False
+        for terms, known in equations:
+            for sign, key in terms:
+                low = high = 0
+                for s, k in terms:
+                    if k == key:
+                        continue
+                    lo_, hi_ = domains[k]
+                    low += s * (lo_ if s > 0 else hi_)
+                    high += s * (hi_ if s > 0 else lo_)
+                a, b = known - high, known - low
+                if sign < 0:
+                    a, b = -b, -a
+                lo, hi = domains[key]
+                new = (max(lo, a), min(hi, b))
+                if new[0] > new[1]:
+                    return False
+                if new != (lo, hi):
+                    domains[key] = new
+                    changed = True
+    return True
+
+
+def _search(equations, domains, budget):
+    budget[0] -= 1
+    if budget[0] < 0:
+        return False
+    if not _propagate(equations, domains):
+        return False
+    open_keys = [k for k, (lo, hi) in domains.items() if lo < hi]
+    if not open_keys:
+        return True
+    key = min(open_keys, key=lambda k: domains[k][1] - domains[k][0])
+    lo, hi = domains[key]
+    middle = (lo + hi) // 2
+    for part in ((lo, middle), (middle + 1, hi)):
+        trial = dict(domains)
+        trial[key] = part
+        if _search(equations, trial, budget):
+            return True
+    return False
+
+
+SUPPRESSED_NOTE = (
+    "c: not shown, to protect pupils: a figure over fewer than {threshold} pupils, or one from which "
+    "such a figure could be worked out."
+)
+
+
+def suppressed_note(threshold):
+    return SUPPRESSED_NOTE.format(threshold=threshold)
