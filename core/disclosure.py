@@ -36,6 +36,7 @@ Rankings and headlines are chosen over the true figures before anything is hidde
 and a head read the same "largest gap", the governor with its figures hidden if they must be.
 """
 
+from collections import deque
 from dataclasses import dataclass, field
 
 from core.figures import Count, Share
@@ -59,11 +60,16 @@ class Table:
     threshold: int = 0
     values: dict = field(default_factory=dict)
     lines: list = field(default_factory=list)
+    unshown: set = field(default_factory=set)
     _hidden: set | None = None
     _primary: set = field(default_factory=set)
 
-    def add(self, key, n):
+    def add(self, key, n, *, shown=True):
+        """A count; `shown=False` for one the reader never sees but that a line adds up (pupils
+        with no need recorded, say): an unknown of at least 0 to the reader."""
         self.values[key] = int(n or 0)
+        if not shown:
+            self.unshown.add(key)
         self._hidden = None
         return key
 
@@ -106,7 +112,7 @@ class Table:
     @property
     def hidden(self):
         if self._hidden is None:
-            self._hidden, self._primary = protect(self.values, self.lines, self.threshold)
+            self._hidden, self._primary = protect(self.values, self.lines, self.threshold, self.unshown)
         return self._hidden
 
     def is_hidden(self, key):
@@ -127,22 +133,26 @@ class Table:
         return Share(self.value(numerator), self.value(denominator))
 
 
-def protect(values, lines, threshold):
+def protect(values, lines, threshold, unshown=()):
     """(hidden keys, primary keys): primary suppression, then secondary until no hidden cell can be
-    worked out from the lines shown."""
+    worked out from the lines shown. `unshown` cells are never shown, whatever their size."""
     if not threshold:
-        return set(), set()
-    primary = {key for key, n in values.items() if 0 < n < threshold}
-    hidden = set(primary)
+        return set(unshown), set()
+    unshown = set(unshown)
+    primary = {key for key, n in values.items() if 0 < n < threshold} - unshown
+    hidden = primary | unshown
+    # Unshown cells may be worked out (the pupils without SEND are the roll less those with it),
+    # unless they are small themselves.
+    free = {key for key in unshown if not 0 < values[key] < threshold}
     while True:
         complement = None
         for line in lines:
-            if _line_reveals(values, *line, hidden, primary, threshold):
+            if _line_reveals(values, *line, hidden, primary, threshold, free):
                 complement = _complement(values, line, hidden)
                 if complement is not None:
                     break
         if complement is None:
-            found = determined(values, lines, hidden, primary, threshold)
+            found = determined(values, lines, hidden, primary, threshold, ignore=free)
             if not found:
                 return hidden, primary
             touching = [line for line in lines if found & {line[0], *line[1]}]
@@ -177,7 +187,7 @@ def _bounds(key, primary, threshold, cap):
     return (1, threshold - 1) if key in primary else (0, cap)
 
 
-def _line_reveals(values, total, members, hidden, primary, threshold):
+def _line_reveals(values, total, members, hidden, primary, threshold, free=()):
     """Does this line alone pin down one of its hidden cells (interval arithmetic on one sum)?"""
     terms = [(1, m) for m in members] + [(-1, total)]
     if not any(key in hidden for _, key in terms):
@@ -185,7 +195,9 @@ def _line_reveals(values, total, members, hidden, primary, threshold):
     cap = INFINITY
     known = -sum(sign * values[key] for sign, key in terms if key not in hidden)
     unknown = [(sign, key, *_bounds(key, primary, threshold, cap)) for sign, key in terms if key in hidden]
-    for i, (sign, _key, lo, hi) in enumerate(unknown):
+    for i, (sign, key, lo, hi) in enumerate(unknown):
+        if key in free:
+            continue
         others = unknown[:i] + unknown[i + 1 :]
         low = sum(s * (lo_ if s > 0 else hi_) for s, _k, lo_, hi_ in others)
         high = sum(s * (hi_ if s > 0 else lo_) for s, _k, lo_, hi_ in others)
@@ -198,12 +210,13 @@ def _line_reveals(values, total, members, hidden, primary, threshold):
     return False
 
 
-def determined(values, lines, hidden, primary, threshold):
+def determined(values, lines, hidden, primary, threshold, *, ignore=()):
     """The hidden cells a reader can work out exactly from the shown cells and lines, knowing
     a primary cell is 1 to threshold - 1 and any other hidden cell at least 0.
 
     Exact: for each hidden cell, a search (bounds propagation and backtracking over whole
-    numbers) for a second solution of every line with another value in that cell."""
+    numbers) for a second solution of the lines it is in, with another value in that cell. Cells
+    in `ignore` are unknowns that may be worked out (they are not asked about)."""
     if not hidden:
         return set()
     cap = sum(values.values()) or 1
@@ -215,54 +228,94 @@ def determined(values, lines, hidden, primary, threshold):
         known = -sum(sign * values[key] for sign, key in terms if key not in hidden)
         equations.append(([(sign, key) for sign, key in terms if key in hidden], known))
     domains = {key: _bounds(key, primary, threshold, cap) for key in hidden}
-    return {key for key in hidden if not _has_other_solution(equations, domains, key, values[key])}
+    if not _propagate(equations, domains):
+        return set(hidden) - set(ignore)  # cannot happen with true values; the safe answer
+    found = set()
+    for key in hidden:
+        if key in ignore:
+            continue
+        lo, hi = domains[key]
+        if lo == hi or not _has_other_solution(*_component(equations, domains, key), key, values[key]):
+            found.add(key)
+    return found
+
+
+def _component(equations, domains, key):
+    """The equations and cells linked to `key` through shared hidden cells."""
+    seen, todo, linked = {key}, [key], []
+    by_key = {}
+    for equation in equations:
+        for _sign, k in equation[0]:
+            by_key.setdefault(k, []).append(equation)
+    while todo:
+        for equation in by_key.get(todo.pop(), []):
+            if not any(equation is e for e in linked):
+                linked.append(equation)
+                for _sign, k in equation[0]:
+                    if k not in seen:
+                        seen.add(k)
+                        todo.append(k)
+    return linked, {k: domains[k] for k in seen}
 
 
 def _has_other_solution(equations, domains, key, truth):
+    index = {}
+    for i, (terms, _known) in enumerate(equations):
+        for _sign, k in terms:
+            index.setdefault(k, []).append(i)
     lo, hi = domains[key]
     for part in ((lo, truth - 1), (truth + 1, hi)):
         if part[0] > part[1]:
             continue
         trial = dict(domains)
         trial[key] = part
-        budget = [_SEARCH_LIMIT]
-        if _search(equations, trial, budget):
+        if _search(equations, index, trial, [_SEARCH_LIMIT]):
             return True
     return False
 
 
-def _propagate(equations, domains):
-    """Narrow every hidden cell's interval to what its equations allow; False if one empties."""
-    changed = True
-    while changed:
-        changed = False
-        for terms, known in equations:
-            for sign, key in terms:
-                low = high = 0
-                for s, k in terms:
-                    if k == key:
-                        continue
-                    lo_, hi_ = domains[k]
-                    low += s * (lo_ if s > 0 else hi_)
-                    high += s * (hi_ if s > 0 else lo_)
-                a, b = known - high, known - low
-                if sign < 0:
-                    a, b = -b, -a
-                lo, hi = domains[key]
-                new = (max(lo, a), min(hi, b))
-                if new[0] > new[1]:
-                    return False
-                if new != (lo, hi):
-                    domains[key] = new
-                    changed = True
+def _propagate(equations, domains, index=None):
+    """Narrow every hidden cell's interval to what its equations allow; False if one empties.
+    Equations are looked at again only when a cell of theirs narrowed (`index`: cell -> the
+    positions of its equations)."""
+    queue = deque(range(len(equations)))
+    queued = set(queue)
+    while queue:
+        i = queue.popleft()
+        queued.discard(i)
+        terms, known = equations[i]
+        # sum(sign * x) = known: the least and the greatest the left side can be.
+        least = sum(domains[k][0] if s > 0 else -domains[k][1] for s, k in terms)
+        most = sum(domains[k][1] if s > 0 else -domains[k][0] for s, k in terms)
+        if least > known or most < known:
+            return False
+        for sign, key in terms:
+            lo, hi = domains[key]
+            own_least, own_most = (lo, hi) if sign > 0 else (-hi, -lo)
+            # sign * x lies in [known - (most - own_most), known - (least - own_least)]
+            a, b = known - (most - own_most), known - (least - own_least)
+            if sign < 0:
+                a, b = -b, -a
+            new = (max(lo, a), min(hi, b))
+            if new == (lo, hi):
+                continue
+            if new[0] > new[1]:
+                return False
+            domains[key] = new
+            new_least, new_most = new if sign > 0 else (-new[1], -new[0])
+            least, most = least - own_least + new_least, most - own_most + new_most
+            for j in index.get(key, ()) if index is not None else range(len(equations)):
+                if j != i and j not in queued:
+                    queue.append(j)
+                    queued.add(j)
     return True
 
 
-def _search(equations, domains, budget):
+def _search(equations, index, domains, budget):
     budget[0] -= 1
     if budget[0] < 0:
         return False
-    if not _propagate(equations, domains):
+    if not _propagate(equations, domains, index):
         return False
     open_keys = [k for k, (lo, hi) in domains.items() if lo < hi]
     if not open_keys:
@@ -273,7 +326,7 @@ def _search(equations, domains, budget):
     for part in ((lo, middle), (middle + 1, hi)):
         trial = dict(domains)
         trial[key] = part
-        if _search(equations, trial, budget):
+        if _search(equations, index, trial, budget):
             return True
     return False
 

@@ -16,14 +16,20 @@ def _change(change, when):
 
 
 def draft_c(gaps, cohort):
-    gaps = [g for g in gaps if g.points is not None]
+    """The largest gap over the true figures, whoever reads it; a governor reads where it is and,
+    when disclosure control hides them, that its figures are withheld."""
+    gaps = [g for g in gaps if g.true_points is not None]
     if not gaps:
         return "There are not yet enough assessments at this point to compare the groups."
     top = gaps[0]
-    sentence = (
-        f"The largest in-school gap is {top.subject.name.lower()} in {top.label}: {cohort.label} "
-        f"{top.focus}, everyone else {top.rest}, so {top.standing}"
-    )
+    where = f"The largest in-school gap is {top.subject.name.lower()} in {top.label}"
+    if top.withheld:
+        sentence = (
+            f"{where} (its figures are withheld: they would identify groups of fewer than "
+            f"{_threshold(top)} pupils)"
+        )
+    else:
+        sentence = f"{where}: {cohort.label} {top.focus}, everyone else {top.rest}, so {top.standing}"
     changes = [
         _change(top.change_since_last_point, "last term"),
         _change(top.change_since_last_year, "last year"),
@@ -39,6 +45,10 @@ def draft_c(gaps, cohort):
         listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
         sentence += f" Since the last point: {listed}."
     return sentence
+
+
+def _threshold(gap):
+    return max(gap.focus.threshold, gap.rest.threshold)
 
 
 def draft_a(report):

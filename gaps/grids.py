@@ -16,6 +16,7 @@ from django.db.models import Count, F, Sum
 
 from assessment.bands import line_shares
 from assessment.models import Assessment
+from core.disclosure import TOTAL, Table
 from core.figures import Count as Figure
 from core.figures import Share
 from core.gap_direction import gap_direction, standing
@@ -68,6 +69,10 @@ class Gap:
     # earlier, each of the pupils assessed then.
     since_last_point: int | None = None
     since_last_year: int | None = None
+    # The gap over the true figures, for ranking every reader alike; `points` is None and
+    # `withheld` True when disclosure control hides either side from this reader.
+    true_points: int | None = None
+    withheld: bool = False
 
     @property
     def narrowed_since_last_point(self):
@@ -132,16 +137,26 @@ def grid_report(membership, cohort, scheme, *, mode="percent"):
     suppress = membership.suppress_below
     attainment = _band_counts(membership, cohort, "attainment_id")
     progress = _band_counts(membership, cohort, "progress_id")
+    # The grids are built from the truth; disclosure control (`withhold`) hides what it must below.
     report.attainment = _grid(
-        membership, cohort, scheme, "attainment_id", scheme.attainment_bands, mode, suppress, attainment
+        membership, cohort, scheme, "attainment_id", scheme.attainment_bands, mode, 0, attainment
     )
     report.progress = _grid(
-        membership, cohort, scheme, "progress_id", scheme.progress_bands, mode, suppress, progress
+        membership, cohort, scheme, "progress_id", scheme.progress_bands, mode, 0, progress
     )
     report.attainment_lines = _line_rows(attainment, cohort, scheme, scheme.bands.attainment, suppress)
     report.progress_lines = _line_rows(progress, cohort, scheme, scheme.bands.progress, suppress)
     report.average_progress = average_progress(membership, cohort, suppress)
-    report.gaps = ranked_gaps(membership, cohort, scheme, suppress)
+    report.gaps = ranked_gaps(membership, cohort, scheme, suppress, protect=False)
+    if suppress:
+        withhold(
+            report.gaps,
+            suppress,
+            grid=report.attainment,
+            subjects=scheme.subjects,
+            scale=scheme.bands.attainment,
+        )
+        withhold([], suppress, grid=report.progress)
     return report
 
 
@@ -261,22 +276,30 @@ def average_progress(membership, cohort, suppress_below):
     return result
 
 
-def ranked_gaps(membership, cohort, scheme, suppress_below=0):
+def ranked_gaps(membership, cohort, scheme, suppress_below=0, *, protect=True):
     """Gaps at or above ARE, focus group against the rest, per year group and subject, largest
     first, each with the gap of the same pupils' year group at the previous point (the same year
     group, or the one below at last year's last point) and at the same point a year earlier (the
-    year group below), each point's focus group taken as at that point."""
+    year group below), each point's focus group taken as at that point.
+
+    Ranked over the true figures for every reader, so a governor and a head read the same
+    largest gap; then, for a reader under the threshold, the figures disclosure control hides
+    are withheld (`withhold`) where they stand in the ranking; `protect=False` leaves that to the
+    caller, which withholds them together with the grid beside them."""
     point, before, last_year = cohort.point, cohort.previous_point, cohort.last_year_point
-    by_key = _shares_at_or_above(membership, cohort, scheme, [p for p in (point, before, last_year) if p])
+    truth = _shares_at_or_above(membership, cohort, scheme, [p for p in (point, before, last_year) if p])
+    # Earlier points: each side under the threshold hides that gap ("then" is a difference of
+    # two shares of small groups otherwise).
     by_key = {
         key: tuple(Share.of(ok, n, suppress_below=suppress_below) for ok, n in sides)
-        for key, sides in by_key.items()
+        for key, sides in truth.items()
     }
     subjects = {s.pk: s for s in scheme.subjects}
     gaps = []
     for (point_id, year, subject_id), (focus_share, rest_share) in by_key.items():
         if point_id != point.pk or subject_id not in subjects:
             continue
+        focus_share, rest_share = (Share(ok, n) for ok, n in truth[(point_id, year, subject_id)])
         gap = Gap(
             year_group=year,
             label=year_label(year),
@@ -285,14 +308,85 @@ def ranked_gaps(membership, cohort, scheme, suppress_below=0):
             rest=rest_share,
             points=gap_points(focus_share, rest_share),
         )
+        gap.true_points = gap.points
         for earlier, name in ((before, "since_last_point"), (last_year, "since_last_year")):
             # The same pupils then: their year group moved back by the academic years between.
             then = earlier and (earlier.pk, year - (point.academic_year - earlier.academic_year), subject_id)
             if then in by_key:
                 setattr(gap, name, gap_points(*by_key[then]))
         gaps.append(gap)
-    gaps.sort(key=lambda g: (g.points is None, -(g.points or 0), g.year_group, g.subject.order))
+    gaps.sort(key=lambda g: (g.true_points is None, -(g.true_points or 0), g.year_group, g.subject.order))
+    if suppress_below and protect:
+        withhold(gaps, suppress_below)
     return gaps
+
+
+def withhold(gaps, threshold, *, grid=(), subjects=(), scale=None):
+    """Disclosure control over question C as a reader sees it, applied to the figures built from
+    the truth: per year group and subject, the grid's bands and the pupils assessed (its shares'
+    denominator), the focus group's pupils at or above the line (the sum of the bands that meet
+    it) and the rest's. One table (core.disclosure), so a band, the gap table and the totals
+    cannot be played against each other; hidden figures are replaced where they stand."""
+    table = Table(threshold)
+    for gap in gaps:
+        _gap_cells(table, gap)
+    by_key = {(g.year_group, g.subject.pk): g for g in gaps}
+    for row in grid:
+        for index, cells in enumerate(row.cells):
+            gap = by_key.get((row.year_group, subjects[index].pk)) if subjects else None
+            _grid_cells(table, row, index, cells, gap, scale)
+    for gap in gaps:
+        key = (gap.year_group, gap.subject.pk)
+        gap.focus = table.share((*key, "focus", "ok"), (*key, "focus", TOTAL))
+        gap.rest = table.share((*key, "rest", "ok"), (*key, "rest", TOTAL))
+        if gap.focus.suppressed or gap.rest.suppressed:
+            gap.points, gap.withheld = None, True
+    for row in grid:
+        for index, cells in enumerate(row.cells):
+            row.cells[index] = [
+                (band, _withheld(table, (row.year_group, index, "band", band.pk), figure), initials)
+                for band, figure, initials in cells
+            ]
+
+
+def _gap_cells(table, gap):
+    key = (gap.year_group, gap.subject.pk)
+    for side, share in (("focus", gap.focus), ("rest", gap.rest)):
+        table.add((*key, side, "ok"), share.numerator)
+        table.add((*key, side, "below"), share.denominator - share.numerator, shown=False)
+        table.add((*key, side, TOTAL), share.denominator)
+        table.line((*key, side, TOTAL), [(*key, side, "ok"), (*key, side, "below")])
+
+
+def _grid_cells(table, row, index, cells, gap, scale):
+    """A grid row's bands of one subject, their total (the shares' denominator), and when the
+    gap table shows the same pupils, the bands that meet the line adding up to its count."""
+    bands = [(band, _count(figure)) for band, figure, _initials in cells]
+    if all(n is None for _band, n in bands):
+        return
+    members = [table.add((row.year_group, index, "band", band.pk), n or 0) for band, n in bands]
+    total = table.add((row.year_group, index, "band", TOTAL), sum(n or 0 for _band, n in bands))
+    table.line(total, members)
+    if gap is None or scale is None or scale.threshold is None:
+        return
+    key = (gap.year_group, gap.subject.pk, "focus")
+    meets = [m for (band, _n), m in zip(bands, members, strict=True) if band.order >= scale.threshold]
+    below = [m for (band, _n), m in zip(bands, members, strict=True) if band.order < scale.threshold]
+    table.line((*key, "ok"), meets)
+    table.line((*key, "below"), below)
+    table.line((*key, TOTAL), [total])
+
+
+def _count(figure):
+    if figure is None:
+        return None
+    return figure.value if isinstance(figure, Figure) else figure.numerator
+
+
+def _withheld(table, key, figure):
+    if figure is None or not table.is_hidden(key):
+        return figure
+    return Figure.withheld(table.threshold) if isinstance(figure, Figure) else Share.withheld(table.threshold)
 
 
 def _shares_at_or_above(membership, cohort, scheme, points):

@@ -37,6 +37,7 @@ from assessment.bands import Bands
 from assessment.models import Assessment, AssessmentPoint
 from core import policy
 from core.calendar import academic_year_label, academic_year_of, term_of
+from core.disclosure import Table
 from core.figures import Count as CountFigure
 from core.figures import Share
 from pupils.models import SEN_STATUSES_ON_RECORD, YEAR_GROUPS, Pupil
@@ -558,6 +559,7 @@ class SubjectComparison:
     comparison_pupils: int
     comparison_change: Decimal | None
     suppressed: bool = False
+    comparison_suppressed: bool = False
 
     @property
     def difference(self):
@@ -626,14 +628,19 @@ def class_subject_comparison(school, academic_year, *, suppress_below=0):
     for run in runs:
         g = group.get(run.pk, {"n": 0, "change": None})
         small = bool(suppress_below) and g["n"] < suppress_below
+        # The comparable pupils are a group like any other: under the threshold, neither their
+        # number nor their mean change (nor the difference) is shown.
+        comparison_n = run.comparison_n or 0
+        few = bool(suppress_below) and 0 < comparison_n < suppress_below
         rows.append(
             SubjectComparison(
                 run=run,
                 group_pupils=g["n"],
                 group_change=None if small else dec(g["change"]),
-                comparison_pupils=run.comparison_n or 0,
-                comparison_change=dec(run.comparison_change),
+                comparison_pupils=comparison_n,
+                comparison_change=None if few else dec(run.comparison_change),
                 suppressed=small,
+                comparison_suppressed=few,
             )
         )
     return rows
@@ -661,6 +668,8 @@ class MapGroup:
     pupils: CountFigure | None = None
     hours: Decimal = Decimal("0")
     cost: Decimal = Decimal("0")
+    # The places as the reader may see them (core.disclosure); `places` is the true count.
+    places_shown: CountFigure | None = None
 
 
 @dataclass
@@ -671,6 +680,7 @@ class ProvisionMap:
     total_pupils: CountFigure
     total_hours: Decimal
     total_cost: Decimal
+    total_places_shown: CountFigure | None = None
 
     @property
     def label(self):
@@ -694,27 +704,43 @@ def provision_map(membership, academic_year):
     planned hours (sessions a week x weeks x session length) and its cost the staff hourly rate
     times those hours plus the resources for the run.
     """
-    suppress_below = membership.suppress_below
-    groups = _map_groups(_map_runs(membership, academic_year), suppress_below)
-    for (term, year), n in _distinct_pupils(membership.school, academic_year).items():
-        if (term, year) in groups:
-            groups[(term, year)].pupils = CountFigure.of(n, suppress_below=suppress_below)
+    groups = _map_groups(_map_runs(membership, academic_year))
+    distinct = _distinct_pupils(membership.school, academic_year)
     ordered = [groups[key] for key in sorted(groups)]
-    for group in ordered:
-        if group.pupils is None:
-            group.pupils = CountFigure.of(0)
     start, end = year_bounds(academic_year)
     all_pupils = InterventionPlace.objects.filter(
         run__intervention__school=membership.school, run__start_date__range=(start, end)
     ).aggregate(n=Count("pupil", distinct=True))["n"]
-    return ProvisionMap(
+    result = ProvisionMap(
         academic_year=academic_year,
         groups=ordered,
         total_places=sum(g.places for g in ordered),
-        total_pupils=CountFigure.of(all_pupils, suppress_below=suppress_below),
+        total_pupils=CountFigure(all_pupils),
         total_hours=sum((g.hours for g in ordered), Decimal("0")),
         total_cost=sum((g.cost for g in ordered), Decimal("0")),
     )
+    _withhold_map(result, groups, distinct, membership.suppress_below)
+    return result
+
+
+def _withhold_map(result, groups, distinct, threshold):
+    """The map's counts as one table for disclosure control: each run's places, each group's
+    places (their sum) and the total places (the groups' sum); the distinct pupils of a group and
+    of the year, which add up to nothing shown (a pupil can be in several runs and groups)."""
+    table = Table(threshold)
+    for key, group in groups.items():
+        runs = [table.add(("run", row.run.pk), row.run.pupil_count) for row in group.rows]
+        table.line(table.add(("places", key), group.places), runs)
+        table.add(("pupils", key), distinct.get(key, 0))
+    table.line(table.add("places", result.total_places), [("places", key) for key in groups])
+    table.add("pupils", result.total_pupils.value)
+    for key, group in groups.items():
+        for row in group.rows:
+            row.pupils = table.count(("run", row.run.pk))
+        group.places_shown = table.count(("places", key))
+        group.pupils = table.count(("pupils", key))
+    result.total_places_shown = table.count("places")
+    result.total_pupils = table.count("pupils")
 
 
 def _map_runs(membership, academic_year):
@@ -764,7 +790,7 @@ def _distinct_pupils(school, academic_year):
     }
 
 
-def _map_groups(runs, suppress_below):
+def _map_groups(runs):
     """The runs as map rows, grouped by (term, lowest year group), with each group's totals."""
     groups = {}
     for run in runs:
@@ -779,7 +805,7 @@ def _map_groups(runs, suppress_below):
         group.rows.append(
             MapRow(
                 run=run,
-                pupils=CountFigure.of(run.pupil_count, suppress_below=suppress_below),
+                pupils=CountFigure(run.pupil_count),
                 names=[p.pupil for p in getattr(run, "visible_places", [])],
                 hours=dec(intervention.planned_hours),
                 cost=cost,

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db.models import Count as DbCount
 from django.db.models import Q
 
+from core.disclosure import TOTAL, Table
 from core.figures import Count, Share
 
 from .models import AreaOfNeed, Pupil, SenStatus
@@ -30,7 +31,7 @@ class NeedRow:
 class YearRow:
     year_group: int
     label: str
-    pupils: int
+    pupils: Count
     on_record: Share
     ehcp: Share
 
@@ -55,7 +56,8 @@ def sen_register_summary(school, *, suppress_below=0):
     """Counts by status, by primary need and by year group for a school's active pupils.
 
     Three queries whatever the number of pupils. `suppress_below` is the school's threshold
-    when the reader is a governor, 0 for staff.
+    when the reader is a governor, 0 for staff: the three tables are one table for disclosure
+    control (core.disclosure), since the status totals add up the need rows and the year rows.
     """
     pupils = Pupil.objects.filter(school=school).active()
     totals = pupils.aggregate(
@@ -63,8 +65,6 @@ def sen_register_summary(school, *, suppress_below=0):
         k=DbCount("pk", filter=Q(sen_status=SenStatus.SEN_SUPPORT)),
         e=DbCount("pk", filter=Q(sen_status=SenStatus.EHCP)),
     )
-    total, k, e = totals["total"], totals["k"], totals["e"]
-    on_record = k + e
     by_need = {
         row["primary_need"]: row
         for row in pupils.on_sen_record()
@@ -74,47 +74,49 @@ def sen_register_summary(school, *, suppress_below=0):
             e=DbCount("pk", filter=Q(sen_status=SenStatus.EHCP)),
         )
     }
-    needs = []
-    for code, label in AreaOfNeed.choices:
-        row = by_need.get(code)
-        if not row:
-            continue
-        needs.append(
-            NeedRow(
-                code=code,
-                label=label.split(" — ", 1)[1],
-                sen_support=Count.of(row["k"], suppress_below=suppress_below),
-                ehcp=Count.of(row["e"], suppress_below=suppress_below),
-                total=Count.of(row["k"] + row["e"], suppress_below=suppress_below),
-                share_of_register=Share.of(row["k"] + row["e"], on_record, suppress_below=suppress_below),
-            )
-        )
-    needs.sort(key=lambda n: -(n.total.value if not n.total.suppressed else 0))
-    missing = by_need.get("", {"k": 0, "e": 0})
-    years = [
-        YearRow(
-            year_group=row["year_group"],
-            label=dict(Pupil._meta.get_field("year_group").choices)[row["year_group"]],
-            pupils=row["n"],
-            on_record=Share.of(row["send"], row["n"], suppress_below=suppress_below),
-            ehcp=Share.of(row["ehcp"], row["n"], suppress_below=suppress_below),
-        )
-        for row in pupils.values("year_group")
+    by_year = list(
+        pupils.values("year_group")
         .annotate(
             n=DbCount("pk"),
             send=DbCount("pk", filter=Q(sen_status__in=[SenStatus.SEN_SUPPORT, SenStatus.EHCP])),
             ehcp=DbCount("pk", filter=Q(sen_status=SenStatus.EHCP)),
         )
         .order_by("year_group")
+    )
+    table = _register_table(totals, by_need, by_year, suppress_below)
+    needs = [
+        NeedRow(
+            code=code,
+            label=label.split(" — ", 1)[1],
+            sen_support=table.count(("need", code, "k")),
+            ehcp=table.count(("need", code, "e")),
+            total=table.count(("need", code, TOTAL)),
+            share_of_register=table.share(("need", code, TOTAL), ("need", TOTAL, TOTAL)),
+        )
+        for code, label in AreaOfNeed.choices
+        if code in by_need
+    ]
+    # Largest first; hidden rows last, in the census order, so their order says nothing.
+    needs.sort(key=lambda n: -(n.total.value if not n.total.suppressed else -1))
+    missing = by_need.get("", {"k": 0, "e": 0})
+    years = [
+        YearRow(
+            year_group=row["year_group"],
+            label=dict(Pupil._meta.get_field("year_group").choices)[row["year_group"]],
+            pupils=table.count(("year", row["year_group"], "n")),
+            on_record=table.share(("year", row["year_group"], "send"), ("year", row["year_group"], "n")),
+            ehcp=table.share(("year", row["year_group"], "e"), ("year", row["year_group"], "n")),
+        )
+        for row in by_year
     ]
     year, national = national_send_figures()
     return RegisterSummary(
-        total=total,
-        sen_support=Count.of(k, suppress_below=suppress_below),
-        ehcp=Count.of(e, suppress_below=suppress_below),
-        on_record=Count.of(on_record, suppress_below=suppress_below),
-        send_share=Share.of(on_record, total, suppress_below=suppress_below),
-        ehcp_share=Share.of(e, total, suppress_below=suppress_below),
+        total=totals["total"],
+        sen_support=table.count(("need", TOTAL, "k")),
+        ehcp=table.count(("need", TOTAL, "e")),
+        on_record=table.count(("need", TOTAL, TOTAL)),
+        send_share=table.share(("need", TOTAL, TOTAL), "roll"),
+        ehcp_share=table.share(("need", TOTAL, "e"), "roll"),
         national_year=year,
         national_send=national["send"],
         national_ehcp=national["ehcp"],
@@ -122,6 +124,35 @@ def sen_register_summary(school, *, suppress_below=0):
         years=years,
         no_primary_need=missing["k"] + missing["e"],
     )
+
+
+def _register_table(totals, by_need, by_year, suppress_below):
+    """The SEN register's figures as one table for disclosure control: need x status with its
+    margins (the status totals; pupils with no need recorded are a row the reader never sees), the
+    pupils on roll, and per year group its pupils, its pupils with SEND and with an EHC plan (the
+    pupils on SEN support and without SEND of a year are unknowns that add them up)."""
+    table = Table(suppress_below)
+    counts = {(code, s): row[s] for code, row in by_need.items() for s in ("k", "e")}
+    table.add_crosstab(counts, list(by_need), ["k", "e"], prefix=("need",))
+    if "" in by_need:
+        table.unshown.update(("need", "", s) for s in ("k", "e", TOTAL))
+    table.add("roll", totals["total"])
+    table.add("not_send", totals["total"] - totals["k"] - totals["e"], shown=False)
+    table.line("roll", [("need", TOTAL, TOTAL), "not_send"])
+    for row in by_year:
+        year = ("year", row["year_group"])
+        table.add((*year, "n"), row["n"])
+        table.add((*year, "send"), row["send"])
+        table.add((*year, "e"), row["ehcp"])
+        table.add((*year, "k"), row["send"] - row["ehcp"], shown=False)
+        table.add((*year, "not_send"), row["n"] - row["send"], shown=False)
+        table.line((*year, "n"), [(*year, "send"), (*year, "not_send")])
+        table.line((*year, "send"), [(*year, "e"), (*year, "k")])
+    for part in ("n", "send", "e", "k", "not_send"):
+        members = [("year", row["year_group"], part) for row in by_year]
+        total = {"n": "roll", "send": ("need", TOTAL, TOTAL), "not_send": "not_send"}.get(part, ("need", TOTAL, part))
+        table.line(total, members)
+    return table
 
 
 def pupil_change_history(pupil):
