@@ -29,8 +29,15 @@ class Share:
 
     @classmethod
     def of(cls, numerator, denominator, *, suppress_below=0):
-        """A share; suppressed when the group (or the count itself) is under the threshold."""
-        small = bool(suppress_below) and (denominator < suppress_below or 0 < numerator < suppress_below)
+        """A share; suppressed when the group, the count itself or the rest of the group (its
+        complement: "80% (16/20)" says 4 are not) is under the threshold. A share that stands
+        alone is its own table of disclosure control; one among others is read from a
+        core.disclosure.Table instead, which also protects the cells beside it."""
+        small = bool(suppress_below) and (
+            denominator < suppress_below
+            or 0 < numerator < suppress_below
+            or 0 < denominator - numerator < suppress_below
+        )
         if small:
             return cls(0, 0, suppressed=True, threshold=suppress_below)
         return cls(numerator, denominator)

@@ -8,6 +8,7 @@ from core import policy
 from core.calendar import academic_year_label, academic_year_of
 from core.charts import value_bars
 from core.csv import csv_response
+from core.disclosure import suppressed_note
 from core.documents import render_document
 from core.forms import add_validation_errors
 from schools.access import membership_required
@@ -320,6 +321,8 @@ def provision_map_csv(request):
                      "", "", "", group.hours, group.cost])  # fmt: skip
     rows.append(["All terms", "All years", "Total", "", "", "", "", "", "", str(pmap.total_pupils),
                  "", "", "", pmap.total_hours, pmap.total_cost])  # fmt: skip
+    if membership.suppress_below:
+        rows.append([suppressed_note(membership.suppress_below)])
     filename = f"provision-map-{year}-{(year + 1) % 100:02d}.csv"
     return csv_response(filename, header, rows)
 

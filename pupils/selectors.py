@@ -150,7 +150,9 @@ def _register_table(totals, by_need, by_year, suppress_below):
         table.line((*year, "send"), [(*year, "e"), (*year, "k")])
     for part in ("n", "send", "e", "k", "not_send"):
         members = [("year", row["year_group"], part) for row in by_year]
-        total = {"n": "roll", "send": ("need", TOTAL, TOTAL), "not_send": "not_send"}.get(part, ("need", TOTAL, part))
+        total = {"n": "roll", "send": ("need", TOTAL, TOTAL), "not_send": "not_send"}.get(
+            part, ("need", TOTAL, part)
+        )
         table.line(total, members)
     return table
 

@@ -22,6 +22,7 @@ from django.db.models import Count as DbCount
 from assessment.bands import VERBS, Bands, assessments_at, line_shares
 from assessment.models import AssessmentPoint, Subject, point_as_at
 from core.calendar import academic_year_label as year_label
+from core.disclosure import Table
 from core.figures import Share
 from core.gap_direction import gap_direction
 from pupils.models import SEN_STATUSES_ON_RECORD, status_at_q
@@ -51,6 +52,12 @@ class GapRow:
     previous_gap: int | None = None
     last_year_point: str = ""
     last_year_gap: int | None = None
+    # The gap over the true figures, for choosing the largest gap alike for every reader.
+    true_gap: int | None = None
+
+    @property
+    def withheld(self):
+        return self.gap is None and self.true_gap is not None
 
     @property
     def term_trend(self):
@@ -135,6 +142,7 @@ class _Figure:
     send: Share
     others: Share
     gap: int | None
+    true_gap: int | None = None
 
 
 def attainment_section(school, academic_year, *, suppress_below):
@@ -243,9 +251,19 @@ class _Grid:
         if not self._has(point, subject, key):
             return None
         row = self.cells[(point, subject)]
-        send = Share.of(row[f"{key}_send_k"], row[f"{key}_send_n"], suppress_below=self.suppress_below)
-        others = Share.of(row[f"{key}_others_k"], row[f"{key}_others_n"], suppress_below=self.suppress_below)
-        return _Figure(point, year, send, others, gap_between(send, others))
+        table = Table(self.suppress_below)
+        for side in ("send", "others"):
+            k, n = row[f"{key}_{side}_k"], row[f"{key}_{side}_n"]
+            # A share shows its count and its group; the pupils below the line are their
+            # difference, so they are a cell of the table too, protected when small.
+            table.add((side, "k"), k)
+            table.add((side, "below"), n - k, shown=False)
+            table.line(table.add((side, "n"), n), [(side, "k"), (side, "below")])
+        send, others = (table.share((side, "k"), (side, "n")) for side in ("send", "others"))
+        truth = gap_between(
+            *(Share(row[f"{key}_{side}_k"], row[f"{key}_{side}_n"]) for side in ("send", "others"))
+        )
+        return _Figure(point, year, send, others, gap_between(send, others), truth)
 
     def measure(self, key, title):
         trend_points = self.trend_points(key)
@@ -296,13 +314,21 @@ class _Grid:
             previous_gap=before.gap if before else None,
             last_year_point=self.names[last_year[-1].point] if last_year else "",
             last_year_gap=last_year[-1].gap if last_year else None,
+            true_gap=now.true_gap,
         )
 
 
 def _widest_gap(measure):
-    shown = [row for row in measure.rows if row.gap is not None]
-    if shown:
-        widest = max(shown, key=lambda r: r.gap)
+    """The largest gap over the true figures, whoever reads it: a governor reads where it is, and
+    that its figures are withheld when disclosure control hides them."""
+    ranked = [row for row in measure.rows if row.true_gap is not None]
+    if ranked:
+        widest = max(ranked, key=lambda r: r.true_gap)
+        if widest.withheld:
+            return (
+                f"{measure.title}: the largest gap is in {widest.subject.lower()} at {widest.point}; its "
+                "figures are withheld, as they would identify a small group of pupils."
+            )
         change = gap_direction("SEND pupils", widest.gap, widest.previous_gap)
         since = f"; since {widest.previous_point}, {change.since}" if change.since else ""
         if change.direction not in (None, "unchanged"):
@@ -312,5 +338,5 @@ def _widest_gap(measure):
             f"{change.now_words} (SEND {widest.send}, others {widest.others}){since}."
         )
     if measure.rows:
-        return f"{measure.title}: the groups are too small to show."
+        return f"{measure.title}: the groups are too small to compare."
     return ""

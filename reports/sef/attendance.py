@@ -10,7 +10,7 @@ from django.db.models import ExpressionWrapper, F, IntegerField, Q, Sum
 
 from attendance.models import Attendance, BehaviourCount, Exclusion
 from core.calendar import academic_year_label as year_label
-from core.figures import Count, Share
+from core.figures import SUPPRESSED_TEXT, Count, Share
 from pupils.models import SEN_STATUSES_ON_RECORD, Pupil, SenStatus
 
 from ..snapshot import register
@@ -53,7 +53,7 @@ class Rate:
 
     def __str__(self):
         if self.suppressed:
-            return f"fewer than {self.threshold}"
+            return SUPPRESSED_TEXT
         return f"{self.value}%" if self.value else "no data"
 
 
