@@ -384,7 +384,8 @@ def _count(figure):
 
 
 def _withheld(table, key, figure):
-    if figure is None or not table.is_hidden(key):
+    """The figure of a grid cell, withheld when its count or its row's total is hidden."""
+    if figure is None or not (table.is_hidden(key) or table.is_hidden((*key[:3], TOTAL))):
         return figure
     return Figure.withheld(table.threshold) if isinstance(figure, Figure) else Share.withheld(table.threshold)
 

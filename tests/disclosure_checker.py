@@ -24,19 +24,22 @@ HIDDEN = "c"
 @dataclass
 class HtmlTable:
     caption: str
-    rows: list = field(default_factory=list)  # lists of cell texts, header rows included
+    rows: list = field(default_factory=list)  # body and footer rows: lists of cell texts
+    head: list = field(default_factory=list)  # the rows of <thead>
 
 
 class _Tables(HTMLParser):
     def __init__(self):
         super().__init__()
-        self.tables, self.stack, self.cell, self.in_caption = [], [], None, False
+        self.tables, self.stack, self.cell, self.in_caption, self.in_head = [], [], None, False, False
 
     def handle_starttag(self, tag, attrs):
         if tag == "table":
             self.stack.append(HtmlTable(""))
+        elif self.stack and tag == "thead":
+            self.in_head = True
         elif self.stack and tag == "tr":
-            self.stack[-1].rows.append([])
+            (self.stack[-1].head if self.in_head else self.stack[-1].rows).append([])
         elif self.stack and tag in ("td", "th"):
             self.cell = []
         elif self.stack and tag == "caption":
@@ -48,8 +51,11 @@ class _Tables(HTMLParser):
         if tag == "table" and self.stack:
             self.tables.append(self.stack.pop())
         elif tag in ("td", "th") and self.cell is not None and self.stack:
-            self.stack[-1].rows[-1].append(re.sub(r"\s+", " ", "".join(self.cell)).strip())
+            rows = self.stack[-1].head if self.in_head else self.stack[-1].rows
+            rows[-1].append(re.sub(r"\s+", " ", "".join(self.cell)).strip())
             self.cell = None
+        elif tag == "thead":
+            self.in_head = False
         elif tag == "caption":
             self.in_caption = False
 
@@ -135,8 +141,9 @@ class Problem:
         return [k for k, v in self.seen.items() if v is None and k not in self.slack]
 
     def determined(self, limit=200000):
-        """Hidden cells with one possible value. Exhaustive search over each cell's possible
-        values (bounded by the lines), with the other unknowns solved by backtracking."""
+        """Hidden cells with one possible value: for each, an exhaustive search (interval
+        propagation, then splitting intervals in halves) for a whole-number solution of every line
+        with that cell below its true value, and one with it above."""
         unknowns = [k for k, v in self.seen.items() if v is None]
         cap = max(self.truth.values(), default=0) * 2 + self.threshold
         bounds = {
@@ -156,19 +163,34 @@ class Problem:
                 equations.append((variables, constant))
         found = []
         for key in self.hidden():
-            values = set()
+            linked = _linked(equations, key)
+            equations_of_key = [e for e in equations if any(k in linked for _c, k in e[0])]
             lo, hi = bounds[key]
-            for value in range(lo, hi + 1):
-                trial = dict(bounds)
-                trial[key] = (value, value)
-                if _feasible(equations, trial, [limit]):
-                    values.add(value)
-                    if len(values) > 1:
-                        break
-            assert self.truth[key] in values, f"{key}: the truth {self.truth[key]} fails the lines"
-            if len(values) == 1:
+            truth = self.truth[key]
+            near = {k: bounds[k] for k in linked}
+            assert lo <= truth <= hi and _feasible(
+                equations_of_key, {**near, key: (truth, truth)}, [limit]
+            ), f"{key}: the truth {truth} fails the lines"
+            others = [(lo, truth - 1), (truth + 1, hi)]
+            if not any(
+                a <= b and _feasible(equations_of_key, {**near, key: (a, b)}, [limit]) for a, b in others
+            ):
                 found.append(key)
         return found
+
+
+def _linked(equations, key):
+    """The unknowns joined to `key` by the equations (its connected part of the page)."""
+    linked, todo = {key}, [key]
+    while todo:
+        current = todo.pop()
+        for variables, _constant in equations:
+            keys = {k for _c, k in variables}
+            if current in keys:
+                for k in keys - linked:
+                    linked.add(k)
+                    todo.append(k)
+    return linked
 
 
 def _feasible(equations, bounds, budget):
@@ -195,11 +217,10 @@ def _feasible(equations, bounds, budget):
     free = [k for k, (lo, hi) in bounds.items() if lo < hi]
     if not free:
         return True
+    # Split the narrowest open interval in two and look in each half.
     key = min(free, key=lambda k: bounds[k][1] - bounds[k][0])
     lo, hi = bounds[key]
-    for value in range(lo, hi + 1):
-        trial = dict(bounds)
-        trial[key] = (value, value)
-        if _feasible(equations, trial, budget):
-            return True
-    return False
+    middle = (lo + hi) // 2
+    return any(
+        _feasible(equations, {**bounds, key: half}, budget) for half in ((lo, middle), (middle + 1, hi))
+    )
