@@ -145,18 +145,12 @@ def protect(values, lines, threshold, unshown=()):
     # unless they are small themselves.
     free = {key for key in unshown if not 0 < values[key] < threshold}
     while True:
-        complement = None
-        for line in lines:
-            if _line_reveals(values, *line, hidden, primary, threshold, free):
-                complement = _complement(values, line, hidden)
-                if complement is not None:
-                    break
-        if complement is None:
-            found = determined(values, lines, hidden, primary, threshold, ignore=free)
-            if not found:
-                return hidden, primary
-            touching = [line for line in lines if found & {line[0], *line[1]}]
-            complement = next(filter(None, (_complement(values, line, hidden) for line in touching)), None)
+        _protect_lines(values, lines, hidden, primary, threshold, free)
+        found = determined(values, lines, hidden, primary, threshold, ignore=free)
+        if not found:
+            return hidden, primary
+        touching = [line for line in lines if found & {line[0], *line[1]}]
+        complement = next(filter(None, (_complement(values, line, hidden) for line in touching)), None)
         if complement is None:
             # Every cell of each line that gives a hidden cell away is hidden already (a total of
             # one pupil made of one cell, say): hide the rest of the table rather than show a
@@ -166,6 +160,20 @@ def protect(values, lines, threshold, unshown=()):
                 return hidden, primary
             complement = min(rest, key=lambda k: values[k])
         hidden.add(complement)
+
+
+def _protect_lines(values, lines, hidden, primary, threshold, free):
+    """Secondary suppression line by line, until no line on its own gives a hidden cell away."""
+    changed = True
+    while changed:
+        changed = False
+        for line in lines:
+            while _line_reveals(values, *line, hidden, primary, threshold, free):
+                complement = _complement(values, line, hidden)
+                if complement is None:
+                    break
+                hidden.add(complement)
+                changed = True
 
 
 def _complement(values, line, hidden):
@@ -220,36 +228,53 @@ def determined(values, lines, hidden, primary, threshold, *, ignore=()):
     if not hidden:
         return set()
     cap = sum(values.values()) or 1
-    equations = []
-    for total, members in lines:
-        terms = [(1, m) for m in members] + [(-1, total)]
-        if not any(key in hidden for _, key in terms):
-            continue
-        known = -sum(sign * values[key] for sign, key in terms if key not in hidden)
-        equations.append(([(sign, key) for sign, key in terms if key in hidden], known))
+    equations = _equations(values, lines, hidden)
     domains = {key: _bounds(key, primary, threshold, cap) for key in hidden}
     if not _propagate(equations, domains):
         return set(hidden) - set(ignore)  # cannot happen with true values; the safe answer
-    found = set()
-    for key in hidden:
-        if key in ignore:
-            continue
-        lo, hi = domains[key]
-        if lo == hi or not _has_other_solution(*_component(equations, domains, key), key, values[key]):
-            found.add(key)
-    return found
-
-
-def _component(equations, domains, key):
-    """The equations and cells linked to `key` through shared hidden cells."""
-    seen, todo, linked = {key}, [key], []
     by_key = {}
     for equation in equations:
         for _sign, k in equation[0]:
             by_key.setdefault(k, []).append(equation)
+    found, witnesses = set(), []
+    for key in hidden:
+        if key in ignore:
+            continue
+        if any(w.get(key, values[key]) != values[key] for w in witnesses):
+            continue  # a solution found for another cell already gives this one another value
+        lo, hi = domains[key]
+        witness = (
+            None
+            if lo == hi
+            else _other_solution(*_component(equations, domains, key, by_key), key, values[key])
+        )
+        if witness is None:
+            found.add(key)
+        else:
+            witnesses.append(witness)
+    return found
+
+
+def _equations(values, lines, hidden):
+    """Each line with a hidden cell as (the hidden cells with their signs, the known sum):
+    members add, the total subtracts, and together they make 0."""
+    equations = []
+    for total, members in lines:
+        terms = [(1, m) for m in members] + [(-1, total)]
+        if any(key in hidden for _, key in terms):
+            known = -sum(sign * values[key] for sign, key in terms if key not in hidden)
+            equations.append(([(sign, key) for sign, key in terms if key in hidden], known))
+    return equations
+
+
+def _component(equations, domains, key, by_key):
+    """The equations and cells linked to `key` through shared hidden cells (`by_key`: cell ->
+    its equations)."""
+    seen, todo, linked, taken = {key}, [key], [], set()
     while todo:
         for equation in by_key.get(todo.pop(), []):
-            if not any(equation is e for e in linked):
+            if id(equation) not in taken:
+                taken.add(id(equation))
                 linked.append(equation)
                 for _sign, k in equation[0]:
                     if k not in seen:
@@ -258,7 +283,9 @@ def _component(equations, domains, key):
     return linked, {k: domains[k] for k in seen}
 
 
-def _has_other_solution(equations, domains, key, truth):
+def _other_solution(equations, domains, key, truth):
+    """A solution of the equations (cell -> value) with another value than `truth` in `key`, or
+    None when there is none."""
     index = {}
     for i, (terms, _known) in enumerate(equations):
         for _sign, k in terms:
@@ -269,9 +296,10 @@ def _has_other_solution(equations, domains, key, truth):
             continue
         trial = dict(domains)
         trial[key] = part
-        if _search(equations, index, trial, [_SEARCH_LIMIT]):
-            return True
-    return False
+        solution = _search(equations, index, trial, [_SEARCH_LIMIT])
+        if solution is not None:
+            return {k: low for k, (low, _high) in solution.items()}
+    return None
 
 
 def _propagate(equations, domains, index=None):
@@ -312,23 +340,25 @@ def _propagate(equations, domains, index=None):
 
 
 def _search(equations, index, domains, budget):
+    """Every cell fixed to a value that solves the equations (as intervals of one value), or None."""
     budget[0] -= 1
     if budget[0] < 0:
-        return False
+        return None
     if not _propagate(equations, domains, index):
-        return False
+        return None
     open_keys = [k for k, (lo, hi) in domains.items() if lo < hi]
     if not open_keys:
-        return True
+        return domains
     key = min(open_keys, key=lambda k: domains[k][1] - domains[k][0])
     lo, hi = domains[key]
     middle = (lo + hi) // 2
     for part in ((lo, middle), (middle + 1, hi)):
         trial = dict(domains)
         trial[key] = part
-        if _search(equations, index, trial, budget):
-            return True
-    return False
+        solution = _search(equations, index, trial, budget)
+        if solution is not None:
+            return solution
+    return None
 
 
 SUPPRESSED_NOTE = (
