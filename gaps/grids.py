@@ -316,8 +316,11 @@ def ranked_gaps(membership, cohort, scheme, suppress_below=0, *, protect=True):
                 setattr(gap, name, gap_points(*by_key[then]))
         gaps.append(gap)
     gaps.sort(key=lambda g: (g.true_points is None, -(g.true_points or 0), g.year_group, g.subject.order))
-    if suppress_below and protect:
-        withhold(gaps, suppress_below)
+    if suppress_below and protect and gaps:
+        # Withheld as on the C page, with the attainment grid beside them (one more query, for
+        # governors only): the same table gives the same hidden figures on every page.
+        grid = _grid(membership, cohort, scheme, "attainment_id", scheme.attainment_bands, "percent", 0)
+        withhold(gaps, suppress_below, grid=grid, subjects=scheme.subjects, scale=scheme.bands.attainment)
     return gaps
 
 

@@ -371,3 +371,14 @@ def test_impact_comparable_pupils_are_suppressed(reader):
         if s_row[5] == HIDDEN:
             assert s_row[6] == HIDDEN and s_row[7] == "—", "a mean change beside hidden comparable pupils"
     assert p.shown_small == []
+
+
+def test_dashboard_gaps_are_withheld_as_on_the_c_page(reader):
+    """The same gaps, hidden the same way, on the dashboard and on question C: a reader cannot
+    play one page against the other."""
+    _truth, dashboard = reader(reverse("gaps:dashboard"))
+    _truth, c_page = reader(reverse("gaps:grid"))
+    on_dashboard = find(dashboard, "Gaps at or above ARE").rows
+    on_c_page = find(c_page, "Gaps at or above ARE").rows
+    assert on_dashboard and on_dashboard == on_c_page[: len(on_dashboard)]
+    assert any(HIDDEN in row for row in on_dashboard)
