@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 
 from attendance.models import Exclusion
+from core.disclosure import Table
 from core.figures import Count as Figure
 from core.figures import Share
 
@@ -34,7 +35,44 @@ def exclusion_rows(membership, year, rows, suppress):
     groups = [(label, [r for r in rows if r["sen_status"] == code]) for code, label in STATUS_LABELS.items()]
     groups.append(("All SEND", send))
     groups += [(need_label(code), [r for r in send if r["primary_need"] == code]) for code in needs_of(send)]
-    return [_row(label, selected, everyone, counted, suppress) for label, selected in groups]
+    counts = [_counts(selected, counted) for _label, selected in groups]
+    table = _table(counts, everyone, len(STATUS_LABELS), suppress)
+    return [_row(label, i, table) for i, (label, _selected) in enumerate(groups)]
+
+
+def _counts(selected, counted):
+    t = totals(selected)
+    keys = [(r["sen_status"], r["primary_need"]) for r in selected]
+    return {
+        "susp": t["susp"],
+        "n": t["n"],
+        "suspensions": sum(counted.get(k, {}).get("suspensions", 0) for k in keys),
+        "permanent": sum(counted.get(k, {}).get("permanent", 0) for k in keys),
+    }
+
+
+def _table(counts, everyone, statuses, suppress):
+    """The rows as one table for disclosure control (core.disclosure): each status, all SEND (SEN
+    support and EHC plan added up) and each need (adding up to all SEND with the pupils of no
+    recorded need), with the school's pupils and pupils suspended as the totals of the shares."""
+    table = Table(suppress)
+    parts = ("susp", "not", "n", "suspensions", "permanent")
+    for i, c in enumerate(counts):
+        for part in ("susp", "n", "suspensions", "permanent"):
+            table.add((i, part), c[part])
+        table.add((i, "not"), c["n"] - c["susp"], shown=False)
+        table.line((i, "n"), [(i, "susp"), (i, "not")])
+    table.add(("all", "susp"), everyone["susp"])
+    table.add(("all", "n"), everyone["n"])
+    send, needs = statuses, range(statuses + 1, len(counts))
+    for part in parts:
+        rest = table.values[(send, part)] - sum(table.values[(i, part)] for i in needs)
+        table.add(("no need", part), rest, shown=False)
+        table.line((send, part), [(i, part) for i in needs] + [("no need", part)])
+        table.line((send, part), [(i, part) for i in range(statuses) if i != 0])
+    for part in ("susp", "n"):
+        table.line(("all", part), [(0, part), (send, part)])
+    return table
 
 
 def _exclusions_by_status_and_need(membership, year):
@@ -52,21 +90,17 @@ def _exclusions_by_status_and_need(membership, year):
     return {(r["pupil__sen_status"], r["pupil__primary_need"]): r for r in rows}
 
 
-def _row(label, selected, everyone, counted, suppress):
-    t = totals(selected)
-    keys = [(r["sen_status"], r["primary_need"]) for r in selected]
-    suspensions = sum(counted.get(k, {}).get("suspensions", 0) for k in keys)
-    permanent = sum(counted.get(k, {}).get("permanent", 0) for k in keys)
-    of_suspended = Share.of(t["susp"], everyone["susp"], suppress_below=suppress)
-    of_school = Share.of(t["n"], everyone["n"], suppress_below=suppress)
+def _row(label, i, table):
+    of_suspended = table.share((i, "susp"), ("all", "susp"))
+    of_school = table.share((i, "n"), ("all", "n"))
     over = None
-    if of_suspended.percent is not None and of_school.percent is not None and everyone["susp"]:
+    if of_suspended.percent is not None and of_school.percent is not None and table.value(("all", "susp")):
         over = of_suspended.percent > of_school.percent
     return ExclusionRow(
         label,
-        Share.of(t["susp"], t["n"], suppress_below=suppress),
-        Figure.of(suspensions, suppress_below=suppress),
-        Figure.of(permanent, suppress_below=suppress),
+        table.share((i, "susp"), (i, "n")),
+        table.count((i, "suspensions")),
+        table.count((i, "permanent")),
         of_suspended,
         of_school,
         over,

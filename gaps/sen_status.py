@@ -10,6 +10,7 @@ from django.db.models import Count
 
 from assessment.bands import line_shares
 from core.calendar import academic_year_label
+from core.disclosure import Table
 from core.figures import Share
 from pupils.models import SenStatus
 
@@ -138,15 +139,30 @@ def _sums_by_column(membership, cohort, scheme, points):
     return sums
 
 
+def status_shares(counts, suppress):
+    """{column: Share} of one measure from {column: (count, group)}: as one table for disclosure
+    control (core.disclosure), since SEN support and EHC plan add up to all SEND, and each share's
+    group is its count and the pupils below the line."""
+    table = Table(suppress)
+    for key, (ok, n) in counts.items():
+        table.add((key, "ok"), ok)
+        table.add((key, "below"), n - ok, shown=False)
+        table.line(table.add((key, "n"), n), [(key, "ok"), (key, "below")])
+    for part in ("ok", "below", "n"):
+        table.line(("send", part), [(SenStatus.SEN_SUPPORT, part), (SenStatus.EHCP, part)])
+    return {key: table.share((key, "ok"), (key, "n")) for key in counts}
+
+
 def _status_row(point, subject, sums, national, suppress, lines):
-    attainment, progress, nat = {}, {}, {}
+    nat = {}
     measure = SUBJECT_MEASURES.get(subject.name.lower())
     zeros = [0] * (len(COUNTED) + len(lines))
+    counts = {key: sums.get((point.pk, subject.pk, key), zeros) for key, _ in STATUS_COLUMNS}
+    attainment = status_shares({key: (c[1], c[0]) for key, c in counts.items()}, suppress)
+    progress = status_shares({key: (c[3], c[2]) for key, c in counts.items()}, suppress)
     met_by_column = {}
     for key, _ in STATUS_COLUMNS:
-        n, ok, pn, pok, *met = sums.get((point.pk, subject.pk, key), zeros)
-        attainment[key] = Share.of(ok, n, suppress_below=suppress)
-        progress[key] = Share.of(pok, pn, suppress_below=suppress)
+        n, _ok, pn, _pok, *met = counts[key]
         nat[key] = comparator_share(national.get((point.academic_year, measure, NATIONAL_GROUPS[key])))
         met_by_column[key] = (met, {"attainment": n, "progress": pn})
     by_line = _line_cells(lines, met_by_column, suppress)
@@ -175,6 +191,12 @@ def _line_cells(lines, met_by_column, suppress):
             shares = line_shares([met[i] for i in on_scale], assessed[scale], suppress)
             for i, share in zip(on_scale, shares, strict=True):
                 by_line[i].shares[key] = share
+        for i in on_scale:
+            # Each line across the columns is a table of its own (status_shares).
+            counts = {key: (met[i], assessed[scale]) for key, (met, assessed) in met_by_column.items()}
+            for key, share in status_shares(counts, suppress).items():
+                if share.suppressed and by_line[i].shares.get(key) is not None:
+                    by_line[i].shares[key] = share
         for i in on_scale[1:]:
             if any(s is None or s.suppressed for s in by_line[i].shares.values()):
                 by_line[i].shares = dict.fromkeys(by_line[i].shares)

@@ -382,3 +382,15 @@ def test_dashboard_gaps_are_withheld_as_on_the_c_page(reader):
     on_c_page = find(c_page, "Gaps at or above ARE").rows
     assert on_dashboard and on_dashboard == on_c_page[: len(on_dashboard)]
     assert any(HIDDEN in row for row in on_dashboard)
+
+
+@pytest.mark.parametrize(
+    "name", ["gaps:groups", "gaps:attainment", "gaps:pupils", "gaps:attendance", "home", "reports:index"]
+)
+def test_every_other_governor_share_keeps_its_complement(reader, name):
+    """The other governor pages' shares, each with its count, its group and the rest of the group:
+    none shows a small count, and none gives a hidden one away."""
+    truth, shown = reader(reverse(name))
+    p = Problem(T)
+    _standalone_shares(p, truth, shown, skip=())
+    assert_safe(p, hides=False)
