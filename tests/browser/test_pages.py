@@ -158,7 +158,7 @@ def test_governor_sees_the_register_without_pupil_names(page, live_server, login
     response = page.goto(f"{live_server.url}/register/")
     assert response.status == 200
     expect(page.get_by_role("heading", name="SEN register", level=1)).to_be_visible()
-    expect(page.get_by_text("Groups of fewer than")).to_be_visible()
+    expect(page.get_by_text("c: not shown, to protect pupils")).to_be_visible()
     expect(page.get_by_role("heading", name="Pupils on the SEND record")).to_have_count(0)
     content = page.content()
     on_register = people["A"].class_pupil
