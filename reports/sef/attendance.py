@@ -10,6 +10,7 @@ from django.db.models import ExpressionWrapper, F, IntegerField, Q, Sum
 
 from attendance.models import Attendance, BehaviourCount, Exclusion
 from core.calendar import academic_year_label as year_label
+from core.disclosure import Table
 from core.figures import SUPPRESSED_TEXT, Count, Share
 from pupils.models import SEN_STATUSES_ON_RECORD, Pupil, SenStatus
 
@@ -100,6 +101,8 @@ def attendance_section(school, academic_year, *, suppress_below):
         .aggregate(**behaviour),
     }
     lines = [_line(label, i, totals, suppress_below) for i, (label, _) in enumerate(GROUPS)]
+    if suppress_below:
+        _withhold(lines, totals, suppress_below)
     findings = _findings(lines[SEND], lines[NO_SEND], academic_year)
     return AttendanceSection(
         True, previous_year=year_label(academic_year - 1), lines=lines, findings=findings
@@ -166,10 +169,38 @@ def _line(label, i, totals, suppress_below):
         persistent_absence=Share.of(now[f"pa{i}"], n, suppress_below=suppress_below),
         suspended=Share.of(excluded[f"sp{i}"], n, suppress_below=suppress_below),
         suspensions=suspensions,
-        suspension_days="suppressed" if small or suspensions.suppressed else f"{days:f}",
+        suspension_days=SUPPRESSED_TEXT if small or suspensions.suppressed else f"{days:f}",
         permanent=Count.of(excluded[f"p{i}"], suppress_below=suppress_below),
-        incidents_per_pupil="suppressed" if small else f"{per_pupil}",
+        incidents_per_pupil=SUPPRESSED_TEXT if small else f"{per_pupil}",
     )
+
+
+def _withhold(lines, totals, threshold):
+    """The lines' counts as one table for disclosure control (core.disclosure): SEN support and
+    EHC plan add up to SEND, SEND and no SEND to all pupils, in pupils, pupils persistently absent,
+    pupils suspended, suspensions and permanent exclusions; each share's group is its count and
+    the rest of the group."""
+    now, excluded = totals["now"], totals["excluded"]
+    table = Table(threshold)
+    for i in range(len(GROUPS)):
+        n = table.add((i, "n"), now[f"n{i}"])
+        for part, value in (("pa", now[f"pa{i}"]), ("sp", excluded[f"sp{i}"])):
+            table.add((i, part), value)
+            table.add((i, f"not {part}"), now[f"n{i}"] - value, shown=False)
+            table.line(n, [(i, part), (i, f"not {part}")])
+        table.add((i, "s"), excluded[f"s{i}"])
+        table.add((i, "p"), excluded[f"p{i}"])
+    for part in ("n", "pa", "not pa", "sp", "not sp", "s", "p"):
+        table.line((SEND, part), [(1, part), (2, part)])
+        table.line((EVERYONE, part), [(SEND, part), (NO_SEND, part)])
+    for i, line in enumerate(lines):
+        line.pupils = table.count((i, "n"))
+        line.persistent_absence = table.share((i, "pa"), (i, "n"))
+        line.suspended = table.share((i, "sp"), (i, "n"))
+        line.suspensions = table.count((i, "s"))
+        line.permanent = table.count((i, "p"))
+        if line.suspensions.suppressed:
+            line.suspension_days = SUPPRESSED_TEXT
 
 
 def _findings(send, others, academic_year):
