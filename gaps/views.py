@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from core import policy
 from core.charts import pair_chart
 from core.csv import csv_response
+from core.disclosure import suppressed_note
 from schools.access import membership_required
 
 from . import drafts, services
@@ -121,7 +122,7 @@ def attainment(request):
     scheme = school_scheme(request.membership)
     report = status_report(request.membership, cohort, scheme)
     if request.GET.get("format") == "csv":
-        return _attainment_csv(report, scheme)
+        return _attainment_csv(report, scheme, _note_rows(request.membership))
     context = {
         "form": form,
         "cohort": cohort,
@@ -133,7 +134,7 @@ def attainment(request):
     return _page(request, "gaps/attainment.html", context)
 
 
-def _attainment_csv(report, scheme):
+def _attainment_csv(report, scheme, note):
     """B as CSV: a column per SEN status and line of the scheme (headline lines first)."""
     lines = scheme.bands.lines
     header = ["Academic year", "Subject"] + [
@@ -144,7 +145,7 @@ def _attainment_csv(report, scheme):
         + [str(shares.shares[key] or "not shown") for key, _ in STATUS_COLUMNS for shares in r.lines]
         for r in report.rows
     ]
-    return csv_response("attainment-by-sen-status.csv", header, rows)
+    return csv_response("attainment-by-sen-status.csv", header, rows + note)
 
 
 @membership_required("gaps.view")
@@ -154,7 +155,7 @@ def grid(request):
     scheme = school_scheme(request.membership)
     report = grid_report(request.membership, cohort, scheme, mode=mode)
     if request.GET.get("format") == "csv":
-        return _grid_csv(report)
+        return _grid_csv(report, _note_rows(request.membership))
     names_pupils = policy.can(request.membership, "pupil.view")
     modes = {k: v for k, v in GRID_MODES.items() if k != "initials" or names_pupils}
     context = {
@@ -169,7 +170,14 @@ def grid(request):
     return _page(request, "gaps/grid.html", context)
 
 
-def _grid_csv(report):
+def _note_rows(membership):
+    """The line that says what "c" means, at the foot of a CSV for a reader whose figures are
+    withheld under the threshold."""
+    threshold = membership.suppress_below
+    return [[suppressed_note(threshold)]] if threshold else []
+
+
+def _grid_csv(report, note):
     header = ["Grid", "Year group", "Subject", "Band", "Figure"]
     rows = []
     for name, grid in (
@@ -191,7 +199,7 @@ def _grid_csv(report):
                 rows.append(
                     [name, row.label, row.subject.name, line.name, str(figure) if figure else "not shown"]
                 )
-    return csv_response("attainment-and-progress-grid.csv", header, rows)
+    return csv_response("attainment-and-progress-grid.csv", header, rows + note)
 
 
 @membership_required("gaps.view")
