@@ -319,7 +319,10 @@ def ranked_gaps(membership, cohort, scheme, suppress_below=0, *, protect=True):
     if suppress_below and protect and gaps:
         # Withheld as on the C page, with the attainment grid beside them (one more query, for
         # governors only): the same table gives the same hidden figures on every page.
-        grid = _grid(membership, cohort, scheme, "attainment_id", scheme.attainment_bands, "percent", 0)
+        counts = _band_counts(membership, cohort, "attainment_id")
+        grid = _grid(
+            membership, cohort, scheme, "attainment_id", scheme.attainment_bands, "percent", 0, counts
+        )
         withhold(gaps, suppress_below, grid=grid, subjects=scheme.subjects, scale=scheme.bands.attainment)
     return gaps
 
