@@ -102,10 +102,13 @@ def test_every_line_is_counted_in_one_query(django_assert_num_queries):
     "met, assessed, threshold, shown",
     [
         ([9, 6], 11, 0, ["82% (9/11)", "55% (6/11)"]),  # no threshold: every line
-        ([9, 6], 11, 5, ["82% (9/11)", None]),  # 9 - 6 = 3 pupils between the lines
-        ([10, 4], 11, 5, ["91% (10/11)", None]),  # the second line is itself under 5
-        ([10, 5], 11, 5, ["91% (10/11)", "45% (5/11)"]),  # 5 between them, 5 on the line
-        ([9, 9, 0], 11, 5, ["82% (9/11)", "82% (9/11)", "0% (0/11)"]),  # nobody between: nothing to hide
+        # With a threshold, 9 or 10 of 11 on the headline line says 2 or 1 are not: the headline
+        # is hidden as its complement is under 5 (core.figures), and so is the same line after it.
+        ([9, 6], 11, 5, ["c", None]),  # and 9 - 6 = 3 pupils between the lines
+        ([10, 4], 11, 5, ["c", None]),  # the second line is itself under 5
+        ([10, 5], 11, 5, ["c", "45% (5/11)"]),  # 5 between them, 5 on the line, 6 not on it
+        ([9, 9, 0], 11, 5, ["c", None, None]),  # the second line, 9 of 11, hides the lines after it
+        ([6, 6, 0], 11, 5, ["55% (6/11)", "55% (6/11)", "0% (0/11)"]),  # nobody between: nothing to hide
     ],
 )
 def test_lines_after_the_headline_hide_a_small_difference(met, assessed, threshold, shown):
