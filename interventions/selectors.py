@@ -267,6 +267,8 @@ class ImpactRow:
         if not self.finished:
             return "no pupil has a baseline and an exit score yet"
         figure = self.finished_figure
+        if figure.suppressed:  # a count under the threshold (primary only): "fewer than 5" is true
+            return f"fewer than {figure.threshold} pupils with a baseline and an exit score"
         return f"{figure} {'pupil' if str(figure) == '1' else 'pupils'} with a baseline and an exit score"
 
 
