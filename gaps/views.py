@@ -9,6 +9,7 @@ from core import policy
 from core.charts import pair_chart
 from core.csv import csv_response
 from core.disclosure import suppressed_note
+from core.figures import SUPPRESSED_TEXT
 from schools.access import membership_required
 
 from . import drafts, services
@@ -142,7 +143,7 @@ def _attainment_csv(report, scheme, note):
     ]
     rows = [
         [r.year_label, r.subject.name]
-        + [str(shares.shares[key] or "not shown") for key, _ in STATUS_COLUMNS for shares in r.lines]
+        + [str(shares.shares[key] or SUPPRESSED_TEXT) for key, _ in STATUS_COLUMNS for shares in r.lines]
         for r in report.rows
     ]
     return csv_response("attainment-by-sen-status.csv", header, rows + note)
@@ -197,7 +198,7 @@ def _grid_csv(report, note):
         for row in lines:
             for line, figure in row.figures:
                 rows.append(
-                    [name, row.label, row.subject.name, line.name, str(figure) if figure else "not shown"]
+                    [name, row.label, row.subject.name, line.name, str(figure) if figure else SUPPRESSED_TEXT]
                 )
     return csv_response("attainment-and-progress-grid.csv", header, rows + note)
 
