@@ -106,7 +106,7 @@ def _measure_charts(measure):
             f"{measure.title}, {measure.rows[0].point}", [row.subject for row in measure.rows], series
         ),
         "trend": gap_lines(
-            f"Gap between other pupils and SEND pupils: {measure.title.lower()}",
+            f"Gap between other pupils and SEND pupils: {measure.title}",
             measure.trend_points,
             [(line.subject, line.gaps) for line in measure.trend],
         ),
