@@ -213,3 +213,44 @@ class Participation(models.Model):
     def save(self, *args, **kwargs):
         self.academic_year = academic_year_of(self.date)
         super().save(*args, **kwargs)
+
+
+class AttendanceYear(models.Model):
+    """A whole year's sessions at one school, as a Common Transfer File carries them (YearData):
+    the attendance a pupil brings from earlier schools, which has no termly breakdown."""
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="attendance_years")
+    academic_year = models.PositiveSmallIntegerField(help_text="The year the academic year starts in.")
+    la_code = models.CharField("LA", max_length=3, blank=True)
+    estab = models.CharField("establishment number", max_length=4, blank=True)
+    school_name = models.CharField(max_length=200, blank=True)
+    possible_sessions = models.PositiveSmallIntegerField()
+    attended_sessions = models.PositiveSmallIntegerField()
+    authorised_absence = models.PositiveSmallIntegerField(default=0)
+    unauthorised_absence = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+    objects = PupilScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["pupil", "academic_year", "la_code", "estab"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pupil", "academic_year", "la_code", "estab"], name="one_attendance_year_per_school"
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    possible_sessions__gte=F("attended_sessions")
+                    + F("authorised_absence")
+                    + F("unauthorised_absence")
+                ),
+                name="attendance_year_sessions_add_up",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.pupil} {self.year_label}: {self.attended_sessions}/{self.possible_sessions}"
+
+    @property
+    def year_label(self):
+        return academic_year_label(self.academic_year)

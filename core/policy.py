@@ -87,6 +87,7 @@ ACTIONS = {
     "pupil.view_record_log": Action(LEADERS, "see who opened a pupil's record"),
     "attendance.record": Action(SENCO_ONLY, "record attendance, exclusions, behaviour and activities"),
     "import.run": Action(SENCO_ONLY, "import files"),
+    "ctf.export": Action(SENCO_ONLY, "send Common Transfer Files"),
     # -- assessment
     "grid.view": Action(frozenset({SENCO, HEAD, TEACHER}), "read the termly grid"),
     "grid.save": Action(frozenset({SENCO, TEACHER}), "change the termly grid"),

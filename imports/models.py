@@ -11,6 +11,7 @@ class ImportKind(models.TextChoices):
     ASSESSMENTS = "assessments", "Assessments"
     ATTENDANCE = "attendance", "Attendance"
     BEHAVIOUR = "behaviour", "Behaviour incidents"
+    CTF = "ctf", "Common Transfer File (CTF)"
 
 
 class ImportBatchQuerySet(models.QuerySet):
@@ -74,3 +75,28 @@ class ImportBatch(models.Model):
     @property
     def is_pending(self):
         return self.status == self.Status.PENDING
+
+
+class CtfExport(models.Model):
+    """The log of every Common Transfer File sent out: who, when, which pupils, to where."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="ctf_exports")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    source_la = models.CharField("source LA", max_length=3)
+    source_estab = models.CharField("source establishment number", max_length=4)
+    dest_la = models.CharField("destination LA", max_length=3)
+    dest_estab = models.CharField("destination establishment number", max_length=4)
+    dest_name = models.CharField("destination school", max_length=200, blank=True)
+    pupils = models.ManyToManyField("pupils.Pupil", related_name="+")
+    # The UPNs and names as sent, so the log still says who was sent if a record changes later.
+    sent = models.JSONField(default=list)
+    file_name = models.CharField(max_length=255)
+    sha256 = models.CharField("SHA-256 of the CTF", max_length=64)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        where = f"{self.dest_la}/{self.dest_estab}"
+        return f"CTF of {len(self.sent)} pupil(s) to {where} on {self.created_at:%d/%m/%Y}"

@@ -17,6 +17,8 @@ from pupils.models import Pupil, SenStatus, SenStatusChange
 from schools.models import SchoolClass
 
 from .cleaning import class_key
+from .ctf import parse_ctf
+from .ctf_plan import plan_ctf
 from .errors import RowError
 from .models import ImportKind
 from .parsing import ParseResult, parse_file, rows_from_json
@@ -57,25 +59,32 @@ class Preview:
 
 
 def import_preview(*, school, kind, content, file_name):
-    parsed = parse_file(kind, content, file_name, school=school)
+    if kind == ImportKind.CTF:
+        parsed = parse_ctf(content, file_name)
+    else:
+        parsed = parse_file(kind, content, file_name, school=school)
     if not parsed.ok:
         return Preview(parsed, None)
     plan = import_plan(kind=kind, rows=parsed.rows, columns=parsed.columns, school=school)
     return Preview(parsed, plan)
 
 
-def batch_plan(batch, *, lock=False):
-    """What a waiting batch would do if confirmed now."""
+def batch_plan(batch, *, lock=False, decisions=None):
+    """What a waiting batch would do if confirmed now (with the SENCO's `decisions` on a CTF's
+    disagreements with the record)."""
     return import_plan(
         kind=batch.kind,
         rows=rows_from_json(batch.payload),
         columns=batch.columns,
         school=batch.school,
         lock=lock,
+        decisions=decisions,
     )
 
 
-def import_plan(*, kind, rows, columns, school, lock=False):
+def import_plan(*, kind, rows, columns, school, lock=False, decisions=None):
+    if kind == ImportKind.CTF:
+        return plan_ctf(ImportPlan(kind=kind, school=school), rows, school, decisions=decisions, lock=lock)
     pupils = Pupil.objects.filter(school=school).select_related("school_class")
     if lock:
         pupils = pupils.select_for_update(of=("self",))

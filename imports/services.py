@@ -16,6 +16,7 @@ from attendance.models import Attendance, BehaviourCount
 from pupils.models import Pupil, SenStatusChange
 from pupils.services import current_sen
 
+from .ctf_store import store_ctf
 from .errors import RowError
 from .models import ImportBatch, ImportKind
 from .parsing import rows_to_json
@@ -76,7 +77,7 @@ def import_batch_create(*, school, by, preview, content):
 
 
 @transaction.atomic
-def import_batch_confirm(*, batch, by):
+def import_batch_confirm(*, batch, by, decisions=None):
     """Store a waiting batch, checked again against the records as they are now.
 
     The batch is claimed with a conditional UPDATE, so two confirmations of one batch (a
@@ -97,7 +98,7 @@ def import_batch_confirm(*, batch, by):
         raise BatchNotPending(
             f"This file was already {batch.get_status_display().lower()}; nothing more was done."
         )
-    plan = batch_plan(batch, lock=True)
+    plan = batch_plan(batch, lock=True, decisions=decisions)
     if plan.errors:
         raise ImportRejected(plan.errors)
     _apply(plan, by=by, note=imported_note(batch.file_name))
@@ -130,6 +131,8 @@ def _apply(plan, *, by, note):
                 if entry.sen
             ]
             _store_sen_changes(changes, by=by)
+        elif plan.kind == ImportKind.CTF:
+            store_ctf(plan, by=by, note=note, check=_check, store_sen_changes=_store_sen_changes)
         else:
             _store_termly(plan, by=by)
     except IntegrityError as error:

@@ -1,16 +1,18 @@
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 from stdnum.gb.upn import calc_check_digit
 
 from core.csv import csv_response
+from pupils.models import Pupil
 from schools.access import membership_required
 
+from . import ctf_export as ctf_export_module
 from . import selectors, services
 from .columns import COLUMNS, template_rows
-from .forms import UploadForm
-from .models import ImportBatch, ImportKind
+from .forms import CtfExportForm, UploadForm
+from .models import CtfExport, ImportBatch, ImportKind
 
 # A made-up UPN with a correct check letter (LA 999 does not exist), for the templates.
 EXAMPLE_UPN = calc_check_digit("999000024001") + "999000024001"
@@ -52,11 +54,20 @@ KIND_TEXT = {
         "behaviour",
         "The number of behaviour incidents per pupil per term, as counted in your school's system.",
     ),
+    ImportKind.CTF: (
+        "Common Transfer File",
+        "The XML file every school information system exports (SIMS, Arbor, Bromcom, ScholarPack). "
+        "Adds new pupils and updates those already here, matched by UPN, then by name and date of "
+        "birth for you to confirm; merges their SEN history, needs, FSM, EAL, looked-after and "
+        "service child flags, attendance by year and key stage results. Where the file and the "
+        "record disagree, the preview lets you choose.",
+    ),
 }
 
 # What the preview and the finished import call each action, per kind.
 ACTION_WORDS = {
     ImportKind.PUPILS: ("new pupils", "pupils updated", "pupils unchanged"),
+    ImportKind.CTF: ("new pupils", "pupils updated", "pupils unchanged"),
     ImportKind.SEN_STATUS: (
         "new SEN status changes",
         "status changes corrected (same date, different status)",
@@ -75,6 +86,7 @@ def _kinds():
             "columns": COLUMNS[kind],
         }
         for kind in ImportKind
+        if kind != ImportKind.CTF
     ]
 
 
@@ -116,6 +128,7 @@ def import_index(request):
     context = {
         "form": form,
         "kinds": _kinds(),
+        "ctf_text": KIND_TEXT[ImportKind.CTF][1],
         "batches": ImportBatch.objects.for_membership(membership).select_related("user")[:10],
     }
     return render(request, "imports/index.html", context)
@@ -123,7 +136,7 @@ def import_index(request):
 
 @membership_required("import.run")
 def import_template(request, kind):
-    if kind not in ImportKind.values:
+    if kind not in ImportKind.values or kind == ImportKind.CTF:
         raise Http404("There is no template of that name.")
     examples = selectors.template_examples(request.membership.school)
     rows = template_rows(kind, example_upn=EXAMPLE_UPN, **examples)
@@ -143,6 +156,8 @@ def batch_detail(request, pk):
         context["stale"] = True
     elif batch.is_pending:
         context.update(_plan_context(selectors.batch_plan(batch)))
+    if batch.kind == ImportKind.CTF:
+        context["ctf_header"] = batch.columns
     return render(request, "imports/preview.html", context)
 
 
@@ -151,7 +166,7 @@ def batch_detail(request, pk):
 def batch_confirm(request, pk):
     batch = access_batch(request.membership, pk)
     try:
-        plan = services.import_batch_confirm(batch=batch, by=request.user)
+        plan = services.import_batch_confirm(batch=batch, by=request.user, decisions=_decisions(request))
     except services.BatchNotPending as refused:
         messages.warning(request, str(refused))
         return redirect("imports:batch", pk=batch.pk)
@@ -174,6 +189,13 @@ def batch_confirm(request, pk):
     return redirect("imports:batch", pk=batch.pk)
 
 
+def _decisions(request):
+    """The SENCO's answers to a CTF preview's tick boxes: each box shown is named in `shown`,
+    and ticked if it is in `take`. A box not shown (or another kind of file) takes its default."""
+    taken = set(request.POST.getlist("take"))
+    return {key: key in taken for key in request.POST.getlist("shown")}
+
+
 def _plan_context(plan):
     return {
         "plan": plan,
@@ -183,3 +205,37 @@ def _plan_context(plan):
         "warnings": plan.warnings[:ERRORS_SHOWN],
         "first_rows": plan.rows[:ROWS_SHOWN],
     }
+
+
+@membership_required("ctf.export")
+def ctf_export(request):
+    """Send leaving pupils' records on: a CTF and a PDF of their SEN record, in one zip."""
+    membership = request.membership
+    pupils = Pupil.objects.for_membership(membership, include_archived=True).order_by(
+        "year_group", "legal_surname", "legal_forename"
+    )
+    exports = CtfExport.objects.filter(school=membership.school).select_related("user")
+    last = exports.first()
+    initial = {"source_la": last.source_la, "source_estab": last.source_estab} if last else {}
+    form = CtfExportForm(request.POST or None, pupils=pupils, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        chosen = list(
+            pupils.filter(pk__in=[p.pk for p in data["chosen"]]).prefetch_related(
+                "sen_history", "key_stage_results"
+            )
+        )
+        name, content, _log = ctf_export_module.export_zip(
+            school=membership.school,
+            by=request.user,
+            pupils=chosen,
+            source={"la": data["source_la"], "estab": data["source_estab"], "name": membership.school.name},
+            dest={"la": data["dest_la"], "estab": data["dest_estab"], "name": data["dest_name"]},
+            request=request,
+        )
+        response = HttpResponse(content, content_type="application/zip")
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "exports": exports[:20]}
+    return render(request, "imports/ctf_export.html", context, status=status)

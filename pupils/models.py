@@ -129,6 +129,9 @@ class Pupil(models.Model):
     fsm = models.BooleanField("free school meals (FSM)", default=False)
     eal = models.BooleanField("English as an additional language (EAL)", default=False)
     lac = models.BooleanField("looked-after child (LAC)", default=False)
+    service_child = models.BooleanField(
+        "service child", default=False, help_text="A parent serves in the armed forces (CTF ServiceChild)."
+    )
     # Current SEN status and the date the current spell on the SEND record began. Both are
     # written only by pupils.services from the dated SenStatusChange history.
     sen_status = models.CharField(
@@ -216,6 +219,36 @@ class SenStatusChange(models.Model):
 
     def __str__(self):
         return f"{self.pupil}: {self.status} from {self.effective_date:%d/%m/%Y}"
+
+
+class KeyStageResult(models.Model):
+    """One statutory assessment result as a Common Transfer File carries it (StageAssessment):
+    a key stage, subject, method and component in a year, with the result as the DfE codes it."""
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="key_stage_results")
+    stage = models.CharField(max_length=8, help_text="EYF, KS1, KS2, ...")
+    year = models.PositiveSmallIntegerField(help_text="The calendar year of the assessment.")
+    subject = models.CharField(max_length=8)
+    method = models.CharField(max_length=8, help_text="TA (teacher assessment), TT (test), ...")
+    component = models.CharField(max_length=12, blank=True)
+    result = models.CharField(max_length=12)
+    result_qualifier = models.CharField(max_length=4, blank=True)
+    result_date = models.DateField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["pupil", "year", "stage", "subject", "method", "component"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pupil", "stage", "year", "subject", "method", "component"],
+                name="one_key_stage_result_per_component",
+            ),
+        ]
+
+    def __str__(self):
+        part = f" {self.component}" if self.component else ""
+        return f"{self.stage} {self.year} {self.subject} {self.method}{part}: {self.result}"
 
 
 class PupilRecordView(models.Model):

@@ -49,6 +49,7 @@ EXPECTED = {
     "pupil.view_record_log": "SH",
     "attendance.record": "S",
     "import.run": "S",  # SENCO "enters and imports termly data"
+    "ctf.export": "S",  # SENCO only: a pupil's SEN record leaves the school
     # Teacher "enters termly attainment for their classes"; the head reads it.
     "grid.view": "SHT",
     "grid.save": "S T",

@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from imports import selectors, services
+from imports import ctf, selectors, services
 from imports.models import ImportKind
 from imports.reading import max_bytes
 from schools.models import School
@@ -22,11 +22,12 @@ from schools.models import School
 class Command(BaseCommand):
     help = (
         "Import pupils, SEN status, assessments, attendance or behaviour counts from a CSV or Excel "
-        "(.xlsx) file, all or nothing."
+        "(.xlsx) file, or a Common Transfer File (--kind ctf), all or nothing. A CTF's disagreements "
+        "with the record take the defaults the browser's preview shows."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="the .csv or .xlsx file")
+        parser.add_argument("file", help="the .csv or .xlsx file, or a Common Transfer File (.xml)")
         parser.add_argument("--school", required=True, help="the school's URN")
         parser.add_argument("--kind", required=True, choices=ImportKind.values)
         parser.add_argument("--dry-run", action="store_true", help="check and report, but store nothing")
@@ -44,10 +45,11 @@ class Command(BaseCommand):
             except get_user_model().DoesNotExist:
                 raise CommandError(f"No user is called {user}.") from None
         path = Path(file)
+        limit = ctf.max_bytes() if kind == ImportKind.CTF else max_bytes()
         try:
             with path.open("rb") as handle:
                 # One byte over the limit is enough for the size check to refuse the file.
-                content = handle.read(max_bytes() + 1)
+                content = handle.read(limit + 1)
         except OSError as error:
             raise CommandError(f"Cannot read {file}: {error.strerror}.") from None
 
@@ -84,7 +86,7 @@ class Command(BaseCommand):
             return f"{count} {one if count == 1 else many}"
 
         verb = "Imported" if done else "Would import"
-        if kind == ImportKind.PUPILS:
+        if kind in (ImportKind.PUPILS, ImportKind.CTF):
             new = n(counts["create"], "new pupil", "new pupils")
             return f"{verb}: {new}, {counts['update']} updated, {counts['unchanged']} unchanged."
         if kind == ImportKind.SEN_STATUS:
