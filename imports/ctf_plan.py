@@ -169,12 +169,11 @@ def _plan_pupil(row, pupil, stored, decisions):
     if pupil is None:
         values["pupil_premium"] = bool(row.get("pp_evidence"))
         fields = {"upn": row["upn"], **values}
-        changes = [("New pupil", "—", f"{shown('year_group', values.get('year_group'))}")]
         extra.sen = [(s, datetime.date.fromisoformat(d)) for s, d in row["sen"]]
         first = extra.sen[0] if extra.sen else None
         if first is None or (first[1] > values["date_of_birth"] and first[0] != SenStatus.NONE):
             extra.sen.insert(0, (SenStatus.NONE, values["date_of_birth"]))
-        changes += [("SEN status", "—", f"{s} from {d:%d/%m/%Y}") for s, d in extra.sen]
+        changes = _new_pupil_text(values, extra)
         extra.attendance = [(None, year) for year in row["attendance"]]
         extra.results = [(None, result) for result in row["results"]]
         changes += _counts_text(extra)
@@ -190,6 +189,30 @@ def _plan_pupil(row, pupil, stored, decisions):
     return RowPlan(
         row["row"], row["upn"], name, UPDATE if busy else UNCHANGED, pupil, fields, None, changes, extra
     )
+
+
+def _new_pupil_text(values, extra):
+    """What the preview says of a new pupil: (what, "", text) lines."""
+    details = (
+        f"{shown('year_group', values.get('year_group'))}, {values['gender']}, "
+        f"born {values['date_of_birth']:%d/%m/%Y}"
+    )
+    lines = [("Details", "", details)]
+    spells = ", ".join(f"{status} from {day:%d/%m/%Y}" for status, day in extra.sen)
+    lines.append(("SEN history", "", spells))
+    needs = [
+        f"{values[name]} ({rank})"
+        for name, rank in (("primary_need", "primary"), ("secondary_need", "secondary"))
+        if values.get(name)
+    ]
+    if needs:
+        lines.append(("Needs", "", ", ".join(needs)))
+    flags = [
+        LABELS[name] for name in ("fsm", "pupil_premium", "eal", "lac", "service_child") if values.get(name)
+    ]
+    if flags:
+        lines.append(("Flags", "", ", ".join(flags)))
+    return lines
 
 
 def _detail_changes(row, pupil, values, extra, decisions):

@@ -158,6 +158,8 @@ def batch_detail(request, pk):
         context.update(_plan_context(selectors.batch_plan(batch)))
     if batch.kind == ImportKind.CTF:
         context["ctf_header"] = batch.columns
+        rows = context.get("first_rows", [])
+        context["has_choices"] = any(entry.record.choices for entry in rows)
     return render(request, "imports/preview.html", context)
 
 
