@@ -19,6 +19,7 @@ contacts and the rest are not read: sendtrack does not hold them.
 
 import datetime
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -49,6 +50,7 @@ LANGUAGE_UNKNOWN = frozenset({"NOT", "REF", ""})  # not obtained; refused
 PROVISION = {"N": "N", "K": "K", "E": "E", "A": "K", "P": "K", "S": "E"}
 NEEDS = frozenset(AreaOfNeed.values)
 TRUE, FALSE = frozenset({"true", "1", "y", "yes"}), frozenset({"false", "0", "n", "no"})
+DIGITS = re.compile(r"[0-9]{1,3}")  # ASCII digits only: "²".isdigit() is true, and int() refuses it
 EVER_FSM_YEARS = 6  # pupil premium: free school meals at any time in the last six years
 
 
@@ -121,8 +123,11 @@ def read_document(content, file_name="file.xml"):
             f"The file is not well-formed XML{where}, so it cannot be read. It may have been cut short "
             "or edited by hand: export the CTF again from your school's information system."
         ) from None
-    except (ValueError, UnicodeError):
-        raise FileProblem("The file could not be read as XML text.") from None
+    except (ValueError, LookupError):  # UnicodeError is a ValueError; LookupError: an unknown encoding
+        raise FileProblem(
+            "The file could not be read as XML text: its characters or the encoding it declares "
+            "are not ones a Common Transfer File uses (UTF-8)."
+        ) from None
     for element in root.iter():
         if isinstance(element.tag, str) and "}" in element.tag:
             element.tag = element.tag.rsplit("}", 1)[1]
@@ -308,7 +313,7 @@ def _details(reader, details):
     year = reader.required("BasicDetails/NCyearActual").upper()
     if year == "R":
         fields["year_group"] = 0
-    elif year.isdigit() and 1 <= int(year) <= 13:
+    elif DIGITS.fullmatch(year) and 1 <= int(year) <= 13:
         fields["year_group"] = int(year)
     elif year:
         reader.problem(
@@ -407,7 +412,7 @@ def _needs(reader, needs):
         if kind not in NEEDS:
             reader.problem("SENneeds/SENneed/SENtype", f"“{kind[:10]}” is not a type of SEN need.")
             continue
-        if not rank.isdigit():
+        if not DIGITS.fullmatch(rank):
             reader.problem("SENneeds/SENneed/SENtypeRank", f"“{rank[:10]}” is not a rank (1, 2, ...).")
             continue
         if int(rank) in ranked and ranked[int(rank)] != kind:

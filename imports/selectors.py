@@ -17,7 +17,6 @@ from pupils.models import Pupil, SenStatus, SenStatusChange
 from schools.models import SchoolClass
 
 from .cleaning import class_key
-from .ctf import parse_ctf
 from .ctf_plan import plan_ctf
 from .errors import RowError
 from .models import ImportKind
@@ -59,10 +58,7 @@ class Preview:
 
 
 def import_preview(*, school, kind, content, file_name):
-    if kind == ImportKind.CTF:
-        parsed = parse_ctf(content, file_name)
-    else:
-        parsed = parse_file(kind, content, file_name, school=school)
+    parsed = parse_file(kind, content, file_name, school=school)
     if not parsed.ok:
         return Preview(parsed, None)
     plan = import_plan(kind=kind, rows=parsed.rows, columns=parsed.columns, school=school)

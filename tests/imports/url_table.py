@@ -11,6 +11,7 @@ def batch_of(world_school):
 
 PERMISSIONS = {
     "imports:index": ("get", {Role.SENCO}, False),
+    "imports:ctf_export": ("get", {Role.SENCO}, False),
     "imports:template": ("get", {Role.SENCO}, False),
     "imports:batch": ("get", {Role.SENCO}, "batch"),
     "imports:confirm": ("post", {Role.SENCO}, "batch"),
