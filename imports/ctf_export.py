@@ -18,6 +18,7 @@ import io
 import zipfile
 from xml.etree import ElementTree as ET  # noqa: S405 (writing XML only; files are read by defusedxml)
 
+from django.db import transaction
 from django.db.models import Sum
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -27,7 +28,7 @@ from core.documents import pdf_bytes
 from plans import selectors as plan_selectors
 from pupils.models import SenStatus
 
-from .models import CtfExport
+from .models import CtfExport, CtfExportPupil
 
 EXPORT_VERSION = "19.0"
 SUPPLIER = "sendtrack"
@@ -235,6 +236,7 @@ def bundle_html(*, school, pupils, request=None):
     return render_to_string("imports/ctf_bundle.html", context, request=request)
 
 
+@transaction.atomic
 def export_zip(*, school, by, pupils, source, dest, request=None):
     """The zip of the CTF and the PDF, and the log entry saying who sent which pupils where."""
     now = timezone.localtime()
@@ -253,9 +255,10 @@ def export_zip(*, school, by, pupils, source, dest, request=None):
         dest_la=dest["la"],
         dest_estab=dest["estab"],
         dest_name=dest.get("name", ""),
-        sent=[{"id": p.pk, "upn": p.upn, "name": p.full_name} for p in pupils],
         file_name=f"{stem}.xml",
         sha256=hashlib.sha256(xml).hexdigest(),
     )
-    log.pupils.set(pupils)
+    CtfExportPupil.objects.bulk_create(
+        [CtfExportPupil(export=log, pupil=p, upn=p.upn, name=p.full_name) for p in pupils]
+    )
     return f"{stem}.zip", buffer.getvalue(), log

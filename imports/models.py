@@ -88,9 +88,6 @@ class CtfExport(models.Model):
     dest_la = models.CharField("destination LA", max_length=3)
     dest_estab = models.CharField("destination establishment number", max_length=4)
     dest_name = models.CharField("destination school", max_length=200, blank=True)
-    pupils = models.ManyToManyField("pupils.Pupil", related_name="+")
-    # The UPNs and names as sent, so the log still says who was sent if a record changes later.
-    sent = models.JSONField(default=list)
     file_name = models.CharField(max_length=255)
     sha256 = models.CharField("SHA-256 of the CTF", max_length=64)
 
@@ -99,4 +96,24 @@ class CtfExport(models.Model):
 
     def __str__(self):
         where = f"{self.dest_la}/{self.dest_estab}"
-        return f"CTF of {len(self.sent)} pupil(s) to {where} on {self.created_at:%d/%m/%Y}"
+        return f"CTF to {where} on {self.created_at:%d/%m/%Y}"
+
+
+class CtfExportPupil(models.Model):
+    """One pupil of an export, with the UPN and name as sent, so that the log still says who was
+    sent if the record changes later. A row per pupil (not a list on the export), so that a
+    pupil's subject access download holds their own line of the log and no one else's."""
+
+    export = models.ForeignKey(CtfExport, on_delete=models.CASCADE, related_name="sent")
+    pupil = models.ForeignKey("pupils.Pupil", on_delete=models.PROTECT, related_name="ctf_exports")
+    upn = models.CharField("UPN", max_length=13)
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["export", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["export", "pupil"], name="one_row_per_pupil_per_export")
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.upn})"

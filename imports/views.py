@@ -18,6 +18,9 @@ from .models import CtfExport, ImportBatch, ImportKind
 EXAMPLE_UPN = calc_check_digit("999000024001") + "999000024001"
 ERRORS_SHOWN = 500
 ROWS_SHOWN = 25
+# A CTF's preview lists every pupil (up to a whole school's), so that each disagreement between
+# the file and the record can be answered.
+CTF_ROWS_SHOWN = 2000
 
 
 def access_batch(membership, pk):
@@ -205,7 +208,7 @@ def _plan_context(plan):
         "errors": plan.errors[:ERRORS_SHOWN],
         "error_count": len(plan.errors),
         "warnings": plan.warnings[:ERRORS_SHOWN],
-        "first_rows": plan.rows[:ROWS_SHOWN],
+        "first_rows": plan.rows[: CTF_ROWS_SHOWN if plan.kind == ImportKind.CTF else ROWS_SHOWN],
     }
 
 
@@ -216,7 +219,9 @@ def ctf_export(request):
     pupils = Pupil.objects.for_membership(membership, include_archived=True).order_by(
         "year_group", "legal_surname", "legal_forename"
     )
-    exports = CtfExport.objects.filter(school=membership.school).select_related("user")
+    exports = (
+        CtfExport.objects.filter(school=membership.school).select_related("user").prefetch_related("sent")
+    )
     last = exports.first()
     initial = {"source_la": last.source_la, "source_estab": last.source_estab} if last else {}
     form = CtfExportForm(request.POST or None, pupils=pupils, initial=initial)

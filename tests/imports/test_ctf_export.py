@@ -16,6 +16,7 @@ from imports.ctf import parse_ctf
 from imports.ctf_export import ctf_bytes
 from imports.models import CtfExport
 from pupils.models import KeyStageResult, Pupil, SenStatusChange
+from pupils.sar import pupil_data_json
 from pupils.services import pupil_create, pupil_set_sen_status
 
 pytestmark = pytest.mark.django_db
@@ -202,8 +203,7 @@ def test_senco_downloads_a_zip_of_the_ctf_and_the_pdf_and_the_export_is_logged(c
         "4001",
         "Hillside Academy",
     )
-    assert log.sent == [{"id": dan.pk, "upn": "R999000019005", "name": "Dan Ng"}]
-    assert list(log.pupils.all()) == [dan]
+    assert [(s.pupil, s.upn, s.name) for s in log.sent.all()] == [(dan, "R999000019005", "Dan Ng")]
     listing = client.get(EXPORT).content.decode()
     assert "Dan Ng (R999000019005)" in listing and "Hillside Academy 999/4001" in listing
     # The next export starts from this school's numbers.
@@ -224,7 +224,11 @@ def test_a_whole_year_group_can_be_sent(client, sending_school, senco):
     )
     assert response.status_code == 200
     log = CtfExport.objects.get()
-    assert sorted(s["upn"] for s in log.sent) == ["N999000018002", "R999000019005", "Z999000018001"]
+    assert sorted(s.upn for s in log.sent.all()) == ["N999000018002", "R999000019005", "Z999000018001"]
+    # A pupil's subject access download holds their own line of the log, and no other pupil.
+    data = pupil_data_json(Pupil.objects.get(upn="R999000019005"))
+    assert '"imports.ctfexportpupil"' in data and "R999000019005" in data
+    assert "Z999000018001" not in data and "Okafor" not in data
 
 
 def test_an_export_without_pupils_or_with_a_bad_number_says_so(client, sending_school, senco):
