@@ -442,7 +442,11 @@ def _attendance(reader, attendance):
     for data in attendance.findall("YearData"):
         path = "Attendance/YearData"
         year = reader.whole(f"{path}/Year", text(data, "Year"), low=1990, high=reader.today.year)
-        record = {"la_code": text(data, "LEA")[:3], "estab": text(data, "Estab")[:4]}
+        record = {
+            "la_code": text(data, "LEA")[:3],
+            "estab": text(data, "Estab")[:4],
+            "urn": text(data, "URN"),
+        }
         record["school_name"] = text(data, "SchoolName")[:200]
         for name, tag in ATTENDANCE_NUMBERS:
             value = text(data, tag) or ("0" if name != "possible_sessions" else "")

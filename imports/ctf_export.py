@@ -62,7 +62,7 @@ def ctf_bytes(*, school, pupils, source, dest, now=None):
     _add(dest_el, "LEA", dest["la"])
     _add(dest_el, "Estab", dest["estab"])
     data = _add(root, "CTFpupilData")
-    attendance = _attendance_years(pupils, source)
+    attendance = _attendance_years(pupils, {**source, "urn": school.urn})
     for pupil in pupils:
         _pupil(data, pupil, attendance.get(pupil.pk, []))
     ET.indent(root)
@@ -139,6 +139,7 @@ def _attendance_years(pupils, source):
                 "la": source["la"],
                 "estab": source["estab"],
                 "name": source["name"],
+                "urn": source.get("urn", ""),
                 "possible": row["possible"],
                 "attended": row["attended"],
                 "authorised": row["authorised"],
@@ -155,6 +156,7 @@ def _attendance_years(pupils, source):
                 "la": year.la_code,
                 "estab": year.estab,
                 "name": year.school_name,
+                "urn": "",
                 "possible": year.possible_sessions,
                 "attended": year.attended_sessions,
                 "authorised": year.authorised_absence,
@@ -173,6 +175,8 @@ def _year(attendance, year):
         _add(data, "LEA", year["la"])
     if year["estab"]:
         _add(data, "Estab", year["estab"])
+    if year["urn"]:
+        _add(data, "URN", year["urn"])
     if year["name"]:
         _add(data, "SchoolName", year["name"])
     _add(data, "SessionsPossible", year["possible"])

@@ -124,7 +124,7 @@ def plan_ctf(plan, rows, school, *, decisions=None, lock=False):
         if pupil is not None and pupil.is_archived:
             plan.errors.append(CtfProblem(label, "UPN", archived(pupil)))
             continue
-        entry = _plan_pupil(row, pupil, stored, decisions)
+        entry = _plan_pupil(row, pupil, stored, decisions, school)
         entry.record.match_note = note
         if note:
             entry.record.choices.insert(0, Choice(f"match:{row['upn']}", note, True))
@@ -162,7 +162,14 @@ def _stored(ids):
     return {"sen": histories, "attendance": attendance, "results": results}
 
 
-def _plan_pupil(row, pupil, stored, decisions):
+def _elsewhere(years, school):
+    """The years at other schools, without the URN. A year at this school (its URN in the
+    YearData) is left out: this school's attendance is recorded termly, and a year's total beside
+    it would count its sessions twice."""
+    return [{k: v for k, v in year.items() if k != "urn"} for year in years if year.get("urn") != school.urn]
+
+
+def _plan_pupil(row, pupil, stored, decisions, school):
     values = _values(row)
     extra = CtfEntry()
     name = f"{values.get('preferred_forename') or values['legal_forename']} {values['legal_surname']}"
@@ -174,7 +181,7 @@ def _plan_pupil(row, pupil, stored, decisions):
         if first is None or (first[1] > values["date_of_birth"] and first[0] != SenStatus.NONE):
             extra.sen.insert(0, (SenStatus.NONE, values["date_of_birth"]))
         changes = _new_pupil_text(values, extra)
-        extra.attendance = [(None, year) for year in row["attendance"]]
+        extra.attendance = [(None, year) for year in _elsewhere(row["attendance"], school)]
         extra.results = [(None, result) for result in row["results"]]
         changes += _counts_text(extra)
         return RowPlan(row["row"], row["upn"], name, CREATE, None, fields, None, changes, extra)
@@ -182,7 +189,8 @@ def _plan_pupil(row, pupil, stored, decisions):
         values["pupil_premium"] = True
     fields, changes = _detail_changes(row, pupil, values, extra, decisions)
     changes += _merge_sen(row, pupil, stored["sen"][pupil.pk], extra, decisions)
-    extra.attendance = _merge(row["attendance"], stored["attendance"][pupil.pk], ATTENDANCE_KEY)
+    attendance = _elsewhere(row["attendance"], school)
+    extra.attendance = _merge(attendance, stored["attendance"][pupil.pk], ATTENDANCE_KEY)
     extra.results = _merge(row["results"], stored["results"][pupil.pk], RESULT_KEY, dates=("result_date",))
     changes += _counts_text(extra)
     busy = fields or extra.sen or extra.sen_removed or extra.attendance or extra.results

@@ -88,6 +88,7 @@ def test_the_real_file_reads_once_its_check_letter_is_right(school):
             "academic_year": 2018,
             "la_code": "933",
             "estab": "3281",
+            "urn": "123818",
             "school_name": "Lil Old Prim. School",
             "possible_sessions": 378,
             "authorised_absence": 7,
@@ -216,6 +217,19 @@ def test_a_later_partial_file_adds_the_new_spell_without_duplicating_the_old(sen
     amelia = Pupil.objects.get(upn=AMELIA)
     assert len(history(amelia)) == 3 and (amelia.fsm, amelia.eal) == (True, True)
     assert Pupil.objects.get(upn=CHLOE).lac is True
+
+
+def test_attendance_at_this_school_is_not_taken_from_a_ctf(senco_client, school):
+    """This school's attendance is recorded termly: a year's total from its own MIS beside it
+    would count the sessions twice. Years at other schools are taken."""
+    content = ctf("full_three_pupils_ctf19.xml").replace(
+        b"<Year>2024</Year>\n<LEA>999</LEA>\n<Estab>2001</Estab>",
+        f"<Year>2024</Year>\n<LEA>999</LEA>\n<Estab>2001</Estab>\n<URN>{school.urn}</URN>".encode(),
+        1,
+    )
+    confirm(senco_client, upload(senco_client, content))
+    amelia = Pupil.objects.get(upn=AMELIA)
+    assert list(AttendanceYear.objects.filter(pupil=amelia).values_list("academic_year", flat=True)) == [2023]
 
 
 # --- Matching and the SENCO's choices ------------------------------------------------------
