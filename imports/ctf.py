@@ -400,7 +400,13 @@ def _changes(reader, spells):
             after = end + datetime.timedelta(days=1)
             if after <= reader.today and (following is None or following > after):
                 changes.setdefault(after, SenStatus.NONE)
-    return [(status, day.isoformat()) for day, status in sorted(changes.items())]
+    # Two spells of one status in a row (a plan reviewed, a spell re-entered) are one spell.
+    kept, previous = [], None
+    for day, status in sorted(changes.items()):
+        if status != previous:
+            kept.append((status, day.isoformat()))
+        previous = status
+    return kept
 
 
 def _needs(reader, needs):

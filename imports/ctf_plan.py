@@ -79,6 +79,7 @@ class CtfEntry:
     attendance: list = field(default_factory=list)  # (stored or None, values)
     results: list = field(default_factory=list)  # (stored or None, values)
     choices: list = field(default_factory=list)
+    notes: list = field(default_factory=list)  # (element, text) shown as warnings
     match_note: str = ""
 
 
@@ -129,6 +130,8 @@ def plan_ctf(plan, rows, school, *, decisions=None, lock=False):
         if note:
             entry.record.choices.insert(0, Choice(f"match:{row['upn']}", note, True))
         plan.rows.append(entry)
+        for element, text in entry.record.notes:
+            plan.warnings.append(CtfProblem(label, element, text))
         for choice in entry.record.choices:
             if choice.key.startswith("sen:") and not decisions.get(choice.key, choice.default):
                 plan.warnings.append(CtfProblem(label, "SENhistory", choice.text + " The record is kept."))
@@ -282,7 +285,28 @@ def _merge_sen(row, pupil, history, extra, decisions):
             changes.append(("SEN status", _status_on(working, day), f"{status} from {day:%d/%m/%Y}"))
         working[day] = status
         extra.sen.append((status, day))
+    _compare_current(row, working, extra)
     return changes
+
+
+def _compare_current(row, working, extra):
+    """A note when the file's latest status differs from the record's after the merge: the
+    record's later change stays (the file may not know of it), and the SENCO should look."""
+    if not row["sen"]:
+        return
+    status, iso = row["sen"][-1]
+    since = datetime.date.fromisoformat(iso)
+    latest = max(working)
+    if latest > since and working[latest] != status:
+        current = working[latest]
+        extra.notes.append(
+            (
+                "SENhistory",
+                f"The file's latest SEN status is {status} (from {since:%d/%m/%Y}); "
+                f"the record's is {current} (from {latest:%d/%m/%Y}). The record's later change "
+                "stays: if the file is right, record the change on the pupil's page.",
+            )
+        )
 
 
 def _status_on(history, when):

@@ -485,3 +485,23 @@ def test_the_command_imports_a_ctf_and_refuses_the_real_one(school, senco, tmp_p
         "Pupil 1: J933207636549 Mick Jagger, UPN: The check letter of this UPN is wrong"
     )
     assert Pupil.objects.count() == 3
+
+
+def test_a_later_change_on_record_stays_and_the_preview_says_so(senco_client, school, senco):
+    confirm(senco_client, upload(senco_client, ctf("full_three_pupils_ctf19.xml")))
+    ben = Pupil.objects.get(upn=BEN)
+    pupil_set_sen_status(pupil=ben, status="K", effective_date=datetime.date(2024, 2, 5), by=senco.user)
+    page = html(upload(senco_client, ctf("full_three_pupils_ctf19.xml")))
+    assert (
+        "The file&#x27;s latest SEN status is N (from 01/04/2022); the record&#x27;s is K (from 05/02/2024)."
+    ) in page
+    assert "<li>3 pupils unchanged</li>" in page
+
+
+def test_two_spells_of_one_status_in_a_row_are_one_spell(school):
+    content = ctf("full_three_pupils_ctf19.xml").replace(
+        b"<SEN>\n<StartDate>2023-07-21</StartDate>\n<SENprovision>E</SENprovision>",
+        b"<SEN>\n<StartDate>2023-07-21</StartDate>\n<SENprovision>K</SENprovision>",
+    )
+    (amelia, *_rest) = parse_ctf(content, "file.xml").rows
+    assert amelia["sen"] == [("K", "2021-10-04")]
