@@ -57,6 +57,9 @@ def pupil_detail(request, pk):
         "sen_form": SenStatusChangeForm() if policy.can(membership, "pupil.change") else None,
         "archive_form": ArchiveForm() if policy.can(membership, "pupil.change") else None,
         "attendance_summary": pupil_attendance_summary(pupil),
+        # What a Common Transfer File brought: years at earlier schools, key stage results.
+        "earlier_years": pupil.attendance_years.all(),
+        "key_stage_results": pupil.key_stage_results.all(),
         "plans_panel": plans_pupil_panel(pupil, membership, timezone.localdate()),
         "timeline": pupil_timeline(pupil=pupil, membership=membership),
         **assessment_pupil_context(membership, pupil, timezone.localdate()),

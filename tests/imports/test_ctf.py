@@ -505,3 +505,15 @@ def test_two_spells_of_one_status_in_a_row_are_one_spell(school):
     )
     (amelia, *_rest) = parse_ctf(content, "file.xml").rows
     assert amelia["sen"] == [("K", "2021-10-04")]
+
+
+def test_the_pupil_page_shows_what_the_file_brought(senco_client, school):
+    confirm(senco_client, upload(senco_client, ctf("full_three_pupils_ctf19.xml")))
+    amelia = Pupil.objects.get(upn=AMELIA)
+    page = html(senco_client.get(reverse("pupils:detail", args=[amelia.pk])))
+    assert "From the Common Transfer File" in page
+    assert "<td>2023/24</td><td>Brookfield Primary School (999/2001)</td>" in page
+    assert '<td class="text-end">352 of 380</td>' in page
+    assert "<td>KS1</td><td>2022</td><td>ENG</td><td>TA</td><td>RE</td><td>WTS</td>" in page
+    ben = Pupil.objects.get(upn=BEN)
+    assert "Service child." in html(senco_client.get(reverse("pupils:detail", args=[ben.pk])))
