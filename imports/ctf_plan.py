@@ -144,7 +144,8 @@ def _match(row, by_upn, by_name, decisions):
         return pupil, ""
     values = _values(row)
     key = (values["legal_surname"].lower(), values["legal_forename"].lower(), values.get("date_of_birth"))
-    pupil = by_name.get(key)
+    # pop: a record is matched by name to one pupil of the file at most.
+    pupil = by_name.pop(key, None)
     if pupil is None or not decisions.get(f"match:{row['upn']}", True):
         return None, ""
     return pupil, (
