@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('attendance', '0002_attendance_year_pupil_index'),
-        ('pupils', '0003_service_child_key_stage_results'),
+        ('pupils', '0004_service_child_key_stage_results'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('imports', '0002_termly_data_kinds'),
-        ('pupils', '0003_service_child_key_stage_results'),
+        ('pupils', '0004_service_child_key_stage_results'),
         ('schools', '0001_initial_schools_and_memberships'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

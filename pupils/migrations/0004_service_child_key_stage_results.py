@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('pupils', '0002_default_external_agencies'),
+        ('pupils', '0003_record_view_kind_and_detail'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
