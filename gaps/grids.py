@@ -104,11 +104,12 @@ class ProgressRow:
     focus_n: int
     rest_avg: Decimal | None
     rest_n: int
-    suppressed: bool = False
+    suppressed: bool = False  # the focus group's average and count are hidden
+    rest_suppressed: bool = False  # everyone else's are
 
     @property
     def difference(self):
-        if self.focus_avg is None or self.rest_avg is None or self.suppressed:
+        if self.focus_avg is None or self.rest_avg is None or self.suppressed or self.rest_suppressed:
             return None
         return self.focus_avg - self.rest_avg
 
@@ -257,20 +258,34 @@ def average_progress(membership, cohort, suppress_below):
         .annotate(gain=Sum(GAIN), pairs=Count("id"), pupils=Count("pupil_id", distinct=True))
         .order_by()
     )
-    totals = by_flag(rows, lambda r: r["year"], ("gain", "pairs", "pupils"))
+    return progress_rows(by_flag(rows, lambda r: r["year"], ("gain", "pairs", "pupils")), suppress_below)
+
+
+def progress_rows(totals, threshold):
+    """The rows of the average progress table from {year: {"gain"|"pairs"|"pupils": (focus, rest)}}.
+
+    Disclosure control over one table: per year group, the focus group's pupils and the rest's add
+    up to the year group's pupils, and each column to the whole school's (totals a reader can know
+    from elsewhere), so a small count is hidden with its complement; an average over a hidden
+    count is hidden too."""
+    years = sorted(totals)
+    counts = {}
+    for year in years:
+        counts[(year, "focus")], counts[(year, "rest")] = totals[year]["pupils"]
+    table = Table.crosstab(counts, years, ["focus", "rest"], threshold=threshold)
     result = []
-    for year in sorted(totals):
+    for year in years:
         t = totals[year]
-        focus_n, rest_n = t["pupils"]
-        hidden = small(focus_n, suppress_below)
+        focus_hidden, rest_hidden = table.is_hidden((year, "focus")), table.is_hidden((year, "rest"))
         result.append(
             ProgressRow(
                 year_label(year),
-                None if hidden else mean(t["gain"][0], t["pairs"][0]),
-                focus_n,
-                mean(t["gain"][1], t["pairs"][1]),
-                rest_n,
-                suppressed=hidden,
+                None if focus_hidden else mean(t["gain"][0], t["pairs"][0]),
+                t["pupils"][0],
+                None if rest_hidden else mean(t["gain"][1], t["pairs"][1]),
+                t["pupils"][1],
+                suppressed=focus_hidden,
+                rest_suppressed=rest_hidden,
             )
         )
     return result

@@ -1,6 +1,8 @@
 """Disclosure control on question B's table by SEN status: SEN support and EHC plan add up to all
 SEND, so a hidden EHC plan figure must not be all SEND less SEN support."""
 
+from decimal import Decimal
+
 from gaps.sen_status import status_shares
 from pupils.models import SenStatus
 
@@ -52,3 +54,38 @@ def test_suspensions_of_ehc_plan_pupils_cannot_be_all_send_less_sen_support():
     assert shown("MLD") == ("31% (5/16)", "6", "28% (5/18)")
     assert shown("SEMH") == ("c", "c", "c")
     assert str(rows["EHC plan"].share_of_school) == "6% (8/128)"
+
+
+def test_average_progress_hides_a_small_focus_count_with_its_complements():
+    from django.template.loader import render_to_string  # noqa: PLC0415  (the table as a reader sees it)
+
+    from gaps.grids import progress_rows  # noqa: PLC0415  (the table without the queries)
+
+    def year(focus, rest, focus_gain, rest_gain):
+        return {"pupils": (focus, rest), "pairs": (focus, rest), "gain": (focus_gain, rest_gain)}
+
+    # Year 3: 3 in the focus group, 25 others; Year 4: 8 and 22; Year 5: 6 and 20 (one pair each).
+    totals = {3: year(3, 25, 6, 75), 4: year(8, 22, 16, 66), 5: year(6, 20, 9, 50)}
+    rows = progress_rows(totals, 5)
+    # Year 3's 3 is under 5. Year 3's 28 pupils less it would give 25 back: 25 hidden. The focus
+    # group's 17 less Year 4's 8 and Year 5's 6 gives 3: Year 5's 6 (the smallest) hidden. Then
+    # everyone else's 67 less 22 and 20 gives the 25: Year 5's 20 hidden. Year 5's 26 = 6 + 20 now
+    # has many solutions (1 + 27 in Year 3, 8 + 18 in Year 5, say), so Year 4 stays.
+    shown = [(r.label, r.suppressed, r.rest_suppressed, r.focus_avg, r.rest_avg, r.difference) for r in rows]
+    assert shown == [
+        ("Year 3", True, True, None, None, None),
+        ("Year 4", False, False, Decimal("2.0"), Decimal("3.0"), Decimal("-1.0")),
+        ("Year 5", True, True, None, None, None),
+    ]
+    html = render_to_string("gaps/_progress_table.html", {"rows": rows})
+    assert "(25 pupils)" not in html and "(3 pupils)" not in html and "(20 pupils)" not in html
+    assert "(8 pupils)" in html and "(22 pupils)" in html
+    # Staff see every figure: Year 3's focus group 6 points over 3 pupils, 2.0 against 3.0.
+    staff = progress_rows(totals, 0)
+    assert [(r.suppressed, r.rest_suppressed, r.focus_avg, r.rest_avg) for r in staff][0] == (
+        False,
+        False,
+        Decimal("2.0"),
+        Decimal("3.0"),
+    )
+    assert "(3 pupils)" in render_to_string("gaps/_progress_table.html", {"rows": staff})
