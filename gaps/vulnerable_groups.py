@@ -9,6 +9,7 @@ from django.db.models.functions import ExtractYear
 from django.db.models.lookups import GreaterThanOrEqual
 
 from core.calendar import academic_year_label, current_academic_year
+from core.disclosure import TOTAL, Table
 from core.figures import Count as Figure
 from core.figures import Share
 from pupils.models import SEN_STATUSES_ON_RECORD, SenStatus, SenStatusChange
@@ -64,10 +65,14 @@ class GroupsReport:
     several_groups: Figure
     several_pupils: list | None
     movement: list
+    movement_total: object = None  # a Movement: each kind of move over the years shown
 
 
 def groups_report(membership, cohort, *, with_lists=True, with_movement=True):
     suppress = membership.suppress_below
+    movement, movement_total = [], None
+    if with_movement:
+        movement, movement_total = sen_movement(membership, suppress_below=suppress)
     # Pupils on roll now, by their status today (gaps.cohort: now_q), whatever the basis.
     focus = cohort.now_q()
     counts = {"n": Count("pk"), "several": Count("pk", filter=Q(GreaterThanOrEqual(GROUP_COUNT, 2)))}
@@ -113,7 +118,8 @@ def groups_report(membership, cohort, *, with_lists=True, with_movement=True):
         groups=rows,
         several_groups=Figure.of(totals["several"], suppress_below=suppress),
         several_pupils=several_pupils,
-        movement=sen_movement(membership, suppress_below=suppress) if with_movement else [],
+        movement=movement,
+        movement_total=movement_total,
     )
 
 
@@ -149,17 +155,22 @@ def sen_movement(membership, *, years=3, suppress_below=0):
         )
     )
     by_year = {r["ay"]: r for r in rows}
-    result = []
-    for year in range(first, this_year + 1):
-        r = by_year.get(year, {"placed": 0, "removed": 0, "k_to_e": 0, "e_to_k": 0})
-        result.append(
-            Movement(
-                year,
-                academic_year_label(year),
-                *(
-                    Figure.of(r[k], suppress_below=suppress_below)
-                    for k in ("placed", "removed", "k_to_e", "e_to_k")
-                ),
-            )
-        )
-    return result
+    return movement_rows(by_year, range(first, this_year + 1), suppress_below)
+
+
+MOVES = ("placed", "removed", "k_to_e", "e_to_k")
+
+
+def movement_rows(by_year, years, threshold):
+    """(a Movement per academic year, the Movement of all of them) from {year: {move: n}}.
+
+    Disclosure control over one table: each kind of move over the years adds up to the total row
+    the reader sees below them, so a small count of one year is hidden with its complement (the
+    kinds of a year are not added up: the page shows no such sum)."""
+    years = list(years)
+    counts = {(y, move): by_year.get(y, {}).get(move, 0) for y in years for move in MOVES}
+    table = Table.crosstab(counts, years, MOVES, threshold=threshold, row_totals=False)
+    rows = [Movement(y, academic_year_label(y), *(table.count((y, move)) for move in MOVES)) for y in years]
+    label = f"All {len(years)} years" if len(years) != 1 else "The year"
+    total = Movement(None, label, *(table.count((TOTAL, move)) for move in MOVES))
+    return rows, total

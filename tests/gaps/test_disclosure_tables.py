@@ -89,3 +89,37 @@ def test_average_progress_hides_a_small_focus_count_with_its_complements():
         Decimal("3.0"),
     )
     assert "(3 pupils)" in render_to_string("gaps/_progress_table.html", {"rows": staff})
+
+
+def test_movement_on_the_sen_record_hides_a_small_year_with_its_complement():
+    from gaps.vulnerable_groups import movement_rows  # noqa: PLC0415  (the table without the queries)
+
+    by_year = {
+        2024: {"placed": 8, "removed": 6, "k_to_e": 2, "e_to_k": 0},
+        2025: {"placed": 3, "removed": 5, "k_to_e": 0, "e_to_k": 0},
+        2026: {"placed": 7, "removed": 0, "k_to_e": 0, "e_to_k": 0},
+    }
+
+    def shown(threshold):
+        rows, total = movement_rows(by_year, [2024, 2025, 2026], threshold)
+        return [
+            (m.label, str(m.placed), str(m.removed), str(m.k_to_e), str(m.e_to_k)) for m in [*rows, total]
+        ]
+
+    # Placed on the record: 2025's 3 is under 5, and the 18 of the three years less 8 and 7 would
+    # give it back, so 2026's 7 (the smaller) is hidden too: 18 - 8 = 10 is then 3 + 7 or 4 + 6 or...
+    # Removed: 6, 5 and 0 of 11, none small. SEN support to EHCP: 2 in 2024, all the three years'
+    # moves, both under 5 (the zeros say nothing: the 2 is hidden, its total too).
+    assert shown(5) == [
+        ("2024/25", "8", "6", "c", "0"),
+        ("2025/26", "c", "5", "0", "0"),
+        ("2026/27", "c", "0", "0", "0"),
+        ("All 3 years", "18", "11", "c", "0"),
+    ]
+    # Staff see every figure.
+    assert shown(0) == [
+        ("2024/25", "8", "6", "2", "0"),
+        ("2025/26", "3", "5", "0", "0"),
+        ("2026/27", "7", "0", "0", "0"),
+        ("All 3 years", "18", "11", "2", "0"),
+    ]
