@@ -12,6 +12,7 @@ from django.utils import timezone
 from attendance.selectors import academic_year_choices, current_academic_year  # noqa: F401
 from core.calendar import academic_year_label
 from core.charts import stacked_bars
+from core.disclosure import Table
 from core.figures import Count, Share
 from pupils.models import Pupil
 
@@ -197,6 +198,7 @@ class Participation:
     two: Share
     three: Share
     leads: list = field(default_factory=list)
+    shown_pupils: object = None  # a Count: `send_pupils` as this reader may read it
 
     @property
     def year_label(self):
@@ -242,33 +244,57 @@ def conversation_participation(school, year, *, suppress_below=0):
         )
         .order_by()
     }
-    n = totals["pupils"]
+    return participation_figures(year, totals, by_lead, suppress_below)
 
-    def share(k):
-        return Share.of(k, n, suppress_below=suppress_below)
 
-    leads = []
-    for lead in (Lead.HEAD, Lead.SENCO, Lead.TEACHER):
-        row = by_lead.get(lead.value, {})
-        families = row.get("families", 0)
-        leads.append(
-            LeadRow(
-                lead=lead.value,
-                label=lead.label,
-                conversations=Count.of(row.get("conversations") or 0, suppress_below=suppress_below),
-                families=Count.of(families, suppress_below=suppress_below),
-                full=Share.of(row.get("full", 0), families, suppress_below=suppress_below),
-            )
+LEADS = (Lead.HEAD, Lead.SENCO, Lead.TEACHER)
+
+
+def participation_figures(year, totals, by_lead, threshold):
+    """The participation tables from the counts, under disclosure control as one table: the
+    families by number of conversations add up to the SEND pupils; the families with any
+    conversation (one, two or three) to the families of each lead; those with all three to each
+    lead's; each lead's families to those with all three and the rest (never shown)."""
+    table = _participation_table(totals, by_lead, threshold)
+    leads = [
+        LeadRow(
+            lead=lead.value,
+            label=lead.label,
+            conversations=table.count((lead.value, "conversations")),
+            families=table.count((lead.value, "families")),
+            full=table.share((lead.value, "full"), (lead.value, "families")),
         )
+        for lead in LEADS
+    ]
+    shares = {k: table.share(("had", k), "pupils") for k in ("none", "one", "two", "three")}
     return Participation(
-        year=year,
-        send_pupils=n,
-        none=share(totals["none"]),
-        one=share(totals["one"]),
-        two=share(totals["two"]),
-        three=share(totals["three"]),
-        leads=leads,
+        year=year, send_pupils=totals["pupils"], shown_pupils=table.count("pupils"), leads=leads, **shares
     )
+
+
+def _participation_table(totals, by_lead, threshold):
+    table = Table(threshold)
+    table.add("pupils", totals["pupils"])
+    had = [table.add(("had", k), totals[k]) for k in ("none", "one", "two", "three")]
+    table.line("pupils", had)
+    any_conversation = totals["pupils"] - totals["none"]
+    table.add("families", any_conversation, shown=False)
+    table.line("families", had[1:])
+    families, full = [], []
+    for lead in LEADS:
+        row = by_lead.get(lead.value, {})
+        n, k = row.get("families", 0), row.get("full", 0)
+        families.append(table.add((lead.value, "families"), n))
+        full.append(table.add((lead.value, "full"), k))
+        table.add((lead.value, "not full"), n - k, shown=False)
+        table.line((lead.value, "families"), [(lead.value, "full"), (lead.value, "not full")])
+        table.add((lead.value, "conversations"), row.get("conversations") or 0)
+    # First conversations led by no one the table names (none today): never shown, but added up.
+    table.add(("other", "families"), any_conversation - sum(table.value(k) for k in families), shown=False)
+    table.add(("other", "full"), totals["three"] - sum(table.value(k) for k in full), shown=False)
+    table.line("families", [*families, ("other", "families")])
+    table.line(("had", "three"), [*full, ("other", "full")])
+    return table
 
 
 def pupils_without_conversation(membership, *, year, term):
@@ -354,20 +380,14 @@ def survey_results(survey, *, suppress_below=0):
     }
     results = []
     for question in questions:
-        per_round = []
-        for survey_round in rounds:
-            answered = [counts.get((survey_round.pk, question.pk, a), 0) for a in Scale.values]
-            total = sum(answered)
-            cells = [
-                AnswerCell(a, label, c, Share.of(c, total, suppress_below=suppress_below))
-                for (a, label), c in zip(Scale.choices, answered, strict=True)
-            ]
-            positive = sum(c for a, c in zip(Scale.values, answered, strict=True) if a in POSITIVE)
-            per_round.append(
-                RoundResult(
-                    survey_round, total, cells, Share.of(positive, total, suppress_below=suppress_below)
-                )
+        per_round = [
+            _round_result(
+                survey_round,
+                [counts.get((survey_round.pk, question.pk, a), 0) for a in Scale.values],
+                suppress_below,
             )
+            for survey_round in rounds
+        ]
         change = None
         if len(per_round) >= 2:
             first, last = per_round[0].positive, per_round[-1].positive
@@ -375,6 +395,26 @@ def survey_results(survey, *, suppress_below=0):
                 change = last.percent - first.percent
         results.append(QuestionResult(question, per_round, change))
     return SurveyResults(survey, rounds, results)
+
+
+def _round_result(survey_round, answered, threshold):
+    """One question's answers in one round under disclosure control as one table: the answers
+    add up to those who answered, Fairly and Very to the positive answers, and the positive and
+    the other answers to those who answered again."""
+    table = Table(threshold)
+    answers = [table.add(a, c) for a, c in zip(Scale.values, answered, strict=True)]
+    table.add("total", sum(answered))
+    table.line("total", answers)
+    table.add("positive", sum(table.value(a) for a in POSITIVE))
+    table.add("negative", table.value("total") - table.value("positive"), shown=False)
+    table.line("positive", list(POSITIVE))
+    table.line("negative", [a for a in Scale.values if a not in POSITIVE])
+    table.line("total", ["positive", "negative"])
+    cells = [
+        AnswerCell(a, label, c, table.share(a, "total"))
+        for (a, label), c in zip(Scale.choices, answered, strict=True)
+    ]
+    return RoundResult(survey_round, sum(answered), cells, table.share("positive", "total"))
 
 
 def survey_chart(results):

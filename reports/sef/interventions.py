@@ -10,6 +10,7 @@ from django.db.models import Count as DbCount
 from django.db.models import Q
 
 from core.calendar import academic_year_label as year_label
+from core.disclosure import TOTAL, Table
 from core.figures import Count, Share
 from interventions.models import Intervention
 from interventions.selectors import ExitJudgement, intervention_impact, rank_within_measures
@@ -63,6 +64,7 @@ class InterventionSection:
     impact_available: bool = False
     impact_note: str = ""
     impact: list = field(default_factory=list)
+    total: InterventionLine | None = None  # the places of every intervention of the year
 
 
 def year_window(academic_year):
@@ -70,7 +72,7 @@ def year_window(academic_year):
 
 
 def interventions_section(school, academic_year, *, suppress_below):
-    lines = _places(school, academic_year, suppress_below=suppress_below)
+    lines, total = _places(school, academic_year, suppress_below=suppress_below)
     impact, findings = _impact(school, academic_year, suppress_below=suppress_below)
     impact_note = "" if impact else IMPACT_NOTE
     if not lines:
@@ -80,6 +82,7 @@ def interventions_section(school, academic_year, *, suppress_below):
     return InterventionSection(
         True,
         lines=lines,
+        total=total,
         findings=findings,
         impact_available=bool(impact),
         impact_note=impact_note,
@@ -88,7 +91,8 @@ def interventions_section(school, academic_year, *, suppress_below):
 
 
 def _places(school, academic_year, *, suppress_below):
-    """Each intervention with a run in the year: its runs, places and SEND places (one query)."""
+    """Each intervention with a run in the year: its runs, places and SEND places (one query),
+    and the line of all of them."""
     start, end = year_window(academic_year)
     in_year = Q(runs__start_date__lte=end) & (Q(runs__end_date__isnull=True) | Q(runs__end_date__gte=start))
     rows = (
@@ -105,17 +109,52 @@ def _places(school, academic_year, *, suppress_below):
         )
         .order_by("name")
     )
+    counts = [(row.n_places, row.n_send) for row in rows]
+    table = places_table(counts, suppress_below)
     return [
         InterventionLine(
             name=row.name,
             wave=row.get_wave_display().split(" — ")[0],
             need=row.area_of_need,
             runs=row.n_runs,
-            places=Count.of(row.n_places, suppress_below=suppress_below),
-            send_places=Share.of(row.n_send, row.n_places, suppress_below=suppress_below),
+            places=table.count((i, "places")),
+            send_places=table.share((i, "send"), (i, "places")),
         )
-        for row in rows
-    ]
+        for i, row in enumerate(rows)
+    ], _total_line(table, sum(row.n_runs for row in rows))
+
+
+def places_table(counts, threshold):
+    """Disclosure control over the places table as one table, from [(places, SEND places)] per
+    intervention: each row's places are its SEND places and the others' (never shown), and the
+    total row's places, SEND places and others' are the sums of the rows'. A small count is
+    hidden with its complement, a share with either of its counts."""
+    table = Table(threshold)
+    for i, (places, send) in enumerate(counts):
+        table.add((i, "places"), places)
+        table.add((i, "send"), send)
+        table.add((i, "other"), places - send, shown=False)
+        table.line((i, "places"), [(i, "send"), (i, "other")])
+    for column in ("places", "send", "other"):
+        table.add(
+            (TOTAL, column),
+            sum(table.value((i, column)) for i in range(len(counts))),
+            shown=column != "other",
+        )
+        table.line((TOTAL, column), [(i, column) for i in range(len(counts))])
+    table.line((TOTAL, "places"), [(TOTAL, "send"), (TOTAL, "other")])
+    return table
+
+
+def _total_line(table, runs):
+    return InterventionLine(
+        name="All interventions",
+        wave="",
+        need="",
+        runs=runs,
+        places=table.count((TOTAL, "places")),
+        send_places=table.share((TOTAL, "send"), (TOTAL, "places")),
+    )
 
 
 def _money(value):

@@ -38,3 +38,28 @@ def test_ehc_plan_suspensions_cannot_be_send_less_sen_support():
         "All pupils": ("19", "14% (17/120)", "30% (36/120)"),
     }
     assert [str(line.pupils) for line in lines] == ["30", "22", "8", "90", "120"]
+
+
+def test_sef_places_taken_by_send_pupils_cannot_be_worked_back_from_the_total_row():
+    from core.disclosure import TOTAL  # noqa: PLC0415  (the table alone)
+    from reports.sef.interventions import places_table  # noqa: PLC0415  (the table alone)
+
+    # Places (SEND places): reading 12 (3), phonics 8 (8), maths 20 (10); all 40 (21).
+    counts = [(12, 3), (8, 8), (20, 10)]
+
+    def shown(threshold):
+        table = places_table(counts, threshold)
+        rows = [*range(len(counts)), TOTAL]
+        return [(str(table.count((i, "places"))), str(table.share((i, "send"), (i, "places")))) for i in rows]
+
+    # Reading's 3 is under 5. The 21 SEND places of all three less phonics' 8 and maths' 10 give it
+    # back, so phonics' 8 (the smaller) is withheld too; then 21 - 10 = 11 is 3 + 8 or 4 + 7
+    # (phonics' 8 places allow at most 8), so maths and the totals stay. A place's count stays:
+    # the places that are not SEND pupils' are never shown, so 12 places say nothing of the 3.
+    assert shown(5) == [("12", "c"), ("8", "c"), ("20", "50% (10/20)"), ("40", "53% (21/40)")]
+    assert shown(0) == [
+        ("12", "25% (3/12)"),
+        ("8", "100% (8/8)"),
+        ("20", "50% (10/20)"),
+        ("40", "53% (21/40)"),
+    ]
