@@ -289,11 +289,9 @@ def _participation_table(totals, by_lead, threshold):
         table.add((lead.value, "not full"), n - k, shown=False)
         table.line((lead.value, "families"), [(lead.value, "full"), (lead.value, "not full")])
         table.add((lead.value, "conversations"), row.get("conversations") or 0)
-    # First conversations led by no one the table names (none today): never shown, but added up.
-    table.add(("other", "families"), any_conversation - sum(table.value(k) for k in families), shown=False)
-    table.add(("other", "full"), totals["three"] - sum(table.value(k) for k in full), shown=False)
-    table.line("families", [*families, ("other", "families")])
-    table.line(("had", "three"), [*full, ("other", "full")])
+    # Every first conversation is led by one of the three (Lead has no other choice).
+    table.line("families", families)
+    table.line(("had", "three"), full)
     return table
 
 

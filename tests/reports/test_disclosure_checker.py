@@ -24,6 +24,7 @@ from tests.shared_rows import shared_rows
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 T = 5
+TOTAL_ROW = "total"
 NOTE = "c: not shown, to protect pupils"
 
 
@@ -205,7 +206,39 @@ def _question_c(reader, params):
     scale = Bands.of_school(reader.school.pk).attainment
     meets_from = next(i for i, band in enumerate(scale.bands) if band.order >= scale.threshold)
     _gaps(p, find(truth, "Gaps at or above ARE"), find(shown, "Gaps at or above ARE"), attainment, meets_from)
+    average = "Average gain in points per pupil"
+    if any(c.startswith(average) for c in truth):
+        _average_progress(p, find(truth, average), find(shown, average))
     return p, attainment
+
+
+def _pupils(text):
+    """The pupils a cell of the average progress table is over: "1.5 (12 pupils)"; None if hidden."""
+    if text == HIDDEN:
+        return None
+    match = re.search(r"\((\d+) pupils?\)", text)
+    return int(match[1]) if match else 0
+
+
+def _average_progress(p, truth, shown):
+    """Average progress: per year group the focus group's pupils and the rest's, which add up to
+    the year group's, and each column to the school's (totals the strictest reader knows)."""
+    shown_rows = rows_by_label(shown)
+    years = []
+    for label, row in rows_by_label(truth).items():
+        s_row = shown_rows[label]
+        for column, side in ((1, "focus"), (2, "rest")):
+            p.cell(("avg", label, side), _pupils(row[column]), _pupils(s_row[column]))
+            if s_row[column] == HIDDEN:
+                assert s_row[3] == "—", f"{label}: a difference beside a hidden average"
+        n = p.truth[("avg", label, "focus")] + p.truth[("avg", label, "rest")]
+        p.cell(("avg", label, "N"), n, n)
+        p.line(("avg", label, "N"), [("avg", label, "focus"), ("avg", label, "rest")])
+        years.append(label)
+    for side in ("focus", "rest"):
+        n = sum(p.truth[("avg", y, side)] for y in years)
+        p.cell(("avg", side), n, n)
+        p.line(("avg", side), [("avg", y, side) for y in years])
 
 
 def test_question_c_grids_and_gaps_cannot_be_worked_back(reader):
@@ -289,8 +322,31 @@ def test_sef_governor_version_cannot_be_worked_back(reader):
                 p.line((*key, "n"), [(*key, "k"), (*key, "below")])
             if HIDDEN in (s_row[2], s_row[3]):
                 assert not re.match(r"^-?\d+$", s_row[4]), f"{label}: a gap beside a hidden share"
-    _standalone_shares(p, truth, shown, skip=("SEN status", "Primary area of need", "SEND pupils against"))
+    places = find(truth, "Interventions that ran in")
+    _places(p, places, shown[places.caption])
+    _standalone_shares(
+        p,
+        truth,
+        shown,
+        skip=("SEN status", "Primary area of need", "SEND pupils against", "Interventions that ran in"),
+    )
     assert_safe(p)
+
+
+def _places(p, truth, shown):
+    """The SEF's places table: each intervention's places are its SEND places and the others'
+    (never shown), and the line of all interventions adds up every column."""
+    rows = []
+    for i, (t_row, s_row) in enumerate(zip(truth.rows, shown.rows, strict=True)):
+        key = TOTAL_ROW if t_row[0] == "All interventions" else i
+        p.from_cells(t_row[4], s_row[4], ("places", key))
+        true_share = p.from_cells(t_row[5], s_row[5], ("send", key), ("places", key))
+        p.unknown(("other", key), true_share[2] - true_share[1])
+        p.line(("places", key), [("send", key), ("other", key)])
+        rows.append(key)
+    if TOTAL_ROW in rows:
+        for column in ("places", "send", "other"):
+            p.line((column, TOTAL_ROW), [(column, key) for key in rows if key != TOTAL_ROW])
 
 
 def _standalone_shares(p, truth, shown, *, skip):
@@ -384,6 +440,68 @@ def test_dashboard_gaps_are_withheld_as_on_the_c_page(reader):
     on_c_page = find(c_page, "Gaps at or above ARE").rows
     assert on_dashboard and on_dashboard == on_c_page[: len(on_dashboard)]
     assert any(HIDDEN in row for row in on_dashboard)
+
+
+def test_movement_on_the_sen_record_cannot_be_worked_back(reader):
+    truth, shown = reader(reverse("gaps:groups"))
+    caption = "Changes of SEN status recorded in each academic year"
+    t_rows, s_rows = rows_by_label(truth[caption]), rows_by_label(shown[caption])
+    totals = [label for label in t_rows if label.startswith("All ")]
+    assert totals, "no line of the years' totals"
+    years = [label for label in t_rows if label not in totals]
+    p = Problem(T)
+    for label in t_rows:
+        for column in range(1, 5):
+            p.from_cells(t_rows[label][column], s_rows[label][column], ("move", label, column))
+    for column in range(1, 5):
+        p.line(("move", totals[0], column), [("move", y, column) for y in years])
+    assert_safe(p, hides=False)
+
+
+def test_conversation_participation_cannot_be_worked_back(reader):
+    truth, shown = reader(reverse("evidence:conversations"))
+    numbers, leads = "Share of the ", "Each family is counted under whoever led"
+    t_rows, s_rows = rows_by_label(find(truth, numbers)), rows_by_label(find(shown, numbers))
+    p = Problem(T)
+    for label, row in t_rows.items():
+        p.from_cells(row[1], s_rows[label][1], ("had", label), "pupils")
+    p.line("pupils", [("had", label) for label in t_rows])
+    any_conversation = [("had", label) for label in t_rows if label != "None"]
+    p.unknown("families", sum(p.truth[k] for k in any_conversation))
+    p.line("families", any_conversation)
+    t_leads, s_leads = rows_by_label(find(truth, leads)), rows_by_label(find(shown, leads))
+    for label, row in t_leads.items():
+        s_row = s_leads[label]
+        p.from_cells(row[1], s_row[1], ("conversations", label))
+        p.from_cells(row[2], s_row[2], ("families", label))
+        true_share = p.from_cells(row[3], s_row[3], ("full", label), ("families", label))
+        p.unknown(("not full", label), true_share[2] - true_share[1])
+        p.line(("families", label), [("full", label), ("not full", label)])
+    p.line("families", [("families", label) for label in t_leads])
+    p.line(("had", "All three (or more)"), [("full", label) for label in t_leads])
+    assert p.truth["pupils"] > 0, "no SEND pupils in the demo's conversations"
+    assert_safe(p, hides=False)
+
+
+def test_survey_answers_cannot_be_worked_back(reader):
+    from evidence.models import Survey  # noqa: PLC0415  (only this test reads surveys)
+
+    surveys = Survey.objects.filter(school=reader.school)
+    assert surveys.exists()
+    for survey in surveys:
+        truth, shown = reader(reverse("evidence:survey", args=[survey.pk]))
+        p = Problem(T)
+        for caption, table in truth.items():
+            if not caption.startswith("Q"):
+                continue
+            shown_rows = rows_by_label(shown[caption])
+            for label, row in rows_by_label(table).items():
+                key = (caption, label)
+                for column in range(1, 6):
+                    p.from_cells(row[column], shown_rows[label][column], (*key, column), (*key, "n"))
+                p.line((*key, "n"), [(*key, column) for column in range(1, 5)])
+                p.line((*key, 5), [(*key, 3), (*key, 4)])
+        assert_safe(p, hides=False)
 
 
 @pytest.mark.parametrize(
