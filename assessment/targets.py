@@ -213,13 +213,37 @@ def _start(timeline, point, start_year):
         .annotate(rank=Case(*ranks, output_field=IntegerField()))
         .order_by("rank")
     )
-    rank = Subquery(candidates.values("rank")[:1], output_field=IntegerField())
     return (
-        rank,
+        Subquery(candidates.values("rank")[:1], output_field=IntegerField()),
         Subquery(candidates.values("points")[:1], output_field=DecimalField()),
         Subquery(candidates.values("attainment__order")[:1], output_field=IntegerField()),
         first,
     )
+
+
+def _with_start(queryset, name, timeline, point, start_year):
+    """Annotate the starting point of the line to `point` as `{name}_rank`, `{name}_sp` (points)
+    and `{name}_so` (band order). Most pupils were assessed at the year's first point, which is
+    then their start (rank 0): that assessment is joined, and the subqueries over the other
+    candidates run only for a pupil without it. (The line's arithmetic names the start many
+    times, and the database would run a subquery again at each mention.)"""
+    rank, start_points, start_order, first = _start(timeline, point, start_year)
+    first_point = next((p for p in timeline.points if timeline.position[p.pk] == first), None)
+    if first_point is not None and first <= timeline.position[point.pk]:
+        joined = f"{name}_first"
+        queryset = queryset.annotate(**{joined: assessment_at(first_point)})
+        there = Q(**{f"{joined}__attainment__isnull": False}) | Q(**{f"{joined}__points__isnull": False})
+        rank = Case(When(there, then=Value(0)), default=rank, output_field=IntegerField())
+        start_points = Case(
+            When(there, then=F(f"{joined}__points")), default=start_points, output_field=DecimalField()
+        )
+        start_order = Case(
+            When(there, then=F(f"{joined}__attainment__order")),
+            default=start_order,
+            output_field=IntegerField(),
+        )
+    annotations = {f"{name}_rank": rank, f"{name}_sp": start_points, f"{name}_so": start_order}
+    return queryset.annotate(**annotations), first
 
 
 def _due_status(now):
@@ -239,11 +263,8 @@ def _due_status(now):
 def _trajectory_status(queryset, now, name, point, timeline, start_year):
     """Annotate `{name}` with on track / below the trajectory at `point`, against the line from
     the starting point (subqueries) to the target; the same arithmetic as `judge`."""
-    rank, start_points, start_order, first = _start(timeline, point, start_year)
+    queryset, first = _with_start(queryset, name, timeline, point, start_year)
     at, due = timeline.position[point.pk], timeline.last(start_year)
-    queryset = queryset.annotate(
-        **{f"{name}_rank": rank, f"{name}_sp": start_points, f"{name}_so": start_order}
-    )
     r = F(f"{name}_rank")
     begin = Case(When(Q(**{f"{name}_rank__lt": _INSIDE}), then=Value(first) - r), default=r - _INSIDE)
     elapsed = ExpressionWrapper(Value(at) - begin, output_field=IntegerField())
