@@ -1,6 +1,7 @@
 """A fresh clone passes its tests on its own: no code or test reads a file outside the
-repository (the product notes once lived in ../shared beside it; the DfE file the tests and the
-demo read is in gaps/data with its source and licence)."""
+repository (the product notes live in a folder beside the development checkout, which a user's
+clone does not have; the DfE file the tests and the demo read is in gaps/data with its source and
+licence)."""
 
 import re
 from pathlib import Path
