@@ -1,8 +1,7 @@
 from django.conf import settings
 from django.db import connection, models
-from django.db.models import CharField, OuterRef, Q, Subquery, Value
+from django.db.models import Q
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
 from core import policy
@@ -72,10 +71,6 @@ class PupilQuerySet(models.QuerySet):
 
     def on_sen_record(self):
         return self.filter(sen_status__in=SEN_STATUSES_ON_RECORD)
-
-    def with_sen_status_at(self, when):
-        """Each pupil with `sen_status_at`, their SEN status as at `when` (`sen_status_at`)."""
-        return self.annotate(sen_status_at=sen_status_at(when))
 
     def on_record_at(self, when, statuses=SEN_STATUSES_ON_RECORD):
         """Pupils whose SEN status as at `when` is one of `statuses` (by default SEN support or
@@ -274,23 +269,6 @@ class PupilRecordView(models.Model):
 
     def __str__(self):
         return f"{self.user} opened pupil {self.pupil_id} at {self.viewed_at:%d/%m/%Y %H:%M}"
-
-
-def sen_status_at(when, pupil="pk"):
-    """The SEN status, as at `when`, of the pupil whose id is the outer query's `pupil` ("pk" over
-    pupils, "pupil_id" over a pupil's assessments or attendance): the status of their latest
-    dated change on or before that day, or N (no SEN) when they have none by then.
-
-    One correlated subquery, answered from the index of (pupil, effective_date) that the one
-    change a day constraint gives. `when` is a date, or an expression of the outer row written
-    with OuterRef (an as-at date that depends on the row's assessment point: gaps.cohort).
-    """
-    latest = (
-        SenStatusChange.objects.filter(pupil_id=OuterRef(pupil), effective_date__lte=when)
-        .order_by("-effective_date")
-        .values("status")[:1]
-    )
-    return Coalesce(Subquery(latest), Value(SenStatus.NONE), output_field=CharField())
 
 
 def status_at_q(when, statuses, pupil="pk", *, school_id=None):
