@@ -46,12 +46,14 @@ def batch_is_stale(batch):
     return batch.is_pending and batch.created_at < timezone.now() - batch_max_age()
 
 
-def import_batch_expire_old(*, school):
-    """Drop the rows of previews left unconfirmed too long: they hold pupils' data."""
+def import_batch_expire_old(*, school=None):
+    """Drop the rows of previews left unconfirmed too long: they hold pupils' data. With no
+    school, every school's (the hourly job)."""
     cutoff = timezone.now() - batch_max_age()
-    return ImportBatch.objects.filter(
-        school=school, status=ImportBatch.Status.PENDING, created_at__lt=cutoff
-    ).update(status=ImportBatch.Status.EXPIRED, payload=[])
+    waiting = ImportBatch.objects.filter(status=ImportBatch.Status.PENDING, created_at__lt=cutoff)
+    if school is not None:
+        waiting = waiting.filter(school=school)
+    return waiting.update(status=ImportBatch.Status.EXPIRED, payload=[])
 
 
 @transaction.atomic
@@ -77,7 +79,7 @@ def import_batch_create(*, school, by, preview, content):
 
 
 @transaction.atomic
-def import_batch_confirm(*, batch, by, decisions=None):
+def import_batch_confirm(*, batch, by, decisions=None, progress=None):
     """Store a waiting batch, checked again against the records as they are now.
 
     The batch is claimed with a conditional UPDATE, so two confirmations of one batch (a
@@ -98,9 +100,12 @@ def import_batch_confirm(*, batch, by, decisions=None):
         raise BatchNotPending(
             f"This file was already {batch.get_status_display().lower()}; nothing more was done."
         )
+    progress = progress or (lambda done, total, step="": None)
+    progress(0, batch.row_count, "checking every row against the records as they are now")
     plan = batch_plan(batch, lock=True, decisions=decisions)
     if plan.errors:
         raise ImportRejected(plan.errors)
+    progress(batch.row_count // 2, batch.row_count, "storing the rows and their history")
     _apply(plan, by=by, note=imported_note(batch.file_name))
     counts = plan.counts
     batch.status, batch.confirmed_at, batch.confirmed_by = ImportBatch.Status.CONFIRMED, now, by

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -5,11 +6,12 @@ from django.views.decorators.http import require_POST
 from stdnum.gb.upn import calc_check_digit
 
 from core.csv import csv_response
+from jobs import runner
 from pupils.models import Pupil
 from schools.access import membership_required
 
 from . import ctf_export as ctf_export_module
-from . import selectors, services
+from . import selectors, services, tasks
 from .columns import COLUMNS, template_rows
 from .forms import CtfExportForm, UploadForm
 from .models import CtfExport, ImportBatch, ImportKind
@@ -170,6 +172,16 @@ def batch_detail(request, pk):
 @membership_required("import.run")
 def batch_confirm(request, pk):
     batch = access_batch(request.membership, pk)
+    if batch.row_count > settings.IMPORT_JOB_ROWS:
+        # A large file is stored by a background job, with a progress bar, not inside this request.
+        job = runner.start(
+            tasks.confirm_batch,
+            title=f"Importing {batch.file_name}",
+            by=request.user,
+            school=batch.school,
+            params={"batch": batch.pk, "decisions": _decisions(request)},
+        )
+        return redirect("jobs:detail", pk=job.pk)
     try:
         plan = services.import_batch_confirm(batch=batch, by=request.user, decisions=_decisions(request))
     except services.BatchNotPending as refused:
@@ -185,12 +197,7 @@ def batch_confirm(request, pk):
             "error_count": len(rejected.errors),
         }
         return render(request, "imports/preview.html", context, status=409)
-    counts = plan.counts
-    messages.success(
-        request,
-        f"{batch.file_name} was imported: {counts['create']} new, {counts['update']} updated, "
-        f"{counts['unchanged']} unchanged.",
-    )
+    messages.success(request, tasks.confirmed_message(batch.file_name, plan.counts))
     return redirect("imports:batch", pk=batch.pk)
 
 

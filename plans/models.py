@@ -277,3 +277,17 @@ def review_state(due, today):
     if today >= reminder_from(due):
         return ReviewState.DUE_SOON
     return ReviewState.NOT_YET_DUE
+
+
+class ReviewReminder(models.Model):
+    """That the SENCOs were told of an EHC plan's annual review falling due (once per due date),
+    so the daily reminder never repeats itself and a retried job sends nothing twice."""
+
+    ehc_plan = models.ForeignKey(EhcPlan, on_delete=models.CASCADE, related_name="reminders")
+    review_due = models.DateField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["ehc_plan", "review_due"], name="one_reminder_per_review_due"),
+        ]

@@ -34,6 +34,7 @@ urlpatterns = [
     path("gaps/", include("gaps.urls")),
     path("graduated/", include("graduated.urls")),
     path("reports/", include("reports.urls")),
+    path("jobs/", include("jobs.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "core",
     "accounts",
+    "jobs",
     "schools",
     "pupils",
     "interventions",
@@ -200,3 +201,28 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Background jobs (the jobs app): Celery, with Redis as its broker and as the shared cache that
+# holds a running job's progress, when REDIS_URL is set. With none, each job runs in-process when
+# it is started, so `make run` needs no other server. A worker: `celery -A sendtrack worker`;
+# the schedule below: `celery -A sendtrack beat`, or `manage.py run_periodic_jobs` from cron.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    "expire-import-previews": {"task": "imports.expire_previews", "schedule": 60 * 60},
+    "ehc-review-reminders": {"task": "plans.send_review_reminders", "schedule": 60 * 60 * 24},
+    "fail-stale-jobs": {"task": "jobs.fail_stale", "schedule": 15 * 60},
+}
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+# A large import is confirmed as a job, with a progress bar, above this many rows.
+IMPORT_JOB_ROWS = int(os.environ.get("IMPORT_JOB_ROWS", "1000"))
+# Links in e-mails (review reminders, password resets) start with this.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
