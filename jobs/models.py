@@ -7,6 +7,13 @@ so the row is finished by the time the page that started it answers.
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+
+
+class JobQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        member = Q(school__isnull=True) | Q(school__memberships__user=user, school__memberships__is_active=True)
+        return self.filter(member, requested_by=user).distinct()
 
 
 class Job(models.Model):
@@ -34,6 +41,8 @@ class Job(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = JobQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

@@ -9,12 +9,14 @@ from .models import Job
 
 
 def _own_job(request, pk):
-    return get_object_or_404(Job, pk=pk, requested_by=request.user)
+    """A job belongs to the person who started it, and to nobody else; a school's job only while
+    they are still a member of the school."""
+    return get_object_or_404(Job.objects.visible_to(request.user), pk=pk)
 
 
 @require_GET
 def job_list(request):
-    jobs = Job.objects.filter(requested_by=request.user)[:30]
+    jobs = Job.objects.visible_to(request.user)[:30]
     return render(request, "jobs/list.html", {"jobs": jobs})
 
 

@@ -291,3 +291,6 @@ class ReviewReminder(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["ehc_plan", "review_due"], name="one_reminder_per_review_due"),
         ]
+
+    def __str__(self):
+        return f"Reminder of the review due {self.review_due:%d/%m/%Y}"

@@ -18,9 +18,8 @@ from .models import EhcPlan, ReviewReminder, ReviewState, reminder_horizon
 def plans_to_remind(school, today):
     already = ReviewReminder.objects.filter(ehc_plan=OuterRef("pk"), review_due=OuterRef("next_review_due"))
     return (
-        EhcPlan.objects.filter(
-            pupil__school=school, pupil__archived_at__isnull=True, next_review_due__lte=reminder_horizon(today)
-        )
+        EhcPlan.objects.filter(pupil__school=school, pupil__archived_at__isnull=True)
+        .filter(next_review_due__lte=reminder_horizon(today))
         .exclude(Exists(already))
         .only("pk", "next_review_due")
     )

@@ -113,7 +113,9 @@ def test_lost_jobs_are_failed_after_two_hours(senco):
     assert new.status == Job.Status.QUEUED
 
 
-def test_a_large_import_is_confirmed_by_a_job(senco_client, senco, oak, settings, django_capture_on_commit_callbacks):
+def test_a_large_import_is_confirmed_by_a_job(
+    senco_client, senco, oak, settings, django_capture_on_commit_callbacks
+):
     settings.IMPORT_JOB_ROWS = 2  # the file has 3 pupils
     response = upload(senco_client, pupils_csv())
     batch = ImportBatch.objects.get()
@@ -130,7 +132,8 @@ def test_a_large_import_is_confirmed_by_a_job(senco_client, senco, oak, settings
     with django_capture_on_commit_callbacks(execute=True):
         senco_client.post(reverse("imports:confirm", args=[batch.pk]))
     again = Job.objects.exclude(pk=job.pk).get()
-    assert again.status == Job.Status.FAILED and again.message == "This file was already imported; nothing more was done."
+    assert again.status == Job.Status.FAILED
+    assert again.message == "This file was already imported; nothing more was done."
     assert Pupil.objects.count() == 3
 
 

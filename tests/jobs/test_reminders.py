@@ -11,6 +11,7 @@ from plans.reminders import send_all_reminders
 from tests.factories import EhcPlanFactory, MembershipFactory, PupilFactory
 
 TODAY = datetime.date(2026, 3, 2)
+LEFT = datetime.datetime(2026, 1, 5, tzinfo=datetime.UTC)
 
 
 def plan_due(school, due, **pupil):
@@ -26,7 +27,7 @@ def plans(school, senco):
         "soon": plan_due(school, datetime.date(2026, 3, 30)),  # 4 weeks ahead
         "edge": plan_due(school, datetime.date(2026, 4, 27)),  # exactly 8 weeks ahead: due soon
         "later": plan_due(school, datetime.date(2026, 4, 28)),  # 8 weeks and a day: not yet
-        "left": plan_due(school, datetime.date(2026, 2, 1), archived_at=datetime.datetime(2026, 1, 5, tzinfo=datetime.UTC)),
+        "left": plan_due(school, datetime.date(2026, 2, 1), archived_at=LEFT),
     }
 
 
@@ -68,5 +69,6 @@ def test_each_school_hears_only_of_its_own(plans, other_school):
     plan_due(other_school, datetime.date(2026, 3, 9))
     send_all_reminders(TODAY)
     bodies = {tuple(email.to): email.body for email in mail.outbox}
-    assert "Riverside: 1 annual review of an EHC plan needs arranging: 1 falls due" in bodies[("senco@riverside.example",)]
+    theirs_told = bodies[("senco@riverside.example",)]
+    assert "Riverside: 1 annual review of an EHC plan needs arranging: 1 falls due" in theirs_told
     assert bodies[("senco@oakfield.example",)].startswith("Oakfield: 3 annual reviews")

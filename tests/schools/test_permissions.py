@@ -42,7 +42,16 @@ def test_every_url_is_in_the_permission_table():
 
 # Pages open to any signed-in user that check the membership themselves (the home page shows the
 # no-membership page; the school switcher and two-factor pages belong to the user, not a school).
-UNDECORATED = {"home", "switch_school", "accounts:two_factor", "accounts:verify"}
+UNDECORATED = {
+    "home",
+    "switch_school",
+    "accounts:two_factor",
+    "accounts:verify",
+    # A job's pages belong to the person who started it (jobs.models.Job.objects.visible_to).
+    "jobs:list",
+    "jobs:detail",
+    "jobs:result",
+}
 
 
 def url_views(resolver=None, namespace=""):
