@@ -12,7 +12,8 @@ from django.db.models import Q
 
 class JobQuerySet(models.QuerySet):
     def visible_to(self, user):
-        member = Q(school__isnull=True) | Q(school__memberships__user=user, school__memberships__is_active=True)
+        still_member = Q(school__memberships__user=user, school__memberships__is_active=True)
+        member = Q(school__isnull=True) | still_member
         return self.filter(member, requested_by=user).distinct()
 
 
