@@ -138,6 +138,12 @@ ACTIONS = {
     "prompts.edit": Action(SENCO_ONLY, "answer the judgement prompts"),
     "case_study.view": Action(LEADERS, "read case studies"),
     "case_study.edit": Action(SENCO_ONLY, "write case studies"),
+    # -- inspection: the case sample, each sampled pupil's journey, the SEN information report
+    "sample.view": Action(LEADERS, "see the inspection case sample"),
+    "sample.change": Action(LEADERS, "choose the pupils of the inspection case sample"),
+    "journey.view": Action(LEADERS, "read a pupil's journey"),
+    "information_report.view": Action(EVERYONE, "read the SEN information report"),
+    "information_report.edit": Action(SENCO_ONLY, "write the SEN information report"),
 }
 
 # How the refusal names each role: "Only the SENCO and the head can ...".

@@ -173,3 +173,80 @@ class CaseStudy(models.Model):
 
     def __str__(self):
         return f"Case study: {self.pupil_label}"
+
+
+# -- Inspection case sampling, the pupil's journey and the SEN information report ----------------
+
+
+class InspectionSample(models.Model):
+    """The pupils the head or the SENCO has chosen for an inspection's case sampling in one
+    academic year (reports.sampling says what the sample should include)."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    academic_year = models.PositiveSmallIntegerField(help_text="The year the academic year starts in.")
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = SchoolYearQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-academic_year"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "academic_year"], name="one_sample_per_school_year"),
+        ]
+
+    def __str__(self):
+        return f"Case sample {self.academic_year} of {self.school}"
+
+
+class SampledPupil(models.Model):
+    """One pupil of a sample. The position gives the pupil's letter in the anonymised journey
+    (1 is "Pupil A") and never changes while the pupil stays in the sample."""
+
+    sample = models.ForeignKey(InspectionSample, on_delete=models.CASCADE, related_name="entries")
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField()
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PupilScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["sample", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["sample", "pupil"], name="pupil_once_per_sample"),
+            models.UniqueConstraint(fields=["sample", "position"], name="one_pupil_per_sample_position"),
+        ]
+
+    def __str__(self):
+        return f"{self.pupil} in {self.sample}"
+
+
+class InformationReport(models.Model):
+    """The SEN information report of a school for one academic year: per section, the text the
+    SENCO keeps (`sections`) and the draft from the data it was last compared with (`drafts`).
+    A section whose text differs from its draft has been edited and survives a new draft."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    academic_year = models.PositiveSmallIntegerField(help_text="The year the academic year starts in.")
+    sections = models.JSONField(default=dict, blank=True)
+    drafts = models.JSONField(default=dict, blank=True)
+    drafted_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = SchoolYearQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-academic_year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "academic_year"], name="one_information_report_per_school_year"
+            ),
+        ]
+
+    def __str__(self):
+        return f"SEN information report {self.academic_year} of {self.school}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import inspection_views, views
 
 app_name = "reports"
 
@@ -18,4 +18,19 @@ urlpatterns = [
     path("case-studies/new/<int:pk>/", views.case_study_create, name="case_study_create"),
     path("case-studies/<int:pk>/", views.case_study, name="case_study"),
     path("case-studies/<int:pk>/edit/", views.case_study_edit, name="case_study_edit"),
+    # Inspection: the case sample, each pupil's journey, the SEN information report
+    path("sample/", inspection_views.sample, name="sample"),
+    path("sample/add/<int:pk>/", inspection_views.sample_add, name="sample_add"),
+    path("sample/remove/<int:pk>/", inspection_views.sample_remove, name="sample_remove"),
+    path("journey/<int:pk>/", inspection_views.journey, name="journey"),
+    path("journey/<int:pk>/anonymised/", inspection_views.journey_anonymised, name="journey_anonymised"),
+    path("information-report/", inspection_views.information_report, name="information_report"),
+    path(
+        "information-report/edit/", inspection_views.information_report_edit, name="information_report_edit"
+    ),
+    path(
+        "information-report/redraft/",
+        inspection_views.information_report_redraft,
+        name="information_report_redraft",
+    ),
 ]

@@ -54,5 +54,16 @@ PERMISSIONS = {
     "reports:case_study_create": ("post", {Role.SENCO}, True),
     "reports:case_study": ("get", LEADERS, "case_study"),
     "reports:case_study_edit": ("get", {Role.SENCO}, "case_study"),
+    # Inspection: the case sample (head and SENCO), each pupil's journey (leaders only: never a
+    # governor, and not teachers: it gathers every record of the pupil), the SEN information
+    # report (published, so everyone reads it, suppressed; the SENCO writes it).
+    "reports:sample": ("get", LEADERS, False),
+    "reports:sample_add": ("post", LEADERS, True),
+    "reports:sample_remove": ("post", LEADERS, True),
+    "reports:journey": ("get", LEADERS, True),
+    "reports:journey_anonymised": ("get", LEADERS, True),
+    "reports:information_report": ("get", ALL, False),
+    "reports:information_report_edit": ("get", {Role.SENCO}, False),
+    "reports:information_report_redraft": ("post", {Role.SENCO}, False),
 }
 TARGETS = {"sign_off": sign_off_of, "case_study": case_study_of}
