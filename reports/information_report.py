@@ -182,6 +182,11 @@ def report_figures(school, academic_year):
     )
 
 
+def _in_sentence(label):
+    """ "Moderate learning difficulty" -> "moderate learning difficulty"; "SEN support..." kept."""
+    return label if label[1:2].isupper() else label[:1].lower() + label[1:]
+
+
 def _list(items):
     items = list(items)
     if not items:
@@ -193,7 +198,7 @@ def drafts(figures):
     """The drafted text of every section, from the figures (already suppressed)."""
     f, year = figures, figures.year_label
     reg = f.register
-    needs = [line.label for line in reg.needs if line.total.suppressed or line.total.value]
+    needs = [_in_sentence(line.label) for line in reg.needs if line.total.suppressed or line.total.value]
     wave_lines = [
         f"{name} ({wave.lower()}{', ' + area.lower() if area else ''})" for name, wave, area in f.provision
     ]

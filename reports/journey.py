@@ -657,4 +657,6 @@ def sample_letter(position):
 
 
 def pupil_label(position):
-    return f"Pupil {sample_letter(position or 1)}"
+    """ "Pupil A" for the first pupil of the sample; "Pupil X" for a pupil outside it, so that
+    no two pupils of one school's documents share a letter."""
+    return f"Pupil {sample_letter(position)}" if position else "Pupil X"

@@ -219,7 +219,7 @@ def test_the_anonymised_journey_names_no_pupil(client, school, maisie):
     everyone = list(school.pupils.all())
     assert len(everyone) == 5
     for shown in (text, page):
-        assert "Pupil A" in shown
+        assert "Pupil X" in shown  # not in the sample: no letter of the sample
         assert not _names_pattern(everyone).search(shown), _names_pattern(everyone).search(shown)
         assert not re.search(r"\bM\.?\s?O\.?\b", shown)  # Maisie Oakley's initials
         assert maisie.upn not in shown
@@ -235,10 +235,14 @@ def test_the_anonymised_journey_names_no_pupil(client, school, maisie):
 def test_the_anonymised_label_is_the_pupils_letter_in_the_sample(client, school, maisie):
     login(client, school, Role.HEAD)
     others = list(school.pupils.exclude(pk=maisie.pk)[:2])
+    page = client.get(reverse("reports:journey_anonymised", args=[others[0].pk])).content.decode()
+    assert "Pupil X" in page and "Pupil A" not in page  # outside the sample
     for pupil in [*others, maisie]:
         client.post(reverse("reports:sample_add", args=[pupil.pk]))
     page = client.get(reverse("reports:journey_anonymised", args=[maisie.pk])).content.decode()
     assert "Pupil C" in page  # third chosen
+    page = client.get(reverse("reports:journey_anonymised", args=[others[0].pk])).content.decode()
+    assert "Pupil A" in page
     client.post(reverse("reports:sample_remove", args=[others[0].pk]))
     page = client.get(reverse("reports:journey_anonymised", args=[maisie.pk])).content.decode()
     assert "Pupil C" in page  # the others keep their letters
