@@ -1,6 +1,6 @@
 """The SEN information report: what every school must publish on its website each year about
 how it carries out its SEN policy (Children and Families Act 2014, section 69; the SEND
-Regulations 2014, regulation 51 and Schedule 1; the SEND Code of Practice 2015, 6.79 to 6.83).
+Regulations 2014, regulation 51 and Schedule 1; the SEND Code of Practice 2015, 6.79 onward).
 
 The sections follow the paragraphs of Schedule 1, in the regulation's order, with the section 69
 information about disabled pupils at the end. Where the records hold the answer the section is
@@ -33,6 +33,7 @@ from pupils.models import SEN_STATUSES_ON_RECORD, AreaOfNeed, ExternalAgency, Pu
 from pupils.selectors import sen_register_summary
 from schools.models import Membership
 
+from .journey import Redactor
 from .models import InformationReport
 
 TO_COMPLETE = "[To complete]"
@@ -129,9 +130,11 @@ def report_figures(school, academic_year):
     plans = SupportPlan.objects.filter(pupil__school=school)
     plans_of_year = plans.filter(Q(starts_on__range=(start, end)) | Q(reviewed_on__range=(start, end)))
     voice = plans_of_year.aggregate(n=DbCount("pk"), voice=DbCount("pk", filter=~Q(pupil_voice="")))
+    # A published list: an intervention named after a pupil loses the name.
+    clean = Redactor(school_id=school.pk)
     provision = [
         (
-            name,
+            clean(name),
             Intervention.Wave(wave).label.split(" — ", 1)[0],
             AreaOfNeed(area).label.split(" — ", 1)[1] if area else "",
         )

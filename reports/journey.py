@@ -66,9 +66,11 @@ class Redactor:
 
     UPN = re.compile(r"\b[A-Za-z]\d{11}[0-9A-Za-z]\b")
 
-    def __init__(self, pupil):
+    def __init__(self, pupil=None, *, school_id=None):
+        """For one pupil's document; or, with `school_id` alone, the names of the school's
+        pupils only (for what the school publishes)."""
         words = set()
-        rows = Pupil.objects.filter(school_id=pupil.school_id).values_list(
+        rows = Pupil.objects.filter(school_id=school_id or pupil.school_id).values_list(
             "legal_forename", "preferred_forename", "legal_surname"
         )
         for row in rows:
@@ -84,6 +86,9 @@ class Redactor:
             if names
             else None
         )
+        self._initials = self._dob = None
+        if pupil is None:
+            return
         first, last = pupil.forename[:1].upper(), pupil.legal_surname[:1].upper()
         # "JS", "J.S.", "J. S." as a word of its own (upper case: "js" is no one's initials).
         self._initials = re.compile(rf"(?<!\w){first}\.?\s?{last}\.?(?!\w)") if first and last else None
@@ -102,7 +107,9 @@ class Redactor:
     def __call__(self, text):
         if not text:
             return text or ""
-        text = self._dob.sub("[date removed]", str(text))
+        text = str(text)
+        if self._dob:
+            text = self._dob.sub("[date removed]", text)
         text = self.UPN.sub("[UPN removed]", text)
         if self._names:
             text = self._names.sub(REDACTED, text)

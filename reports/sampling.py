@@ -6,6 +6,9 @@ inspection operating guide describe about six pupils, drawn from the groups the 
 inclusion evaluation area names: pupils with SEND (on SEN support and with an EHC plan),
 disadvantaged pupils (pupil premium), and pupils known now or before to children's social care.
 The page says what the sample should include and warns when it does not (`make_up`).
+The guide's own text was not in the project's reference library when this was written: the
+size (SAMPLE_SIZE) and the groups (REQUIREMENTS) follow the issue and those summaries, and are the
+two constants to check against the guide's case-sampling section.
 
 Reads first (the sample, its make-up, the search), then the two writes (add, remove).
 """

@@ -175,3 +175,12 @@ def test_the_pdf_reads_back(client, cohort):
     assert "SEN information report" in text
     assert "Our SENCO and how to contact them" in text
     assert "30% (6/20)" in text
+
+
+def test_a_pupils_name_in_an_intervention_is_not_published(cohort):
+    PupilFactory(school=cohort, legal_forename="Maisie", legal_surname="Oakley")
+    named = Intervention.objects.create(school=cohort, name="Maisie's 1:1 reading", wave=3)
+    InterventionRunFactory(intervention=named, start_date=datetime.date(cohort.year, 10, 1))
+    texts = drafts(report_figures(cohort, cohort.year))
+    assert "[name removed]'s 1:1 reading (wave 3)" in texts["support"]
+    assert "Maisie" not in texts["support"]
