@@ -1,0 +1,287 @@
+"""A bounded load run against the production server on loopback: 32 clients for a fixed time.
+
+    DATABASE_URL=postgres://... python manage.py loadtest --serve --clients 32 --seconds 60
+
+With --serve it starts gunicorn itself (gunicorn.conf.py, production settings, this database)
+and stops it afterwards; without, it drives the server at --url. Each client signs in as a demo
+user (password and the demo authenticator's code, through the real pages), then repeats a mix
+of the pages people open most and grid saves, for the time given. It prints requests per
+second, the 50th, 95th and 99th percentiles of each kind of request, and every failure (any
+status other than 200 or a redirect, or no answer). Demo data only: it signs in with the demo
+logins, so it never runs against a server holding real pupils.
+"""
+
+import http.client
+import json
+import os
+import random
+import re
+import secrets
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.urls import reverse
+
+from assessment.models import AssessmentPoint
+from demo.generator import DEMO_PASSWORD
+from demo.two_factor import demo_code
+from pupils.models import Pupil
+from schools.models import Membership, SchoolClass
+
+CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+GRID_BOX = re.compile(r'name=([agn])-(\d+-\d+) value="([^"]*)"')
+GRID_VERSIONS = re.compile(r'name="versions" value="([^"]*)"')
+# One request in ten is a grid save; the rest are pages, weighted by how often they are opened.
+SAVE_SHARE = 0.1
+
+
+@dataclass
+class Tally:
+    times: dict = field(default_factory=dict)  # kind -> [seconds]
+    failures: list = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, kind, seconds, failure=None):
+        with self.lock:
+            self.times.setdefault(kind, []).append(seconds)
+            if failure:
+                self.failures.append(f"{kind}: {failure}")
+
+
+class Session:
+    """One client: a keep-alive connection and its cookies, as a browser behind TLS would send."""
+
+    def __init__(self, base):
+        parts = urlsplit(base)
+        self.host, self.port = parts.hostname, parts.port or 80
+        self.cookies = {}
+        self.connection = None
+
+    def request(self, method, path, body=None, headers=None):
+        headers = {
+            "Host": f"{self.host}:{self.port}",
+            # The TLS proxy's header: production settings take the request as HTTPS.
+            "X-Forwarded-Proto": "https",
+            "Referer": f"https://{self.host}:{self.port}{path}",
+            "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
+            **(headers or {}),
+        }
+        for attempt in (1, 2):
+            if self.connection is None:
+                self.connection = http.client.HTTPConnection(self.host, self.port, timeout=60)
+            try:
+                self.connection.request(method, path, body=body, headers=headers)
+                response = self.connection.getresponse()
+                content = response.read()
+                break
+            except (http.client.HTTPException, ConnectionError):
+                self.connection.close()
+                self.connection = None
+                if attempt == 2:
+                    raise
+        for name, value in response.getheaders():
+            if name.lower() == "set-cookie":
+                pair = value.split(";", 1)[0]
+                key, _, val = pair.partition("=")
+                self.cookies[key.strip()] = val.strip()
+        return response.status, response.getheader("Location", ""), content.decode("utf-8", "replace")
+
+    def csrf(self, page):
+        found = CSRF_FIELD.search(page)
+        return found.group(1) if found else ""
+
+    def sign_in(self, username):
+        _status, _loc, page = self.request("GET", reverse("login"))
+        form = {"username": username, "password": DEMO_PASSWORD, "csrfmiddlewaretoken": self.csrf(page)}
+        status, location, _ = self.post_form(reverse("login"), form)
+        if status != 302:
+            raise CommandError(f"{username} could not sign in ({status}).")
+        _status, _loc, page = self.request("GET", reverse("accounts:verify"))
+        status, location, _ = self.post_form(
+            reverse("accounts:verify"), {"token": demo_code(), "csrfmiddlewaretoken": self.csrf(page)}
+        )
+        if status != 302:
+            raise CommandError(f"{username}'s second factor was refused ({status}).")
+
+    def post_form(self, path, form):
+        body = urlencode(form)
+        return self.request("POST", path, body, {"Content-Type": "application/x-www-form-urlencoded"})
+
+
+def page_mix(school):
+    """(kind, path, weight) of the pages of the mix, for the demo school."""
+    pupil = Pupil.objects.filter(school=school).on_sen_record().order_by("pk").first()
+    return [
+        ("overview", reverse("home"), 3),
+        ("gap dashboard", reverse("gaps:dashboard"), 3),
+        ("pupil list", reverse("pupils:list"), 2),
+        ("pupil page", reverse("pupils:detail", args=[pupil.pk]), 3),
+        ("SEN register", reverse("sen_register"), 1),
+        ("gaps E-H", reverse("gaps:attendance"), 1),
+        ("provision map", reverse("interventions:provision_map"), 1),
+        ("evidence", reverse("evidence:list"), 1),
+        ("plans", reverse("plans:index"), 1),
+        ("SEF summary", reverse("reports:sef"), 1),
+    ]
+
+
+def grid_path(school):
+    point = AssessmentPoint.objects.filter(school=school).order_by("-starts_on").first()
+    school_class = SchoolClass.objects.filter(school=school).order_by("pk").first()
+    query = urlencode({"point": point.pk, "class": school_class.pk})
+    return f"{reverse('assessment:grid')}?{query}"
+
+
+def grid_save(session, path, rng):
+    """Open the grid, give three cells an attainment band another cell holds, and save them as
+    the page's script does: JSON of the changed cells' boxes, with the version each was loaded at."""
+    status, _loc, page = session.request("GET", path)
+    if status != 200:
+        return status
+    boxes = {}
+    for prefix, key, value in GRID_BOX.findall(page):
+        boxes.setdefault(key, {})[prefix] = value
+    bands = sorted({cell["a"] for cell in boxes.values() if cell.get("a")})
+    found = GRID_VERSIONS.search(page)
+    versions = dict(item.split(":") for item in found.group(1).split()) if found else {}
+    if not bands:
+        return "no band on the grid page to copy"
+    fields = {}
+    for key in rng.sample(sorted(boxes), min(3, len(boxes))):
+        cell = boxes[key]
+        fields.update({f"{prefix}-{key}": cell.get(prefix, "") for prefix in "agn"})
+        fields[f"a-{key}"] = rng.choice(bands)
+        fields[f"v-{key}"] = versions.get(key, "0")
+    headers = {"Content-Type": "application/json", "X-CSRFToken": session.csrf(page)}
+    status, _loc, _content = session.request("POST", path, json.dumps({"fields": fields}), headers)
+    return status
+
+
+class Command(BaseCommand):
+    help = "Drive the production server with concurrent clients for a fixed time; print the figures."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--url", default="http://127.0.0.1:8077")
+        parser.add_argument(
+            "--serve", action="store_true", help="start gunicorn on --url's port, and stop it"
+        )
+        parser.add_argument("--clients", type=int, default=32)
+        parser.add_argument("--seconds", type=int, default=60)
+        parser.add_argument("--seed", type=int, default=1)
+
+    def handle(self, *args, **options):
+        senco = (
+            Membership.objects.filter(role="senco", user__username="senco").select_related("school").first()
+        )
+        if senco is None:
+            raise CommandError("No demo school here: run seed_demo first.")
+        server = self._serve(options["url"]) if options["serve"] else None
+        try:
+            self._run(senco.school, options)
+        finally:
+            if server:
+                server.terminate()
+                server.wait(timeout=30)
+
+    def _serve(self, url):
+        port = urlsplit(url).port
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "sendtrack.settings.production",
+            "SECRET_KEY": secrets.token_urlsafe(60),
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "SECURE_SSL_REDIRECT": "0",
+            "PORT": str(port),
+            "DATABASE_URL": os.environ.get("DATABASE_URL", ""),
+        }
+        root = Path(settings.BASE_DIR)
+        subprocess.run(  # noqa: S603 - our own manage.py
+            [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"],
+            env=env,
+            cwd=root,
+            check=True,
+        )
+        gunicorn = Path(sys.executable).with_name("gunicorn")
+        server = subprocess.Popen(  # noqa: S603 - our own server
+            [str(gunicorn), "-c", "gunicorn.conf.py", "--access-logfile", "/dev/null", "sendtrack.wsgi"],
+            env=env,
+            cwd=root,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if Session(url).request("GET", reverse("healthz"))[0] == 200:
+                    return server
+            except OSError:
+                time.sleep(0.5)
+        server.terminate()
+        raise CommandError("gunicorn did not answer /healthz within 60 s.")
+
+    def _run(self, school, options):
+        url, clients, seconds = options["url"], options["clients"], options["seconds"]
+        pages = page_mix(school)
+        grid = grid_path(school)
+        usernames = ["senco", "head"]
+        tally = Tally()
+        sessions = []
+        for i in range(clients):
+            session = Session(url)
+            session.sign_in(usernames[i % len(usernames)])
+            sessions.append(session)
+        self.stdout.write(f"{clients} clients signed in; running for {seconds} s against {url}")
+        stop = time.monotonic() + seconds
+
+        def client(session, rng):
+            while time.monotonic() < stop:
+                if rng.random() < SAVE_SHARE:
+                    kind, started = "grid save (open and save)", time.perf_counter()
+                    try:
+                        outcome = grid_save(session, grid, rng)
+                    except OSError as error:
+                        outcome = repr(error)
+                    ok = outcome == 200
+                else:
+                    kind, path, _weight = rng.choices(pages, weights=[w for *_, w in pages])[0]
+                    started = time.perf_counter()
+                    try:
+                        outcome = session.request("GET", path)[0]
+                    except OSError as error:
+                        outcome = repr(error)
+                    ok = outcome == 200
+                tally.add(kind, time.perf_counter() - started, None if ok else outcome)
+
+        threads = [
+            threading.Thread(target=client, args=(s, random.Random(options["seed"] + i)))  # noqa: S311
+            for i, s in enumerate(sessions)
+        ]
+        began = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        self._report(tally, time.perf_counter() - began)
+
+    def _report(self, tally, elapsed):
+        every = [t for times in tally.times.values() for t in times]
+        self.stdout.write(
+            f"{len(every)} requests in {elapsed:.1f} s: {len(every) / elapsed:.1f} requests/s; "
+            f"{len(tally.failures)} failed"
+        )
+        rows = sorted(tally.times.items(), key=lambda item: -len(item[1])) + [("all", every)]
+        self.stdout.write(f"{'request':<28}{'n':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
+        for kind, times in rows:
+            cuts = statistics.quantiles(times, n=100) if len(times) > 1 else times * 99
+            p50, p95, p99 = (cuts[i] * 1000 for i in (49, 94, 98))
+            self.stdout.write(f"{kind:<28}{len(times):>7}{p50:>9.0f}{p95:>9.0f}{p99:>9.0f}")
+        for failure in tally.failures[:20]:
+            self.stdout.write(f"  failed: {failure}")
+        if tally.failures:
+            raise CommandError(f"{len(tally.failures)} requests failed.")
