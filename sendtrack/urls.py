@@ -15,6 +15,7 @@ pupil_patterns = [path("<int:pk>/", overview_views.pupil_detail, name="detail"),
 
 urlpatterns = [
     path("", overview_views.home, name="home"),
+    path("start/grid/", overview_views.my_grid, name="my_grid"),
     path("school/switch/", school_views.switch_school, name="switch_school"),
     path(
         "accounts/login/",
