@@ -53,6 +53,8 @@ def _sef_document(request, *, figures, narrative, grade, rationale, sign_off=Non
         "descriptors": selectors.grade_descriptors(),
         "sign_off": sign_off,
         "state": state,
+        # The version whose signature the document prints: the copy shown, or the year's current one.
+        "signed": sign_off or (state.current if state else None),
         "sees_full": policy.can(request.membership, "sef.view_full"),
         "can_sign_off": policy.can(request.membership, "sef.sign_off"),
         "can_edit": policy.can(request.membership, "sef.edit") and sign_off is None,
