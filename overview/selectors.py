@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
-from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import resolve, reverse
 from django.utils.http import urlencode
@@ -19,7 +19,7 @@ from attendance.selectors import current_term
 from core import policy
 from core.calendar import academic_year_label, academic_year_of
 from evidence.models import Conversation
-from interventions.models import InterventionPlace, InterventionRun
+from interventions.models import Checkpoint, InterventionPlace, InterventionRun
 from plans.models import EhcPlan, SupportPlan, reminder_horizon
 from pupils.models import Pupil
 from reports.selectors import sign_off_state
@@ -101,10 +101,11 @@ def checkpoints_due(runs, today):
     weeks = {pk: week for pk, week in weeks.items() if week}
     if not weeks:
         return {}
+    latest = Checkpoint.objects.filter(place=OuterRef("pk")).order_by("-week").values("week")[:1]
     behind = reduce(or_, (Q(run_id=pk, last_week__lt=week) for pk, week in weeks.items()))
     rows = (
         InterventionPlace.objects.filter(run_id__in=weeks)
-        .annotate(last_week=Coalesce(Max("checkpoints__week"), 0))
+        .annotate(last_week=Coalesce(Subquery(latest), 0))
         .filter(behind)
         .values("run_id")
         .annotate(n=Count("pk"))
