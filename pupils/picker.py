@@ -58,7 +58,7 @@ def search(queryset, text, *, limit=RESULTS_SHOWN):
             Q(legal_forename__istartswith=word)
             | Q(preferred_forename__istartswith=word)
             | Q(legal_surname__icontains=word)
-            | Q(school_class__name__iexact=word)
+            | Q(school_class__name__icontains=word)
             | Q(upn__iexact=word)
         )
     total = matches.count()
