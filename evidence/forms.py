@@ -150,7 +150,9 @@ class ConversationForm(forms.ModelForm):
         if pupils is not None:
             self.fields = {
                 "pupil": PupilPickerChoiceField(
-                    queryset=pupils, label="Pupil", help_text="The pupil whose family the conversation was with."
+                    queryset=pupils,
+                    label="Pupil",
+                    help_text="The pupil whose family the conversation was with.",
                 ),
                 **self.fields,
             }

@@ -4,7 +4,6 @@ from django import forms
 
 from assessment.models import AssessmentPoint, Subject
 from core.calendar import academic_year_label
-
 from pupils.picker import PupilPickerField
 
 from .models import Action, Intervention, InterventionPlace, InterventionRun, Priority

@@ -97,7 +97,10 @@ def _runs_on(membership, today):
 def checkpoints_due(runs, today):
     """{run pk: (week, pupils due a checkpoint)} for runs that have reached a checkpoint week: the
     pupils whose latest checkpoint is before that week (or who have none). One query."""
-    weeks = {run.pk: (today - run.start_date).days // 7 // CHECKPOINT_EVERY_WEEKS * CHECKPOINT_EVERY_WEEKS for run in runs}
+    weeks = {
+        run.pk: (today - run.start_date).days // 7 // CHECKPOINT_EVERY_WEEKS * CHECKPOINT_EVERY_WEEKS
+        for run in runs
+    }
     weeks = {pk: week for pk, week in weeks.items() if week}
     if not weeks:
         return {}
@@ -123,9 +126,7 @@ def _delivery_tasks(membership, today):
         tasks.append(Task(f"Record today's session of {run}", f"{url}#session-h"))
         if run.pk in due:
             week, pupils = due[run.pk]
-            tasks.append(
-                Task(f"week {week} checkpoints due in {run}", url, count=pupils, urgent=False)
-            )
+            tasks.append(Task(f"week {week} checkpoints due in {run}", url, count=pupils, urgent=False))
     return tasks
 
 
@@ -136,7 +137,10 @@ def _grid_tasks(membership, today):
         return []
     grid = reverse("assessment:grid")
     return [
-        Task(f"Enter the termly grid for {school_class} ({point})", f"{grid}?{urlencode({'school_class': school_class.pk, 'point': point.pk})}")
+        Task(
+            f"Enter the termly grid for {school_class} ({point})",
+            f"{grid}?{urlencode({'school_class': school_class.pk, 'point': point.pk})}",
+        )
         for school_class in classes_for(membership).order_by("year_group", "name")
     ]
 
@@ -173,11 +177,15 @@ def next_tasks(membership, today):
     if policy.can(membership, "intervention.record"):
         tasks += _delivery_tasks(membership, today)
     if policy.can(membership, "grid.save"):
-        tasks += _grid_tasks(membership, today) if policy.pupil_scope(membership) is policy.Scope.CLASSES else []
+        tasks += (
+            _grid_tasks(membership, today) if policy.pupil_scope(membership) is policy.Scope.CLASSES else []
+        )
     if policy.can(membership, "conversation.record") and not policy.can(membership, "attention.view"):
         due = _conversations_due(membership, today)
         if due:
-            text = "pupils on the SEND record in your classes whose families have had no conversation this term"
+            text = (
+                "pupils on the SEND record in your classes whose families have had no conversation this term"
+            )
             tasks.append(Task(text, reverse("evidence:conversations"), count=due))
     if not policy.can(membership, "pupil.view"):
         tasks += _governor_sef_task(membership, today)
@@ -194,20 +202,45 @@ class Destination:
 # Every page the overview may offer, in the order of the Assess, Plan and do, Review cycle. Which
 # of them a membership sees is decided by the action each page's view is decorated with.
 DESTINATIONS = [
-    ("SEN register", "counts by status, area of need and year group against national figures.", "sen_register"),
+    (
+        "SEN register",
+        "counts by status, area of need and year group against national figures.",
+        "sen_register",
+    ),
     ("Pupils", "search, filter and open records.", "pupils:list"),
     ("Add a pupil", "", "pupils:create"),
-    ("Import pupils, SEN status, assessments or attendance", "from a CSV or Excel file, with a preview before anything is stored.", "imports:index"),
-    ("Termly grid", "attainment and progress by class or year group, entered by keyboard.", "assessment:grid"),
-    ("Gap analysis", "the SEND data review's key questions A to H: where SEND pupils stand against others, and whether each gap is narrowing.", "gaps:dashboard"),
-    ("Provision and interventions", "the provision map, what each intervention costs and the progress it buys.", "interventions:list"),
+    (
+        "Import pupils, SEN status, assessments or attendance",
+        "from a CSV or Excel file, with a preview before anything is stored.",
+        "imports:index",
+    ),
+    (
+        "Termly grid",
+        "attainment and progress by class or year group, entered by keyboard.",
+        "assessment:grid",
+    ),
+    (
+        "Gap analysis",
+        "the SEND data review's key questions A to H: where SEND pupils stand against others, "
+        "and whether each gap is narrowing.",
+        "gaps:dashboard",
+    ),
+    (
+        "Provision and interventions",
+        "the provision map, what each intervention costs and the progress it buys.",
+        "interventions:list",
+    ),
     ("Action plan", "priorities, actions, owners and review dates.", "interventions:action_plan"),
     ("Evidence log", "observations, questionnaires and other evidence.", "evidence:list"),
     ("Conversations with parents", "structured conversations and their targets.", "evidence:conversations"),
     ("Plans and reviews", "SEN support plans, pupil passports and EHC plan annual reviews.", "plans:index"),
     ("SEF summary", "the full self-evaluation summary for staff.", "reports:sef"),
     ("SEF summary, governor version", "anonymised, with small groups hidden.", "reports:sef_governor"),
-    ("Ofsted-style judgement prompts", "the thirteen prompts with the school's figures and evidence.", "reports:prompts"),
+    (
+        "Ofsted-style judgement prompts",
+        "the thirteen prompts with the school's figures and evidence.",
+        "reports:prompts",
+    ),
     ("Pupil case studies", "Appendix B case studies.", "reports:case_studies"),
     ("Review and report", "every signed-off summary, as pages and PDFs.", "reports:index"),
 ]

@@ -39,9 +39,7 @@ def home(request):
             Pupil.objects.for_membership(membership).count() if policy.can(membership, "pupil.view") else None
         ),
         "attention": (
-            needs_attention(membership, today)
-            if policy.can(membership, "attention.view")
-            else None
+            needs_attention(membership, today) if policy.can(membership, "attention.view") else None
         ),
     }
     return render(request, "overview/home.html", context)

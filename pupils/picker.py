@@ -20,7 +20,6 @@ from django import forms
 from django.db.models import Q
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from schools.access import membership_required
@@ -111,11 +110,15 @@ class PupilPicker(forms.Widget):
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         chosen_ids = _ids(context["widget"]["value"])
-        chosen = list(
-            self.queryset.filter(pk__in=chosen_ids)
-            .select_related("school_class")
-            .order_by("legal_surname", "legal_forename", "pk")
-        ) if chosen_ids else []
+        chosen = (
+            list(
+                self.queryset.filter(pk__in=chosen_ids)
+                .select_related("school_class")
+                .order_by("legal_surname", "legal_forename", "pk")
+            )
+            if chosen_ids
+            else []
+        )
         total, found = search(self.queryset, self.query) if self.query else (0, [])
         chosen_set = set(chosen_ids)
         context["picker"] = {
@@ -134,7 +137,7 @@ class PupilPicker(forms.Widget):
     def _render(self, template_name, context, renderer=None):
         # The project's templates (templates/pupils/), not the form renderer's, which sees only
         # Django's own widget templates.
-        return mark_safe(render_to_string(template_name, context))
+        return render_to_string(template_name, context)  # a SafeString already
 
     def id_for_label(self, id_):
         return id_  # the label names the search box, which carries the field's id

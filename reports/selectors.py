@@ -50,15 +50,20 @@ def _with_currency(sign_offs):
     """Mark each sign-off `is_current`: no later sign-off of the same school and year exists.
     Signing a year again supersedes the earlier version, which is kept (a signed copy is never
     deleted), so the current one is always the latest of its year."""
-    later = SefSignOff.objects.filter(school=OuterRef("school"), academic_year=OuterRef("academic_year")).filter(
-        Q(signed_off_at__gt=OuterRef("signed_off_at")) | Q(signed_off_at=OuterRef("signed_off_at"), pk__gt=OuterRef("pk"))
+    later = SefSignOff.objects.filter(
+        school=OuterRef("school"), academic_year=OuterRef("academic_year")
+    ).filter(
+        Q(signed_off_at__gt=OuterRef("signed_off_at"))
+        | Q(signed_off_at=OuterRef("signed_off_at"), pk__gt=OuterRef("pk"))
     )
     return sign_offs.annotate(is_current=~Exists(later))
 
 
 def sign_offs_for(membership):
     """Every signed-off summary of the school, newest first, each marked current or superseded."""
-    return _with_currency(SefSignOff.objects.for_membership(membership)).order_by("-academic_year", "-signed_off_at", "-pk")
+    return _with_currency(SefSignOff.objects.for_membership(membership)).order_by(
+        "-academic_year", "-signed_off_at", "-pk"
+    )
 
 
 def sign_off_for(membership, pk):

@@ -131,7 +131,8 @@ def sef_sign_off(request):
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(
-                request, "You signed off the SEF summary. This signed copy keeps its figures as they are today."
+                request,
+                "You signed off the SEF summary. This signed copy keeps its figures as they are today.",
             )
             return redirect("reports:sign_off", pk=signed.pk)
     context = {
@@ -156,7 +157,9 @@ def _signed_sef(request, pk, *, anonymised):
         grade=sign_off.grade,
         rationale=sign_off.grade_rationale,
         sign_off=sign_off,
-        state=None if sign_off.is_current else selectors.sign_off_state(request.membership, sign_off.academic_year),
+        state=None
+        if sign_off.is_current
+        else selectors.sign_off_state(request.membership, sign_off.academic_year),
         title=title,
     )
 

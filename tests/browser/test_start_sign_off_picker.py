@@ -54,7 +54,9 @@ def no_blocking_violations(page, label):
 def test_the_head_signs_off_from_the_sef_page_by_keyboard(page, live_server, login, world):
     home = world["A"]
     year = current_academic_year()
-    SefReport.objects.create(school=home.school, academic_year=year, grade=Grade.GOOD, grade_rationale="Because.")
+    SefReport.objects.create(
+        school=home.school, academic_year=year, grade=Grade.GOOD, grade_rationale="Because."
+    )
     login(page, home.members[Role.HEAD].user.username)
     page.goto(f"{live_server.url}/reports/sef/?year={year}")
     expect(page.locator("#sign-off-state")).to_contain_text("Draft, not yet signed off.")
@@ -95,7 +97,9 @@ def test_the_head_signs_off_from_the_sef_page_by_keyboard(page, live_server, log
     first = SefSignOff.objects.order_by("pk").first()
     page.goto(f"{live_server.url}/reports/sef/signed/{first.pk}/")
     expect(page.locator("#sign-off-state")).to_contain_text("Superseded")
-    expect(page.locator("#sign-off-state").get_by_role("link", name="open the current version")).to_be_visible()
+    expect(
+        page.locator("#sign-off-state").get_by_role("link", name="open the current version")
+    ).to_be_visible()
     assert not page.log.csp_messages and not page.log.page_errors
 
 
@@ -143,7 +147,9 @@ def test_the_senco_chooses_two_pupils_by_keyboard_and_saves_the_run(page, live_s
 @pytest.mark.browser
 def test_no_link_on_the_teaching_assistants_overview_is_refused(page, live_server, login, world):
     home = world["A"]
-    InterventionRun.objects.filter(pk=home.run.pk).update(start_date=datetime.date.today() - datetime.timedelta(days=3))
+    InterventionRun.objects.filter(pk=home.run.pk).update(
+        start_date=datetime.date.today() - datetime.timedelta(days=3)
+    )
     login(page, home.members[Role.TEACHING_ASSISTANT].user.username)
     page.goto(f"{live_server.url}/")
     tasks = page.get_by_role("region", name="Your next tasks")

@@ -12,7 +12,7 @@ from interventions.models import Checkpoint, InterventionRun
 from overview.selectors import checkpoints_due, next_tasks
 from reports.models import Grade, SefReport
 from reports.selectors import current_academic_year
-from tests.factories import InterventionPlaceFactory, InterventionRunFactory, PupilFactory, SchoolClassFactory
+from tests.factories import InterventionPlaceFactory, PupilFactory, SchoolClassFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +57,13 @@ def test_the_teaching_assistant_is_offered_todays_sessions_and_not_what_they_can
     tasks = page[page.index("Your next tasks") : page.index("Where to go")]
     assert "Record today&#x27;s session of" in tasks
     assert reverse("interventions:run", kwargs={"pk": school.run.pk}) in tasks
-    for closed in ("reports:sef", "reports:prompts", "reports:case_studies", "assessment:grid", "plans:index"):
+    for closed in (
+        "reports:sef",
+        "reports:prompts",
+        "reports:case_studies",
+        "assessment:grid",
+        "plans:index",
+    ):
         assert f'href="{reverse(closed)}"' not in page, closed
 
 
@@ -97,7 +103,10 @@ def test_the_head_sees_the_sign_off_waiting_and_the_governor_the_governor_sef(cl
     client.force_login(school.members[Role.HEAD].user)
     assert "ready for your sign-off" not in client.get(reverse("home")).content.decode()
     SefReport.objects.create(
-        school=school.school, academic_year=current_academic_year(), grade=Grade.GOOD, grade_rationale="Because."
+        school=school.school,
+        academic_year=current_academic_year(),
+        grade=Grade.GOOD,
+        grade_rationale="Because.",
     )
     page = client.get(reverse("home")).content.decode()
     assert "ready for your sign-off" in page and reverse("reports:sef_sign_off") in page

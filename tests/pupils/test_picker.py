@@ -9,8 +9,8 @@ from django.urls import reverse
 from core.roles import Role
 from evidence.models import Conversation, EvidenceItem
 from interventions.models import InterventionRun
-from pupils.picker import results_summary, search
 from pupils.models import Pupil
+from pupils.picker import results_summary, search
 from schools.models import SchoolClass
 from tests.factories import InterventionFactory, PupilFactory, SchoolClassFactory
 
@@ -31,9 +31,13 @@ def test_search_matches_forename_start_surname_part_class_and_upn(world):
     home = world["A"]
     school = home.school
     hazel = SchoolClassFactory(school=school, name="3 Hazel", year_group=3)
-    amira = PupilFactory(school=school, legal_forename="Amira", legal_surname="Okafor-Smith", school_class=hazel)
+    amira = PupilFactory(
+        school=school, legal_forename="Amira", legal_surname="Okafor-Smith", school_class=hazel
+    )
     amy = PupilFactory(school=school, legal_forename="Sam", preferred_forename="Amy", legal_surname="Jones")
-    PupilFactory(school=school, legal_forename="Tamara", legal_surname="Bell")  # "am" inside, not at the start
+    PupilFactory(
+        school=school, legal_forename="Tamara", legal_surname="Bell"
+    )  # "am" inside, not at the start
     pupils = Pupil.objects.filter(school=school)
     # "am": Amy (preferred forename) and Amira start with it, surname order: Jones, Okafor-Smith.
     assert search(pupils, "am") == (2, [amy, amira])
@@ -91,7 +95,9 @@ def test_chosen_pupils_come_back_ticked_and_odd_input_is_harmless(client, world)
     assert client.post(reverse("pupils:pick"), {"pupils_q": "a"}).status_code == 405
 
 
-def test_the_search_makes_the_same_queries_for_ten_pupils_or_a_thousand(client, world, django_assert_num_queries):
+def test_the_search_makes_the_same_queries_for_ten_pupils_or_a_thousand(
+    client, world, django_assert_num_queries
+):
     home = world["A"]
     client.force_login(home.members[Role.SENCO].user)
     PupilFactory.create_batch(10, school=home.school, legal_surname="Smith")
@@ -123,7 +129,9 @@ def test_the_run_form_searches_without_javascript_keeping_what_was_entered(clien
     data = _run_post(home, pupils=[home.class_pupil.pk], pupils_q="Other", pick_search="pupils")
     response = client.post(url, data)
     page = response.content.decode()
-    assert response.status_code == 200 and not InterventionRun.objects.filter(intervention=intervention).exists()
+    assert (
+        response.status_code == 200 and not InterventionRun.objects.filter(intervention=intervention).exists()
+    )
     assert 'value="Year 4 group"' in page  # what was typed is kept
     assert f'id="pupils-chosen-{home.class_pupil.pk}" checked' in page  # the chosen pupil, still ticked
     assert f'id="pupils-found-{home.other_pupil.pk}"' in page  # the match, to tick

@@ -105,8 +105,13 @@ def test_current_is_the_latest_of_each_year_and_ties_go_to_the_later_row(cohort)
 
     def signed(year, when):
         row = SefSignOff.objects.create(
-            report=report, school=cohort.school, academic_year=year, figures={}, governor_figures={},
-            signed_off_by=head.user, signed_off_name="Head",
+            report=report,
+            school=cohort.school,
+            academic_year=year,
+            figures={},
+            governor_figures={},
+            signed_off_by=head.user,
+            signed_off_name="Head",
         )
         SefSignOff.objects.filter(pk=row.pk).update(signed_off_at=when)
         return row.pk
