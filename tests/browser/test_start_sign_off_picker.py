@@ -5,11 +5,13 @@ with the picker and saves the run; a teaching assistant's overview has no link t
 Each page passes axe-core, breaks no Content-Security-Policy rule, and shows where the focus is."""
 
 import datetime
+import re
 
 import pytest
 from playwright.sync_api import expect
 
 from core.roles import Role
+from evidence.models import Conversation
 from interventions.models import InterventionRun
 from reports.models import Grade, SefReport, SefSignOff
 from reports.selectors import current_academic_year
@@ -165,3 +167,34 @@ def test_no_link_on_the_teaching_assistants_overview_is_refused(page, live_serve
     assert page.evaluate(FOCUS_VISIBLE)
     follow(page)
     expect(page.get_by_role("heading", name="Record a session")).to_be_visible()
+
+
+@pytest.mark.browser
+def test_a_teacher_picks_one_pupil_for_a_conversation_by_keyboard(page, live_server, login, world):
+    home = world["A"]
+    login(page, home.members[Role.TEACHER].user.username)
+    page.goto(f"{live_server.url}/evidence/conversations/")
+    tab_to(page, "Record a conversation with any family")
+    follow(page)
+    page.get_by_role("searchbox", name=re.compile(r"^Pupil\b")).focus()
+    # The teacher sees only their class: the pupil outside it is never offered.
+    page.keyboard.type("Other")
+    status = page.locator("[data-picker-status]")
+    expect(status).to_have_text("No pupil matches \u201cOther\u201d.")
+    page.keyboard.press("Control+A")
+    page.keyboard.type(home.class_pupil.legal_surname)
+    expect(status).to_have_text(f"1 pupil matches \u201c{home.class_pupil.legal_surname}\u201d.")
+    page.keyboard.press("Tab")  # the Search button
+    page.keyboard.press("Tab")  # the match, a radio button
+    page.keyboard.press("Space")
+    expect(status).to_contain_text(f"Chosen: {home.class_pupil.legal_surname}, {home.class_pupil.forename}")
+    assert page.evaluate(FOCUS_VISIBLE)
+    expect(page.locator("[data-picker-chosen] input:checked")).to_have_count(1)
+    page.get_by_label("Who attended").fill("Mother")
+    page.get_by_label("Agreed curricular target").fill("Read 100 Year 2 words.")
+    page.get_by_label("Agreed personal (wider outcome) target").fill("Join the drumming club.")
+    tab_to(page, "Save")
+    follow(page)
+    expect(page.get_by_text("The conversation was recorded.")).to_be_visible()
+    assert Conversation.objects.get().pupil == home.class_pupil
+    assert not page.log.csp_messages and not page.log.page_errors
