@@ -232,7 +232,11 @@ DESTINATIONS = [
     ),
     ("Action plan", "priorities, actions, owners and review dates.", "interventions:action_plan"),
     ("Evidence log", "observations, questionnaires and other evidence.", "evidence:list"),
-    ("Conversations with parents", "structured conversations and their targets.", "evidence:conversations"),
+    (
+        "Conversations with parents",
+        "how many families had structured conversations this year, and who led them.",
+        "evidence:conversations",
+    ),
     ("Plans and reviews", "SEN support plans, pupil passports and EHC plan annual reviews.", "plans:index"),
     ("SEF summary", "the full self-evaluation summary for staff.", "reports:sef"),
     ("SEF summary, governor version", "anonymised, with small groups hidden.", "reports:sef_governor"),
