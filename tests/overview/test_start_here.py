@@ -5,6 +5,8 @@ import datetime
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core.roles import Role
@@ -114,3 +116,20 @@ def test_the_head_sees_the_sign_off_waiting_and_the_governor_the_governor_sef(cl
     page = client.get(reverse("home")).content.decode()
     assert "Read the draft SEF summary" in page and reverse("reports:sef_governor") in page
     assert f'href="{reverse("pupils:list")}"' not in page
+
+
+@pytest.mark.parametrize("role", [Role.TEACHER, Role.TEACHING_ASSISTANT, Role.HEAD])
+def test_the_overview_makes_the_same_queries_for_more_pupils(client, world, role, django_assert_num_queries):
+    school = world["A"]
+    today = datetime.date.today()
+    InterventionRun.objects.filter(pk=school.run.pk).update(start_date=today - datetime.timedelta(days=50))
+    client.force_login(school.members[role].user)
+    client.get(reverse("home"))
+    with CaptureQueriesContext(connection) as small:
+        client.get(reverse("home"))
+    for pupil in PupilFactory.create_batch(
+        30, school=school.school, school_class=school.school_class, sen_status="K"
+    ):
+        InterventionPlaceFactory(run=school.run, pupil=pupil)
+    with django_assert_num_queries(len(small.captured_queries)):
+        client.get(reverse("home"))
