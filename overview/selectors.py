@@ -246,6 +246,12 @@ DESTINATIONS = [
         "reports:prompts",
     ),
     ("Pupil case studies", "Appendix B case studies.", "reports:case_studies"),
+    (
+        "Case sample for inspection",
+        "the pupils an inspector may follow, and each one's journey.",
+        "reports:sample",
+    ),
+    ("SEN information report", "the report the school publishes each year.", "reports:information_report"),
     ("Review and report", "every signed-off summary, as pages and PDFs.", "reports:index"),
 ]
 
