@@ -94,6 +94,13 @@ EXPECTED = {
     "checklist.edit": "S",
     "pack.view": "SH",
     "pack.build": "S",
+    # Inspection (issue 14): leaders choose the case sample and read the pupils' journeys; the
+    # SEN information report is published, so every member reads it and the SENCO writes it.
+    "sample.view": "SH",
+    "sample.change": "SH",
+    "journey.view": "SH",
+    "information_report.view": "SHTAGL",
+    "information_report.edit": "S",
 }
 
 
