@@ -46,14 +46,40 @@ class GridCell:
     progress_id: int | None = None
     points: object = None
     version: int = 0
+    attainment_code: str = ""  # what the grid's boxes show: the bands' codes, or what was typed
+    progress_code: str = ""
     previous: object = None  # the Assessment at the previous point, if any
     target: object = None  # targets.Judgement of the end-of-year target at this point
     error: str = ""
     conflict: object = None  # the stored Assessment that someone else saved meanwhile
 
+    def __post_init__(self):
+        # Strings, so that the template prints them as they are: Django localises every number
+        # it prints, which was most of the time of a year group's page.
+        self.pid, self.sid = str(self.pupil.pk), str(self.subject.pk)
+        self.key = f"{self.pid}-{self.sid}"
+
     @property
-    def key(self):
-        return f"{self.pupil.pk}-{self.subject.pk}"
+    def points_text(self):
+        return "" if self.points is None else str(self.points)
+
+    @property
+    def was(self):
+        """The previous point's attainment code, progress code and points, as shown ("—" for
+        none), or None when the pupil had no assessment then."""
+        if self.previous is None:
+            return None
+        previous = self.previous
+        return (
+            previous.attainment.code if previous.attainment else "—",
+            previous.progress.code if previous.progress else "—",
+            "—" if previous.points is None else str(previous.points),
+        )
+
+    @property
+    def state(self):
+        """The class grid.css marks a refused or conflicting cell with."""
+        return "grid-bad" if self.error else ("grid-conflict" if self.conflict else "")
 
 
 @dataclass
@@ -75,6 +101,18 @@ class Grid:
     attainment_bands: list
     progress_bands: list
     rows: list  # (pupil, [GridCell per subject])
+
+    @property
+    def versions(self):
+        """The version of every stored cell, as one form field ("pupil-subject:version ..."): one
+        field instead of one per cell keeps a class's form under Django's field limit."""
+        return " ".join(f"{c.key}:{c.version}" for _pupil, cells in self.rows for c in cells if c.version)
+
+    @property
+    def fields_posted(self):
+        """How many fields the grid's form posts without JavaScript: three boxes a cell, the
+        versions and the CSRF token."""
+        return 3 * len(self.subjects) * len(self.rows) + 2
 
 
 def scheme_of(school):
@@ -180,6 +218,16 @@ def grid_pupils(membership, *, school_class=None, year_group=None):
     return pupils.order_by("legal_surname", "legal_forename")
 
 
+def pupil_names(membership, pupil_ids):
+    """{pupil id: "Surname, Forename"} for those of `pupil_ids` the membership may see (one query;
+    a refused grid save names its pupils with it)."""
+    pupils = Pupil.objects.for_membership(membership).filter(pk__in=pupil_ids)
+    return {
+        p.pk: f"{p.legal_surname}, {p.forename}"
+        for p in pupils.only("legal_surname", "legal_forename", "preferred_forename")
+    }
+
+
 def build_grid(membership, point, pupils, *, previous, reference, points):
     """The grid for `pupils` at `point`: three queries (pupils, cells, targets) at any size.
     Each end-of-year target is judged by the database at `point` (assessment.targets), against
@@ -216,6 +264,8 @@ def build_grid(membership, point, pupils, *, previous, reference, points):
             if current:
                 cell.attainment_id, cell.progress_id = current.attainment_id, current.progress_id
                 cell.points, cell.version = current.points, current.version
+                cell.attainment_code = current.attainment.code if current.attainment else ""
+                cell.progress_code = current.progress.code if current.progress else ""
             if previous:
                 cell.previous = stored.get((previous.pk, pupil.pk, subject.pk))
             cell.target = targets.get((pupil.pk, subject.pk))

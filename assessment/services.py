@@ -338,6 +338,9 @@ class GridSaveResult:
     updated: int = 0
     unchanged: int = 0
     conflicts: list = field(default_factory=list)  # (CellInput, current Assessment)
+    # The version now stored of every cell not in conflict ({(pupil id, subject id): version};
+    # 0 for a cell left empty), so that a page saving without reloading can save again.
+    versions: dict = field(default_factory=dict)
 
 
 WRITTEN_FIELDS = ["attainment", "progress", "points", "version", "updated_by", "updated_at"]
@@ -371,9 +374,11 @@ def grid_save(*, point, cells, by, year_groups=None):
     year_group_then = None
     for cell in cells:
         current = existing.get((cell.pupil_id, cell.subject_id))
+        key = (cell.pupil_id, cell.subject_id)
         if current is None:
             if cell.empty:
                 result.unchanged += 1
+                result.versions[key] = 0
                 continue
             year_group_then = year_group_then or _year_groups_at(point, cells, year_groups)
             new = Assessment(
@@ -389,10 +394,12 @@ def grid_save(*, point, cells, by, year_groups=None):
                 updated_at=now,
             )
             to_create.append(new)
+            result.versions[key] = new.version
             continue
         stored = (current.attainment_id, current.progress_id, current.points)
         if stored == cell.values:
             result.unchanged += 1
+            result.versions[key] = current.version
         elif current.version != cell.version:
             result.conflicts.append((cell, current))
         else:
@@ -400,6 +407,7 @@ def grid_save(*, point, cells, by, year_groups=None):
             current.version += 1
             current.updated_by, current.updated_at = by, now
             to_update.append(current)
+            result.versions[key] = current.version
     if to_create:
         Assessment.objects.bulk_create(to_create)
     if to_update:

@@ -40,5 +40,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "sendtrack.views.bad_request"
 handler403 = "sendtrack.views.permission_denied"
 handler500 = "sendtrack.views.server_error"
