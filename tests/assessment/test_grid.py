@@ -345,3 +345,189 @@ def test_grid_save_service_counts(setup):
         ],
     )
     assert (again.created, again.updated, again.unchanged) == (0, 0, 1)
+
+
+# -- the page's script: the changed cells only, as JSON --------------------------------------
+
+
+def test_json_save_stores_only_the_cells_sent(client, setup):
+    home, points = setup
+    att, prog = bands(home.school)
+    reading = Subject.objects.get(school=home.school, name="Reading")
+    writing = Subject.objects.get(school=home.school, name="Writing")
+    pupil, senco = home.class_pupil, home.members[Role.SENCO].user
+    grid_save(
+        point=points[0],
+        by=senco,
+        cells=[
+            CellInput(pupil.pk, reading.pk, att["B"], prog["E"], Decimal("10"), 0),
+            CellInput(pupil.pk, writing.pk, att["B"], prog["E"], Decimal("11"), 0),
+        ],
+    )
+    client.force_login(senco)
+    key = f"{pupil.pk}-{reading.pk}"
+    # The script sends the three boxes and the loaded version of each changed cell; Writing,
+    # unchanged, is not sent at all.
+    response = post_json(
+        client,
+        grid_url(points[0], home.school_class),
+        {f"a-{key}": "ot", f"g-{key}": "X", f"n-{key}": "12.5", f"v-{key}": "1"},
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert body == {"ok": True, "message": "Saved 1 change.", "saved": {key: 2}, "conflicts": []}
+    stored = {a.subject_id: a for a in Assessment.objects.all()}
+    assert (stored[reading.pk].attainment_id, stored[reading.pk].progress_id, stored[reading.pk].points) == (
+        att["OT"],
+        prog["X"],
+        Decimal("12.5"),
+    )
+    assert stored[reading.pk].version == 2 and stored[reading.pk].history.count() == 2
+    # Writing kept its value, version and single history row.
+    assert (stored[writing.pk].points, stored[writing.pk].version) == (Decimal("11"), 1)
+    assert stored[writing.pk].history.count() == 1
+
+
+def test_json_save_reports_a_cell_changed_meanwhile_and_keeps_it(client, setup):
+    home, points = setup
+    att, _ = bands(home.school)
+    reading = Subject.objects.get(school=home.school, name="Reading")
+    writing = Subject.objects.get(school=home.school, name="Writing")
+    pupil = home.class_pupil
+    url = grid_url(points[0], home.school_class)
+    r_key, w_key = f"{pupil.pk}-{reading.pk}", f"{pupil.pk}-{writing.pk}"
+    # The teacher loaded the empty grid; then the SENCO saved Reading = EX (version 1).
+    grid_save(
+        point=points[0],
+        by=home.members[Role.SENCO].user,
+        cells=[CellInput(pupil.pk, reading.pk, att["EX"], None, Decimal("20"), 0)],
+    )
+    client.force_login(home.members[Role.TEACHER].user)
+    sent = {f"a-{r_key}": "B", f"g-{r_key}": "", f"n-{r_key}": "", f"v-{r_key}": "0"}
+    sent.update({f"a-{w_key}": "OT", f"g-{w_key}": "", f"n-{w_key}": "", f"v-{w_key}": "0"})
+    response = post_json(client, url, sent)
+    assert response.status_code == 409
+    body = response.json()
+    assert body["saved"] == {w_key: 1}
+    assert body["message"].startswith("Saved 1 change. 1 cell changed by someone else")
+    [conflict] = body["conflicts"]
+    assert {k: conflict[k] for k in ("key", "version", "by", "a", "g", "n")} == {
+        "key": r_key,
+        "version": 1,
+        "by": "senco-A",
+        "a": "EX",
+        "g": "",
+        "n": "20.0",
+    }
+    assert Assessment.objects.get(subject=reading).attainment_id == att["EX"]  # not overwritten
+    # Saving again at the version the answer gave keeps the teacher's value.
+    sent[f"v-{r_key}"] = "1"
+    del sent[f"a-{w_key}"], sent[f"g-{w_key}"], sent[f"n-{w_key}"], sent[f"v-{w_key}"]
+    response = post_json(client, url, sent)
+    assert response.status_code == 200 and response.json()["saved"] == {r_key: 2}
+    assert Assessment.objects.get(subject=reading).attainment_id == att["B"]
+
+
+def test_json_save_with_bad_values_stores_nothing_and_names_each_cell(client, setup):
+    home, points = setup
+    reading = Subject.objects.get(school=home.school, name="Reading")
+    writing = Subject.objects.get(school=home.school, name="Writing")
+    pupil = home.class_pupil
+    client.force_login(home.members[Role.SENCO].user)
+    r_key, w_key = f"{pupil.pk}-{reading.pk}", f"{pupil.pk}-{writing.pk}"
+    other_key = f"{home.other_pupil.pk}-{reading.pk}"
+    response = post_json(
+        client,
+        grid_url(points[0], home.school_class),
+        {
+            f"a-{r_key}": "ZZ",
+            f"n-{r_key}": "61",  # the scheme's measure runs from 0 to 60
+            f"a-{w_key}": "OT",  # good, but nothing is stored while another cell is bad
+            f"n-{w_key}": "7",
+        },
+    )
+    assert response.status_code == 400
+    body = response.json()
+    name = f"{pupil.legal_surname}, {pupil.forename}"
+    assert body == {
+        "ok": False,
+        "message": "Nothing was saved: 1 cell needs correcting (marked in the grid).",
+        "errors": [
+            {
+                "key": r_key,
+                "message": f"{name}, Reading: “ZZ” is not an attainment band: type one of B, OT, EX; "
+                "APS points must be between 0 and 60",
+            }
+        ],
+    }
+    assert not Assessment.objects.exists()
+    assert other_key not in json.dumps(body)
+
+
+def test_json_save_refuses_what_it_cannot_read_with_a_message(client, setup, settings):
+    home, points = setup
+    client.force_login(home.members[Role.SENCO].user)
+    url = grid_url(points[0], home.school_class)
+    reading = Subject.objects.get(school=home.school, name="Reading")
+    key = f"{home.class_pupil.pk}-{reading.pk}"
+
+    def send(body):
+        return client.post(url, body, content_type="application/json", HTTP_ACCEPT="application/json")
+
+    for body in ("not json", "[1, 2]", '{"fields": ["a"]}', json.dumps({"fields": {f"a-{key}": {"x": 1}}})):
+        response = send(body)
+        assert response.status_code == 400
+        assert response.json()["message"] == "The save could not be read. Reload the grid and try again."
+    # The class's grid is its one pupil by the 4 default subjects: 4 cells, so at most 16 fields.
+    too_many = {f"n-{home.class_pupil.pk}-{n}": "1" for n in range(17)}
+    response = send(json.dumps({"fields": too_many}))
+    assert response.status_code == 400
+    assert response.json()["message"].startswith(
+        "The save holds 17 values, more than this grid of 4 cells has."
+    )
+    # Larger than Django reads into memory: refused before it is read, with a message.
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 200
+    response = send(json.dumps({"fields": {f"n-{key}": "1" * 30, "pad": "x" * 300}}))
+    assert response.status_code == 413
+    assert response.json()["message"].startswith(
+        "This save is too large to send in one go. Nothing was saved"
+    )
+    assert not Assessment.objects.exists()
+
+
+def test_json_save_reaches_only_the_teachers_class(client, setup, world):
+    home, points = setup
+    reading = Subject.objects.get(school=home.school, name="Reading")
+    client.force_login(home.members[Role.TEACHER].user)
+    outsider, other = world["B"].class_pupil, home.other_pupil
+    fields = {f"a-{p.pk}-{reading.pk}": "OT" for p in (outsider, other)}
+    response = post_json(client, grid_url(points[0], home.school_class), fields)
+    assert response.status_code == 200 and response.json()["saved"] == {}
+    # Another class's grid: the teacher's scoped pupils hold none of its pupils.
+    other_class = SchoolClassFactory(school=home.school, name="4 Other")
+    PupilFactory(school=home.school, school_class=other_class)
+    response = post_json(client, grid_url(points[0], other_class), fields)
+    assert response.json()["saved"] == {}
+    assert not Assessment.objects.exists()
+    # The head reads the grid but saves nothing.
+    client.force_login(home.members[Role.HEAD].user)
+    key = f"{home.class_pupil.pk}-{reading.pk}"
+    assert post_json(client, grid_url(points[0], home.school_class), {f"a-{key}": "OT"}).status_code == 403
+    assert not Assessment.objects.exists()
+
+
+def test_json_save_of_targets(client, setup):
+    home, points = setup
+    att, _ = bands(home.school)
+    reading = Subject.objects.get(school=home.school, name="Reading")
+    client.force_login(home.members[Role.SENCO].user)
+    key = f"{home.class_pupil.pk}-{reading.pk}"
+    url = grid_url(points[0], home.school_class) + "&mode=targets"
+    response = post_json(client, url, {f"t-{key}": "ex", f"p-{key}": "30"})
+    assert response.status_code == 200
+    assert response.json()["message"] == "Saved 1 target."
+    target = Target.objects.get(pupil=home.class_pupil, subject=reading, kind="year")
+    assert (target.attainment_id, target.points, target.academic_year) == (att["EX"], Decimal("30.0"), 2025)
+    response = post_json(client, url, {f"t-{key}": "Q"})
+    assert response.status_code == 400
+    assert "“Q” is not a target band: type one of B, OT, EX" in response.json()["errors"][0]["message"]
