@@ -6,6 +6,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from core import policy
 from core.calendar import academic_year_label, academic_year_of
@@ -109,6 +110,20 @@ def _grid_context(request, membership, scheme, points=None):
     )
     context["target_mode"] = chooser.cleaned_data["mode"] == "targets"
     context["export_query"] = request.GET.urlencode()
+    # Where the grid saves to: its full address, the point included, even when the page was
+    # opened without one (the current point).
+    context["save_query"] = urlencode(
+        {
+            key: value
+            for key, value in (
+                ("point", point.pk),
+                ("school_class", getattr(chooser.cleaned_data["school_class"], "pk", None)),
+                ("year_group", chooser.cleaned_data["year_group"]),
+                ("mode", chooser.cleaned_data["mode"]),
+            )
+            if value not in (None, "")
+        }
+    )
     context["field_limit"] = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
     context["too_big_without_js"] = (
         settings.DATA_UPLOAD_MAX_NUMBER_FIELDS is not None

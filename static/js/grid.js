@@ -4,7 +4,8 @@
 // - Tab and Shift+Tab move box to box; the arrow keys move across a row and up and down a column
 //   (Left and Right move within a number until its start or end); Enter moves down;
 //   Ctrl+S (or Cmd+S) saves from anywhere on the page.
-// - A changed box is marked and the save bar counts the unsaved changes.
+// - A changed box is marked and the save bar counts the unsaved changes; leaving the page with
+//   unsaved changes asks first.
 // - Saving sends only the changed cells, as JSON, with the version each was loaded at: the
 //   server refuses to overwrite a cell someone else changed meanwhile and says so.
 // No inline script or style: the Content-Security-Policy allows neither.
@@ -148,6 +149,11 @@
       event.preventDefault();
       if (saveButton) form.requestSubmit(saveButton);
     }
+  });
+
+  // Leaving the page with unsaved changes asks first (the browser words the question).
+  window.addEventListener("beforeunload", (event) => {
+    if (!saving && changedKeys().length) event.preventDefault();
   });
 
   // -- saving ---------------------------------------------------------------------------------

@@ -531,3 +531,28 @@ def test_json_save_of_targets(client, setup):
     response = post_json(client, url, {f"t-{key}": "Q"})
     assert response.status_code == 400
     assert "“Q” is not a target band: type one of B, OT, EX" in response.json()["errors"][0]["message"]
+
+
+def test_page_says_what_to_do_without_javascript(client, setup, settings):
+    home, points = setup
+    client.force_login(home.members[Role.SENCO].user)
+    url = grid_url(points[0], home.school_class)
+    page = client.get(url).content.decode()
+    assert "JavaScript is off, so the whole grid is sent as one form." in page
+    assert "Press “Save grid” when you have finished." in page
+    # One pupil by 4 subjects posts 3 x 4 boxes, the versions and the CSRF token: 14 fields.
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 13
+    page = client.get(url).content.decode()
+    assert "This grid is too large for that: turn JavaScript on, or open one class at a time." in page
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 14
+    assert "too large for that" not in client.get(url).content.decode()
+
+
+def test_grid_opened_without_a_point_saves_to_its_full_address(client, setup):
+    home, points = setup
+    client.force_login(home.members[Role.SENCO].user)
+    # Opened from a link with the class only: the page shows the current point (the latest that
+    # has started; all three 2025/26 points have by now) and saves to it.
+    page = client.get(reverse("assessment:grid") + f"?school_class={home.school_class.pk}").content.decode()
+    current = max(points, key=lambda p: p.order)
+    assert f'action="?point={current.pk}&amp;school_class={home.school_class.pk}"' in page
