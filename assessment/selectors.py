@@ -52,6 +52,8 @@ class GridCell:
     target: object = None  # targets.Judgement of the end-of-year target at this point
     error: str = ""
     conflict: object = None  # the stored Assessment that someone else saved meanwhile
+    row: str = ""  # the pupil's row and the subject's column, counted from 1: the ids that
+    col: str = ""  # name each box (aria-labelledby) are these, shorter than database ids
 
     def __post_init__(self):
         # Strings, so that the template prints them as they are: Django localises every number
@@ -256,11 +258,11 @@ def build_grid(membership, point, pupils, *, previous, reference, points):
         t.attainment = attainment.get(t.attainment_id) if t.attainment_id else None
         targets[(t.pupil_id, t.subject_id)] = rule.Judgement(t, t.status, due)
     rows = []
-    for pupil in pupils:
+    for row, pupil in enumerate(pupils, 1):
         cells = []
-        for subject in subjects:
+        for col, subject in enumerate(subjects, 1):
             current = stored.get((point.pk, pupil.pk, subject.pk))
-            cell = GridCell(pupil=pupil, subject=subject)
+            cell = GridCell(pupil=pupil, subject=subject, row=str(row), col=str(col))
             if current:
                 cell.attainment_id, cell.progress_id = current.attainment_id, current.progress_id
                 cell.points, cell.version = current.points, current.version

@@ -104,10 +104,10 @@ def test_previous_point_value_is_shown(client, setup):
     page = client.get(grid_url(points[1], home.school_class)).content.decode()
     # Under the empty boxes of Spring: Autumn's B, no progress band, 12.0 ("was" comes from the
     # stylesheet, not 540 times from the page).
-    label = f"{reading.pk} p{home.class_pupil.pk}"
-    assert f'aria-labelledby="a{label}"><small>B</small>' in page
-    assert f'aria-labelledby="g{label}"><small>—</small>' in page
-    assert f'aria-labelledby="n{label}"><small>12.0</small>' in page
+    label = "1 p1"  # Reading is the first column, the class's one pupil the first row
+    assert f'aria-labelledby="a{label}"><i>B</i>' in page
+    assert f'aria-labelledby="g{label}"><i>—</i>' in page
+    assert f'aria-labelledby="n{label}"><i>12.0</i>' in page
 
 
 def test_second_save_over_changed_cell_is_refused_and_both_values_shown(client, setup):
