@@ -241,9 +241,9 @@ def build_grid(membership, point, pupils, *, previous, reference, points):
     progress = {b.pk: b for b in reference.progress_bands}
     wanted = [point.pk] + ([previous.pk] if previous else [])
     stored = {}
-    for a in Assessment.objects.filter(point_id__in=wanted, pupil_id__in=pupil_ids).select_related(
-        "updated_by"
-    ):
+    # Only what the grid shows (who saved a cell is read only for a conflict, by the save).
+    shown = ("point_id", "pupil_id", "subject_id", "attainment_id", "progress_id", "points", "version")
+    for a in Assessment.objects.filter(point_id__in=wanted, pupil_id__in=pupil_ids).only(*shown):
         # Bands come from the reference already read, not from a join per row.
         a.attainment = attainment.get(a.attainment_id) if a.attainment_id else None
         a.progress = progress.get(a.progress_id) if a.progress_id else None
