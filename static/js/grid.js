@@ -282,7 +282,9 @@
       if ((response.headers.get("Content-Type") || "").includes("application/json")) {
         result = await response.json();
       }
-      if (!result || typeof result.message !== "string") {
+      if (response.redirected && new URL(response.url).pathname.startsWith("/accounts/login")) {
+        say("You have been signed out. Nothing was saved: sign in again in another tab, then save again here (your changes are still here).");
+      } else if (!result || typeof result.message !== "string") {
         say(refusedWithoutAnswer(response.status));
       } else {
         applied(result);
