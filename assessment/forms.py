@@ -49,6 +49,11 @@ class GridChooserForm(forms.Form):
         self.fields["point"].choices = [(p.pk, str(p)) for p in points]
         self.fields["point"].initial = self.current.pk if self.current else None
         self.fields["school_class"].choices = [("", "Whole year group")] + [(c.pk, str(c)) for c in classes]
+        if self.is_bound and not self.data.get("point") and self.current:
+            # Opened without a point (a link to a class's grid): the list shows the point the
+            # grid is at, the current one, rather than the newest.
+            self.data = self.data.copy()
+            self.data["point"] = str(self.current.pk)
         for form_field in self.fields.values():
             form_field.widget.attrs["class"] = "form-select"
 

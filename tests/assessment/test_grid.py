@@ -6,7 +6,7 @@ from django.db import connection
 from django.urls import reverse
 
 from assessment.models import Assessment, AssessmentPoint, AttainmentBand, ProgressBand, Subject, Target
-from assessment.services import CellInput, grid_save, scheme_set_up_defaults
+from assessment.services import CellInput, assessment_points_ensure, grid_save, scheme_set_up_defaults
 from core.roles import Role
 from tests.factories import (
     MembershipFactory,
@@ -551,8 +551,12 @@ def test_page_says_what_to_do_without_javascript(client, setup, settings):
 def test_grid_opened_without_a_point_saves_to_its_full_address(client, setup):
     home, points = setup
     client.force_login(home.members[Role.SENCO].user)
+    # Next year's points exist already but have not started: the newest point is not the current.
+    assessment_points_ensure(school=home.school, academic_year=2027)
     # Opened from a link with the class only: the page shows the current point (the latest that
     # has started; all three 2025/26 points have by now) and saves to it.
     page = client.get(reverse("assessment:grid") + f"?school_class={home.school_class.pk}").content.decode()
     current = max(points, key=lambda p: p.order)
     assert f'action="?point={current.pk}&amp;school_class={home.school_class.pk}"' in page
+    # ...and the list of points says so (it showed the newest point, not the grid's).
+    assert f'<option value="{current.pk}" selected>' in page
