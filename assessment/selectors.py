@@ -48,7 +48,9 @@ class GridCell:
     version: int = 0
     attainment_code: str = ""  # what the grid's boxes show: the bands' codes, or what was typed
     progress_code: str = ""
-    previous: object = None  # the Assessment at the previous point, if any
+    # The previous point's attainment code, progress code and points as shown ("—" for none),
+    # or None when the pupil had no assessment then.
+    was: tuple | None = None
     target: object = None  # targets.Judgement of the end-of-year target at this point
     error: str = ""
     conflict: object = None  # the stored Assessment that someone else saved meanwhile
@@ -64,19 +66,6 @@ class GridCell:
     @property
     def points_text(self):
         return "" if self.points is None else str(self.points)
-
-    @property
-    def was(self):
-        """The previous point's attainment code, progress code and points, as shown ("—" for
-        none), or None when the pupil had no assessment then."""
-        if self.previous is None:
-            return None
-        previous = self.previous
-        return (
-            previous.attainment.code if previous.attainment else "—",
-            previous.progress.code if previous.progress else "—",
-            "—" if previous.points is None else str(previous.points),
-        )
 
     @property
     def state(self):
@@ -240,14 +229,23 @@ def build_grid(membership, point, pupils, *, previous, reference, points):
     attainment = {b.pk: b for b in reference.attainment_bands}
     progress = {b.pk: b for b in reference.progress_bands}
     wanted = [point.pk] + ([previous.pk] if previous else [])
-    stored = {}
-    # Only what the grid shows (who saved a cell is read only for a conflict, by the save).
-    shown = ("point_id", "pupil_id", "subject_id", "attainment_id", "progress_id", "points", "version")
-    for a in Assessment.objects.filter(point_id__in=wanted, pupil_id__in=pupil_ids).only(*shown):
-        # Bands come from the reference already read, not from a join per row.
-        a.attainment = attainment.get(a.attainment_id) if a.attainment_id else None
-        a.progress = progress.get(a.progress_id) if a.progress_id else None
-        stored[(a.point_id, a.pupil_id, a.subject_id)] = a
+    # Tuples, not model instances: a year group's grid reads 3,600 rows. Bands come from the
+    # reference already read, not from a join.
+    stored = {
+        (point_id, pupil_id, subject_id): (
+            attainment[a_id].code if a_id in attainment else "",
+            progress[g_id].code if g_id in progress else "",
+            points_value,
+            version,
+            a_id,
+            g_id,
+        )
+        for point_id, pupil_id, subject_id, a_id, g_id, points_value, version in Assessment.objects.filter(
+            point_id__in=wanted, pupil_id__in=pupil_ids
+        ).values_list(
+            "point_id", "pupil_id", "subject_id", "attainment_id", "progress_id", "points", "version"
+        )
+    }
     targets = {}
     timeline = rule.Timeline(points)
     year = point.academic_year
@@ -264,12 +262,11 @@ def build_grid(membership, point, pupils, *, previous, reference, points):
             current = stored.get((point.pk, pupil.pk, subject.pk))
             cell = GridCell(pupil=pupil, subject=subject, row=str(row), col=str(col))
             if current:
-                cell.attainment_id, cell.progress_id = current.attainment_id, current.progress_id
-                cell.points, cell.version = current.points, current.version
-                cell.attainment_code = current.attainment.code if current.attainment else ""
-                cell.progress_code = current.progress.code if current.progress else ""
-            if previous:
-                cell.previous = stored.get((previous.pk, pupil.pk, subject.pk))
+                cell.attainment_code, cell.progress_code, cell.points, cell.version = current[:4]
+                cell.attainment_id, cell.progress_id = current[4:]
+            before = stored.get((previous.pk, pupil.pk, subject.pk)) if previous else None
+            if before:
+                cell.was = (before[0] or "—", before[1] or "—", "—" if before[2] is None else str(before[2]))
             cell.target = targets.get((pupil.pk, subject.pk))
             cells.append(cell)
         rows.append((pupil, cells))
