@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from core.calendar import SIX_HALF_TERMS, THREE_TERMS, current_academic_year, default_start
 from pupils.models import Pupil
+from schools import changes
 from schools.models import School
 
 from .models import (
@@ -226,6 +227,7 @@ def subjects_save(*, school, rows):
     if errors:
         raise ValidationError(errors)
     _save_ordered(Subject, rows, scope={"school": school})
+    changes.figures_changed(school.pk)
 
 
 def _subjects_in_use(pks):
@@ -266,6 +268,7 @@ def bands_save(*, model, school, rows):
     if errors:
         raise ValidationError(errors)
     _save_ordered(model, rows, scope={"school": school})
+    changes.figures_changed(school.pk)
 
 
 def _line_errors(kept):
@@ -416,6 +419,8 @@ def grid_save(*, point, cells, by, year_groups=None):
     if history:
         Assessment.history.model.objects.bulk_create(history)
     result.created, result.updated = len(to_create), len(to_update)
+    if to_create or to_update:
+        changes.figures_changed(point.school_id)
     return result
 
 

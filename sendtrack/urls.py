@@ -36,6 +36,7 @@ urlpatterns = [
     path("graduated/", include("graduated.urls")),
     path("reports/", include("reports.urls")),
     path("jobs/", include("jobs.urls")),
+    path("trust/", include("trusts.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "gaps",
     "graduated",
     "overview",
+    "trusts",
     "demo",
 ]
 
