@@ -84,6 +84,10 @@ class Comparison:
     names_schools: bool
 
     @property
+    def trend_label(self):
+        return f"{academic_year_label(self.years[0])} to {academic_year_label(self.years[-1])}"
+
+    @property
     def any_suppressed(self):
         return any(row.suppressed for row in self.rows)
 
@@ -275,7 +279,7 @@ def _row(school, label, own, names_schools, figures, years, reviews, threshold):
         exit_met=now.share("iv_met", "iv_judged"),
         reviews_overdue=now.share("overdue", "plans"),
     )
-    row.suppressed = any(t.hidden() for t in tables.values()) or bool(small_places and places.value)
+    row.suppressed = any(t.hidden - t.unshown for t in tables.values()) or bool(small_places and places.value)
     row.sort_keys = _sort_keys(row)
     return row
 
