@@ -28,7 +28,9 @@ from tests.gaps.builders import THIS_YEAR, Scheme, assess, pupils
 
 def attendance(group, attended):
     Attendance.objects.bulk_create(
-        Attendance(pupil=p, academic_year=THIS_YEAR, term=1, possible_sessions=100, attended_sessions=attended)
+        Attendance(
+            pupil=p, academic_year=THIS_YEAR, term=1, possible_sessions=100, attended_sessions=attended
+        )
         for p in group
     )
 
@@ -73,4 +75,12 @@ def build_trust():
     cedar = SchoolFactory(name="Cedar Primary")
     scheme, send, others = build_ash(ash)
     build_birch(birch)
-    return {"trust": trust, "ash": ash, "birch": birch, "cedar": cedar, "scheme": scheme, "send": send, "others": others}
+    return {
+        "trust": trust,
+        "ash": ash,
+        "birch": birch,
+        "cedar": cedar,
+        "scheme": scheme,
+        "send": send,
+        "others": others,
+    }

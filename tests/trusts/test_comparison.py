@@ -33,7 +33,10 @@ def cells(page, table_start):
         if not heading:
             continue
         name = re.sub(r"<.*?>", " ", heading.group(1)).split("  ")[0].strip()
-        texts = [re.sub(r"\s+", " ", re.sub(r"<.*?>", " ", c)).strip() for c in re.findall(r"<td>(.*?)</td>", row, re.S)]
+        texts = [
+            re.sub(r"\s+", " ", re.sub(r"<.*?>", " ", c)).strip()
+            for c in re.findall(r"<td>(.*?)</td>", row, re.S)
+        ]
         rows[name] = texts
     return rows
 
