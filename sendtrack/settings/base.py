@@ -196,6 +196,10 @@ NATIONAL_SEND_FIGURES = {
     2024: {"send": 18.4, "ehcp": 4.8},
 }
 
+# How the trust comparison's rollup is refreshed after a change (trusts.services): "background"
+# (a thread, so the request does not wait) or "inline".
+ROLLUP_REFRESH = os.environ.get("ROLLUP_REFRESH", "background")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -11,3 +11,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 AXES_ENABLED = True
+# The trust comparison's rollup is refreshed inline once a change commits, not in a thread, so
+# that tests read it settled (trusts.services.rollup_refresh_changed).
+ROLLUP_REFRESH = "inline"

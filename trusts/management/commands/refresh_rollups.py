@@ -26,4 +26,5 @@ class Command(BaseCommand):
             rollup_refresh(school_id=school.pk)
             count += 1
         seconds = time.perf_counter() - started
-        self.stdout.write(f"Refreshed the figures of {count} school{'s' if count != 1 else ''} in {seconds:.1f} s.")
+        schools = "school" if count == 1 else "schools"
+        self.stdout.write(f"Refreshed the figures of {count} {schools} in {seconds:.1f} s.")
