@@ -82,6 +82,7 @@ class Comparison:
     sort: str
     descending: bool
     names_schools: bool
+    refreshed_at: object = None  # when the least recently refreshed school's figures were
 
     @property
     def trend_label(self):
@@ -122,8 +123,9 @@ def comparison(membership, *, today, sort="school", descending=False):
     schools = list(organisation_schools(membership))
     years = rollup_years(today)
     stored = SchoolYearFigures.objects.filter(school__in=schools, academic_year__in=years)
-    by_school = {}
+    by_school, refreshed = {}, []
     for fig in stored:
+        refreshed.append(fig.refreshed_at)
         by_school.setdefault(fig.school_id, {})[fig.academic_year] = fig
     reviews = _reviews(schools, today)
     letters = _letters(schools, membership)
@@ -155,6 +157,7 @@ def comparison(membership, *, today, sort="school", descending=False):
         sort=sort,
         descending=descending,
         names_schools=names_schools,
+        refreshed_at=min(refreshed, default=None),
     )
 
 

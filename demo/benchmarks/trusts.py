@@ -20,9 +20,11 @@ def measure(bench):
 
     schools = School.objects.filter(organisation_id=bench.main.school.organisation_id).count()
     yield f"trust comparison, {schools} schools", bench.timed(get_page)
-    yield f"trust comparison sorted by attainment gap, {schools} schools", bench.timed(
-        lambda: get_page({"sort": "attainment", "order": "desc"})
+    yield (
+        f"trust comparison sorted by attainment gap, {schools} schools",
+        bench.timed(lambda: get_page({"sort": "attainment", "order": "desc"})),
     )
-    yield "rollup refresh of the main school (after a change)", bench.timed(
-        lambda: rollup_refresh(school_id=bench.main.school.pk), repeat=min(bench.repeat, 3)
+    yield (
+        "rollup refresh of the main school (after a change)",
+        bench.timed(lambda: rollup_refresh(school_id=bench.main.school.pk), repeat=min(bench.repeat, 3)),
     )
