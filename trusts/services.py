@@ -36,12 +36,17 @@ def rollup_refresh_changed(*, school_id):
     """The listener of schools.changes, once a change to a school's figures is committed.
 
     A refresh reads every figure of the school for three years (about 0.4 s for a school of 800
-    pupils), too long to add to a grid save. So by default it runs in a thread of its own and the
-    request that made the change returns at once (settings.ROLLUP_REFRESH = "background"); tests
-    and commands run it inline ("inline"). A task queue will take it over by calling
-    `rollup_refresh` as it is. Should a background refresh fail, or the process end first,
-    `manage.py refresh_rollups` puts it right, and the page says when each school's figures
-    were last refreshed."""
+    pupils), too long to add to a grid save. With a task queue (REDIS_URL set: jobs, Celery) it
+    is queued as the task `trusts.rollup_refresh`. With none (`make run`, where Celery would run
+    it in the request), it runs in a thread of its own and the request returns at once
+    (settings.ROLLUP_REFRESH = "background"); tests and commands run it inline ("inline"). Should
+    a refresh fail, or the process end first, `manage.py refresh_rollups` puts it right, and the
+    page says when the figures were last worked out."""
+    if not getattr(settings, "CELERY_TASK_ALWAYS_EAGER", True):
+        from .tasks import rollup_refresh_task  # tasks imports this module: imported when used
+
+        rollup_refresh_task.delay(school_id)
+        return
     if getattr(settings, "ROLLUP_REFRESH", "background") == "inline":
         rollup_refresh(school_id=school_id)
         return

@@ -157,3 +157,30 @@ def test_refresh_is_idempotent(trust):
     rollup_refresh(school_id=ash.pk)
     assert stored(ash) == before
     assert SchoolYearFigures.objects.filter(school=ash).count() == 3
+
+
+def test_with_a_task_queue_the_refresh_is_queued(
+    trust, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    """With a broker (REDIS_URL set), a change queues the task rather than refreshing in the
+    request; the task itself refreshes the school."""
+    from trusts import tasks
+
+    queued = []
+    monkeypatch.setattr(tasks.rollup_refresh_task, "delay", queued.append)
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    ash = trust["ash"]
+    with django_capture_on_commit_callbacks(execute=True):
+        attendance_record(
+            pupil=trust["send"][5],
+            by=trust["user"],
+            academic_year=THIS_YEAR,
+            term=1,
+            possible_sessions=100,
+            attended_sessions=50,
+        )
+    assert queued == [ash.pk]
+    assert now(ash, "pa_f") == 5  # not refreshed in the request
+    tasks.rollup_refresh_task(ash.pk)  # what the worker runs
+    assert now(ash, "pa_f") == 6
+    assert_rollup_is_live(ash)
