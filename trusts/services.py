@@ -39,7 +39,8 @@ def rollup_refresh_changed(*, school_id):
     pupils), too long to add to a grid save. With a task queue (REDIS_URL set: jobs, Celery) it
     is queued as the task `trusts.rollup_refresh`. With none (`make run`, where Celery would run
     it in the request), it runs in a thread of its own and the request returns at once
-    (settings.ROLLUP_REFRESH = "background"); tests and commands run it inline ("inline"). Should
+    (settings.ROLLUP_REFRESH = "background"); "inline" runs it in the request, and "off" leaves
+    it to `manage.py refresh_rollups` (the tests of other apps, whose query counts are their own). Should
     a refresh fail, or the process end first, `manage.py refresh_rollups` puts it right, and the
     page says when the figures were last worked out."""
     if not getattr(settings, "CELERY_TASK_ALWAYS_EAGER", True):
@@ -47,7 +48,10 @@ def rollup_refresh_changed(*, school_id):
 
         rollup_refresh_task.delay(school_id)
         return
-    if getattr(settings, "ROLLUP_REFRESH", "background") == "inline":
+    mode = getattr(settings, "ROLLUP_REFRESH", "background")
+    if mode == "off":
+        return
+    if mode == "inline":
         rollup_refresh(school_id=school_id)
         return
     thread = threading.Thread(target=_refresh_in_background, args=(school_id,), name="rollup-refresh")

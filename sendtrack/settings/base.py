@@ -196,8 +196,9 @@ NATIONAL_SEND_FIGURES = {
     2024: {"send": 18.4, "ehcp": 4.8},
 }
 
-# How the trust comparison's rollup is refreshed after a change (trusts.services): "background"
-# (a thread, so the request does not wait) or "inline".
+# How the trust comparison's rollup is refreshed after a change when no task queue is configured
+# (trusts.services): "background" (a thread, so the request does not wait), "inline", or "off"
+# (only `manage.py refresh_rollups`, from cron, refreshes it).
 ROLLUP_REFRESH = os.environ.get("ROLLUP_REFRESH", "background")
 
 LOGGING = {
