@@ -196,6 +196,7 @@ def points_save(*, school, academic_year, rows):
     if errors:
         raise ValidationError(errors)
     _save_ordered(AssessmentPoint, rows, scope={"school": school, "academic_year": academic_year})
+    changes.figures_changed(school.pk)  # a point re-dated moves who counts as SEND at it
 
 
 @transaction.atomic
@@ -302,6 +303,7 @@ def bands_apply_preset(*, model, school, preset):
         )
     current.delete()
     model.objects.bulk_create(_preset_bands(model, school, BAND_PRESETS[preset]))
+    changes.figures_changed(school.pk)
 
 
 @transaction.atomic
