@@ -224,6 +224,10 @@ def _year_table(fig, threshold, overdue=None):
     # SEN support pupils are the SEND pupils without an EHC plan (never shown).
     sen_support = (values.get("send") or 0) - (values.get("ehcp") or 0)
     table.line("send", ["ehcp", table.add("sen_support", sen_support, shown=False)])
+    if not any(0 < n < threshold for n in table.values.values()):
+        # Nothing under the threshold: nothing to hide, first or second (core.disclosure), so
+        # the exact solver need not run, for the many schools of a trust with no small group.
+        table.threshold = 0
     return table
 
 
