@@ -238,6 +238,12 @@ DESTINATIONS = [
         "evidence:conversations",
     ),
     ("Plans and reviews", "SEN support plans, pupil passports and EHC plan annual reviews.", "plans:index"),
+    (
+        "Schools compared",
+        "every school of the trust side by side: SEND, gaps and their trend, absence, interventions "
+        "and reviews overdue.",
+        "trusts:comparison",
+    ),
     ("SEF summary", "the full self-evaluation summary for staff.", "reports:sef"),
     ("SEF summary, governor version", "anonymised, with small groups hidden.", "reports:sef_governor"),
     (
