@@ -14,12 +14,14 @@ from dataclasses import dataclass
 
 import pytest
 
+from core import policy
 from core.roles import Role
 from tests import shared_rows
 from tests.factories import (
     InterventionPlaceFactory,
     InterventionRunFactory,
     MembershipFactory,
+    OrganisationMembershipFactory,
     PupilFactory,
     SchoolClassFactory,
     SchoolFactory,
@@ -44,8 +46,16 @@ class SchoolWorld:
 def build_school_world(name):
     school = SchoolFactory(name=name)
     members = {
-        role: MembershipFactory(school=school, role=role, user__username=f"{role}-{name}") for role in Role
+        role: MembershipFactory(school=school, role=role, user__username=f"{role}-{name}")
+        for role in Role
+        if role not in policy.ORGANISATION_ROLES
     }
+    # The trust lead holds one membership of the school's organisation (each world school has
+    # an organisation of its own), read as a membership of the school (not saved).
+    for role in policy.ORGANISATION_ROLES:
+        members[role] = OrganisationMembershipFactory(
+            organisation=school.organisation, role=role, user__username=f"{role}-{name}"
+        ).membership_in(school)
     school_class = SchoolClassFactory(school=school, name=f"4 {name}")
     school_class.teachers.add(members[Role.TEACHER].user)
     class_pupil = PupilFactory(school=school, school_class=school_class, legal_surname=f"Class{name}")

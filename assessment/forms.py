@@ -1,3 +1,4 @@
+import json
 from decimal import Decimal, InvalidOperation
 
 from django import forms
@@ -48,6 +49,11 @@ class GridChooserForm(forms.Form):
         self.fields["point"].choices = [(p.pk, str(p)) for p in points]
         self.fields["point"].initial = self.current.pk if self.current else None
         self.fields["school_class"].choices = [("", "Whole year group")] + [(c.pk, str(c)) for c in classes]
+        if self.is_bound and not self.data.get("point") and self.current:
+            # Opened without a point (a link to a class's grid): the list shows the point the
+            # grid is at, the current one, rather than the newest.
+            self.data = self.data.copy()
+            self.data["point"] = str(self.current.pk)
         for form_field in self.fields.values():
             form_field.widget.attrs["class"] = "form-select"
 
@@ -84,15 +90,63 @@ def _posted(data, pupil_id, subject_id, prefixes="agnv"):
     return any(cell_name(p, pupil_id, subject_id) in data for p in prefixes)
 
 
+# A JSON save holds at most four fields a cell (three boxes and the version); the body itself is
+# capped by Django's DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB), far above a year group of 300 by 6.
+FIELDS_PER_CELL = 4
+
+
+class GridPayloadError(ValueError):
+    """A JSON save the grid cannot read; its message says what to do, in plain words."""
+
+
+def grid_fields_from_json(body, *, cells):
+    """The changed cells of a JSON save, {"fields": {"a-12-5": "OT", ...}}, as a dict of the
+    grid form's own field names, so that the same parsers read both kinds of save.
+
+    `cells` is the number of cells (pupils by subjects) the grid holds: a save with more fields
+    than the whole grid could send is refused, as is anything that is not such an object."""
+    try:
+        payload = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        raise GridPayloadError("The save could not be read. Reload the grid and try again.") from None
+    fields = payload.get("fields") if isinstance(payload, dict) else None
+    if not isinstance(fields, dict):
+        raise GridPayloadError("The save could not be read. Reload the grid and try again.")
+    if len(fields) > FIELDS_PER_CELL * cells:
+        raise GridPayloadError(
+            f"The save holds {len(fields):,} values, more than this grid of {cells:,} cells has. "
+            "Nothing was saved: reload the grid and enter your changes again."
+        )
+    data = {}
+    for name, value in fields.items():
+        if value is None:
+            value = ""
+        if not isinstance(value, (str, int, float)) or isinstance(value, bool) or len(str(value)) > 40:
+            raise GridPayloadError("The save could not be read. Reload the grid and try again.")
+        data[str(name)] = str(value)
+    return data
+
+
+def with_versions(data):
+    """The posted fields with the one `versions` field ("12-5:3 12-6:1") spread into a `v-12-5`
+    field per cell, as the parsers read them. A cell with no version was empty when loaded."""
+    spread = dict(data.items())
+    for item in str(data.get("versions", "")).split():
+        key, _sep, version = item.partition(":")
+        spread.setdefault(f"v-{key}", version)
+    return spread
+
+
 def parse_grid(data, reference, scheme, pupil_ids):
     """Read the posted grid into CellInputs for the grid's own pupils and subjects.
 
-    Values for pupils or subjects outside the grid are ignored: `pupil_ids` come from the
-    membership's scoped pupils, so nothing else can be written; cells not posted at all are left
-    alone. Returns (cells, errors) where errors maps (pupil_id, subject_id) to a message.
+    Bands are posted as their codes, as typed (any case). Values for pupils or subjects outside
+    the grid are ignored: `pupil_ids` come from the membership's scoped pupils, so nothing else
+    can be written; cells not posted at all are left alone. Returns (cells, errors) where errors
+    maps (pupil_id, subject_id) to a message.
     """
-    attainment_ids = {band.pk for band in reference.attainment_bands}
-    progress_ids = {band.pk for band in reference.progress_bands}
+    attainment = _Codes(reference.attainment_bands)
+    progress = _Codes(reference.progress_bands)
     cells, errors = [], {}
     for pupil_id in sorted(pupil_ids):
         for subject in reference.subjects:
@@ -100,10 +154,8 @@ def parse_grid(data, reference, scheme, pupil_ids):
             if not _posted(data, *key):
                 continue
             problems = []
-            attainment = _choice(
-                data.get(cell_name("a", *key), ""), attainment_ids, problems, "attainment band"
-            )
-            progress = _choice(data.get(cell_name("g", *key), ""), progress_ids, problems, "progress band")
+            attainment_id = _band(data.get(cell_name("a", *key), ""), attainment, problems, "an attainment")
+            progress_id = _band(data.get(cell_name("g", *key), ""), progress, problems, "a progress")
             points = _points(data.get(cell_name("n", *key), ""), scheme, problems)
             try:
                 version = int(data.get(cell_name("v", *key), "0") or 0)
@@ -111,13 +163,14 @@ def parse_grid(data, reference, scheme, pupil_ids):
                 version = -1
             if problems:
                 errors[key] = "; ".join(problems)
-            cells.append(CellInput(pupil_id, subject.pk, attainment, progress, points, version))
+            cells.append(CellInput(pupil_id, subject.pk, attainment_id, progress_id, points, version))
     return cells, errors
 
 
 def parse_grid_targets(data, reference, scheme, pupil_ids, academic_year):
-    """The grid's targets mode: an end-of-year attainment band and points per cell."""
+    """The grid's targets mode: an end-of-year attainment band (its code) and points per cell."""
     by_pk = {b.pk: b for b in reference.attainment_bands}
+    codes = _Codes(reference.attainment_bands)
     per_pupil, errors = {}, {}
     for pupil_id in sorted(pupil_ids):
         for subject in reference.subjects:
@@ -125,7 +178,7 @@ def parse_grid_targets(data, reference, scheme, pupil_ids, academic_year):
             if not _posted(data, *key, prefixes="tp"):
                 continue
             problems = []
-            band = _choice(data.get(cell_name("t", *key), ""), set(by_pk), problems, "target band")
+            band = _band(data.get(cell_name("t", *key), ""), codes, problems, "a target")
             points = _points(data.get(cell_name("p", *key), ""), scheme, problems)
             if problems:
                 errors[key] = "; ".join(problems)
@@ -135,18 +188,29 @@ def parse_grid_targets(data, reference, scheme, pupil_ids, academic_year):
     return per_pupil, errors
 
 
-def _choice(raw, allowed, problems, what):
-    raw = raw.strip()
+class _Codes:
+    """A scale's bands by code, as typed in the grid: "ot" is read as "OT" (a code that differs
+    from another only in case is matched exactly first)."""
+
+    def __init__(self, bands):
+        self.exact = {band.code: band.pk for band in bands}
+        self.upper = {}
+        for band in bands:
+            self.upper.setdefault(band.code.upper(), band.pk)
+        self.listed = ", ".join(band.code for band in bands)
+
+    def get(self, raw):
+        return self.exact.get(raw, self.upper.get(raw.upper()))
+
+
+def _band(raw, codes, problems, what):
+    raw = str(raw).strip()
     if not raw:
         return None
-    try:
-        value = int(raw)
-    except ValueError:
-        value = None
-    if value not in allowed:
-        problems.append(f"choose a {what} from the list")
-        return None
-    return value
+    found = codes.get(raw)
+    if found is None:
+        problems.append(f"“{raw[:12]}” is not {what} band: type one of {codes.listed}")
+    return found
 
 
 def _points(raw, scheme, problems):

@@ -46,14 +46,31 @@ class GridCell:
     progress_id: int | None = None
     points: object = None
     version: int = 0
-    previous: object = None  # the Assessment at the previous point, if any
+    attainment_code: str = ""  # what the grid's boxes show: the bands' codes, or what was typed
+    progress_code: str = ""
+    # The previous point's attainment code, progress code and points as shown ("—" for none),
+    # or None when the pupil had no assessment then.
+    was: tuple | None = None
     target: object = None  # targets.Judgement of the end-of-year target at this point
     error: str = ""
     conflict: object = None  # the stored Assessment that someone else saved meanwhile
+    row: str = ""  # the pupil's row and the subject's column, counted from 1: the ids that
+    col: str = ""  # name each box (aria-labelledby) are these, shorter than database ids
+
+    def __post_init__(self):
+        # Strings, so that the template prints them as they are: Django localises every number
+        # it prints, which was most of the time of a year group's page.
+        self.pid, self.sid = str(self.pupil.pk), str(self.subject.pk)
+        self.key = f"{self.pid}-{self.sid}"
 
     @property
-    def key(self):
-        return f"{self.pupil.pk}-{self.subject.pk}"
+    def points_text(self):
+        return "" if self.points is None else str(self.points)
+
+    @property
+    def state(self):
+        """The class grid.css marks a refused or conflicting cell with."""
+        return "grid-bad" if self.error else ("grid-conflict" if self.conflict else "")
 
 
 @dataclass
@@ -75,6 +92,18 @@ class Grid:
     attainment_bands: list
     progress_bands: list
     rows: list  # (pupil, [GridCell per subject])
+
+    @property
+    def versions(self):
+        """The version of every stored cell, as one form field ("pupil-subject:version ..."): one
+        field instead of one per cell keeps a class's form under Django's field limit."""
+        return " ".join(f"{c.key}:{c.version}" for _pupil, cells in self.rows for c in cells if c.version)
+
+    @property
+    def fields_posted(self):
+        """How many fields the grid's form posts without JavaScript: three boxes a cell, the
+        versions and the CSRF token."""
+        return 3 * len(self.subjects) * len(self.rows) + 2
 
 
 def scheme_of(school):
@@ -180,6 +209,16 @@ def grid_pupils(membership, *, school_class=None, year_group=None):
     return pupils.order_by("legal_surname", "legal_forename")
 
 
+def pupil_names(membership, pupil_ids):
+    """{pupil id: "Surname, Forename"} for those of `pupil_ids` the membership may see (one query;
+    a refused grid save names its pupils with it)."""
+    pupils = Pupil.objects.for_membership(membership).filter(pk__in=pupil_ids)
+    return {
+        p.pk: f"{p.legal_surname}, {p.forename}"
+        for p in pupils.only("legal_surname", "legal_forename", "preferred_forename")
+    }
+
+
 def build_grid(membership, point, pupils, *, previous, reference, points):
     """The grid for `pupils` at `point`: three queries (pupils, cells, targets) at any size.
     Each end-of-year target is judged by the database at `point` (assessment.targets), against
@@ -190,14 +229,23 @@ def build_grid(membership, point, pupils, *, previous, reference, points):
     attainment = {b.pk: b for b in reference.attainment_bands}
     progress = {b.pk: b for b in reference.progress_bands}
     wanted = [point.pk] + ([previous.pk] if previous else [])
-    stored = {}
-    for a in Assessment.objects.filter(point_id__in=wanted, pupil_id__in=pupil_ids).select_related(
-        "updated_by"
-    ):
-        # Bands come from the reference already read, not from a join per row.
-        a.attainment = attainment.get(a.attainment_id) if a.attainment_id else None
-        a.progress = progress.get(a.progress_id) if a.progress_id else None
-        stored[(a.point_id, a.pupil_id, a.subject_id)] = a
+    # Tuples, not model instances: a year group's grid reads 3,600 rows. Bands come from the
+    # reference already read, not from a join.
+    stored = {
+        (point_id, pupil_id, subject_id): (
+            attainment[a_id].code if a_id in attainment else "",
+            progress[g_id].code if g_id in progress else "",
+            points_value,
+            version,
+            a_id,
+            g_id,
+        )
+        for point_id, pupil_id, subject_id, a_id, g_id, points_value, version in Assessment.objects.filter(
+            point_id__in=wanted, pupil_id__in=pupil_ids
+        ).values_list(
+            "point_id", "pupil_id", "subject_id", "attainment_id", "progress_id", "points", "version"
+        )
+    }
     targets = {}
     timeline = rule.Timeline(points)
     year = point.academic_year
@@ -208,16 +256,17 @@ def build_grid(membership, point, pupils, *, previous, reference, points):
         t.attainment = attainment.get(t.attainment_id) if t.attainment_id else None
         targets[(t.pupil_id, t.subject_id)] = rule.Judgement(t, t.status, due)
     rows = []
-    for pupil in pupils:
+    for row, pupil in enumerate(pupils, 1):
         cells = []
-        for subject in subjects:
+        for col, subject in enumerate(subjects, 1):
             current = stored.get((point.pk, pupil.pk, subject.pk))
-            cell = GridCell(pupil=pupil, subject=subject)
+            cell = GridCell(pupil=pupil, subject=subject, row=str(row), col=str(col))
             if current:
-                cell.attainment_id, cell.progress_id = current.attainment_id, current.progress_id
-                cell.points, cell.version = current.points, current.version
-            if previous:
-                cell.previous = stored.get((previous.pk, pupil.pk, subject.pk))
+                cell.attainment_code, cell.progress_code, cell.points, cell.version = current[:4]
+                cell.attainment_id, cell.progress_id = current[4:]
+            before = stored.get((previous.pk, pupil.pk, subject.pk)) if previous else None
+            if before:
+                cell.was = (before[0] or "—", before[1] or "—", "—" if before[2] is None else str(before[2]))
             cell.target = targets.get((pupil.pk, subject.pk))
             cells.append(cell)
         rows.append((pupil, cells))

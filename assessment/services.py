@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from core.calendar import SIX_HALF_TERMS, THREE_TERMS, current_academic_year, default_start
 from pupils.models import Pupil
+from schools import changes
 from schools.models import School
 
 from .models import (
@@ -195,6 +196,7 @@ def points_save(*, school, academic_year, rows):
     if errors:
         raise ValidationError(errors)
     _save_ordered(AssessmentPoint, rows, scope={"school": school, "academic_year": academic_year})
+    changes.figures_changed(school.pk)  # a point re-dated moves who counts as SEND at it
 
 
 @transaction.atomic
@@ -226,6 +228,7 @@ def subjects_save(*, school, rows):
     if errors:
         raise ValidationError(errors)
     _save_ordered(Subject, rows, scope={"school": school})
+    changes.figures_changed(school.pk)
 
 
 def _subjects_in_use(pks):
@@ -266,6 +269,7 @@ def bands_save(*, model, school, rows):
     if errors:
         raise ValidationError(errors)
     _save_ordered(model, rows, scope={"school": school})
+    changes.figures_changed(school.pk)
 
 
 def _line_errors(kept):
@@ -299,6 +303,7 @@ def bands_apply_preset(*, model, school, preset):
         )
     current.delete()
     model.objects.bulk_create(_preset_bands(model, school, BAND_PRESETS[preset]))
+    changes.figures_changed(school.pk)
 
 
 @transaction.atomic
@@ -338,6 +343,9 @@ class GridSaveResult:
     updated: int = 0
     unchanged: int = 0
     conflicts: list = field(default_factory=list)  # (CellInput, current Assessment)
+    # The version now stored of every cell not in conflict ({(pupil id, subject id): version};
+    # 0 for a cell left empty), so that a page saving without reloading can save again.
+    versions: dict = field(default_factory=dict)
 
 
 WRITTEN_FIELDS = ["attainment", "progress", "points", "version", "updated_by", "updated_at"]
@@ -371,9 +379,11 @@ def grid_save(*, point, cells, by, year_groups=None):
     year_group_then = None
     for cell in cells:
         current = existing.get((cell.pupil_id, cell.subject_id))
+        key = (cell.pupil_id, cell.subject_id)
         if current is None:
             if cell.empty:
                 result.unchanged += 1
+                result.versions[key] = 0
                 continue
             year_group_then = year_group_then or _year_groups_at(point, cells, year_groups)
             new = Assessment(
@@ -389,10 +399,12 @@ def grid_save(*, point, cells, by, year_groups=None):
                 updated_at=now,
             )
             to_create.append(new)
+            result.versions[key] = new.version
             continue
         stored = (current.attainment_id, current.progress_id, current.points)
         if stored == cell.values:
             result.unchanged += 1
+            result.versions[key] = current.version
         elif current.version != cell.version:
             result.conflicts.append((cell, current))
         else:
@@ -400,6 +412,7 @@ def grid_save(*, point, cells, by, year_groups=None):
             current.version += 1
             current.updated_by, current.updated_at = by, now
             to_update.append(current)
+            result.versions[key] = current.version
     if to_create:
         Assessment.objects.bulk_create(to_create)
     if to_update:
@@ -408,6 +421,8 @@ def grid_save(*, point, cells, by, year_groups=None):
     if history:
         Assessment.history.model.objects.bulk_create(history)
     result.created, result.updated = len(to_create), len(to_update)
+    if to_create or to_update:
+        changes.figures_changed(point.school_id)
     return result
 
 

@@ -1,10 +1,12 @@
+from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.db import IntegrityError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from core import policy
 from core.calendar import academic_year_label, academic_year_of
@@ -20,6 +22,7 @@ from .forms import (
     BandPresetForm,
     GridAddressForm,
     GridChooserForm,
+    GridPayloadError,
     PointFormSet,
     PointPresetForm,
     ProgressBandFormSet,
@@ -29,8 +32,10 @@ from .forms import (
     TargetsForm,
     cell_name,
     formset_rows,
+    grid_fields_from_json,
     parse_grid,
     parse_grid_targets,
+    with_versions,
 )
 from .models import AttainmentBand, ProgressBand, Subject, Target
 from .services import (
@@ -60,6 +65,8 @@ def grid(request):
     membership = request.membership
     if request.method == "POST":
         policy.require(membership, "grid.save")
+        if request.content_type == "application/json":
+            return _grid_post_json(request, membership)
         return _grid_post(request, membership)
     scheme, points = selectors.scheme_and_points(membership.school)
     if scheme is None:
@@ -103,13 +110,30 @@ def _grid_context(request, membership, scheme, points=None):
     )
     context["target_mode"] = chooser.cleaned_data["mode"] == "targets"
     context["export_query"] = request.GET.urlencode()
+    # Where the grid saves to: its full address, the point included, even when the page was
+    # opened without one (the current point).
+    context["save_query"] = urlencode(
+        {
+            key: value
+            for key, value in (
+                ("point", point.pk),
+                ("school_class", getattr(chooser.cleaned_data["school_class"], "pk", None)),
+                ("year_group", chooser.cleaned_data["year_group"]),
+                ("mode", chooser.cleaned_data["mode"]),
+            )
+            if value not in (None, "")
+        }
+    )
+    context["field_limit"] = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+    context["too_big_without_js"] = (
+        settings.DATA_UPLOAD_MAX_NUMBER_FIELDS is not None
+        and context["grid"].fields_posted > settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+    )
     return context
 
 
-def _grid_post(request, membership):
-    """Save the posted grid in at most eight queries: session, user, membership, the point with
-    the scheme, one UNION of pupils, subjects and bands, then the service's read, write and
-    history write. Only a refused save reads more, to show the page again."""
+def _grid_address(request, membership):
+    """The point, scheme, and scoped pupils' reference of the grid a POST saves (404 if none)."""
     address = GridAddressForm(request.GET)
     if not address.is_valid():
         raise Http404("No such grid.")
@@ -130,25 +154,31 @@ def _grid_post(request, membership):
         }
     )
     reference = selectors.reference_of(membership.school, pupils=pupils)
-    if address.cleaned_data["mode"] == "targets":
+    return address.cleaned_data["mode"], point, scheme, reference
+
+
+def _grid_post(request, membership):
+    """Save the grid posted as a form (the page without JavaScript) in at most eight queries:
+    session, user, membership, the point with the scheme, one UNION of pupils, subjects and
+    bands, then the service's read, write and history write. Only a refused save reads more, to
+    show the page again."""
+    mode, point, scheme, reference = _grid_address(request, membership)
+    if mode == "targets":
         return _grid_targets_post(request, membership, point, scheme, reference)
-    cells, errors = parse_grid(request.POST, reference, scheme, reference.pupil_ids)
+    data = with_versions(request.POST)
+    cells, errors = parse_grid(data, reference, scheme, reference.pupil_ids)
     if errors:
         messages.error(
             request,
             f"Nothing was saved: {_plural(len(errors), 'cell')} need{'s' if len(errors) == 1 else ''} "
             "correcting (marked below).",
         )
-        return _grid_again(request, membership, scheme, cells, errors=errors, status=400)
+        return _grid_again(request, membership, scheme, cells, data, errors=errors, status=400)
     try:
         result = grid_save(point=point, cells=cells, by=request.user, year_groups=reference.year_groups)
     except IntegrityError:
-        messages.error(
-            request,
-            "Someone saved this grid at the same moment. Nothing was saved: "
-            "reload the grid and enter your changes again.",
-        )
-        return _grid_again(request, membership, scheme, cells, status=409)
+        messages.error(request, SAVED_AT_THE_SAME_MOMENT)
+        return _grid_again(request, membership, scheme, cells, data, status=409)
     saved = result.created + result.updated
     if not result.conflicts:
         messages.success(request, f"Saved {_plural(saved, 'cell')}.")
@@ -161,11 +191,17 @@ def _grid_post(request, membership):
         "Save again to keep yours.",
     )
     return _grid_again(
-        request, membership, scheme, [c for c, _ in result.conflicts], conflicts=result.conflicts
+        request, membership, scheme, [c for c, _ in result.conflicts], data, conflicts=result.conflicts
     )
 
 
-def _grid_again(request, membership, scheme, cells, *, errors=None, conflicts=(), status=409):
+SAVED_AT_THE_SAME_MOMENT = (
+    "Someone saved this grid at the same moment. Nothing was saved: save again, and any cell they "
+    "changed will be shown beside yours."
+)
+
+
+def _grid_again(request, membership, scheme, cells, data, *, errors=None, conflicts=(), status=409):
     """The grid shown again with what the user typed, their errors or the others' values."""
     context = _grid_context(request, membership, scheme)
     grid = context.get("grid")
@@ -179,20 +215,116 @@ def _grid_again(request, membership, scheme, cells, *, errors=None, conflicts=()
         shown = by_key.get(key)
         if shown is None:
             continue
-        shown.attainment_id, shown.progress_id, shown.points = cell.values
+        shown.attainment_code = data.get(cell_name("a", *key), "")
+        shown.progress_code = data.get(cell_name("g", *key), "")
+        shown.points = data.get(cell_name("n", *key), "")
+        shown.version = cell.version
         if key in errors:
             shown.error = errors[key]
-            shown.points = request.POST.get(cell_name("n", *key), "")
         if key in stored:
             current = stored[key]
-            current.attainment = next(
-                (b for b in grid.attainment_bands if b.pk == current.attainment_id), None
-            )
-            current.progress = next((b for b in grid.progress_bands if b.pk == current.progress_id), None)
+            _with_bands(current, grid)
             shown.version, shown.conflict = current.version, current
-        else:
-            shown.version = cell.version
     return render(request, "assessment/grid.html", context, status=status)
+
+
+def _with_bands(assessment, reference):
+    """Set an assessment's bands from the ones already read, rather than a query each."""
+    assessment.attainment = next(
+        (b for b in reference.attainment_bands if b.pk == assessment.attainment_id), None
+    )
+    assessment.progress = next((b for b in reference.progress_bands if b.pk == assessment.progress_id), None)
+    return assessment
+
+
+def _grid_post_json(request, membership):
+    """Save the changed cells the grid's script sends as JSON, {"fields": {"a-12-5": "OT", ...}}
+    with the field names of the form, and answer in JSON: what was saved (with each cell's new
+    version, so the page saves again without reloading), what someone else changed meanwhile,
+    or, with nothing stored, each cell that needs correcting, named by pupil and subject."""
+    mode, point, scheme, reference = _grid_address(request, membership)
+    try:
+        body = request.body
+    except RequestDataTooBig:
+        return _json_refused(
+            "This save is too large to send in one go. Nothing was saved: save after fewer changes, "
+            "or open one class at a time.",
+            status=413,
+        )
+    try:
+        data = grid_fields_from_json(body, cells=max(1, len(reference.pupil_ids) * len(reference.subjects)))
+    except GridPayloadError as refused:
+        return _json_refused(str(refused))
+    if mode == "targets":
+        return _grid_targets_json(request, membership, point, scheme, reference, data)
+    cells, errors = parse_grid(data, reference, scheme, reference.pupil_ids)
+    if errors:
+        return _json_errors(membership, reference, errors, "cell")
+    try:
+        result = grid_save(point=point, cells=cells, by=request.user, year_groups=reference.year_groups)
+    except IntegrityError:
+        return _json_refused(SAVED_AT_THE_SAME_MOMENT, status=409)
+    saved = len(result.versions)
+    message = f"Saved {_plural(saved, 'change')}."
+    if result.conflicts:
+        message += (
+            f" {_plural(len(result.conflicts), 'cell')} changed by someone else since you opened the "
+            "grid and were not saved: both values are shown. Save again to keep yours."
+        )
+    return JsonResponse(
+        {
+            "ok": True,
+            "message": message,
+            "saved": {f"{p}-{s}": version for (p, s), version in result.versions.items()},
+            "conflicts": [
+                _conflict_json(cell, _with_bands(current, reference)) for cell, current in result.conflicts
+            ],
+        },
+        status=409 if result.conflicts else 200,
+    )
+
+
+def _conflict_json(cell, current):
+    return {
+        "key": f"{cell.pupil_id}-{cell.subject_id}",
+        "version": current.version,
+        "by": str(current.updated_by or "someone"),
+        "at": timezone.localtime(current.updated_at).strftime("%H:%M") if current.updated_at else "",
+        "a": current.attainment.code if current.attainment else "",
+        "g": current.progress.code if current.progress else "",
+        "n": "" if current.points is None else str(current.points),
+    }
+
+
+def _json_refused(message, *, status=400):
+    return JsonResponse({"ok": False, "message": message, "errors": []}, status=status)
+
+
+def _json_errors(membership, reference, errors, what):
+    """Nothing stored: every cell to correct, named by pupil and subject (one query, for the
+    names of the pupils concerned)."""
+    names = selectors.pupil_names(membership, {pupil_id for pupil_id, _subject in errors})
+    subjects = {s.pk: s.name for s in reference.subjects}
+    listed = [
+        {
+            "key": f"{pupil_id}-{subject_id}",
+            "message": f"{names.get(pupil_id, 'A pupil')}, {subjects.get(subject_id, 'a subject')}: "
+            f"{problem}",
+        }
+        for (pupil_id, subject_id), problem in sorted(
+            errors.items(), key=lambda e: (names.get(e[0][0], ""), e[0][1])
+        )
+    ]
+    count = len(errors)
+    return JsonResponse(
+        {
+            "ok": False,
+            "message": f"Nothing was saved: {_plural(count, what)} "
+            f"need{'s' if count == 1 else ''} correcting (marked in the grid).",
+            "errors": listed,
+        },
+        status=400,
+    )
 
 
 def _grid_targets_post(request, membership, point, scheme, reference):
@@ -211,6 +343,18 @@ def _grid_targets_post(request, membership, point, scheme, reference):
     changed = targets_set_for_pupils(membership=membership, per_pupil=per_pupil, by=request.user)
     messages.success(request, f"Saved {_plural(changed, 'target')}.")
     return redirect(request.get_full_path())
+
+
+def _grid_targets_json(request, membership, point, scheme, reference, data):
+    policy.require(membership, "target.set")
+    per_pupil, errors = parse_grid_targets(data, reference, scheme, reference.pupil_ids, point.academic_year)
+    if errors:
+        return _json_errors(membership, reference, errors, "target")
+    changed = targets_set_for_pupils(membership=membership, per_pupil=per_pupil, by=request.user)
+    saved = {f"{pupil_id}-{t.subject.pk}": 0 for pupil_id, targets in per_pupil.items() for t in targets}
+    return JsonResponse(
+        {"ok": True, "message": f"Saved {_plural(changed, 'target')}.", "saved": saved, "conflicts": []}
+    )
 
 
 # -- exports --------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from core.calendar import academic_year_of
+from schools import changes
 
 from .models import Attendance, BehaviourCount, Exclusion, Participation
 from .selectors import GRID_FIELDS
@@ -38,6 +39,7 @@ def attendance_record(*, pupil, by, academic_year, term, **sessions):
     """Record one term's sessions for a pupil, replacing what that term held."""
     record = Attendance.objects.filter(pupil=pupil, academic_year=academic_year, term=term).first()
     record = record or Attendance(pupil=pupil, academic_year=academic_year, term=term)
+    changes.figures_changed(pupil.school_id)
     return _save(_set(record, sessions), by=by)
 
 
@@ -54,6 +56,7 @@ def attendance_update(*, attendance, by, **fields):
     )
     if clash:
         raise ValidationError({"term": "This pupil already has attendance for that term: edit that one."})
+    changes.figures_changed(pupil_id=attendance.pupil_id)
     return _save(_set(attendance, fields), by=by)
 
 
@@ -61,6 +64,7 @@ def attendance_update(*, attendance, by, **fields):
 def exclusion_record(*, pupil, by, **fields):
     _not_after_today(fields["start_date"], "start_date")
     exclusion = Exclusion(pupil=pupil, recorded_by=by, academic_year=academic_year_of(fields["start_date"]))
+    changes.figures_changed(pupil.school_id)
     return _save(_set(exclusion, fields), by=by)
 
 
@@ -69,6 +73,7 @@ def exclusion_update(*, exclusion, by, **fields):
     if "start_date" in fields:
         _not_after_today(fields["start_date"], "start_date")
         fields["academic_year"] = academic_year_of(fields["start_date"])
+    changes.figures_changed(pupil_id=exclusion.pupil_id)
     return _save(_set(exclusion, fields), by=by)
 
 
@@ -185,4 +190,6 @@ def attendance_grid_save(*, academic_year, term, entries, by):
     if to_update:
         bulk_update_with_history(to_update, Attendance, [*GRID_FIELDS, "updated_at"], default_user=by)
         result.updated = len(to_update)
+    if to_create or to_update:
+        changes.figures_changed(pupil_id=(to_create or to_update)[0].pupil_id)
     return result

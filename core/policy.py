@@ -48,6 +48,12 @@ PUPIL_SCOPES = {
     TRUST_LEAD: Scope.NONE,
 }
 
+# Roles that can be held over a whole organisation (a trust or a local authority), in one
+# membership covering each of its schools (schools.models.OrganisationMembership). Only roles that
+# see no pupil: an organisation membership reads figures, never a pupil's record.
+ORGANISATION_ROLES = frozenset({TRUST_LEAD})
+assert all(PUPIL_SCOPES[role] is Scope.NONE for role in ORGANISATION_ROLES)
+
 EVERYONE = frozenset(Role)
 # The staff of a school: whoever sees at least some pupils.
 STAFF = frozenset(role for role, scope in PUPIL_SCOPES.items() if scope is not Scope.NONE)
@@ -80,6 +86,10 @@ ACTIONS = {
     "finding.edit": Action(SENCO_ONLY, "write the gap analysis findings"),
     "comparators.edit": Action(SENCO_ONLY, "change the national comparators"),
     "attention.view": Action(LEADERS, "see what needs attention across the school"),
+    # -- the schools of the trust or local authority side by side (trusts app): a trust lead
+    # reads every school by name; a head reads their own school against the others, unnamed.
+    "trust.compare": Action(frozenset({HEAD, TRUST_LEAD}), "compare the schools of the trust"),
+    "trust.name_schools": Action(frozenset({TRUST_LEAD}), "see the other schools of the trust by name"),
     # -- pupils and their records
     "pupil.view": Action(STAFF, "open pupil records"),
     "pupil.change": Action(SENCO_ONLY, "change pupil records"),

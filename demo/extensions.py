@@ -15,5 +15,6 @@ EXTENSIONS = [
     "demo.attendance_data.add_attendance",
     "demo.evidence_data.add_evidence",
     "demo.graduated_data.add_graduated",  # after plans, interventions and evidence: it builds on them
+    "demo.trust_data.add_rollups",  # after every figure the trust comparison rolls up
     "demo.reports_data.add_reports",  # keep last: it signs off the SEF over everyone's data
 ]

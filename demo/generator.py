@@ -17,12 +17,13 @@ from simple_history.utils import bulk_create_with_history
 from stdnum.gb.upn import calc_check_digit
 
 from assessment.services import scheme_set_up_defaults
+from core import policy
 from core.calendar import academic_year_of
 from core.roles import Role
 from interventions.models import Intervention, InterventionPlace, InterventionRun
 from pupils.models import AreaOfNeed, Gender, Pupil, SenStatus, SenStatusChange
 from pupils.services import current_sen
-from schools.models import Membership, Organisation, School, SchoolClass
+from schools.models import Membership, Organisation, OrganisationMembership, School, SchoolClass
 
 from .extensions import EXTENSIONS
 
@@ -465,7 +466,8 @@ DEMO_USERS = [
     ("ta", "Ali", "Rahman", Role.TEACHING_ASSISTANT, None),
     ("head", "Helen", "Marsh", Role.HEAD, None),
     ("governor", "Gareth", "Lloyd", Role.GOVERNOR, None),
-    ("trustlead", "Tom", "Ashworth", Role.TRUST_LEAD, Role.TRUST_LEAD),
+    # The trust lead holds one membership of the trust, covering every school of it.
+    ("trustlead", "Tom", "Ashworth", Role.TRUST_LEAD, None),
 ]
 
 
@@ -505,6 +507,9 @@ def build_demo(*, pupils=420, schools=1, profile="primary", seed=2024, today=Non
     users = {}
     for username, first, last, main_role, second_role in DEMO_USERS:
         user = users[username] = _user(username, first, last)
+        if main_role in policy.ORGANISATION_ROLES:
+            OrganisationMembership.objects.create(user=user, organisation=trust, role=main_role)
+            continue
         Membership.objects.create(user=user, school=main.school, role=main_role)
         if second_role:
             Membership.objects.create(user=user, school=second.school, role=second_role)

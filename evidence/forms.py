@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from pupils.models import Pupil
+from pupils.picker import PupilPickerChoiceField, PupilPickerField
 
 from .models import (
     Conversation,
@@ -19,17 +20,10 @@ from .uploads import ALLOWED_TEXT, max_bytes, size_text
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class PupilChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.legal_surname}, {obj.forename} ({obj.get_year_group_display()})"
-
-
 class EvidenceForm(forms.ModelForm):
-    pupils = PupilChoiceField(
-        queryset=Pupil.objects.none(),
+    pupils = PupilPickerField(
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text="Hold Ctrl (or Cmd) to choose several. Leave empty for a school-wide item (SENCO only).",
+        help_text="Leave none chosen for a school-wide item (SENCO only).",
     )
     questions = forms.ModelMultipleChoiceField(
         queryset=PartTwoQuestion.objects.all(),
@@ -65,9 +59,7 @@ class EvidenceForm(forms.ModelForm):
 
     def __init__(self, *args, membership, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["pupils"].queryset = Pupil.objects.for_membership(membership).order_by(
-            "legal_surname", "legal_forename"
-        )
+        self.fields["pupils"].queryset = Pupil.objects.for_membership(membership)
         self.fields[
             "attachment"
         ].help_text = f"Optional. A {ALLOWED_TEXT} file of at most {size_text(max_bytes())}."
@@ -150,6 +142,20 @@ class ConversationForm(forms.ModelForm):
             "aspirations": forms.Textarea(attrs={"rows": 3}),
             "next_steps": forms.Textarea(attrs={"rows": 3}),
         }
+
+    def __init__(self, *args, pupils=None, **kwargs):
+        """`pupils`: the pupils the user may record a conversation about, when the pupil is chosen
+        on the form (the picker comes first); None when the page is already about one pupil."""
+        super().__init__(*args, **kwargs)
+        if pupils is not None:
+            self.fields = {
+                "pupil": PupilPickerChoiceField(
+                    queryset=pupils,
+                    label="Pupil",
+                    help_text="The pupil whose family the conversation was with.",
+                ),
+                **self.fields,
+            }
 
     def clean(self):
         data = super().clean()

@@ -15,6 +15,7 @@ urlpatterns = [
     path("part-two/<int:number>/conclusion/", views.part_two_conclusion, name="conclusion"),
     path("prompts/", views.ofsted_prompts, name="prompts"),
     path("conversations/", views.conversations, name="conversations"),
+    path("conversations/new/", views.conversation_create, name="conversation_new"),
     path("conversations/pupil/<int:pk>/new/", views.conversation_create, name="conversation_create"),
     path("conversations/<int:pk>/", views.conversation_detail, name="conversation"),
     path("conversations/<int:pk>/review/", views.conversation_review, name="conversation_review"),

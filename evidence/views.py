@@ -11,6 +11,8 @@ from core import policy
 from core.documents import render_document
 from core.forms import add_validation_errors
 from pupils.access import access_pupil
+from pupils.models import Pupil
+from pupils.picker import keep_entered, searching
 from schools.access import membership_required
 
 from . import selectors, services
@@ -66,6 +68,9 @@ def evidence_create(request):
     if pupil_pk and pupil_pk.isdigit():
         initial["pupils"] = [access_pupil(membership, int(pupil_pk), action="evidence.record").pk]
     form = EvidenceForm(request.POST or None, request.FILES or None, membership=membership, initial=initial)
+    if searching(request):
+        keep_entered(form)
+        return render(request, "evidence/evidence_form.html", {"form": form})
     if request.method == "POST":
         if form.is_valid():
             data = dict(form.cleaned_data)
@@ -97,6 +102,9 @@ def evidence_edit(request, pk):
         membership=membership,
         initial={"pupils": [p.pk for p in item.visible_pupils]},
     )
+    if searching(request):
+        keep_entered(form)
+        return render(request, "evidence/evidence_form.html", {"form": form, "item": item})
     if request.method == "POST":
         if form.is_valid():
             data = dict(form.cleaned_data)
@@ -239,27 +247,35 @@ def conversations(request):
 
 
 @membership_required("conversation.record")
-def conversation_create(request, pk):
+def conversation_create(request, pk=None):
+    """A conversation with the family of the pupil of the URL, or of the pupil chosen on the form
+    (the pupil picker) when the URL names none."""
     membership = request.membership
-    pupil = access_pupil(membership, pk, action="conversation.record")
+    pupil = access_pupil(membership, pk, action="conversation.record") if pk is not None else None
     lead = Lead.of_role(membership.role)
     today = selectors.today()
     form = ConversationForm(
         request.POST or None,
         initial={"date": today, "led_by": lead, "review_date": services.default_review_date(today)},
+        pupils=None if pupil else Pupil.objects.for_membership(membership),
     )
+    context = {"form": form, "pupil": pupil}
+    if searching(request):
+        keep_entered(form)
+        return render(request, "evidence/conversation_form.html", context)
     if request.method == "POST":
         if form.is_valid():
             data = dict(form.cleaned_data)
+            chosen = pupil or access_pupil(membership, data.pop("pupil").pk, action="conversation.record")
             try:
-                conversation = services.conversation_create(pupil=pupil, by=request.user, **data)
+                conversation = services.conversation_create(pupil=chosen, by=request.user, **data)
             except ValidationError as error:
                 add_validation_errors(form, error)
             else:
                 messages.success(request, "The conversation was recorded.")
                 return redirect("evidence:conversation", pk=conversation.pk)
-        return render(request, "evidence/conversation_form.html", {"form": form, "pupil": pupil}, status=400)
-    return render(request, "evidence/conversation_form.html", {"form": form, "pupil": pupil})
+        return render(request, "evidence/conversation_form.html", context, status=400)
+    return render(request, "evidence/conversation_form.html", context)
 
 
 @membership_required("conversation.view")

@@ -11,13 +11,25 @@ the focus group as at the point (`assessed_q`).
 
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, F, FilteredRelation, IntegerField, Q, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 
 from attendance.models import PERSISTENT_ABSENCE_BELOW, Attendance, Exclusion
 from core.calendar import current_academic_year
 from core.figures import Count as Figure
 from core.figures import Share
-from pupils.models import SEN_STATUSES_ON_RECORD, SenStatus
+from pupils.models import SEN_STATUSES_ON_RECORD, Pupil, SenStatus
 
 from .shared import NEED_LABELS, LinkRow, at_points, by_flag, focus_flag, school_pupils, small
 
@@ -42,21 +54,41 @@ class AttendanceRow:
     persistent: Share  # pupils persistently absent of pupils with attendance
 
 
+def year_terms(year, pupil="pk"):
+    """A pupil's terms of `year`, for correlated subqueries from the pupil (the outer row's
+    `pupil` field): one probe of the index that starts with the pupil (one_attendance_per_term)."""
+    return (
+        Attendance.objects.filter(pupil_id=OuterRef(pupil), academic_year=year).order_by().values("pupil_id")
+    )
+
+
+def with_year_sessions(pupils, year):
+    """Pupils annotated with their attended and possible sessions summed over the terms of
+    `year` (`year_attended`, `year_possible`; None for a pupil with no attendance that year) and
+    `year_attended_x100`. Driven from the school's pupils, so the work grows with the school,
+    never with every school's attendance: an uncorrelated subquery or a join over the year's
+    rows was planned as a scan of the whole year, every school's, hashed against this school's
+    pupils."""
+    terms = year_terms(year)
+    attended = Subquery(terms.annotate(s=Sum("attended_sessions")).values("s"))
+    possible = Subquery(terms.annotate(s=Sum("possible_sessions")).values("s"))
+    return pupils.alias(year_attended=attended, year_possible=possible).alias(
+        year_attended_x100=F("year_attended") * 100
+    )
+
+
 def attending(membership, year, *, below=None, at_least=None):
     """The school's pupils with attendance in `year`, optionally only those whose attended
     sessions over the year's terms are below, or at least, a share of the possible sessions,
     compared in whole numbers (attended x 100 against possible x percent) as
-    attendance.models does. An uncorrelated subquery: the database runs it once."""
-    rows = (
-        Attendance.objects.filter(pupil__school_id=membership.school_id, academic_year=year)
-        .values("pupil_id")
-        .annotate(attended_x100=Sum("attended_sessions") * 100, possible=Sum("possible_sessions"))
-    )
+    attendance.models does (`with_year_sessions`: one index probe per pupil of the school)."""
+    rows = with_year_sessions(Pupil.objects.filter(school_id=membership.school_id), year)
+    rows = rows.filter(year_possible__isnull=False)
     if below is not None:
-        rows = rows.filter(attended_x100__lt=F("possible") * int(below))
+        rows = rows.filter(year_attended_x100__lt=F("year_possible") * int(below))
     if at_least is not None:
-        rows = rows.filter(attended_x100__gte=F("possible") * int(at_least))
-    return rows.values("pupil_id")
+        rows = rows.filter(year_attended_x100__gte=F("year_possible") * int(at_least))
+    return rows.values("pk")
 
 
 def persistently_absent(membership, year):
@@ -66,28 +98,29 @@ def persistently_absent(membership, year):
 
 def pupil_rows(membership, cohort, year):
     """One row per (SEN status, primary need): pupils, sessions, persistent absence and
-    suspensions, for everyone and for the focus group, in one pass over the pupils joined to
-    their terms of `year` (pupils counted distinct, since a pupil has up to three terms); who is
-    persistently absent or suspended comes from two uncorrelated subqueries, each run once."""
-    has = Q(term__isnull=False)
-    pa = Q(pk__in=persistently_absent(membership, year))
+    suspensions, for everyone and for the focus group, in one pass over the school's pupils,
+    each with their sessions of `year` summed (`with_year_sessions`) and whether they were
+    suspended (a correlated EXISTS on the pupil's exclusions)."""
+    has = Q(year_possible__isnull=False)
+    pa = Q(year_attended_x100__lt=F("year_possible") * int(PERSISTENT_ABSENCE_BELOW))
     suspended = Q(
-        pk__in=Exclusion.objects.filter(
-            pupil__school_id=membership.school_id, academic_year=year, kind=Exclusion.Kind.SUSPENSION
-        ).values("pupil_id")
+        Exists(
+            Exclusion.objects.filter(
+                pupil_id=OuterRef("pk"), academic_year=year, kind=Exclusion.Kind.SUSPENSION
+            )
+        )
     )
-    terms = FilteredRelation("attendance", condition=Q(attendance__academic_year=year))
     rows = (
-        school_pupils(membership)
-        .annotate(term=terms, in_focus=focus_flag(cohort.now_q()))
+        with_year_sessions(school_pupils(membership), year)
+        .annotate(in_focus=focus_flag(cohort.now_q()))
         .values("sen_status", "primary_need", "in_focus")
         .annotate(
-            n=Count("pk", distinct=True),
-            n_att=Count("pk", filter=has, distinct=True),
-            att=Sum("term__attended_sessions"),
-            pos=Sum("term__possible_sessions"),
-            pa=Count("pk", filter=pa, distinct=True),
-            susp=Count("pk", filter=suspended, distinct=True),
+            n=Count("pk"),
+            n_att=Count("pk", filter=has),
+            att=Sum("year_attended"),
+            pos=Sum("year_possible"),
+            pa=Count("pk", filter=pa),
+            susp=Count("pk", filter=suspended),
         )
         .order_by()
     )

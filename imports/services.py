@@ -15,6 +15,7 @@ from assessment.models import Assessment
 from attendance.models import Attendance, BehaviourCount
 from pupils.models import Pupil, SenStatusChange
 from pupils.services import current_sen
+from schools import changes
 
 from .ctf_store import store_ctf
 from .errors import RowError
@@ -107,6 +108,7 @@ def import_batch_confirm(*, batch, by, decisions=None, progress=None):
         raise ImportRejected(plan.errors)
     progress(batch.row_count // 2, batch.row_count, "storing the rows and their history")
     _apply(plan, by=by, note=imported_note(batch.file_name))
+    changes.figures_changed(batch.school_id)
     counts = plan.counts
     batch.status, batch.confirmed_at, batch.confirmed_by = ImportBatch.Status.CONFIRMED, now, by
     batch.created_count = counts[CREATE]

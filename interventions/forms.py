@@ -4,6 +4,7 @@ from django import forms
 
 from assessment.models import AssessmentPoint, Subject
 from core.calendar import academic_year_label
+from pupils.picker import PupilPickerField
 
 from .models import Action, Intervention, InterventionPlace, InterventionRun, Priority
 from .selectors import pupil_choices, staff_choices
@@ -27,12 +28,6 @@ class UserChoiceField(forms.ModelChoiceField):
 class UsersChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return obj.get_full_name() or obj.get_username()
-
-
-class PupilsChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
-        status = obj.sen_status
-        return f"{obj.get_year_group_display()}: {obj.legal_surname}, {obj.forename} ({status})"
 
 
 class InterventionForm(forms.ModelForm):
@@ -69,13 +64,7 @@ class InterventionForm(forms.ModelForm):
 
 class RunForm(forms.ModelForm):
     staff = UsersChoiceField(queryset=None, widget=forms.CheckboxSelectMultiple, label="Staff who deliver it")
-    pupils = PupilsChoiceField(
-        queryset=None,
-        required=False,
-        widget=forms.SelectMultiple(attrs={"size": 12}),
-        label="Pupils in the group",
-        help_text="Hold Ctrl (or Cmd) to choose several. K: SEN support, E: EHC plan, N: not on the record.",
-    )
+    pupils = PupilPickerField(required=False, label="Pupils in the group")
 
     class Meta:
         model = InterventionRun

@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 
+from schools import changes
+
 from .models import (
     Action,
     Checkpoint,
@@ -71,6 +73,7 @@ def intervention_update(*, intervention, **data):
     intervention.full_clean()
     _check_recorded_scores(intervention)
     intervention.save()
+    changes.figures_changed(intervention.school_id)
     return intervention
 
 
@@ -145,6 +148,7 @@ def run_save(*, intervention, run=None, staff, pupils, **data):
     InterventionPlace.objects.bulk_create(
         InterventionPlace(run=run, pupil_id=pk) for pk in sorted(wanted - set(current))
     )
+    changes.figures_changed(school.pk)
     return run
 
 
@@ -154,6 +158,7 @@ def place_update(*, place, **data):
         setattr(place, name, value)
     place.full_clean()
     place.save()
+    changes.figures_changed(pupil_id=place.pupil_id)
     return place
 
 
@@ -188,6 +193,7 @@ def session_record(*, run, date, minutes, present, note="", by):
         SessionAttendance(session=session, place_id=pk, present=pk in present_ids)
         for pk in run.places.values_list("pk", flat=True)
     )
+    changes.figures_changed(run_id=run.pk)
     return session
 
 

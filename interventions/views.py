@@ -11,6 +11,7 @@ from core.csv import csv_response
 from core.disclosure import suppressed_note
 from core.documents import render_document
 from core.forms import add_validation_errors
+from pupils.picker import keep_entered, searching
 from schools.access import membership_required
 
 from . import selectors, services
@@ -112,6 +113,9 @@ def _run_form(request, intervention, run=None):
     initial = {} if run else {"staff": [intervention.lead] if intervention.lead else []}
     form = RunForm(request.POST or None, instance=run, membership=membership, initial=initial)
     context = {"form": form, "intervention": intervention, "run": run}
+    if searching(request):
+        keep_entered(form)
+        return render(request, "interventions/run_form.html", context)
     if request.method == "POST":
         if form.is_valid():
             data = {name: form.cleaned_data[name] for name in services.RUN_FIELDS}

@@ -2,8 +2,10 @@
 the pupil page, which shows a pupil's record with each app's panel. They sit above the feature
 apps because they read all of them; no feature app imports this one."""
 
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from assessment.selectors import pupil_page_context as assessment_pupil_context
 from attendance.selectors import pupil_attendance_summary
@@ -16,27 +18,42 @@ from pupils.forms import ArchiveForm, SenStatusChangeForm
 from pupils.models import Pupil
 from pupils.selectors import pupil_change_history, sen_register_summary
 from schools.access import membership_required
+from schools.models import classes_for
 
-from .selectors import needs_attention
+from .selectors import destinations, needs_attention, next_tasks
 
 
 def home(request):
+    """Each role starts where their work is: their next tasks first, then what needs attention
+    (leaders), the school's figures and every page they may open."""
     membership = request.membership
     if not membership:
         return render(request, "schools/no_membership.html", status=403)
     membership = getattr(membership, "_wrapped", membership)
+    today = timezone.localdate()
     context = {
+        "tasks": next_tasks(membership, today),
+        "destinations": destinations(membership),
         "summary": sen_register_summary(membership.school, suppress_below=membership.suppress_below),
         "my_pupils": (
             Pupil.objects.for_membership(membership).count() if policy.can(membership, "pupil.view") else None
         ),
         "attention": (
-            needs_attention(membership, timezone.localdate())
-            if policy.can(membership, "attention.view")
-            else None
+            needs_attention(membership, today) if policy.can(membership, "attention.view") else None
         ),
     }
     return render(request, "overview/home.html", context)
+
+
+@membership_required("grid.view")
+def my_grid(request):
+    """The termly grid, opened straight on the class of whoever sees exactly one class (a teacher
+    with one class); everyone else chooses a class or year group first."""
+    classes = list(classes_for(request.membership)[:2])
+    url = reverse("assessment:grid")
+    if len(classes) == 1:
+        url += "?" + urlencode({"school_class": classes[0].pk})
+    return redirect(url)
 
 
 @membership_required("pupil.view")

@@ -4,6 +4,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from schools import changes
+
 from .models import SEN_STATUSES_ON_RECORD, Pupil, PupilRecordView, SenStatus, SenStatusChange
 from .upn import normalise_upn
 
@@ -62,6 +64,7 @@ def pupil_update(*, pupil, by, agencies=None, **fields):
     _save(pupil, by=by)
     if agencies is not None:
         pupil.agencies.set(agencies)
+    changes.figures_changed(pupil.school_id)  # year group, need, on roll: the figures' groups
     return pupil
 
 
@@ -78,6 +81,7 @@ def pupil_set_sen_status(*, pupil, status, effective_date, by, note=""):
     _save(change, by=by)
     _refresh_current_sen(pupil)
     _save(pupil, by=by)
+    changes.figures_changed(pupil.school_id)
     return change
 
 
@@ -92,6 +96,7 @@ def pupil_archive(*, pupil, by, reason):
         )
     pupil.archived_at, pupil.archived_by, pupil.archive_reason = timezone.now(), by, reason.strip()
     _save(pupil, by=by)
+    changes.figures_changed(pupil.school_id)
     return pupil
 
 
@@ -99,6 +104,7 @@ def pupil_archive(*, pupil, by, reason):
 def pupil_restore(*, pupil, by):
     pupil.archived_at, pupil.archived_by, pupil.archive_reason = None, None, ""
     _save(pupil, by=by)
+    changes.figures_changed(pupil.school_id)
     return pupil
 
 

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import picker, views
 
 app_name = "pupils"
 
 urlpatterns = [
     path("", views.pupil_list, name="list"),
     path("new/", views.pupil_create, name="create"),
+    path("pick/", picker.pupil_search, name="pick"),
     path("<int:pk>/edit/", views.pupil_edit, name="edit"),
     path("<int:pk>/sen-status/", views.pupil_sen_status, name="sen_status"),
     path("<int:pk>/archive/", views.pupil_archive, name="archive"),

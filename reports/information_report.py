@@ -117,37 +117,15 @@ def report_figures(school, academic_year):
         .count()
     )
 
+    engagement = _engagement(school, academic_year, pupils.active().filter(on_record))
     finished = InterventionPlace.objects.filter(
         run__intervention__school=school, run__start_date__range=(start, end), exit_criteria_met__isnull=False
     ).aggregate(judged=DbCount("pk"), met=DbCount("pk", filter=Q(exit_criteria_met=True)))
     runs = runs_in_year(school, academic_year)
-    send_pupils = pupils.active().filter(on_record)
-    send_counts = send_pupils.aggregate(
-        n=DbCount("pk", distinct=True),
-        met=DbCount("pk", distinct=True, filter=Q(conversations__date__range=(start, end))),
-    )
-    took_part = send_pupils.filter(participation__academic_year=academic_year).distinct().count()
     plans = SupportPlan.objects.filter(pupil__school=school)
     plans_of_year = plans.filter(Q(starts_on__range=(start, end)) | Q(reviewed_on__range=(start, end)))
     voice = plans_of_year.aggregate(n=DbCount("pk"), voice=DbCount("pk", filter=~Q(pupil_voice="")))
-    # A published list: an intervention named after a pupil loses the name.
-    clean = Redactor(school_id=school.pk)
-    provision = [
-        (
-            clean(name),
-            Intervention.Wave(wave).label.split(" — ", 1)[0],
-            AreaOfNeed(area).label.split(" — ", 1)[1] if area else "",
-        )
-        for name, wave, area in runs.values_list(
-            "intervention__name", "intervention__wave", "intervention__area_of_need"
-        )
-        .distinct()
-        .order_by("intervention__wave", "intervention__name")
-    ]
-    senco = [
-        (m.user.get_full_name() or m.user.username, m.user.email)
-        for m in Membership.objects.filter(school=school, role="senco", is_active=True).select_related("user")
-    ]
+    provision = _provision(school, runs)
     return ReportFigures(
         academic_year=academic_year,
         threshold=threshold,
@@ -162,9 +140,9 @@ def report_figures(school, academic_year):
             Conversation.objects.filter(pupil__school=school, date__range=(start, end)).count(),
             suppress_below=threshold,
         ),
-        families_met=Share.of(send_counts["met"], send_counts["n"], suppress_below=threshold),
+        families_met=Share.of(engagement["met"], engagement["n"], suppress_below=threshold),
         pupil_voice=Share.of(voice["voice"], voice["n"], suppress_below=threshold),
-        took_part=Share.of(took_part, send_counts["n"], suppress_below=threshold),
+        took_part=Share.of(engagement["took_part"], engagement["n"], suppress_below=threshold),
         provision=provision,
         provision_kinds=sorted(
             {
@@ -181,8 +159,44 @@ def report_figures(school, academic_year):
             .order_by("name")
             .values_list("name", flat=True)
         ),
-        senco=senco,
+        senco=_senco_contacts(school),
     )
+
+
+def _engagement(school, academic_year, send_pupils):
+    """Of the pupils on the SEND register: how many, how many of their families had a conversation
+    in the year, and how many took part in a club, trip or visit."""
+    start, end = year_bounds(academic_year)
+    counts = send_pupils.aggregate(
+        n=DbCount("pk", distinct=True),
+        met=DbCount("pk", distinct=True, filter=Q(conversations__date__range=(start, end))),
+    )
+    counts["took_part"] = send_pupils.filter(participation__academic_year=academic_year).distinct().count()
+    return counts
+
+
+def _provision(school, runs):
+    """(name, wave, area) of each intervention run in the year. A published list: an intervention
+    named after a pupil loses the name."""
+    clean = Redactor(school_id=school.pk)
+    rows = (
+        runs.values_list("intervention__name", "intervention__wave", "intervention__area_of_need")
+        .distinct()
+        .order_by("intervention__wave", "intervention__name")
+    )
+    return [
+        (
+            clean(name),
+            Intervention.Wave(wave).label.split(" — ", 1)[0],
+            AreaOfNeed(area).label.split(" — ", 1)[1] if area else "",
+        )
+        for name, wave, area in rows
+    ]
+
+
+def _senco_contacts(school):
+    members = Membership.objects.filter(school=school, role="senco", is_active=True).select_related("user")
+    return [(m.user.get_full_name() or m.user.username, m.user.email) for m in members]
 
 
 def _in_sentence(label):
@@ -202,9 +216,6 @@ def drafts(figures):
     f, year = figures, figures.year_label
     reg = f.register
     needs = [_in_sentence(line.label) for line in reg.needs if line.total.suppressed or line.total.value]
-    wave_lines = [
-        f"{name} ({wave.lower()}{', ' + area.lower() if area else ''})" for name, wave, area in f.provision
-    ]
     out = {
         "needs": (
             f"We make provision for pupils with needs in all four broad areas of the SEND Code of Practice. "
@@ -234,8 +245,18 @@ def drafts(figures):
             "also have an "
             f"annual review. In {year}, {f.plans_reviewed} SEN support plans were reviewed."
         ),
-        "teaching": f"{TO_COMPLETE} High-quality teaching, adapted for individual pupils, is the first step.",
-        "adaptations": f"{TO_COMPLETE} How lessons, resources and the classroom are adapted.",
+    }
+    out.update(_provision_drafts(f, year))
+    out.update(_to_complete())
+    return {key: out[key] for key in SECTION_KEYS}
+
+
+def _provision_drafts(f, year):
+    """The sections on what the school offers and how it works with families and others."""
+    wave_lines = [
+        f"{name} ({wave.lower()}{', ' + area.lower() if area else ''})" for name, wave, area in f.provision
+    ]
+    return {
         "support": (
             f"Beyond adapted class teaching, pupils may receive this additional support in {year}: "
             f"{_list(wave_lines) or 'no intervention has run yet this year'}."
@@ -261,7 +282,6 @@ def drafts(figures):
             + (_list(f"{name}{f' ({email})' if email else ''}" for name, email in f.senco) or TO_COMPLETE)
             + ". Contact them through the school office."
         ),
-        "expertise": f"{TO_COMPLETE} Training staff have received and how specialist expertise is secured.",
         "equipment": (
             f"{TO_COMPLETE} How equipment and facilities are secured."
             + (
@@ -279,23 +299,31 @@ def drafts(figures):
             "Pupils give their views for each support plan and at each review. In "
             f"{year}, {f.pupil_voice} of support plans recorded the pupil's own view."
         ),
-        "complaints": f"{TO_COMPLETE} How to raise a concern or make a complaint about SEN provision.",
         "partners": (
             "We work with "
             + (_list(f.agencies) if f.agencies else f"{TO_COMPLETE} the services the school works with")
             + ", with the local authority, and with health and social care services, to meet pupils' needs "
             "and support their families."
         ),
-        "family_support": f"{TO_COMPLETE} Contact details of support services for parents, "
-        "including the local "
-        "SEND information, advice and support service.",
-        "transition": f"{TO_COMPLETE} How pupils are supported when they join, move class and move on.",
-        "local_offer": f"{TO_COMPLETE} Where families find the local authority's local offer.",
-        "accessibility": f"{TO_COMPLETE} Admission arrangements for disabled pupils, the steps taken to "
-        "prevent their less favourable treatment, the facilities that help them use the school, and the "
+    }
+
+
+def _to_complete():
+    """The sections the records cannot draft: a prompt for the SENCO to write each."""
+    prompts = {
+        "teaching": "High-quality teaching, adapted for individual pupils, is the first step.",
+        "adaptations": "How lessons, resources and the classroom are adapted.",
+        "expertise": "Training staff have received and how specialist expertise is secured.",
+        "complaints": "How to raise a concern or make a complaint about SEN provision.",
+        "family_support": "Contact details of support services for parents, including the local SEND "
+        "information, advice and support service.",
+        "transition": "How pupils are supported when they join, move class and move on.",
+        "local_offer": "Where families find the local authority's local offer.",
+        "accessibility": "Admission arrangements for disabled pupils, the steps taken to prevent their "
+        "less favourable treatment, the facilities that help them use the school, and the "
         "accessibility plan.",
     }
-    return {key: out[key] for key in SECTION_KEYS}
+    return {key: f"{TO_COMPLETE} {text}" for key, text in prompts.items()}
 
 
 @dataclass

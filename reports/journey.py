@@ -563,6 +563,25 @@ def _target_lines(rows):
     return out
 
 
+# Events of one day in the order a reader follows them: the concern before the plan it led to.
+EVENT_ORDER = (
+    *("concern", "sen", "plan", "intervention", "support"),
+    *("voice", "agency", "review", "exclusion", "attendance"),
+)
+
+
+def _in_order(events):
+    rank = {kind: i for i, kind in enumerate(EVENT_ORDER)}
+    return sorted(events, key=lambda e: (e.date, rank.get(e.kind, len(rank))))
+
+
+def _support_chart(observations):
+    if len(observations) < 2:
+        return ""
+    points = [(o.observed_on, o.level) for o in observations]
+    return level_line("Pupil Support Scale over time", points, SupportLevel.choices)
+
+
 def build_journey(pupil, *, label, anonymised, today):
     """The pupil's journey, named or as `label` ("Pupil A") with free text redacted."""
     clean = Redactor(pupil) if anonymised else _as_is
@@ -588,7 +607,7 @@ def build_journey(pupil, *, label, anonymised, today):
     _subjects, latest = _year_end_assessments(pupil)
     change = support_change(observations, year)
 
-    events = (
+    events = _in_order(
         _identification_events(ident, clean)
         + _sen_events(sen_history, ident, clean)
         + _plan_events(done, current, clean)
@@ -600,24 +619,6 @@ def build_journey(pupil, *, label, anonymised, today):
         + _voice_events(views, clean)
         + _agency_events(agency_reports, clean)
     )
-    order = {
-        kind: i
-        for i, kind in enumerate(
-            [
-                "concern",
-                "sen",
-                "plan",
-                "intervention",
-                "support",
-                "voice",
-                "agency",
-                "review",
-                "exclusion",
-                "attendance",
-            ]
-        )
-    }
-    events.sort(key=lambda e: (e.date, order.get(e.kind, 99)))
     return Journey(
         label=label,
         anonymised=anonymised,
@@ -636,13 +637,7 @@ def build_journey(pupil, *, label, anonymised, today):
         open_plan=current,
         interventions=interventions,
         support_words=f"{change.words}." if change else "",
-        support_chart=level_line(
-            "Pupil Support Scale over time",
-            [(o.observed_on, o.level) for o in observations],
-            SupportLevel.choices,
-        )
-        if len(observations) > 1
-        else "",
+        support_chart=_support_chart(observations),
         targets=_target_lines(target_rows),
         target_year=academic_year_label(year),
         progress=progress_sentences(label if anonymised else pupil.forename, latest),

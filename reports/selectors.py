@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count as DbCount
-from django.db.models import Sum
+from django.db.models import Exists, OuterRef, Q, Sum
 from django.shortcuts import get_object_or_404
 
 from assessment.models import Assessment, SupportObservation
@@ -46,12 +46,64 @@ def sef_report_for(school, academic_year):
     return report or SefReport(school=school, academic_year=academic_year, narrative={})
 
 
+def _with_currency(sign_offs):
+    """Mark each sign-off `is_current`: no later sign-off of the same school and year exists.
+    Signing a year again supersedes the earlier version, which is kept (a signed copy is never
+    deleted), so the current one is always the latest of its year."""
+    later = SefSignOff.objects.filter(
+        school=OuterRef("school"), academic_year=OuterRef("academic_year")
+    ).filter(
+        Q(signed_off_at__gt=OuterRef("signed_off_at"))
+        | Q(signed_off_at=OuterRef("signed_off_at"), pk__gt=OuterRef("pk"))
+    )
+    return sign_offs.annotate(is_current=~Exists(later))
+
+
 def sign_offs_for(membership):
-    return SefSignOff.objects.for_membership(membership).select_related("school").order_by("-signed_off_at")
+    """Every signed-off summary of the school, newest first, each marked current or superseded."""
+    return _with_currency(SefSignOff.objects.for_membership(membership)).order_by(
+        "-academic_year", "-signed_off_at", "-pk"
+    )
 
 
 def sign_off_for(membership, pk):
-    return get_object_or_404(SefSignOff.objects.for_membership(membership), pk=pk)
+    return get_object_or_404(_with_currency(SefSignOff.objects.for_membership(membership)), pk=pk)
+
+
+def current_sign_off(membership, academic_year):
+    """The signed-off summary of the year that is in force (the latest), or None."""
+    return (
+        SefSignOff.objects.for_membership(membership)
+        .filter(academic_year=academic_year)
+        .order_by("-signed_off_at", "-pk")
+        .first()
+    )
+
+
+@dataclass
+class SignOffState:
+    """Where the year's SEF stands: the working report, the signed-off version in force (if any),
+    whether the report can be signed (it has a grade and its rationale) and whether the narrative
+    or grade changed after the current version was signed."""
+
+    report: SefReport
+    current: SefSignOff | None
+    ready: bool
+    changed_since: bool
+
+    @property
+    def waiting(self):
+        """Ready to sign, and not yet signed as it stands."""
+        return self.ready and (self.current is None or self.changed_since)
+
+
+def sign_off_state(membership, academic_year):
+    """The year's sign-off state, in two queries."""
+    report = sef_report_for(membership.school, academic_year)
+    current = current_sign_off(membership, academic_year)
+    ready = bool(report.grade and report.grade_rationale)
+    changed = bool(current and report.pk and report.updated_at and report.updated_at > current.signed_off_at)
+    return SignOffState(report=report, current=current, ready=ready, changed_since=changed)
 
 
 def sign_off_figures(sign_off, *, anonymised):

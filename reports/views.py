@@ -29,7 +29,9 @@ def index(request):
     context = {
         "year": year,
         "years": selectors.academic_year_choices(),
+        "year_label": selectors.academic_year_label(year),
         "sign_offs": selectors.sign_offs_for(membership),
+        "state": selectors.sign_off_state(membership, year),
         "sees_full": policy.can(membership, "sef.view_full"),
         "can_edit": policy.can(membership, "sef.edit"),
         "can_sign_off": policy.can(membership, "sef.sign_off"),
@@ -38,7 +40,7 @@ def index(request):
     return render(request, "reports/index.html", context)
 
 
-def _sef_document(request, *, figures, narrative, grade, rationale, sign_off=None, title):
+def _sef_document(request, *, figures, narrative, grade, rationale, sign_off=None, state=None, title):
     charts = sef_charts(figures)
     context = {
         "figures": figures,
@@ -50,6 +52,11 @@ def _sef_document(request, *, figures, narrative, grade, rationale, sign_off=Non
         "grade_rationale": rationale,
         "descriptors": selectors.grade_descriptors(),
         "sign_off": sign_off,
+        "state": state,
+        # The version whose signature the document prints: the copy shown, or the year's current one.
+        "signed": sign_off or (state.current if state else None),
+        "sees_full": policy.can(request.membership, "sef.view_full"),
+        "can_sign_off": policy.can(request.membership, "sef.sign_off"),
         "can_edit": policy.can(request.membership, "sef.edit") and sign_off is None,
         "year": figures.academic_year,
     }
@@ -58,7 +65,8 @@ def _sef_document(request, *, figures, narrative, grade, rationale, sign_off=Non
 
 def _live_sef(request, *, anonymised):
     school, year = request.membership.school, _year(request)
-    report = selectors.sef_report_for(school, year)
+    state = selectors.sign_off_state(request.membership, year)
+    report = state.report
     figures = sef_figures(school, year, anonymised=anonymised)
     title = f"SEND self-evaluation summary {figures.year_label}"
     return _sef_document(
@@ -67,6 +75,7 @@ def _live_sef(request, *, anonymised):
         narrative=report.narrative,
         grade=report.grade,
         rationale=report.grade_rationale,
+        state=state,
         title=title + (" (governor version)" if anonymised else ""),
     )
 
@@ -109,17 +118,30 @@ def sef_edit(request):
     return render(request, "reports/sef_edit.html", context, status=status)
 
 
-@require_POST
 @membership_required("sef.sign_off")
 def sef_sign_off(request):
-    year = _year(request)
-    try:
-        sign_off = services.sef_sign_off(membership=request.membership, academic_year=year)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect(f"{reverse('reports:index')}?year={year}")
-    messages.success(request, "The SEF summary was signed off. Its figures are kept as they are now.")
-    return redirect("reports:sign_off", pk=sign_off.pk)
+    """Signing off, in two steps that work without JavaScript: a GET (or a POST without
+    `confirmed`, as from an old form) shows what is about to be signed and by whom; the POST from
+    that page signs it, keeping a snapshot, and opens the signed copy."""
+    membership, year = request.membership, _year(request)
+    if request.method == "POST" and request.POST.get("confirmed") == "yes":
+        try:
+            signed = services.sef_sign_off(membership=membership, academic_year=year)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                "You signed off the SEF summary. This signed copy keeps its figures as they are today.",
+            )
+            return redirect("reports:sign_off", pk=signed.pk)
+    context = {
+        "year": year,
+        "year_label": selectors.academic_year_label(year),
+        "state": selectors.sign_off_state(membership, year),
+        "signer": request.user.get_full_name() or request.user.get_username(),
+    }
+    return render(request, "reports/sign_off_confirm.html", context)
 
 
 def _signed_sef(request, pk, *, anonymised):
@@ -135,6 +157,9 @@ def _signed_sef(request, pk, *, anonymised):
         grade=sign_off.grade,
         rationale=sign_off.grade_rationale,
         sign_off=sign_off,
+        state=None
+        if sign_off.is_current
+        else selectors.sign_off_state(request.membership, sign_off.academic_year),
         title=title,
     )
 

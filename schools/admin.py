@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Membership, Organisation, School, SchoolClass
+from .models import Membership, Organisation, OrganisationMembership, School, SchoolClass
 
 
 class MembershipInline(admin.TabularInline):
@@ -9,10 +9,25 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ["user"]
 
 
+class OrganisationMembershipInline(admin.TabularInline):
+    model = OrganisationMembership
+    extra = 1
+    autocomplete_fields = ["user"]
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
     list_display = ["name", "kind"]
     search_fields = ["name"]
+    inlines = [OrganisationMembershipInline]
+
+
+@admin.register(OrganisationMembership)
+class OrganisationMembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "organisation", "role", "is_active"]
+    list_filter = ["role", "is_active", "organisation"]
+    search_fields = ["user__username", "user__email", "organisation__name"]
+    autocomplete_fields = ["user", "organisation"]
 
 
 @admin.register(School)

@@ -7,7 +7,7 @@ SESSION_KEY = "current_school_id"
 
 def _memberships(request):
     if not hasattr(request, "_memberships"):
-        request._memberships = list(memberships_for(request.user))
+        request._memberships = memberships_for(request.user)
     return request._memberships
 
 
@@ -24,7 +24,8 @@ def _current_membership(request):
 
 class CurrentMembershipMiddleware:
     """Sets request.membership: the user's role in the school they are working in now, and
-    request.memberships: all of the user's active memberships (for the school switcher).
+    request.memberships: all of the user's active memberships (for the school switcher), a
+    trust or local-authority lead's organisation membership read as one in each of its schools.
 
     Every school-owned query starts from request.membership, so a view cannot reach another
     school's data without first holding a membership of it.

@@ -82,6 +82,47 @@ class Membership(models.Model):
         return policy.suppress_below(self)
 
 
+class OrganisationMembership(models.Model):
+    """A user's role over a whole organisation (a trust or a local authority), covering each of
+    its schools: one row, however many schools it has. Only the roles the policy allows over an
+    organisation (core.policy.ORGANISATION_ROLES: the trust or local-authority lead, figures
+    only) can be held here. In each school it reads as a membership of that school with the same
+    role (`membership_in`), so every page applies the same rules as to a school membership."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="organisation_memberships"
+    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(
+        max_length=12,
+        choices=[(role.value, role.label) for role in policy.ORGANISATION_ROLES],
+        default=Role.TRUST_LEAD,
+    )
+    is_active = models.BooleanField(default=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["organisation__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="one_membership_per_organisation"),
+            models.CheckConstraint(
+                condition=models.Q(role__in=[role.value for role in policy.ORGANISATION_ROLES]),
+                name="organisation_role_is_figures_only",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_role_display()} of {self.organisation}"
+
+    def membership_in(self, school):
+        """This role in one school of the organisation, as the pages read a membership (not
+        saved: the organisation membership is the only row)."""
+        if school.organisation_id != self.organisation_id:
+            raise ValueError(f"{school} is not a school of {self.organisation}.")
+        return Membership(user=self.user, school=school, role=self.role, is_active=self.is_active)
+
+
 class SchoolClass(models.Model):
     """A registration class or form (for example "4 Oak"), taught by one or more teachers."""
 
@@ -102,11 +143,47 @@ class SchoolClass(models.Model):
         return self.name
 
 
+SCHOOL_FIELDS = [f.attname for f in School._meta.concrete_fields]
+
+
 def memberships_for(user):
-    """The active memberships of a user, with their schools, in a stable order."""
+    """The active memberships of a user, with their schools, ordered by school name, in one
+    query: each school membership, and for each organisation membership a membership of each of
+    the organisation's schools (`OrganisationMembership.membership_in`; a school membership of
+    the same school comes first and wins)."""
     if not user.is_authenticated:
-        return Membership.objects.none()
-    return Membership.objects.active().filter(user=user).select_related("school")
+        return []
+    direct = (
+        Membership.objects.active()
+        .filter(user=user)
+        .values_list("pk", "role", *(f"school__{f}" for f in SCHOOL_FIELDS))
+        .order_by()
+    )
+    via_organisation = (
+        School.objects.filter(
+            organisation__memberships__user=user,
+            organisation__memberships__is_active=True,
+        )
+        .annotate(
+            m_pk=models.Value(None, output_field=models.IntegerField()),
+            m_role=models.F("organisation__memberships__role"),
+        )
+        .values_list("m_pk", "m_role", *SCHOOL_FIELDS)
+        .order_by()
+    )
+    rows = direct.union(via_organisation, all=True)
+    memberships, seen = [], set()
+    # Direct memberships (with a pk) first, so they win over an organisation's for one school.
+    for pk, role, *fields in sorted(rows, key=lambda r: r[0] is None):
+        school = School(**dict(zip(SCHOOL_FIELDS, fields, strict=True)))
+        school._state.adding, school._state.db = False, "default"
+        if school.pk in seen:
+            continue
+        seen.add(school.pk)
+        membership = Membership(pk=pk, user=user, school=school, role=role, is_active=True)
+        membership._state.adding = pk is None
+        memberships.append(membership)
+    return sorted(memberships, key=lambda m: (m.school.name, m.school.pk))
 
 
 def classes_for(membership):

@@ -15,6 +15,7 @@ pupil_patterns = [path("<int:pk>/", overview_views.pupil_detail, name="detail"),
 
 urlpatterns = [
     path("", overview_views.home, name="home"),
+    path("start/grid/", overview_views.my_grid, name="my_grid"),
     path("school/switch/", school_views.switch_school, name="switch_school"),
     path(
         "accounts/login/",
@@ -35,9 +36,11 @@ urlpatterns = [
     path("graduated/", include("graduated.urls")),
     path("reports/", include("reports.urls")),
     path("jobs/", include("jobs.urls")),
+    path("trust/", include("trusts.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "sendtrack.views.bad_request"
 handler403 = "sendtrack.views.permission_denied"
 handler500 = "sendtrack.views.server_error"

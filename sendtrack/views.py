@@ -1,6 +1,8 @@
 import sys
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -24,6 +26,30 @@ def healthz(request):
 
 def permission_denied(request, exception=None):
     return render(request, "403.html", {"reason": str(exception or "")}, status=403)
+
+
+def bad_request(request, exception=None):
+    """handler400: a request Django refuses to read (too many fields, too large, or malformed)
+    gets a page that says what happened and what to do, or the same words as JSON for a script.
+    Nothing of the request was stored."""
+    if isinstance(exception, TooManyFieldsSent):
+        reason = (
+            f"The form sent more than {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS:,} boxes at once, more "
+            "than the site accepts in one go."
+        )
+        advice = (
+            "Nothing was saved. Go back and save a smaller part: for the termly grid, turn JavaScript "
+            "on (it then sends only the boxes you changed) or open one class at a time."
+        )
+    elif isinstance(exception, (RequestDataTooBig, TooManyFilesSent)):
+        reason = "What was sent is larger than the site accepts in one go."
+        advice = "Nothing was saved. Go back and send a smaller part, or fewer files at a time."
+    else:
+        reason = "The page sent something the site could not read."
+        advice = "Nothing was saved. Go back, reload the page and try again."
+    if "application/json" in request.headers.get("Accept", ""):
+        return JsonResponse({"ok": False, "message": f"{reason} {advice}", "errors": []}, status=400)
+    return render(request, "400.html", {"reason": reason, "advice": advice}, status=400)
 
 
 def database_unavailable():

@@ -8,7 +8,7 @@ from assessment.models import Assessment, year_group_in
 from core.roles import Role
 from interventions.models import Intervention, InterventionPlace, InterventionRun
 from pupils.models import Gender, Pupil, SenStatus, SenStatusChange
-from schools.models import Membership, Organisation, School, SchoolClass
+from schools.models import Membership, Organisation, OrganisationMembership, School, SchoolClass
 
 
 def valid_upn(n):
@@ -46,6 +46,15 @@ class UserFactory(factory.django.DjangoModelFactory):
     def save_password(self, create, extracted, **kwargs):
         if create:
             self.save()
+
+
+class OrganisationMembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OrganisationMembership
+
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = Role.TRUST_LEAD
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):

@@ -22,6 +22,7 @@ SECTIONS = [
     "demo.benchmarks.gaps.measure",
     "demo.benchmarks.interventions.measure",
     "demo.benchmarks.imports.measure",
+    "demo.benchmarks.trusts.measure",
 ]
 
 

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "gaps",
     "graduated",
     "overview",
+    "trusts",
     "demo",
 ]
 
@@ -194,6 +195,11 @@ NATIONAL_SEND_FIGURES = {
     2023: {"send": 17.3, "ehcp": 4.3},
     2024: {"send": 18.4, "ehcp": 4.8},
 }
+
+# How the trust comparison's rollup is refreshed after a change when no task queue is configured
+# (trusts.services): "background" (a thread, so the request does not wait), "inline", or "off"
+# (only `manage.py refresh_rollups`, from cron, refreshes it).
+ROLLUP_REFRESH = os.environ.get("ROLLUP_REFRESH", "background")
 
 LOGGING = {
     "version": 1,

@@ -11,3 +11,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 AXES_ENABLED = True
+# The trust comparison's rollup is not refreshed after each change in tests, so that every other
+# app's query counts are its own; tests/trusts turns the refresh on, inline, to test it
+# (trusts.services.rollup_refresh_changed).
+ROLLUP_REFRESH = "off"

@@ -225,5 +225,5 @@ def test_grid_opens_at_the_current_point(client, home):
     expected = current_point(points, today)
     page = client.get(reverse("assessment:grid") + f"?school_class={home.school_class.pk}").content.decode()
     # The grid's own line names its point (the chooser lists every point, so look there).
-    assert f"{expected}; previous values from" in page
+    assert f"{expected}; the value at" in page
     assert expected.name == "Summer"  # the default 2025/26 points; today is after 15 April 2026

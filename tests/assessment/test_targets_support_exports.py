@@ -122,7 +122,7 @@ def test_grid_targets_mode_saves_targets_and_grid_shows_them(client, home):
     client.force_login(home.members[Role.SENCO].user)
     base = reverse("assessment:grid") + f"?point={point.pk}&school_class={home.school_class.pk}"
     key = f"{pupil.pk}-{reading.pk}"
-    response = client.post(base + "&mode=targets", {f"t-{key}": band(home.school, "EX").pk, f"p-{key}": "25"})
+    response = client.post(base + "&mode=targets", {f"t-{key}": "EX", f"p-{key}": "25"})
     assert response.status_code == 302
     target = Target.objects.get()
     assert (target.kind, target.academic_year, target.attainment.code, target.points) == (

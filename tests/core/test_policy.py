@@ -41,6 +41,10 @@ EXPECTED = {
     "finding.edit": "S",  # "findings ... that the SENCO edits and keeps"
     "comparators.edit": "S",
     "attention.view": "SH",  # the leaders' needs-attention list on the home page
+    # Trust and LA leads "compare schools" (issue 15); a head sees their own school against the
+    # trust's others, which only a trust lead sees by name.
+    "trust.compare": " H   L",
+    "trust.name_schools": "     L",
     # SENCO "keeps the SEN register"; head "read only unless also SENCO"; governors "never a
     # pupil's name, initials or record".
     "pupil.view": "SHTA",
@@ -94,6 +98,13 @@ EXPECTED = {
     "checklist.edit": "S",
     "pack.view": "SH",
     "pack.build": "S",
+    # Inspection (issue 14): leaders choose the case sample and read the pupils' journeys; the
+    # SEN information report is published, so every member reads it and the SENCO writes it.
+    "sample.view": "SH",
+    "sample.change": "SH",
+    "journey.view": "SH",
+    "information_report.view": "SHTAGL",
+    "information_report.edit": "S",
 }
 
 

@@ -8,7 +8,7 @@ from demo.generator import DEMO_USERS, DemoBuilder, build_demo
 from pupils.models import Pupil, SenStatusChange
 from pupils.services import current_sen
 from pupils.upn import validate_upn
-from schools.models import Membership
+from schools.models import Membership, OrganisationMembership, memberships_for
 from tests.shared_rows import shared_rows
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
@@ -56,9 +56,17 @@ def test_sen_history_agrees_with_current_status(demo):
 
 
 def test_one_user_per_role_and_a_switcher(demo):
-    roles = set(Membership.objects.filter(school=demo["schools"][0].school).values_list("role", flat=True))
+    main = demo["schools"][0].school
+    roles = {m.role for user in demo["users"].values() for m in memberships_for(user) if m.school == main}
     assert roles == set(Role)
     assert len(DEMO_USERS) == len(Role)
+    # The trust lead holds one membership of the trust, which covers every school of it.
+    lead = demo["users"]["trustlead"]
+    assert not Membership.objects.filter(user=lead).exists()
+    assert OrganisationMembership.objects.get(user=lead).organisation == main.organisation
+    assert [m.school for m in memberships_for(lead)] == sorted(
+        (built.school for built in demo["schools"]), key=lambda school: school.name
+    )
     senco = demo["users"]["senco"]
     assert senco.memberships.count() == 2
     assert demo["users"]["admin"].is_superuser

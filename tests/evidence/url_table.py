@@ -59,6 +59,7 @@ PERMISSIONS = {
     "evidence:prompts": ("get", ALL, False),
     "evidence:conversations": ("get", ALL, False),
     "evidence:conversation_create": ("get", {Role.SENCO, Role.TEACHER}, True),
+    "evidence:conversation_new": ("get", {Role.SENCO, Role.TEACHER}, False),
     "evidence:conversation": ("get", LEADERS | {Role.TEACHER}, "conversation"),
     "evidence:conversation_review": ("get", {Role.SENCO, Role.TEACHER}, "conversation"),
     "evidence:surveys": ("get", ALL, False),

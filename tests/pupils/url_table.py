@@ -4,6 +4,7 @@ from tests.url_tables import ALL, STAFF
 PERMISSIONS = {
     "sen_register": ("get", ALL, False),
     "pupils:list": ("get", STAFF, False),
+    "pupils:pick": ("get", STAFF, False),
     "pupils:create": ("get", {Role.SENCO}, False),
     "pupils:detail": ("get", STAFF, True),
     "pupils:edit": ("get", {Role.SENCO}, True),

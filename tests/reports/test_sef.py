@@ -132,10 +132,12 @@ def test_senco_edits_the_narrative_and_a_bad_post_keeps_the_text(client, cohort)
 
 def test_sign_off_needs_a_grade_and_only_the_head_may(client, cohort):
     _client_for(client, cohort, Role.HEAD)
-    response = client.post(reverse("reports:sef_sign_off"), {"year": cohort.year})
-    assert response.status_code == 302 and not SefSignOff.objects.exists()
+    response = client.post(reverse("reports:sef_sign_off"), {"year": cohort.year, "confirmed": "yes"})
+    # Refused with the confirmation page shown again, saying why.
+    assert response.status_code == 200 and not SefSignOff.objects.exists()
     _client_for(client, cohort, Role.SENCO)
-    assert client.post(reverse("reports:sef_sign_off"), {"year": cohort.year}).status_code == 403
+    signing = {"year": cohort.year, "confirmed": "yes"}
+    assert client.post(reverse("reports:sef_sign_off"), signing).status_code == 403
 
 
 @pytest.mark.slow
@@ -148,7 +150,7 @@ def test_signed_off_snapshot_does_not_change_after_new_data(client, cohort):
         grade_rationale="Gaps narrowing.",
     )
     _client_for(client, cohort, Role.HEAD)
-    response = client.post(reverse("reports:sef_sign_off"), {"year": cohort.year})
+    response = client.post(reverse("reports:sef_sign_off"), {"year": cohort.year, "confirmed": "yes"})
     sign_off = SefSignOff.objects.get()
     assert response.status_code == 302
     url = reverse("reports:sign_off", kwargs={"pk": sign_off.pk})
@@ -202,7 +204,7 @@ def test_date_of_sign_off_is_printed(client, cohort):
         school=cohort.school, academic_year=cohort.year, grade=Grade.GOOD, grade_rationale="Gaps narrowing."
     )
     _client_for(client, cohort, Role.HEAD)
-    client.post(reverse("reports:sef_sign_off"), {"year": cohort.year})
+    client.post(reverse("reports:sef_sign_off"), {"year": cohort.year, "confirmed": "yes"})
     sign_off = SefSignOff.objects.get()
     page = client.get(reverse("reports:sign_off_governor", kwargs={"pk": sign_off.pk})).content.decode()
     assert datetime.date.today().strftime("%B %Y") in page

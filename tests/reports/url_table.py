@@ -45,7 +45,7 @@ PERMISSIONS = {
     "reports:sef": ("get", SEF_FULL, False),
     "reports:sef_governor": ("get", ALL, False),
     "reports:sef_edit": ("get", {Role.SENCO}, False),
-    "reports:sef_sign_off": ("post", {Role.HEAD}, False),
+    "reports:sef_sign_off": ("get", {Role.HEAD}, False),
     "reports:sign_off": ("get", SEF_FULL, "sign_off"),
     "reports:sign_off_governor": ("get", ALL, "sign_off"),
     "reports:prompts": ("get", LEADERS, False),

@@ -246,3 +246,66 @@ def test_user_without_membership_sees_no_school(client, db):
     client.force_login(UserFactory())
     assert client.get(reverse("home")).status_code == 403
     assert client.get(reverse("sen_register")).status_code == 403
+
+
+def test_an_organisation_membership_covers_its_schools_figures_only(client, world):
+    """The trust lead holds one membership of school A's trust (conftest: each world school has a
+    trust of its own). The trust also runs school C: after switching to C, every page of the
+    table opens to them as to a trust lead of C, with no pupil of C, and nothing of school B,
+    whose trust is another, can be reached."""
+    from schools.models import memberships_for
+    from tests.factories import PupilFactory, SchoolFactory
+
+    home, away = world["A"], world["B"]
+    lead = home.members[Role.TRUST_LEAD].user
+    third = SchoolFactory(name="C", organisation=home.school.organisation)
+    third_pupil = PupilFactory(school=third, legal_surname="PupilOfC")
+    assert [m.school for m in memberships_for(lead)] == [home.school, third]
+    assert {m.role for m in memberships_for(lead)} == {Role.TRUST_LEAD}
+    client.force_login(lead)
+    # Another trust's school cannot be chosen; the trust's other school can.
+    client.post(reverse("switch_school"), {"school": away.school.pk})
+    assert client.session.get("current_school_id") != away.school.pk
+    client.post(reverse("switch_school"), {"school": third.pk})
+    assert client.session["current_school_id"] == third.pk
+    opened = 0
+    for name, (method, allowed, target) in PERMISSIONS.items():
+        if object_target((method, allowed, target)):
+            # Objects of another trust's school are not found (or the page is refused).
+            assert call(client, name, method, TARGETS[target](away).pk).status_code in {403, 404}
+            continue
+        pupils = [third_pupil, *away.pupils] if target else [None]
+        for pupil in pupils:
+            response = call(client, name, method, pupil.pk if pupil else None)
+            if Role.TRUST_LEAD not in allowed:
+                assert response.status_code == 403, (name, response.status_code)
+            elif pupil is not None:
+                assert response.status_code in {403, 404}, (name, response.status_code)
+            else:
+                assert response.status_code in {200, 302, 400}, (name, response.status_code)
+                if method == "get":
+                    opened += 1
+                    page = body(response)
+                    for hidden in [third_pupil, *home.pupils, *away.pupils]:
+                        assert hidden.legal_surname not in page, (name, hidden)
+    assert opened >= 10  # the gap analysis, the SEF, the register, the trust comparison ...
+
+
+def test_a_school_membership_wins_over_the_organisations_in_its_school(world):
+    """A person who is head of A and trust lead of A's trust works in A as its head."""
+    from schools.models import memberships_for
+    from tests.factories import OrganisationMembershipFactory
+
+    head = world["A"].members[Role.HEAD]
+    OrganisationMembershipFactory(user=head.user, organisation=world["A"].school.organisation)
+    [membership] = memberships_for(head.user)
+    assert (membership.school, membership.role, membership.pk) == (world["A"].school, Role.HEAD, head.pk)
+
+
+def test_an_inactive_organisation_membership_opens_nothing(client, world):
+    from schools.models import OrganisationMembership
+
+    lead = world["A"].members[Role.TRUST_LEAD].user
+    OrganisationMembership.objects.filter(user=lead).update(is_active=False)
+    client.force_login(lead)
+    assert client.get(reverse("gaps:dashboard")).status_code == 403

@@ -9,7 +9,9 @@ from django.utils.module_loading import import_string
 from demo.benchmarks import SECTIONS, Bench
 from demo.generator import build_demo
 
-SIZES = {"primary": 420, "secondary": 1500}
+SIZES = {"primary": 420, "secondary": 1500, "trust": 800}
+# The trust profile: 50 primary schools of 800 pupils (QUALITY.md), plus the demo's small second.
+SCHOOLS = {"trust": 50}
 
 
 class Command(BaseCommand):
@@ -37,7 +39,11 @@ class Command(BaseCommand):
         vendor = connection.vendor
         self.stdout.write(f"Database: {vendor}. Profile: {profile}, {pupils} pupils in the main school.")
         start = time.perf_counter()
-        demo = build_demo(pupils=pupils, profile=profile)
+        demo = build_demo(
+            pupils=pupils,
+            profile="primary" if profile == "trust" else profile,
+            schools=SCHOOLS.get(profile, 1),
+        )
         self.stdout.write(f"Built the demo data in {time.perf_counter() - start:.1f} s.")
         if vendor == "postgresql":
             # A live database has table statistics (autovacuum); freshly bulk-loaded tables do not,

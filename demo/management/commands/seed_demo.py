@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from core import policy
 from demo.generator import DEMO_PASSWORD, DEMO_USERS, build_demo
 from schools.models import School
 
@@ -54,5 +55,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"\nDemo logins (password for all: {DEMO_PASSWORD}):"))
         for username, _first, _last, role, second_role in DEMO_USERS:
             extra = f"; {second_role.label} at the second school" if second_role else ""
+            if role in policy.ORGANISATION_ROLES:
+                extra = ", of every school of the trust (one membership of the trust)"
             self.stdout.write(f"  {username:<10} {role.label}{extra}")
         self.stdout.write("  admin      administrator (admin site)")
