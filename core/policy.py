@@ -89,6 +89,9 @@ ACTIONS = {
     # -- the schools of the trust or local authority side by side (trusts app): a trust lead
     # reads every school by name; a head reads their own school against the others, unnamed.
     "trust.compare": Action(frozenset({HEAD, TRUST_LEAD}), "compare the schools of the trust"),
+    "trust.governor_pack": Action(
+        frozenset({TRUST_LEAD}), "build the governor pack of every school of the trust"
+    ),
     "trust.name_schools": Action(frozenset({TRUST_LEAD}), "see the other schools of the trust by name"),
     # -- pupils and their records
     "pupil.view": Action(STAFF, "open pupil records"),

@@ -18,6 +18,7 @@ urlpatterns = [
     path("case-studies/new/<int:pk>/", views.case_study_create, name="case_study_create"),
     path("case-studies/<int:pk>/", views.case_study, name="case_study"),
     path("case-studies/<int:pk>/edit/", views.case_study_edit, name="case_study_edit"),
+    path("trust/governor-pack/", views.governor_pack, name="governor_pack"),
     # Inspection: the case sample, each pupil's journey, the SEN information report
     path("sample/", inspection_views.sample, name="sample"),
     path("sample/add/<int:pk>/", inspection_views.sample_add, name="sample_add"),

@@ -4,15 +4,17 @@ through reports.documents.render_document (HTML, or the PDF with ?format=pdf).""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.test import RequestFactory
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from core import policy
 from core.documents import render_document
+from jobs import runner
 from pupils.access import access_pupil
 from schools.access import membership_required
 
-from . import selectors, services
+from . import selectors, services, tasks
 from .forms import CaseStudyForm, PromptsForm, SefForm
 from .models import Grade
 from .sef import SECTIONS, sef_charts, sef_figures
@@ -257,3 +259,25 @@ def case_study_edit(request, pk):
         status = 200
     context = {"form": form, "study": study, "figures": selectors.case_study_figures(study)}
     return render(request, "reports/case_study_edit.html", context, status=status)
+
+
+def governor_sef_pdf(membership, pk):
+    """The governor version of a signed-off SEF summary as PDF bytes, rendered as the page's own
+    download is, for `membership` (outside a request: the trust's governor pack job)."""
+    request = RequestFactory().get("/", {"format": "pdf"})
+    request.user, request.membership, request.memberships = membership.user, membership, [membership]
+    return _signed_sef(request, pk, anonymised=True).content
+
+
+@require_POST
+@membership_required("trust.governor_pack")
+def governor_pack(request):
+    """Start the job that puts every school's signed-off governor SEF into one zip."""
+    organisation = request.membership.school.organisation
+    job = runner.start(
+        tasks.governor_pack,
+        title=f"Governor pack of {organisation.name if organisation else request.membership.school.name}",
+        by=request.user,
+        school=request.membership.school,
+    )
+    return redirect("jobs:detail", pk=job.pk)

@@ -45,6 +45,7 @@ EXPECTED = {
     # trust's others, which only a trust lead sees by name.
     "trust.compare": " H   L",
     "trust.name_schools": "     L",
+    "trust.governor_pack": "     L",
     # SENCO "keeps the SEN register"; head "read only unless also SENCO"; governors "never a
     # pupil's name, initials or record".
     "pupil.view": "SHTA",

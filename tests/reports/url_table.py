@@ -46,6 +46,7 @@ PERMISSIONS = {
     "reports:sef_governor": ("get", ALL, False),
     "reports:sef_edit": ("get", {Role.SENCO}, False),
     "reports:sef_sign_off": ("get", {Role.HEAD}, False),
+    "reports:governor_pack": ("post", {Role.TRUST_LEAD}, False),
     "reports:sign_off": ("get", SEF_FULL, "sign_off"),
     "reports:sign_off_governor": ("get", ALL, "sign_off"),
     "reports:prompts": ("get", LEADERS, False),
