@@ -4,12 +4,19 @@ pandas reads the table (a CSV in UTF-8, UTF-8 with a BOM, UTF-16 with a BOM or W
 separated by commas, semicolons or tabs, or the first sheet of an .xlsx workbook) with every cell as text, so
 UPNs and leading zeros survive. The file's name, size and number of rows are checked here, and
 every way a file can fail to read becomes one message in plain words.
+
+An .xlsx is a zip, and a small zip can expand to gigabytes (a "zip bomb"): before openpyxl
+parses anything, the zip's directory is read for what the workbook expands to (the total, and
+how tightly each part is packed) and each sheet's <dimension> for the cells it spans. Python's
+zipfile never gives more than a part's declared size (a part holding more fails its checksum),
+so the declared sizes bound what parsing can allocate.
 """
 
 import io
 import math
 import re
 import warnings
+import zipfile
 from pathlib import PurePath
 
 import pandas as pd
@@ -17,6 +24,14 @@ from django.conf import settings
 
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 DEFAULT_MAX_ROWS = 20_000
+DEFAULT_MAX_UNCOMPRESSED_BYTES = 40 * 1024 * 1024
+# 20,000 rows of 50 columns: wider than any school export, far below what would exhaust a worker.
+DEFAULT_MAX_CELLS = 1_000_000
+# Spreadsheet XML packs about ten to one; a part packed a hundred times tighter is built to expand.
+MAX_PACKING_RATIO = 100
+# A part this small may pack tighter (an empty sheet's boilerplate) without meaning anything.
+RATIO_FLOOR_BYTES = 1024 * 1024
+MAX_PARTS = 1000
 EXTENSIONS = (".csv", ".xlsx")
 ENCODINGS = ("utf-8-sig", "cp1252")
 
@@ -27,6 +42,14 @@ def max_bytes():
 
 def max_rows():
     return getattr(settings, "IMPORT_MAX_ROWS", DEFAULT_MAX_ROWS)
+
+
+def max_uncompressed_bytes():
+    return getattr(settings, "IMPORT_MAX_UNCOMPRESSED_BYTES", DEFAULT_MAX_UNCOMPRESSED_BYTES)
+
+
+def max_cells():
+    return getattr(settings, "IMPORT_MAX_CELLS", DEFAULT_MAX_CELLS)
 
 
 class FileProblem(Exception):
@@ -166,7 +189,80 @@ def _read_csv(content):
     raise FileProblem(_NOT_CSV)
 
 
+_NOT_XLSX = (
+    "This file could not be opened as an Excel workbook (.xlsx). Open it in Excel and "
+    "save it again as “Excel Workbook (.xlsx)”, or as “CSV UTF-8 (Comma delimited)”."
+)
+_DIMENSION = re.compile(
+    rb"<(?:\w+:)?dimension\s+ref=\"\$?([A-Z]{1,3})\$?(\d{1,7})(?::\$?([A-Z]{1,3})\$?(\d{1,7}))?\""
+)
+_WORKSHEET = re.compile(r"xl/worksheets/[^/]+\.xml")
+
+
+def _column_number(letters):
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - ord("A") + 1
+    return number
+
+
+def _sheet_cells(archive, part):
+    """The cells a sheet's <dimension ref="A1:D200"> spans (rows x columns), or 0 if it has
+    none. The element comes near the start of the sheet; only its first 64 KB are read."""
+    with archive.open(part) as stream:
+        head = stream.read(64 * 1024)
+    match = _DIMENSION.search(head)
+    if not match:
+        return 0
+    first_column, first_row, last_column, last_row = match.groups()
+    last_column, last_row = last_column or first_column, last_row or first_row
+    columns = abs(_column_number(last_column.decode()) - _column_number(first_column.decode())) + 1
+    return (abs(int(last_row) - int(first_row)) + 1) * columns
+
+
+def check_xlsx_expansion(content):
+    """Raise FileProblem if the workbook would expand beyond what one import may take."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise FileProblem(_NOT_XLSX) from None
+    with archive:
+        parts = archive.infolist()
+        if len(parts) > MAX_PARTS:
+            raise FileProblem(_NOT_XLSX)
+        expanded = sum(part.file_size for part in parts)
+        if expanded > max_uncompressed_bytes():
+            raise FileProblem(
+                f"This workbook is {size_text(len(content), up=True)} but expands to "
+                f"{size_text(expanded, up=True)} when opened, over the limit of "
+                f"{size_text(max_uncompressed_bytes())}. Save the sheet as “CSV UTF-8 (Comma "
+                "delimited)” and import that, or split it into smaller files."
+            )
+        for part in parts:
+            packed = max(part.compress_size, 1)
+            if part.file_size > RATIO_FLOOR_BYTES and part.file_size / packed > MAX_PACKING_RATIO:
+                raise FileProblem(
+                    f"This workbook is packed {part.file_size // packed:,} times smaller than it "
+                    "expands to, which no spreadsheet is: it looks built to exhaust the server, "
+                    "and is not opened. Save the sheet from Excel again, or as a CSV file."
+                )
+        try:
+            cells = max(
+                (_sheet_cells(archive, part) for part in parts if _WORKSHEET.fullmatch(part.filename)),
+                default=0,
+            )
+        except (zipfile.BadZipFile, OSError, RuntimeError, EOFError):
+            raise FileProblem(_NOT_XLSX) from None
+    if cells > max_cells():
+        raise FileProblem(
+            f"A sheet of this workbook spans {cells:,} cells, over the limit of {max_cells():,} "
+            "for one import. Delete the empty rows and columns below and beside the table "
+            "(select them, then Delete), or save the sheet as a CSV file."
+        )
+
+
 def _read_xlsx(content):
+    check_xlsx_expansion(content)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl's notes on styles it does not read
@@ -183,7 +279,4 @@ def _read_xlsx(content):
     # zipfile, openpyxl, XML and pandas each raise their own errors for a damaged or
     # disguised file; any of them means the same thing to the user.
     except Exception:
-        raise FileProblem(
-            "This file could not be opened as an Excel workbook (.xlsx). Open it in Excel and "
-            "save it again as “Excel Workbook (.xlsx)”, or as “CSV UTF-8 (Comma delimited)”."
-        ) from None
+        raise FileProblem(_NOT_XLSX) from None

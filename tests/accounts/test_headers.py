@@ -32,12 +32,18 @@ def test_pupil_data_in_every_form_is_not_stored(client, world):
         "pupil page": client.get(reverse("pupils:detail", args=[pupil.pk])),
         "subject access download": client.get(reverse("pupils:data_export", args=[pupil.pk])),
         "pupils CSV": client.get(reverse("assessment:pupils_csv")),
-        "case study PDF": client.get(reverse("reports:case_study", args=[case_study_of(home).pk]), {"format": "pdf"}),
+        "case study PDF": client.get(
+            reverse("reports:case_study", args=[case_study_of(home).pk]), {"format": "pdf"}
+        ),
     }
-    assert {name: response.status_code for name, response in responses.items()} == dict.fromkeys(responses, 200)
+    assert {name: response.status_code for name, response in responses.items()} == dict.fromkeys(
+        responses, 200
+    )
     assert responses["case study PDF"]["Content-Type"] == "application/pdf"
     assert responses["pupils CSV"]["Content-Type"].startswith("text/csv")
-    assert {name: no_store(response) for name, response in responses.items()} == dict.fromkeys(responses, True)
+    assert {name: no_store(response) for name, response in responses.items()} == dict.fromkeys(
+        responses, True
+    )
 
 
 def test_every_page_a_signed_in_user_opens_is_not_stored(client, world):
