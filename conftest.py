@@ -67,6 +67,19 @@ def build_school_world(name):
     return SchoolWorld(school, members, school_class, run, class_pupil, group_pupil, other_pupil)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def second_factor_on_test_logins():
+    """force_login and login pass the second factor too (tests/signing_in.py)."""
+    from django.test import Client
+
+    from tests.signing_in import _login_with_second_factor
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(Client, "_login", _login_with_second_factor)
+    yield
+    patch.undo()
+
+
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     """Uploaded files of a test go to its own temporary folder, never to the project's uploads/."""

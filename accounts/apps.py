@@ -1,7 +1,9 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class AccountsConfig(AppConfig):
+    default = True
     name = "accounts"
     verbose_name = "Accounts and two-factor authentication"
 
@@ -12,3 +14,10 @@ class AccountsConfig(AppConfig):
         from .services import remember_two_factor  # (as above: it imports the models)
 
         user_logged_in.connect(remember_two_factor, dispatch_uid="accounts.remember_two_factor")
+
+
+class TwoFactorAdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin with the two-factor admin site as `admin.site`."""
+
+    default = False
+    default_site = "accounts.admin_site.TwoFactorAdminSite"

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -38,7 +39,8 @@ urlpatterns = [
     path("jobs/", include("jobs.urls")),
     path("trust/", include("trusts.urls")),
     path("healthz", views.healthz, name="healthz"),
-    path("admin/", admin.site.urls),
+    # settings.ADMIN_URL: "admin/" unless production names another path (README, "The admin site").
+    path(settings.ADMIN_URL, admin.site.urls),
 ]
 
 handler400 = "sendtrack.views.bad_request"

@@ -20,7 +20,14 @@ pytestmark = pytest.mark.django_db
 #   TARGETS = {target: function(world_school) -> an object of that school, whose pk the URL takes};
 #   EXTRA_KWARGS = {name: {other URL kwargs}}.
 PERMISSIONS, TARGETS, EXTRA_KWARGS = collect_url_tables()
-PUBLIC = {"login", "healthz"}
+PUBLIC = {
+    "login",
+    "healthz",
+    "accounts:password_reset",
+    "accounts:password_reset_done",
+    "accounts:password_reset_confirm",
+    "accounts:password_reset_complete",
+}
 SESSION = {"logout"}
 
 
@@ -51,6 +58,9 @@ UNDECORATED = {
     "jobs:list",
     "jobs:detail",
     "jobs:result",
+    "accounts:idle",
+    "accounts:password_change",
+    "accounts:password_change_done",
 }
 
 
@@ -112,6 +122,7 @@ def test_anonymous_is_sent_to_login(client, world, name):
 
 def test_public_pages_need_no_login(client, db):
     assert client.get(reverse("login")).status_code == 200
+    assert client.get(reverse("accounts:password_reset")).status_code == 200
     assert client.get(reverse("healthz")).json() == {"status": "ok"}
 
 
