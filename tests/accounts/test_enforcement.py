@@ -76,7 +76,8 @@ def test_the_admin_site_refuses_a_session_without_a_second_factor(client):
     session["two_factor_required"] = False  # as if the middleware had let it through
     session["two_factor_on"] = False
     session.save()
-    response = client.get(reverse("admin:index"))
+    response = client.get(reverse("admin:index"), follow=True)
+    assert response.redirect_chain[0][0].startswith(reverse("admin:login"))
     assert response.status_code == 403
 
 
