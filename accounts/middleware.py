@@ -38,7 +38,9 @@ class TwoFactorMiddleware:
     @staticmethod
     def _second_factor_step(request):
         path = request.path
-        if path.startswith(settings.STATIC_URL if settings.STATIC_URL.startswith("/") else f"/{settings.STATIC_URL}"):
+        if path.startswith(
+            settings.STATIC_URL if settings.STATIC_URL.startswith("/") else f"/{settings.STATIC_URL}"
+        ):
             return None
         if path in {reverse("logout"), reverse("healthz"), reverse("accounts:idle")}:
             return None

@@ -1,14 +1,55 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import services
+from . import services, throttling
 from .models import AccountEvent
+
+
+class SignInForm(AuthenticationForm):
+    """Username and password, and, when the sign-in is held after failed tries, a code from the
+    authenticator app or a backup code, which lets the right password through at once."""
+
+    token = forms.CharField(
+        label="Code from your authenticator app, or a backup code", max_length=20, required=False
+    )
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.device = None
+
+    def clean(self):
+        username = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        token = self.cleaned_data.get("token")
+        if username and password and token and throttling.held(self.request, username):
+            self.user_cache, self.device = throttling.sign_in_while_held(
+                self.request, username, password, token
+            )
+            if self.user_cache is None:
+                self.request.axes_locked_out = True  # answered as a hold (429), whichever half was wrong
+                raise ValidationError("held", code="held")
+            self.confirm_login_allowed(self.user_cache)
+            return self.cleaned_data
+        return super().clean()
+
+
+class SignInView(auth_views.LoginView):
+    form_class = SignInForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if form.device is not None:  # a held sign-in passed with its second factor
+            services.mark_verified(self.request, form.device)
+        return response
 
 
 class CodeForm(forms.Form):
@@ -102,7 +143,9 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form):
         response = super().form_valid(form)  # saves, and keeps this session (Django's own step)
-        services.password_changed(request=self.request, user=form.user, kind=AccountEvent.Kind.PASSWORD_CHANGED)
+        services.password_changed(
+            request=self.request, user=form.user, kind=AccountEvent.Kind.PASSWORD_CHANGED
+        )
         return response
 
 

@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.utils import bulk_create_with_history
 from stdnum.gb.upn import calc_check_digit
 
@@ -28,6 +29,9 @@ from schools.models import Membership, Organisation, OrganisationMembership, Sch
 from .extensions import EXTENSIONS
 
 DEMO_PASSWORD = "sendtrack-demo"  # noqa: S105 - printed to the user; demo accounts only
+# Every demo login has two-factor authentication on, with this one authenticator key (printed by
+# seed_demo in base32 for an app; `manage.py demo_code` prints the current code). Demo only.
+DEMO_TOTP_KEY = b"sendtrack-demo-2fa!!".hex()
 
 # Shares of pupils, near the national figures (seeds/004: 18.4% SEND, 4.8% EHCP in 2024;
 # DfE 2024: about a quarter eligible for pupil premium, a fifth with EAL, 1% looked after).
@@ -456,6 +460,9 @@ def _user(username, first, last, *, is_staff=False, is_superuser=False):
     )
     user.set_password(DEMO_PASSWORD)
     user.save()
+    TOTPDevice.objects.get_or_create(
+        user=user, defaults={"name": "Demo authenticator", "key": DEMO_TOTP_KEY, "confirmed": True}
+    )
     return user
 
 

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from accounts import views as account_views
 from overview import views as overview_views
 from pupils import urls as pupil_urls
 from pupils import views as pupil_views
@@ -18,11 +19,7 @@ urlpatterns = [
     path("", overview_views.home, name="home"),
     path("start/grid/", overview_views.my_grid, name="my_grid"),
     path("school/switch/", school_views.switch_school, name="switch_school"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("accounts/login/", account_views.SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("accounts.urls")),
     path("pupils/", include((pupil_patterns, "pupils"))),

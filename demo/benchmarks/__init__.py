@@ -15,6 +15,8 @@ from django.db import connection, reset_queries
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from demo.two_factor import sign_in_demo_client
+
 SECTIONS = [
     "demo.benchmarks.assessment.measure",
     "demo.benchmarks.plans.measure",
@@ -50,7 +52,7 @@ class Bench:
     def client(self, username):
         if username not in self._clients:
             client = Client()
-            client.force_login(self.demo["users"][username])
+            sign_in_demo_client(client, self.demo["users"][username])
             self._clients[username] = client
         return self._clients[username]
 

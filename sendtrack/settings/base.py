@@ -3,6 +3,7 @@
 dev.py, test.py and production.py each import this and change only what they must.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -168,13 +169,23 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Failed logins: five tries per username and address, then a cool-off of 15 minutes.
 OTP_TOTP_ISSUER = "sendtrack"
+# Failed sign-ins (accounts/throttling.py): a username is held after five failures from any
+# address, an address after thirty across usernames, each for ten minutes after the last
+# counted failure. A held sign-in still goes through with the right password and a code from
+# the user's authenticator app, so nobody can lock anyone else out.
+AXES_HANDLER = "accounts.throttling.SignInThrottle"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # this order: SignInThrottle reads it so
 AXES_FAILURE_LIMIT = 5
-AXES_COOLOFF_TIME = 0.25
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+SIGN_IN_ADDRESS_FAILURE_LIMIT = 30
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=10)
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True  # the username's failures only (SignInThrottle.reset_user_attempts)
+AXES_LOCKOUT_CALLABLE = "accounts.throttling.held_response"
+AXES_CLIENT_IP_CALLABLE = "accounts.throttling.client_address"
+# Reverse proxies whose X-Forwarded-For is believed: addresses or networks, comma-separated
+# (e.g. "127.0.0.1" for nginx on the same machine). Empty: the header is ignored.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

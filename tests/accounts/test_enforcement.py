@@ -29,7 +29,9 @@ PUPIL_ROLES = sorted(policy.roles_for("pupil.view"))
 
 
 def codes_shown(response):
-    return re.findall(r'<span class="border rounded px-2 py-1 d-inline-block">(\w+)</span>', response.content.decode())
+    return re.findall(
+        r'<span class="border rounded px-2 py-1 d-inline-block">(\w+)</span>', response.content.decode()
+    )
 
 
 @pytest.mark.parametrize("role", PUPIL_ROLES)
@@ -177,7 +179,11 @@ def test_changing_the_password_ends_the_other_sessions(client, senco):
     elsewhere.force_login(senco.user)
     response = here.post(
         reverse("accounts:password_change"),
-        {"old_password": PASSWORD, "new_password1": "a brand new phrase 42", "new_password2": "a brand new phrase 42"},
+        {
+            "old_password": PASSWORD,
+            "new_password1": "a brand new phrase 42",
+            "new_password2": "a brand new phrase 42",
+        },
     )
     assert response.status_code == 302
     assert here.get(reverse("pupils:list")).status_code == 200
@@ -280,4 +286,7 @@ def test_signing_in_needs_the_password_first(client, senco):
     """The set-up page is for a signed-in user only."""
     response = client.get(reverse("accounts:two_factor"))
     assert response["Location"].startswith(reverse("login"))
-    assert client.post(reverse("login"), {"username": senco.user.username, "password": "wrong"}).status_code == 200
+    assert (
+        client.post(reverse("login"), {"username": senco.user.username, "password": "wrong"}).status_code
+        == 200
+    )

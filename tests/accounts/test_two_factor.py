@@ -110,7 +110,9 @@ def test_turning_off_needs_a_current_code(client, governor):
 def test_a_role_that_opens_pupil_records_cannot_turn_it_off(client, senco):
     log_in(client, senco.user)
     device = turn_on(client, senco.user)
-    refused = client.post(reverse("accounts:two_factor"), {"token": code(device, offset=1), "action": "disable"})
+    refused = client.post(
+        reverse("accounts:two_factor"), {"token": code(device, offset=1), "action": "disable"}
+    )
     assert refused.status_code == 400
     assert TOTPDevice.objects.filter(user=senco.user, confirmed=True).exists()
 

@@ -124,16 +124,44 @@ def page(chromium_browser, live_server, transactional_db_with_migration_data):
         context.close()
 
 
+def authenticator_code(username):
+    """The current code of the user's authenticator app. A user who has none is given one first
+    (as if they had set it up), since every role that opens pupil records must have one. A code
+    is accepted once: a second sign-in within the same 30 seconds takes the next step's code,
+    which the app would show moments later and django-otp accepts within its tolerance."""
+    import time
+
+    from django.contrib.auth import get_user_model
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = get_user_model().objects.get(username=username)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Browser test app", confirmed=True)
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    if device.last_t >= totp.t():
+        totp.time += (device.last_t - totp.t() + 1) * device.step
+    return f"{totp.token():06d}"
+
+
 @pytest.fixture
 def login(live_server):
-    """Log in through the real form, so that django-axes sees a real request."""
+    """Log in through the real form, so that django-axes sees a real request, then give the
+    authenticator app's code on the real code page."""
     from playwright.sync_api import expect
 
     def do_login(page, username, password=PASSWORD):
+        code = authenticator_code(username)
         page.goto(f"{live_server.url}/accounts/login/")
         page.fill("#id_username", username)
         page.fill("#id_password", password)
         page.get_by_role("button", name="Log in", exact=True).click()
+        page.wait_for_load_state()
+        expect(page.get_by_role("heading", name="Enter your code")).to_be_visible()
+        page.fill("#id_token", code)
+        page.get_by_role("button", name="Continue", exact=True).click()
         page.wait_for_load_state()
         expect(page.get_by_role("button", name=username, exact=True)).to_be_visible()
         return page

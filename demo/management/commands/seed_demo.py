@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from core import policy
 from demo.generator import DEMO_PASSWORD, DEMO_USERS, build_demo
+from demo.two_factor import demo_code, demo_secret
 from schools.models import School
 
 
@@ -59,3 +60,8 @@ class Command(BaseCommand):
                 extra = ", of every school of the trust (one membership of the trust)"
             self.stdout.write(f"  {username:<10} {role.label}{extra}")
         self.stdout.write("  admin      administrator (admin site)")
+        self.stdout.write(
+            "\nEvery demo login asks for a two-factor code after the password. Add this key to an "
+            f"authenticator app:\n  {demo_secret()}\nor run `.venv/bin/python manage.py demo_code` "
+            f"for the current code (now {demo_code()})."
+        )
