@@ -156,6 +156,10 @@ SESSION_ENGINE = "accounts.sessions"
 # host (README, "The admin site").
 ADMIN_URL = os.environ.get("ADMIN_URL", "admin/")
 
+# The key backups are encrypted with (schools/backup.py; `manage.py backup --make-key`). Keep it
+# apart from the backups: whoever holds both can read every pupil's record.
+BACKUP_KEY = os.environ.get("BACKUP_KEY", "")
+
 # Password reset e-mails. Production sets EMAIL_HOST and friends; development prints them.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))

@@ -2,11 +2,11 @@ import zipfile
 
 from django.core.management.base import BaseCommand, CommandError
 
-from schools.backup import RestoreError, backup_restore
+from schools.backup import BackupKeyError, RestoreError, backup_restore
 
 
 class Command(BaseCommand):
-    help = "Load a zip written by `backup` into an empty, migrated database."
+    help = "Load a backup written by `backup` (with the same BACKUP_KEY) into an empty, migrated database."
 
     def add_arguments(self, parser):
         parser.add_argument("path")
@@ -14,6 +14,6 @@ class Command(BaseCommand):
     def handle(self, *args, path, **options):
         try:
             backup_restore(source=path)
-        except (RestoreError, zipfile.BadZipFile, FileNotFoundError) as error:
+        except (RestoreError, BackupKeyError, zipfile.BadZipFile, FileNotFoundError) as error:
             raise CommandError(str(error)) from error
         self.stdout.write(self.style.SUCCESS(f"Restored {path}."))
