@@ -1,6 +1,13 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 
-from .models import Membership, Organisation, OrganisationMembership, School, SchoolClass
+from .models import (
+    MIN_SUPPRESSION_THRESHOLD,
+    Membership,
+    Organisation,
+    OrganisationMembership,
+    School,
+    SchoolClass,
+)
 
 
 class MembershipInline(admin.TabularInline):
@@ -36,6 +43,22 @@ class SchoolAdmin(admin.ModelAdmin):
     list_filter = ["phase", "organisation"]
     search_fields = ["name", "urn"]
     inlines = [MembershipInline]
+
+    def save_model(self, request, obj, form, change):
+        """A threshold below the minimum (which the model allows only with a reason) is saved
+        with a warning as the history row's change reason, and the administrator is warned."""
+        if obj.suppression_overridden and "suppression_threshold" in form.changed_data:
+            warning = (
+                f"Warning: suppression threshold set to {obj.suppression_threshold}, below "
+                f"{MIN_SUPPRESSION_THRESHOLD}. Reason given: {obj.suppression_override_reason}"
+            )
+            obj._change_reason = warning[:100]
+            messages.warning(
+                request,
+                f"{obj.name}: figures over as few as {obj.suppression_threshold} pupils are now shown to governors "
+                f"(below {MIN_SUPPRESSION_THRESHOLD}). This is kept with a warning in the school's history.",
+            )
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Membership)

@@ -1,5 +1,7 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from core import policy
 from core.policy import Scope
@@ -23,6 +25,11 @@ class Organisation(models.Model):
         return self.name
 
 
+# Figures over fewer pupils than this could point to a child; a school may go lower only with a
+# reason, which its history keeps with a warning.
+MIN_SUPPRESSION_THRESHOLD = 3
+
+
 class School(models.Model):
     class Phase(models.TextChoices):
         PRIMARY = "primary", "Primary"
@@ -38,14 +45,47 @@ class School(models.Model):
     phase = models.CharField(max_length=12, choices=Phase.choices, default=Phase.PRIMARY)
     suppression_threshold = models.PositiveSmallIntegerField(
         default=5,
-        help_text="Figures over fewer pupils than this are never shown to governors.",
+        help_text="Figures over fewer pupils than this are never shown to governors. At least 3.",
     )
+    suppression_override_reason = models.CharField(
+        "reason for a threshold below 3",
+        max_length=300,
+        blank=True,
+        help_text="Only for a threshold below 3 (which may let a governor identify a child): who agreed it "
+        "and why. Kept with a warning in the school's history.",
+    )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(suppression_threshold__gte=MIN_SUPPRESSION_THRESHOLD)
+                | ~models.Q(suppression_override_reason=""),
+                name="suppression_threshold_at_least_3_unless_overridden",
+            )
+        ]
 
     def __str__(self):
         return self.name
+
+    @property
+    def suppression_overridden(self):
+        return self.suppression_threshold < MIN_SUPPRESSION_THRESHOLD
+
+    def clean(self):
+        super().clean()
+        if self.suppression_overridden and not self.suppression_override_reason.strip():
+            raise ValidationError(
+                {
+                    "suppression_threshold": (
+                        f"The threshold cannot be below {MIN_SUPPRESSION_THRESHOLD} without a reason: figures over "
+                        "one or two pupils can tell a governor who a child is. To go lower, give the reason "
+                        "(who agreed it and why) below."
+                    )
+                }
+            )
 
 
 class MembershipQuerySet(models.QuerySet):
