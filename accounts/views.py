@@ -1,9 +1,10 @@
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -133,8 +134,8 @@ def verify(request):
 @require_GET
 def idle(request):
     """'Stay signed in': any signed-in request renews the idle cookie (IdleTimeoutMiddleware);
-    this one answers nothing else."""
-    return HttpResponse(status=204)
+    this one answers only how long the session now has."""
+    return JsonResponse({"signed_in": True, "seconds_left": settings.IDLE_TIMEOUT})
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

@@ -55,8 +55,9 @@ class SchoolAdmin(admin.ModelAdmin):
             obj._change_reason = warning[:100]
             messages.warning(
                 request,
-                f"{obj.name}: figures over as few as {obj.suppression_threshold} pupils are now shown to governors "
-                f"(below {MIN_SUPPRESSION_THRESHOLD}). This is kept with a warning in the school's history.",
+                f"{obj.name}: figures over as few as {obj.suppression_threshold} pupils are now shown to "
+                f"governors (below {MIN_SUPPRESSION_THRESHOLD}). This is kept with a warning in the "
+                "school's history.",
             )
         super().save_model(request, obj, form, change)
 

@@ -80,9 +80,9 @@ class School(models.Model):
             raise ValidationError(
                 {
                     "suppression_threshold": (
-                        f"The threshold cannot be below {MIN_SUPPRESSION_THRESHOLD} without a reason: figures over "
-                        "one or two pupils can tell a governor who a child is. To go lower, give the reason "
-                        "(who agreed it and why) below."
+                        f"The threshold cannot be below {MIN_SUPPRESSION_THRESHOLD} without a reason: "
+                        "figures over one or two pupils can tell a governor who a child is. To go lower, "
+                        "give the reason (who agreed it and why) below."
                     )
                 }
             )

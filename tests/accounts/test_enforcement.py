@@ -265,7 +265,7 @@ def test_staying_signed_in_renews_the_cookie_and_writes_nothing(client, senco):
     client.force_login(senco.user)
     before = list(UserSession.objects.values_list("session_key", "session_data", "expire_date"))
     response = client.get(reverse("accounts:idle"))
-    assert response.status_code == 204
+    assert response.json() == {"signed_in": True, "seconds_left": 30 * 60}
     assert settings.IDLE_COOKIE_NAME in response.cookies
     assert list(UserSession.objects.values_list("session_key", "session_data", "expire_date")) == before
 
