@@ -231,7 +231,6 @@ PERMISSIONS_POLICY = dict.fromkeys(
     [
         "accelerometer",
         "autoplay",
-        "bluetooth",
         "camera",
         "display-capture",
         "geolocation",
