@@ -24,7 +24,7 @@ def test_failed_logins_are_throttled(client, senco):
     assert client.post(url, {"username": senco.user.username, "password": "x"}).status_code == 429
     response = client.post(url, {"username": senco.user.username, "password": "correct horse battery"})
     assert response.status_code == 429
-    assert "Too many failed log-in attempts" in response.content.decode()
+    assert "Too many failed sign-ins" in response.content.decode()
     assert "_auth_user_id" not in client.session
 
 
