@@ -290,3 +290,18 @@ def test_signing_in_needs_the_password_first(client, senco):
         client.post(reverse("login"), {"username": senco.user.username, "password": "wrong"}).status_code
         == 200
     )
+
+
+def test_an_administrator_who_lost_their_own_phone_is_reset_from_the_server(client):
+    from django.core.management import CommandError, call_command
+
+    admin = UserFactory(username="head-admin", is_staff=True, is_superuser=True)
+    log_in(client, admin)
+    turn_on(client, admin)
+    call_command("reset_two_factor", "head-admin", "--reason", "phone lost on a trip")
+    assert not TOTPDevice.objects.filter(user=admin).exists()
+    assert not UserSession.objects.filter(user=admin).exists()
+    event = AccountEvent.objects.get(user=admin, kind=AccountEvent.Kind.TWO_FACTOR_RESET)
+    assert event.by is None and "command line" in event.note and "phone lost" in event.note
+    with pytest.raises(CommandError, match="no user"):
+        call_command("reset_two_factor", "nobody")
