@@ -43,7 +43,11 @@ class Browser:
 
     def __init__(self, client, user):
         client.force_login(user)
-        self.cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+        # The session and the idle-timeout cookie (a signed-in browser always holds both).
+        self.cookie = "; ".join(
+            f"{name}={client.cookies[name].value}"
+            for name in (settings.SESSION_COOKIE_NAME, settings.IDLE_COOKIE_NAME)
+        )
         self.app = WSGIHandler()
 
     def get(self, path):
