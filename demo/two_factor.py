@@ -3,7 +3,11 @@
 import time
 from base64 import b32encode
 
+from django.conf import settings
+from django.urls import reverse
 from django_otp.oath import TOTP
+
+from accounts.middleware import idle_cookie_value
 
 from .generator import DEMO_TOTP_KEY
 
@@ -22,11 +26,6 @@ def sign_in_demo_client(client, user):
     """A test client signed in as a demo user, second factor passed through the code page, as
     the benchmarks need (the demo key's current code). The activity cookie is the one a first
     request would have been given."""
-    from django.conf import settings
-    from django.urls import reverse
-
-    from accounts.middleware import idle_cookie_value
-
     client.force_login(user)
     client.cookies[settings.IDLE_COOKIE_NAME] = idle_cookie_value()
     response = client.post(reverse("accounts:verify"), {"token": demo_code()})
