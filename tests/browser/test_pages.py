@@ -89,7 +89,11 @@ def test_senco_searches_and_opens_a_pupil_record(page, live_server, login, peopl
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Pupils").click()
     expect(page).to_have_url(pupils_url(live_server))
     results = page.locator("#results")
-    expect(results).to_contain_text("3 pupils")
+    # Only the count is a live region: a screen reader hears "1 pupil", not the whole table.
+    count = page.locator("[aria-live]")
+    expect(count).to_have_count(1)
+    expect(count).to_have_attribute("id", "results-count")
+    expect(count).to_have_text("3 pupils")
     expect(results).not_to_contain_text("ClassB")  # another school's pupil
 
     # Typing filters the list in place: htmx swaps #results without loading a new page.
@@ -100,7 +104,8 @@ def test_senco_searches_and_opens_a_pupil_record(page, live_server, login, peopl
     assert answer.value.status == 200
     # The answer replaces the list rather than nesting a second #results inside it.
     expect(results).to_have_count(1)
-    expect(results).to_contain_text("1 pupil")
+    expect(count).to_have_text("1 pupil")  # the same live region, its words swapped
+    expect(page.locator("[aria-live]")).to_have_count(1)
     expect(results).to_contain_text("GroupA")
     expect(results).not_to_contain_text("ClassA")
     expect(results).not_to_contain_text("OtherA")

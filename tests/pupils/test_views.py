@@ -169,6 +169,9 @@ def test_htmx_request_gets_only_the_results_partial(senco_client, senco):
     response = senco_client.get(reverse("pupils:list"), {"q": "ahm"}, HTTP_HX_REQUEST="true")
     body = response.content.decode()
     assert 'id="results"' in body and "Ahmed" in body and "<html" not in body
+    # The count goes out of band into the page's one live region; the table is not live.
+    assert '<span id="results-count" hx-swap-oob="innerHTML">1 pupil</span>' in body
+    assert "aria-live" not in body
 
 
 @pytest.mark.parametrize("role", [Role.SENCO, Role.TEACHER])
