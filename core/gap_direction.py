@@ -14,10 +14,10 @@ Separately, `better` says whether the focus group's position improved (the signe
 a gap that widens with SEND pupils ahead is wider, and better for them. Pages colour a change
 by `better`, and word it by `direction`.
 
-Examples, for "SEND pupils": 5 now, 1 before (rest minus focus) is "SEND pupils 5 points behind,
-up from 1 (widened)"; -5 now, -1 before is "SEND pupils 5 points ahead, up from 1 (widened)";
-12 now, 20 before is "SEND pupils 12 points behind, down from 20 (narrowed)"; -2 now, 3 before
-is "SEND pupils 2 points ahead, from 3 points behind (reversed)".
+Examples, for "SEND pupils": 5 now, 1 before (rest minus focus) is "SEND pupils 5 percentage points behind,
+up from 1 (widened)"; -5 now, -1 before is "SEND pupils 5 percentage points ahead, up from 1 (widened)";
+12 now, 20 before is "SEND pupils 12 percentage points behind, down from 20 (narrowed)"; -2 now, 3 before
+is "SEND pupils 2 percentage points ahead, from 3 percentage points behind (reversed)".
 """
 
 from dataclasses import dataclass
@@ -26,12 +26,14 @@ NARROWED, WIDENED, CLOSED, REVERSED, UNCHANGED = "narrowed", "widened", "closed"
 
 
 def _points(n):
+    """A difference of two percentages, in percentage points (never bare "points", which on
+    the same pages means the school's assessment measure)."""
     n = abs(n)
-    return f"{n} point" if n == 1 else f"{n} points"
+    return f"{n} percentage point" if n == 1 else f"{n} percentage points"
 
 
 def standing(gap, *, others="the others"):
-    """Where the focus group stands, without the group's name: "5 points behind", "5 points
+    """Where the focus group stands, without the group's name: "5 percentage points behind", "5 points
     ahead", "level with the others"; None when the gap is not known."""
     if gap is None:
         return None
@@ -73,7 +75,7 @@ class GapDirection:
 
     @property
     def since(self):
-        """The change alone: "down from 20", "up from 1", "from 3 points behind", "unchanged";
+        """The change alone: "down from 20", "up from 1", "from 3 percentage points behind", "unchanged";
         None when there is no earlier gap (or no gap now)."""
         direction, then = self.direction, self.then
         if direction is None:
@@ -86,13 +88,13 @@ class GapDirection:
 
     @property
     def now_words(self):
-        """ "SEND pupils 5 points behind", or None when the gap is not known."""
+        """ "SEND pupils 5 percentage points behind", or None when the gap is not known."""
         where = standing(self.now, others=self.others)
         return None if where is None else f"{self.label} {where}"
 
     @property
     def words(self):
-        """The whole sentence part: "SEND pupils 12 points behind, down from 20 (narrowed)";
+        """The whole sentence part: "SEND pupils 12 percentage points behind, down from 20 (narrowed)";
         with no earlier gap, where the group stands; with no gap now, "not shown"."""
         if self.now is None:
             return "not shown"

@@ -22,7 +22,7 @@ def draft_c(gaps, cohort):
     if not gaps:
         return "There are not yet enough assessments at this point to compare the groups."
     top = gaps[0]
-    where = f"The largest in-school gap is {top.subject.name.lower()} in {top.label}"
+    where = f"The largest in-school gap is {top.subject.name} in {top.label}"
     if top.withheld:
         sentence = (
             f"{where} (its figures are withheld: they would identify groups of fewer than "
@@ -47,12 +47,21 @@ def draft_c(gaps, cohort):
     return sentence
 
 
+def in_sentence(label):
+    """A group's label inside a sentence: "Pupil premium" becomes "pupil premium", but a name
+    that starts with an abbreviation or a proper word keeps its capitals ("EAL", "GPS")."""
+    first = label.split(" ", 1)[0]
+    if len(first) > 1 and first[1:].islower():
+        return label[0].lower() + label[1:]
+    return label
+
+
 def _threshold(gap):
     return max(gap.focus.threshold, gap.rest.threshold)
 
 
 def draft_a(report):
-    over = [g.label.lower() for g in report.groups if g.over_represented]
+    over = [in_sentence(g.label) for g in report.groups if g.over_represented]
     national = f"national {report.national_year}: {report.national_send}% SEND"
     text = f"{report.cohort.label}: {report.focus_share} of pupils on roll ({national})."
     if over:
@@ -107,7 +116,7 @@ def draft_d(report):
     """Targets met per core subject, the watch list and the intervention comparison."""
     if report.cohort.point is None:
         return ""
-    parts = [f"{t.subject.name.lower()} {t.on_target}" for t in report.targets if t.on_target.denominator]
+    parts = [f"{t.subject.name} {t.on_target}" for t in report.targets if t.on_target.denominator]
     if parts and report.targets_due:
         text = (
             f"{report.cohort.label} who met their end-of-year targets at {report.cohort.point}: "
@@ -126,7 +135,7 @@ def draft_d(report):
     if report.watch:
         pupils = len({w["pupil_id"] for w in report.watch})
         text += f" {pupils} pupil{'s are' if pupils != 1 else ' is'} on the watch list."
-    enhanced = [i.subject.name.lower() for i in report.impact if i.enhanced]
+    enhanced = [i.subject.name for i in report.impact if i.enhanced]
     if enhanced:
         text += (
             " Pupils in an intervention gained more than comparable pupils in none in "

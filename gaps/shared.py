@@ -44,6 +44,13 @@ class Scheme:
     bands: Bands
 
     @property
+    def measure_name(self):
+        """The school's numeric measure ("APS points"), read with the subjects: "points" when
+        the school has not named one."""
+        scheme = getattr(self.subjects[0].school, "assessment_scheme", None) if self.subjects else None
+        return (scheme.measure_name if scheme else "") or "points"
+
+    @property
     def attainment_bands(self):
         return list(self.bands.attainment.bands)
 
@@ -69,7 +76,8 @@ class Scheme:
 def school_scheme(membership):
     """The school's scheme for the gap screens: three queries (subjects and the two scales)."""
     school_id = membership.school_id
-    return Scheme(list(Subject.objects.filter(school_id=school_id)), Bands.of_school(school_id))
+    subjects = Subject.objects.filter(school_id=school_id).select_related("school__assessment_scheme")
+    return Scheme(list(subjects), Bands.of_school(school_id))
 
 
 def year_label(year_group):

@@ -91,6 +91,7 @@ def dashboard(request):
         "attendance": attendance,
         "draft": drafts.draft_c(gaps, cohort),
         "headline": scheme.bands.attainment.headline,
+        "measure": scheme.measure_name,
         "tab": "dashboard",
     }
     return _page(request, "gaps/dashboard.html", context)
@@ -166,6 +167,7 @@ def grid(request):
         "modes": modes,
         "chart": _gap_chart(cohort, report.gaps[:8], scheme),
         "finding": _finding(request, "C", cohort, drafts.draft_c(report.gaps, cohort)),
+        "measure": scheme.measure_name,
         "tab": "C",
     }
     return _page(request, "gaps/grid.html", context)
@@ -213,6 +215,7 @@ def pupils(request):
         "cohort": cohort,
         "report": report,
         "finding": _finding(request, "D", cohort, drafts.draft_d(report)),
+        "measure": scheme.measure_name,
         "tab": "D",
     }
     return _page(request, "gaps/pupils.html", context)

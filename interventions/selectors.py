@@ -901,8 +901,8 @@ class GapSuggestion:
     @property
     def title(self):
         return (
-            f"Narrow the {self.subject.lower()} gap in {YEAR_LABELS[self.year_group]}: "
-            f"{self.gap} points at {self.point}"
+            f"Narrow the {self.subject} gap in {YEAR_LABELS[self.year_group]}: "
+            f"{self.gap} percentage points at {self.point}"
         )
 
     @property

@@ -288,7 +288,7 @@ def _year_end_assessments(pupil):
     assessment at the last point of that year with data}."""
     assessments = (
         Assessment.objects.filter(pupil=pupil, subject__is_core=True)
-        .select_related("point", "subject", "attainment")
+        .select_related("point__school__assessment_scheme", "subject", "attainment")
         .order_by("point__academic_year", "point__order", "subject__order")
     )
     subjects, latest = [], {}
@@ -335,8 +335,9 @@ def _outcomes_by_year(pupil, latest):
 
 
 def progress_sentences(label, latest):
-    """ "Pupil A made 6.0 points progress over 2 years in reading (from 14.0 in 2022/23 to 20.0 in
-    2024/25)", from the first and last year-end assessments of each subject."""
+    """ "Pupil A made 6.0 APS points progress over 2 years in Reading (from 14.0 in 2022/23 to 20.0
+    in 2024/25)", from the first and last year-end assessments of each subject, the gain named
+    by the school's own measure and the subject by its own name."""
     by_subject = {}
     for (year, subject), a in sorted(latest.items()):
         by_subject.setdefault(subject, []).append((year, a))
@@ -350,13 +351,19 @@ def progress_sentences(label, latest):
         if first.points is not None and last.points is not None:
             gain = last.points - first.points
             sentences.append(
-                f"{label} made {gain} points progress over {years} in {subject.lower()} "
+                f"{label} made {gain} {_measure_name(last)} progress over {years} in {subject} "
                 f"(from {first.points} in {academic_year_label(y0)} "
                 f"to {last.points} in {academic_year_label(y1)})."
             )
         elif first.attainment and last.attainment:
             sentences.append(
                 f"{label} moved from {first.attainment.label} to {last.attainment.label} "
-                f"in {subject.lower()} over {years}."
+                f"in {subject} over {years}."
             )
     return sentences
+
+
+def _measure_name(assessment):
+    """The school's numeric measure ("APS points"), from the assessment's own point."""
+    scheme = getattr(assessment.point.school, "assessment_scheme", None)
+    return (scheme.measure_name if scheme else "") or "points"

@@ -326,7 +326,7 @@ def _widest_gap(measure):
         widest = max(ranked, key=lambda r: r.true_gap)
         if widest.withheld:
             return (
-                f"{measure.title}: the largest gap is in {widest.subject.lower()} at {widest.point}; its "
+                f"{measure.title}: the largest gap is in {widest.subject} at {widest.point}; its "
                 "figures are withheld, as they would identify a small group of pupils."
             )
         change = gap_direction("SEND pupils", widest.gap, widest.previous_gap)
@@ -334,7 +334,7 @@ def _widest_gap(measure):
         if change.direction not in (None, "unchanged"):
             since += f" ({change.direction})"
         return (
-            f"{measure.title}: the largest gap is in {widest.subject.lower()} at {widest.point}: "
+            f"{measure.title}: the largest gap is in {widest.subject} at {widest.point}: "
             f"{change.now_words} (SEND {widest.send}, others {widest.others}){since}."
         )
     if measure.rows:

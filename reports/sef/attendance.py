@@ -209,7 +209,7 @@ def _findings(send, others, academic_year):
         gap = others.rate.number - send.rate.number
         findings.append(
             f"SEND pupils attended {send.rate} of sessions against {others.rate} for the others, a gap of "
-            f"{gap} points{_change_on_last_year(send, academic_year)}."
+            f"{gap} percentage points{_change_on_last_year(send, academic_year)}."
         )
     if send.persistent_absence.percent is not None and others.persistent_absence.percent is not None:
         findings.append(
@@ -225,10 +225,10 @@ def _findings(send, others, academic_year):
 
 
 def _change_on_last_year(send, academic_year):
-    """ "; SEND attendance is up 1.5 points on 2024/25 (86.5%)", or "" with no figure last year."""
+    """ "; SEND attendance is up 1.5 percentage points on 2024/25 (86.5%)", or "" with no figure last year."""
     if send.previous_rate.number is None:
         return ""
     change = send.rate.number - send.previous_rate.number
     word = "up" if change > 0 else "down" if change < 0 else "unchanged"
-    by = f" {abs(change)} points" if change else ""
+    by = f" {abs(change)} percentage points" if change else ""
     return f"; SEND attendance is {word}{by} on {year_label(academic_year - 1)} ({send.previous_rate})"

@@ -108,7 +108,7 @@ def test_governor_never_gets_initials_and_small_groups_are_suppressed(client, co
     gap = report.gaps[0]
     assert (str(gap.focus), str(gap.rest), gap.points, gap.withheld) == ("c", "100% (9/9)", None, True)
     assert gap.true_points == 27
-    assert "The largest in-school gap is reading in Year 4 (its figures are withheld" in text
+    assert "The largest in-school gap is Reading in Year 4 (its figures are withheld" in text
     # EHCP alone is 3 pupils: suppressed for the governor.
     response = page(client, cohort[Role.GOVERNOR], "gaps:grid", f"?point={spring.pk}&group=E")
     assert str(response.context["report"].gaps[0].focus) == "c"
@@ -274,8 +274,8 @@ def test_finding_is_drafted_edited_and_kept(client, cohort):
     draft = response.context["finding"]["draft"]
     # Spring: SEND 8/11 = 73%, everyone else 9/9: 27 points behind; Autumn 5/11 = 45%: 55.
     assert draft == (
-        "The largest in-school gap is reading in Year 4: All SEND (SEN support and EHCP) 73% (8/11), "
-        "everyone else 100% (9/9), so 27 points behind; down from 55 since last term (narrowed). "
+        "The largest in-school gap is Reading in Year 4: All SEND (SEN support and EHCP) 73% (8/11), "
+        "everyone else 100% (9/9), so 27 percentage points behind; down from 55 since last term (narrowed). "
         "Since the last point: 1 gap narrowed."
     )
     url = reverse("gaps:finding", kwargs={"key": "C"})

@@ -32,12 +32,12 @@ def test_grid_and_finding_word_a_gap_with_send_pupils_ahead(client):
     response = page(client, senco, "gaps:grid", f"?point={spring.pk}")
     gap = response.context["report"].gaps[0]
     assert (str(gap.focus), str(gap.rest), gap.points) == ("100% (5/5)", "40% (2/5)", -60)
-    assert (gap.standing, gap.narrowed_since_last_point) == ("60 points ahead", "widened")
+    assert (gap.standing, gap.narrowed_since_last_point) == ("60 percentage points ahead", "widened")
     text = response.content.decode()
-    assert "<td>60 points ahead</td>" in text
+    assert "<td>60 percentage points ahead</td>" in text
     assert '<span class="badge text-bg-success">Widened</span> <span class="small">up from 20</span>' in text
     assert response.context["finding"]["draft"] == (
-        "The largest in-school gap is reading in Year 4: All SEND (SEN support and EHCP) 100% (5/5), "
-        "everyone else 40% (2/5), so 60 points ahead; up from 20 since last term (widened). "
+        "The largest in-school gap is Reading in Year 4: All SEND (SEN support and EHCP) 100% (5/5), "
+        "everyone else 40% (2/5), so 60 percentage points ahead; up from 20 since last term (widened). "
         "Since the last point: 1 gap widened."
     )

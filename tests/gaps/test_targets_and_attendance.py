@@ -110,7 +110,7 @@ def test_d_targets_met_or_missed_at_the_last_point_of_the_year(client, with_targ
     assert "on track</span>" not in text and "below the trajectory</span>" not in text
     at = f"Summer {academic_year_label(THIS_YEAR)}"
     assert response.context["finding"]["draft"].startswith(
-        f"All SEND (SEN support and EHCP) who met their end-of-year targets at {at}: reading 43% (3/7)."
+        f"All SEND (SEN support and EHCP) who met their end-of-year targets at {at}: Reading 43% (3/7)."
     )
 
 
@@ -219,7 +219,7 @@ def test_d_finding_is_drafted_from_the_targets(client, with_targets):
     assert response.context["finding"]["draft"] == (
         f"All SEND (SEN support and EHCP) on track for their end-of-year targets at {at} "
         "(against the line from their starting point to the target): "
-        "reading 57% (4/7); maths 0% (0/1)."
+        "Reading 57% (4/7); Maths 0% (0/1)."
     )
 
 

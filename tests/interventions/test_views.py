@@ -340,4 +340,4 @@ def test_action_plan_suggests_the_largest_gap(client, cohort):
     login(client, cohort.senco)
     page = client.get(reverse("interventions:action_plan")).content.decode()
     # 75 - 33 = 42 points.
-    assert "Narrow the writing gap in Year 4: 42 points at Autumn 2025/26" in page
+    assert "Narrow the Writing gap in Year 4: 42 percentage points at Autumn 2025/26" in page

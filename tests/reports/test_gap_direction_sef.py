@@ -62,7 +62,7 @@ def ahead():
     return school, year, members
 
 
-WORDS = "SEND pupils 25 points ahead, up from 15 (widened)"
+WORDS = "SEND pupils 25 percentage points ahead, up from 15 (widened)"
 
 
 def test_sef_words_a_gap_with_send_pupils_ahead(client, ahead):

@@ -28,8 +28,8 @@ def test_figures_worked_by_hand(cohort):
     # Spring: SEND 2/4 = 50%, others 6/8 = 75%, gap 25; autumn gap 75 - 25 = 50; last summer
     # others 7/8 = 87.5% -> 88%, SEND 1/4 = 25%, gap 63.
     assert (str(reading.send), str(reading.others), reading.gap) == ("50% (2/4)", "75% (6/8)", 25)
-    assert reading.term_trend == "SEND pupils 25 points behind, down from 50 (narrowed)"
-    assert reading.year_trend == "SEND pupils 25 points behind, down from 63 (narrowed)"
+    assert reading.term_trend == "SEND pupils 25 percentage points behind, down from 50 (narrowed)"
+    assert reading.year_trend == "SEND pupils 25 percentage points behind, down from 63 (narrowed)"
     maths = next(r for r in figures.attainment.measures[0].rows if r.subject == "Maths")
     # SEND 3/4 = 75%, others 8/8 = 100%: gap 25, no earlier point.
     assert (maths.gap, maths.term_trend) == (25, "no earlier figure")
