@@ -355,7 +355,7 @@ def add_evidence(builder, demo):
         (
             Survey.Kind.STAFF_CONFIDENCE,
             "Teaching assistants: supporting independence",
-            "The ten teaching assistants, before and after the scaffolding training (seeds/004).",
+            "The ten teaching assistants, before and after the scaffolding training.",
             [
                 (
                     "How confident are you in taking steps to support a pupil's increasing independence?",

@@ -66,7 +66,8 @@ def draft_a(report):
     text = f"{report.cohort.label}: {report.focus_share} of pupils on roll ({national})."
     if over:
         text += " Over-represented in this group against the whole school: " + ", ".join(over) + "."
-    text += f" {report.several_groups} pupils are in two or more vulnerable groups."
+    n = report.several_groups
+    text += f" {n} pupil{'s are' if n != 1 else ' is'} in two or more vulnerable groups."
     return text
 
 

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from stdnum.gb.upn import calc_check_digit
 
 from core.calendar import academic_year_of
 from pupils.models import AreaOfNeed, SenStatus
@@ -36,6 +37,12 @@ def loose_key(text):
 # --- Cleaners for pupils and SEN status ---------------------------------------------------
 
 
+# The downloadable templates' example row: a made-up UPN with a correct check letter (LA 999
+# does not exist). A file that still holds the example is refused, so it never becomes a pupil.
+EXAMPLE_UPN = calc_check_digit("999000024001") + "999000024001"
+EXAMPLE_MARK = "EXAMPLE - delete this row"
+
+
 def clean_upn(value, ctx):
     if not value:
         raise Invalid("The UPN is missing.")
@@ -43,7 +50,13 @@ def clean_upn(value, ctx):
         validate_upn(value)
     except ValidationError as error:
         raise Invalid(" ".join(error.messages)) from None
-    return normalise_upn(value)
+    upn = normalise_upn(value)
+    if upn == EXAMPLE_UPN:
+        raise Invalid(
+            "This is the template's example row, not a real pupil: delete the row "
+            "(or put a real pupil in its place), then upload the file again."
+        )
+    return upn
 
 
 def name_cleaner(what, *, required, max_length=100):

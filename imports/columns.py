@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .cleaning import (
+    EXAMPLE_MARK,
     clean_academic_year,
     clean_class,
     clean_date_of_birth,
@@ -442,6 +443,11 @@ def template_rows(kind, *, example_upn, example_class="", example_year=None, exa
     values from the school's own records (a subject, a point, bands)."""
     columns = COLUMNS[ImportKind(kind)]
     examples = {"upn": example_upn, "school_class": example_class, **(examples or {})}
+    # The example is marked as one where a person reads it (the surname, or a note column);
+    # the import refuses its UPN whatever else is changed (cleaning.clean_upn).
+    for field in ("legal_surname", "note"):
+        if any(column.field == field for column in columns):
+            examples[field] = EXAMPLE_MARK
     if example_year is not None:
         examples["year_group"] = "R" if example_year == 0 else str(example_year)
     return [

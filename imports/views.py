@@ -2,8 +2,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
-from stdnum.gb.upn import calc_check_digit
 
 from core.csv import csv_response
 from jobs import runner
@@ -12,12 +12,11 @@ from schools.access import membership_required
 
 from . import ctf_export as ctf_export_module
 from . import selectors, services, tasks
+from .cleaning import EXAMPLE_UPN
 from .columns import COLUMNS, template_rows
 from .forms import CtfExportForm, UploadForm
 from .models import CtfExport, ImportBatch, ImportKind
 
-# A made-up UPN with a correct check letter (LA 999 does not exist), for the templates.
-EXAMPLE_UPN = calc_check_digit("999000024001") + "999000024001"
 ERRORS_SHOWN = 500
 ROWS_SHOWN = 25
 # A CTF's preview lists every pupil (up to a whole school's), so that each disagreement between
@@ -70,16 +69,28 @@ KIND_TEXT = {
 }
 
 # What the preview and the finished import call each action, per kind.
+# What each count of a preview means, singular and plural ("1 new pupil", "2 new pupils").
 ACTION_WORDS = {
-    ImportKind.PUPILS: ("new pupils", "pupils updated", "pupils unchanged"),
-    ImportKind.CTF: ("new pupils", "pupils updated", "pupils unchanged"),
+    ImportKind.PUPILS: (
+        ("new pupil", "new pupils"),
+        ("pupil updated", "pupils updated"),
+        ("pupil unchanged", "pupils unchanged"),
+    ),
     ImportKind.SEN_STATUS: (
-        "new SEN status changes",
-        "status changes corrected (same date, different status)",
-        "rows already on record, unchanged",
+        ("new SEN status change", "new SEN status changes"),
+        (
+            "status change corrected (same date, different status)",
+            "status changes corrected (same date, different status)",
+        ),
+        ("row already on record, unchanged", "rows already on record, unchanged"),
     ),
 }
-TERMLY_WORDS = ("new records", "records changed", "rows already on record, unchanged")
+ACTION_WORDS[ImportKind.CTF] = ACTION_WORDS[ImportKind.PUPILS]
+TERMLY_WORDS = (
+    ("new record", "new records"),
+    ("record changed", "records changed"),
+    ("row already on record, unchanged", "rows already on record, unchanged"),
+)
 
 
 def _kinds():
@@ -96,8 +107,19 @@ def _kinds():
 
 
 def _words(kind):
-    create, update, unchanged = ACTION_WORDS.get(kind, TERMLY_WORDS)
+    """The headings of a confirmed import's counts: "New pupils", "Pupils updated"."""
+    create, update, unchanged = (plural for _one, plural in ACTION_WORDS.get(kind, TERMLY_WORDS))
     return {"create": create, "update": update, "unchanged": unchanged}
+
+
+def _counted(kind, counts):
+    """A preview's counts in words, each agreeing with its number: "1 new pupil", "2 pupils
+    updated" (ngettext, so that a translation can give its own plural forms)."""
+    words = ACTION_WORDS.get(kind, TERMLY_WORDS)
+    return [
+        f"{counts[action]} {ngettext(one, many, counts[action])}"
+        for action, (one, many) in zip(("create", "update", "unchanged"), words, strict=True)
+    ]
 
 
 @membership_required("import.run")
@@ -212,6 +234,7 @@ def _plan_context(plan):
     return {
         "plan": plan,
         "counts": plan.counts,
+        "counted": _counted(plan.kind, plan.counts),
         "errors": plan.errors[:ERRORS_SHOWN],
         "error_count": len(plan.errors),
         "warnings": plan.warnings[:ERRORS_SHOWN],

@@ -46,8 +46,10 @@ def qualitative_section(school, academic_year):
     strengths = sum(line.strengths.value for line in lines)
     developments = sum(line.developments.value for line in lines)
     findings = [
-        f"Evidence logged this year: {strengths} items judged strengths and {developments} areas for "
-        f"development, across {len(lines)} of the Part Two questions."
+        f"Evidence logged this year: {strengths} item{'s' if strengths != 1 else ''} judged "
+        f"{'strengths' if strengths != 1 else 'a strength'} and {developments} "
+        f"area{'s' if developments != 1 else ''} for development, across {len(lines)} of the "
+        "Part Two questions."
     ]
     return QualitativeSection(
         True, questions=lines, strengths=strengths, developments=developments, findings=findings

@@ -202,7 +202,7 @@ def test_a_later_partial_file_adds_the_new_spell_without_duplicating_the_old(sen
     confirm(senco_client, upload(senco_client, ctf("full_three_pupils_ctf19.xml")))
     response = upload(senco_client, ctf("partial_update_ctf19.xml"), "partial.xml")
     page = html(response)
-    assert "<li>0 new pupils</li>\n  <li>1 pupils updated</li>\n  <li>1 pupils unchanged</li>" in page
+    assert "<li>0 new pupils</li><li>1 pupil updated</li><li>1 pupil unchanged</li>" in page
     assert "Year group: Year 6 → Year 7; SEN status: N → K from 13/01/2025; Attendance years: 1 new" in page
     assert "Take the file's Year group: Year 6 → Year 7" in page
     confirm(senco_client, response)
@@ -247,7 +247,7 @@ def test_a_pupil_with_another_upn_is_matched_by_name_and_birth_date_for_confirma
     response = upload(senco_client, ctf("full_three_pupils_ctf19.xml"))
     page = html(response)
     assert "Matched by name and date of birth to the record with UPN R999000018004" in page
-    assert "<li>2 new pupils</li>" in page and "<li>1 pupils updated</li>" in page
+    assert "<li>2 new pupils</li>" in page and "<li>1 pupil updated</li>" in page
     confirm(senco_client, response)
     record.refresh_from_db()
     assert (record.upn, record.year_group) == (AMELIA, 6)

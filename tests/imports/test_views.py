@@ -10,7 +10,7 @@ from imports.parsing import parse_file
 from pupils.models import Pupil
 from tests.factories import MembershipFactory
 
-from .files import PUPIL_HEADINGS, SEN_HEADINGS, UPN1, pupils_csv, sen_csv, xlsx_bytes
+from .files import PUPIL_HEADINGS, PUPIL_ROWS, SEN_HEADINGS, UPN1, pupils_csv, sen_csv, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +45,7 @@ def test_import_page_lists_kinds_with_templates_and_a_labelled_form(senco_client
     assert_no_inline_script_or_style(html)
 
 
-def test_template_has_our_headings_an_example_and_imports_cleanly(senco_client, school, oak):
+def test_template_has_our_headings_and_a_marked_example_that_never_imports(senco_client, school, oak):
     response = senco_client.get(reverse("imports:template", kwargs={"kind": "pupils"}))
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == ('attachment; filename="sendtrack-pupils-template.csv"')
@@ -54,8 +54,20 @@ def test_template_has_our_headings_an_example_and_imports_cleanly(senco_client, 
     lines = content.decode("utf-8-sig").splitlines()
     assert lines[0] == ",".join(PUPIL_HEADINGS)
     assert len(lines) == 2
-    assert "Brontë" in lines[1] and ",4 Oak," in lines[1]
-    assert parse_file("pupils", content, "template.csv", school=school).errors == []
+    example_upn = lines[1].split(",")[0]
+    assert lines[1].startswith(f"{example_upn},EXAMPLE - delete this row,Zoë,") and ",4 Oak," in lines[1]
+    # Uploaded as it comes, the example is refused with a message naming it, never imported.
+    errors = parse_file("pupils", content, "template.csv", school=school).errors
+    assert [(e.row, e.column) for e in errors] == [(2, "UPN")]
+    assert "the template's example row, not a real pupil" in errors[0].message
+    html = page(upload(senco_client, content))
+    assert "Nothing has been imported." in html and "the template&#x27;s example row" in html
+    assert not Pupil.objects.exists() and not ImportBatch.objects.exists()
+    # With a real pupil's UPN and name in its place, the template's shape imports cleanly.
+    real = content.replace(example_upn.encode(), UPN1.encode()).replace(
+        b"EXAMPLE - delete this row", b"Bront\xc3\xab"
+    )
+    assert parse_file("pupils", real, "template.csv", school=school).errors == []
     sen = senco_client.get(reverse("imports:template", kwargs={"kind": "sen_status"})).content
     assert sen.decode("utf-8-sig").splitlines()[0] == "UPN,SEN Provision,Start Date,Note"
     assert senco_client.get(reverse("imports:template", kwargs={"kind": "x"})).status_code == 404
@@ -96,6 +108,13 @@ def test_wrong_type_empty_or_too_big_is_refused_on_the_form(senco_client, name, 
     assert response.status_code == 200
     assert message in page(response)
     assert not ImportBatch.objects.exists()
+
+
+def test_a_one_pupil_file_is_counted_in_the_singular(senco_client, oak):
+    response = upload(senco_client, pupils_csv(rows=PUPIL_ROWS[:1]))
+    html = page(senco_client.get(response["Location"]))
+    assert "<li>1 new pupil</li><li>0 pupils updated</li><li>0 pupils unchanged</li>" in html
+    assert "1 new pupils" not in html
 
 
 def test_good_file_preview_then_confirm(senco_client, senco, oak):
