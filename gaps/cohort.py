@@ -39,7 +39,14 @@ from assessment.bands import year_group_now
 from assessment.models import Assessment, AssessmentPoint
 from core.calendar import academic_year_label, current_academic_year
 from interventions.models import Intervention, InterventionPlace
-from pupils.models import SEN_STATUSES_ON_RECORD, YEAR_GROUPS, AreaOfNeed, SenStatus, status_at_q
+from pupils.models import (
+    SEN_STATUSES_ON_RECORD,
+    YEAR_GROUPS,
+    AreaOfNeed,
+    SenStatus,
+    status_at_q,
+    year_groups_of,
+)
 
 DEFAULT_GROUP = "send"
 AS_AT, CURRENT = "as-at", "current"
@@ -280,7 +287,7 @@ class CohortForm(forms.Form):
         groups = (
             BASE_GROUPS
             + NEED_GROUPS
-            + [(f"year:{n}", label) for n, label in YEAR_GROUPS]
+            + [(f"year:{n}", label) for n, label in year_groups_of(school)]
             + [(f"int:{i.pk}", f"Intervention: {i.name}") for i in interventions]
         )
         self.fields["group"].choices = groups

@@ -5,7 +5,7 @@ from crispy_forms.layout import Layout, Submit
 from django import forms
 from django.core.validators import RegexValidator
 
-from pupils.models import YEAR_GROUPS
+from pupils.models import YEAR_GROUPS, year_groups_of
 
 from . import ctf, reading
 from .models import ImportKind
@@ -90,9 +90,10 @@ class CtfExportForm(forms.Form):
     dest_estab = forms.CharField(label="Destination establishment number", max_length=4, validators=[ESTAB])
     dest_name = forms.CharField(label="Destination school's name", max_length=200, required=False)
 
-    def __init__(self, *args, pupils, **kwargs):
+    def __init__(self, *args, pupils, school, **kwargs):
         super().__init__(*args, **kwargs)
         self.all_pupils = pupils
+        self.fields["year_group"].choices = [("", "—"), *year_groups_of(school)]
         self.fields["pupils"].queryset = pupils
         self.fields["pupils"].label_from_instance = lambda p: (
             f"{p.legal_surname}, {p.forename} ({p.get_year_group_display()}, {p.upn})"

@@ -254,7 +254,7 @@ def ctf_export(request):
     )
     last = exports.first()
     initial = {"source_la": last.source_la, "source_estab": last.source_estab} if last else {}
-    form = CtfExportForm(request.POST or None, pupils=pupils, initial=initial)
+    form = CtfExportForm(request.POST or None, pupils=pupils, school=membership.school, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         chosen = list(

@@ -71,7 +71,7 @@ def pupil_detail(request, pk):
             if policy.can(membership, "pupil.view_record_log")
             else None
         ),
-        "sen_form": SenStatusChangeForm() if policy.can(membership, "pupil.change") else None,
+        "sen_form": SenStatusChangeForm(pupil=pupil) if policy.can(membership, "pupil.change") else None,
         "archive_form": ArchiveForm() if policy.can(membership, "pupil.change") else None,
         "attendance_summary": pupil_attendance_summary(pupil),
         # What a Common Transfer File brought: years at earlier schools, key stage results.

@@ -4,7 +4,7 @@ from django.db.models import Q
 
 from schools.models import classes_for
 
-from .models import YEAR_GROUPS, AreaOfNeed, Pupil, SenStatus
+from .models import YEAR_GROUPS, AreaOfNeed, Pupil, SenStatus, year_groups_of
 
 YES_NO = [("1", "Yes"), ("0", "No")]
 
@@ -44,6 +44,7 @@ class PupilFilter(django_filters.FilterSet):
     def __init__(self, *args, membership, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["school_class"].queryset = classes_for(membership)
+        self.filters["year_group"].extra["choices"] = year_groups_of(membership.school)
         for form_field in self.form.fields.values():
             is_select = isinstance(form_field.widget, forms.Select)
             form_field.widget.attrs["class"] = (

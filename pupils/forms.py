@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from schools.models import SchoolClass
 
-from .models import Pupil, SenStatus
+from .models import AreaOfNeed, Pupil, SenStatus, year_groups_of
 from .upn import normalise_upn
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -52,6 +52,7 @@ class PupilForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.school = school
         self.fields["school_class"].queryset = SchoolClass.objects.filter(school=school)
+        self.fields["year_group"].choices = [("", "---------"), *year_groups_of(school)]
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Fieldset(
@@ -162,6 +163,12 @@ class PupilCreateForm(PupilForm):
             )
         ]
 
+    def clean(self):
+        cleaned = super().clean()
+        if need_missing(cleaned.get("sen_status"), cleaned.get("primary_need")):
+            self.add_error("primary_need", NEED_MISSING)
+        return cleaned
+
     def clean_sen_status_date(self):
         when = self.cleaned_data.get("sen_status_date")
         if when and when > timezone.localdate():
@@ -169,9 +176,26 @@ class PupilCreateForm(PupilForm):
         return when
 
 
+NEED_MISSING = (
+    "Choose the pupil's primary need: a pupil on SEN support or with an EHC plan needs one "
+    "(the school census asks for it). If the need has not been assessed yet, choose NSA."
+)
+
+
+def need_missing(status, primary_need):
+    """Whether joining the register with `status` lacks the primary need it requires."""
+    return status in (SenStatus.SEN_SUPPORT, SenStatus.EHCP) and not primary_need
+
+
 class SenStatusChangeForm(forms.Form):
     status = forms.ChoiceField(label="New SEN status", choices=SenStatus.choices)
     effective_date = forms.DateField(label="From", widget=DATE_WIDGET)
+    primary_need = forms.ChoiceField(
+        label="Primary need",
+        choices=[("", "—"), *AreaOfNeed.choices],
+        required=False,
+        help_text="Needed for SEN support or an EHC plan.",
+    )
     note = forms.CharField(
         label="Reason or note",
         max_length=300,
@@ -179,18 +203,31 @@ class SenStatusChangeForm(forms.Form):
         help_text="For example: EHC plan finalised; needs now met by quality-first teaching.",
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, pupil=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.pupil = pupil
+        if pupil is not None and pupil.primary_need:
+            self.fields["primary_need"].initial = pupil.primary_need
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Div(
-                Div("status", css_class="col-md-4"),
+                Div("status", css_class="col-md-3"),
                 Div("effective_date", css_class="col-md-3"),
-                Div("note", css_class="col-md-5"),
+                Div("primary_need", css_class="col-md-6"),
                 css_class="row",
             ),
+            Field("note"),
             Submit("save", "Record change"),
         )
+
+    def clean(self):
+        cleaned = super().clean()
+        need = cleaned.get("primary_need") or (self.pupil.primary_need if self.pupil else "")
+        if need_missing(cleaned.get("status"), need):
+            self.add_error("primary_need", NEED_MISSING)
+        elif self.pupil is not None and need and need == self.pupil.secondary_need:
+            self.add_error("primary_need", "The primary need must differ from the secondary need.")
+        return cleaned
 
 
 class ArchiveForm(forms.Form):

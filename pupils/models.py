@@ -47,6 +47,16 @@ class Gender(models.TextChoices):
 
 
 YEAR_GROUPS = [(0, "Reception")] + [(n, f"Year {n}") for n in range(1, 14)]
+# The year groups each phase teaches: a primary school Reception to Year 6, a secondary Year 7
+# to Year 13 (sixth form included); all-through and special schools any of them.
+PHASE_YEARS = {"primary": range(0, 7), "secondary": range(7, 14)}
+
+
+def year_groups_of(school):
+    """The (year group, label) choices a school of this phase offers wherever a year group is
+    chosen: "Reception" to "Year 6" in a primary school, "Year 7" to "Year 13" in a secondary."""
+    years = PHASE_YEARS.get(school.phase, range(0, 14))
+    return [(n, label) for n, label in YEAR_GROUPS if n in years]
 
 
 class ExternalAgency(models.Model):

@@ -69,8 +69,9 @@ def pupil_update(*, pupil, by, agencies=None, **fields):
 
 
 @transaction.atomic
-def pupil_set_sen_status(*, pupil, status, effective_date, by, note=""):
-    """Record a movement on the SEN record (placed, removed, K to E, E to K) from a date."""
+def pupil_set_sen_status(*, pupil, status, effective_date, by, note="", primary_need=""):
+    """Record a movement on the SEN record (placed, removed, K to E, E to K) from a date, with
+    the pupil's primary need when one is given (the form asks for it when a pupil joins)."""
     if effective_date > timezone.localdate():
         raise ValidationError({"effective_date": "The date of a change cannot be in the future."})
     if pupil.date_of_birth and effective_date < pupil.date_of_birth:
@@ -80,6 +81,8 @@ def pupil_set_sen_status(*, pupil, status, effective_date, by, note=""):
     change.status, change.note, change.recorded_by = status, note, by
     _save(change, by=by)
     _refresh_current_sen(pupil)
+    if primary_need:
+        pupil.primary_need = primary_need
     _save(pupil, by=by)
     changes.figures_changed(pupil.school_id)
     return change

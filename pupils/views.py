@@ -80,7 +80,7 @@ def pupil_edit(request, pk):
 @membership_required("pupil.change")
 def pupil_sen_status(request, pk):
     pupil = access_pupil(request.membership, pk, action="pupil.change")
-    form = SenStatusChangeForm(request.POST)
+    form = SenStatusChangeForm(request.POST, pupil=pupil)
     if form.is_valid():
         try:
             services.pupil_set_sen_status(pupil=pupil, by=request.user, **form.cleaned_data)

@@ -96,10 +96,23 @@ def test_edit_shows_change_in_history_on_pupil_page(senco_client, senco):
 def test_sen_status_change_through_the_page(senco_client, senco):
     pupil = PupilFactory(school=senco.school)
     url = reverse("pupils:sen_status", kwargs={"pk": pupil.pk})
+    # Joining the register without a primary need is refused, with the reason, and nothing saved.
     response = senco_client.post(url, {"status": "E", "effective_date": "2025-03-03", "note": "Plan issued"})
+    assert response.status_code == 400
+    assert "Choose the pupil&#x27;s primary need" in response.content.decode()
+    pupil.refresh_from_db()
+    assert (pupil.sen_status, pupil.primary_need, pupil.sen_history.count()) == ("N", "", 0)
+    response = senco_client.post(
+        url, {"status": "E", "effective_date": "2025-03-03", "primary_need": "ASD", "note": "Plan issued"}
+    )
     assert response.status_code == 302
     pupil.refresh_from_db()
-    assert pupil.sen_status == "E"
+    assert (pupil.sen_status, pupil.primary_need) == ("E", "ASD")
+    # Moving within the register keeps the need already recorded: none has to be given again.
+    response = senco_client.post(url, {"status": "K", "effective_date": "2025-07-18"})
+    assert response.status_code == 302
+    pupil.refresh_from_db()
+    assert (pupil.sen_status, pupil.primary_need) == ("K", "ASD")
     response = senco_client.post(url, {"status": "K", "effective_date": "not a date"})
     assert response.status_code == 400 and "Enter a valid date" in response.content.decode()
 
