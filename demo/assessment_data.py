@@ -28,7 +28,7 @@ from assessment.models import (
     Target,
 )
 from assessment.selectors import key_stage_end_year
-from core.calendar import SIX_HALF_TERMS, default_start
+from core.calendar import SIX_HALF_TERMS, academic_year_of, default_start
 from pupils.models import Pupil, SenStatus
 
 YEARS = 5
@@ -46,6 +46,8 @@ class _Pupil:
     rate: float  # share of expected progress made each year
     stall_year: int | None  # years back in which the pupil stalled
     catch_up: bool
+    joined_year: int  # the academic year the pupil joined the school: no assessment before it
+    joined: datetime.date
 
 
 def _expected(year_group, point_order):
@@ -124,7 +126,10 @@ def _school_history(builder, rng, built, *, observer):
             rate -= 0.08
         stall = rng.randrange(YEARS) if status != SenStatus.NONE and rng.random() < 0.15 else None
         catch_up = status != SenStatus.NONE and rng.random() < 0.12
-        pupils.append(_Pupil(pk, year_group, status, level, rate, stall, catch_up))
+        joined = builder.joined(pk)
+        pupils.append(
+            _Pupil(pk, year_group, status, level, rate, stall, catch_up, academic_year_of(joined), joined)
+        )
 
     rows = []
     latest = {}
@@ -136,7 +141,7 @@ def _school_history(builder, rng, built, *, observer):
             for point in points:
                 years_back = builder.year_start - point.academic_year
                 year_then = pupil.year_group - years_back
-                if year_then < (0 if profile == "primary" else 7):
+                if year_then < (0 if profile == "primary" else 7) or point.academic_year < pupil.joined_year:
                     continue
                 rate = pupil.rate + tilt
                 if pupil.stall_year == years_back:
@@ -214,7 +219,7 @@ def _support_scale(builder, rng, pupils, subjects, observer):
         if pupil.status == SenStatus.NONE or (pupil.status == SenStatus.SEN_SUPPORT and rng.random() > 0.33):
             continue
         level = 1 + (rng.random() < 0.6) if pupil.status == SenStatus.EHCP else rng.choice([2, 3])
-        day = builder.today - datetime.timedelta(days=330 + rng.randrange(20))
+        day = max(pupil.joined, builder.today - datetime.timedelta(days=330 + rng.randrange(20)))
         while day <= builder.today:
             subject = rng.choice(subjects) if subjects and rng.random() < 0.8 else None
             rows.append(

@@ -8,6 +8,7 @@ written with bulk_create.
 """
 
 import datetime
+import math
 import random
 from decimal import Decimal
 
@@ -24,15 +25,26 @@ CLUBS = ["Choir", "Football club", "Coding club", "Art club", "Chess club", "Dra
 TRIPS = ["Science museum", "Theatre visit", "Local nature reserve", "Castle visit"]
 
 
+# The first and last school day of each term, as (month, day): near a typical English year.
+TERM_DAYS = {Term.AUTUMN: ((9, 3), (12, 19)), Term.SPRING: ((1, 5), (3, 27)), Term.SUMMER: ((4, 13), (7, 21))}
+
+
+def _term_span(year, term):
+    calendar_year = year if term == Term.AUTUMN else year + 1
+    (m1, d1), (m2, d2) = TERM_DAYS[term]
+    return datetime.date(calendar_year, m1, d1), datetime.date(calendar_year, m2, d2)
+
+
 def _terms(year_start, today):
-    """The last three academic years' terms, up to the term today is in."""
+    """The last three academic years' terms up to today's, each with the share of its sessions
+    held by today (1 for a finished term, less for the term under way)."""
     started = []
     for year in range(year_start - 2, year_start + 1):
         for term in Term:
-            first_month = TERM_MONTHS[term][0]
-            first_day = datetime.date(year + (0 if term == Term.AUTUMN else 1), first_month, 1)
-            if first_day <= today:
-                started.append((year, term))
+            first, last = _term_span(year, term)
+            if first <= today:
+                held = min(1.0, ((today - first).days + 1) / ((last - first).days + 1))
+                started.append((year, term, held))
     return started
 
 
@@ -69,8 +81,11 @@ def add_attendance(builder, demo):
         for pupil in pupils:
             group = _group(pupil)
             send = group != "other"
-            for year, term in terms:
-                attendance.append(_attendance(rng, pupil, year, term, send))
+            joined = builder.joined(pupil.pk)
+            # Only the terms the pupil was at the school for (none before they joined).
+            pupil_terms = [(y, t, held) for y, t, held in terms if _term_span(y, t)[1] >= joined]
+            for year, term, held in pupil_terms:
+                attendance.append(_attendance(rng, pupil, year, term, send, held))
                 behaviour.append(
                     BehaviourCount(
                         pupil=pupil,
@@ -79,22 +94,24 @@ def add_attendance(builder, demo):
                         incidents=_poisson(rng, BEHAVIOUR_MEAN[group]),
                     )
                 )
-            for year in sorted({y for y, _t in terms}):
-                exclusions.extend(_exclusions(rng, pupil, year, group, builder.today))
-                activities.extend(_activities(rng, pupil, year, send, built, builder.today))
+            for year in sorted({y for y, _t, _held in pupil_terms}):
+                exclusions.extend(_exclusions(rng, builder, pupil, year, group))
+                activities.extend(_activities(rng, builder, pupil, year, send, built))
         Attendance.objects.bulk_create(attendance, batch_size=5000)
         BehaviourCount.objects.bulk_create(behaviour, batch_size=5000)
         Exclusion.objects.bulk_create(exclusions, batch_size=5000)
         Participation.objects.bulk_create(activities, batch_size=5000, ignore_conflicts=True)
 
 
-def _attendance(rng, pupil, year, term, send):
-    possible = POSSIBLE[term]
+def _attendance(rng, pupil, year, term, send, held=1.0):
+    # Sessions so far in the term under way: two a day, never a session still to come.
+    possible = max(2, 2 * round(POSSIBLE[term] * held / 2))
     if rng.random() < PERSISTENT["send" if send else "other"]:
         rate = rng.uniform(0.70, 0.894)
     else:
         rate = rng.uniform(0.90, 0.985 if send else 1.0)
-    attended = min(possible, int(possible * rate))
+    # Rounded up, so that a rate drawn at 90% or more stays at 90% or more in a short term.
+    attended = min(possible, math.ceil(possible * rate))
     missed = possible - attended
     unauthorised = int(missed * rng.uniform(0.0, 0.5 if rate < 0.9 else 0.25))
     return Attendance(
@@ -108,12 +125,12 @@ def _attendance(rng, pupil, year, term, send):
     )
 
 
-def _exclusions(rng, pupil, year, group, today):
+def _exclusions(rng, builder, pupil, year, group):
     found = []
     while rng.random() < SUSPENSION_PER_YEAR[group] and len(found) < 3:
         term = rng.choice(list(Term))
         start = _day(rng, year, term)
-        if start > today:
+        if not builder.within(pupil.pk, start):
             break
         found.append(
             Exclusion(
@@ -130,7 +147,7 @@ def _exclusions(rng, pupil, year, group, today):
     return found
 
 
-def _activities(rng, pupil, year, send, built, today):
+def _activities(rng, builder, pupil, year, send, built):
     found = []
     take_part = 0.88 if send else 0.95
     if rng.random() < (0.45 if send else 0.55):
@@ -144,5 +161,5 @@ def _activities(rng, pupil, year, send, built, today):
     return [
         Participation(pupil=pupil, kind=kind, activity=activity, date=day, academic_year=year)
         for kind, activity, day in found
-        if day <= today
+        if builder.within(pupil.pk, day)
     ]

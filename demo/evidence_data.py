@@ -245,7 +245,6 @@ def add_evidence(builder, demo):
 
     # -- the evidence log: last year and this year up to today --
     first = datetime.date(year - 1, 9, 8)
-    span = max(1, (today - first).days)
     planned = []
     focus = teacher_pupils[:4] + ta_pupils[:3]
     for n in range(48):
@@ -259,17 +258,23 @@ def add_evidence(builder, demo):
         planned.append((source, judgement, qs, ps, text.format(name=pupil.forename), [pupil], "", author))
     for source, judgement, qs, ps, text in SCHOOL_WIDE * 2:
         planned.append((source, judgement, qs, ps, text, [], "Pupils with SEND", users["senco"]))
+
+    def when(pupils):
+        """A day since `first` (for a pupil, since they joined the school), up to today."""
+        start = max([first, *(builder.joined(p.pk) for p in pupils)])
+        return start + datetime.timedelta(days=rng.randrange(max(1, (today - start).days + 1)))
+
     items = EvidenceItem.objects.bulk_create(
         EvidenceItem(
             school=school,
             source=source,
-            date=first + datetime.timedelta(days=rng.randrange(span)),
+            date=when(pupils),
             author=author,
             summary=summary,
             judgement=judgement,
             group=group,
         )
-        for source, judgement, _qs, _ps, summary, _pupils, group, author in planned
+        for source, judgement, _qs, _ps, summary, pupils, group, author in planned
     )
     through_pupils, through_questions, through_prompts = [], [], []
     for item, (_s, _j, qs, ps, _t, pupils, _g, _a) in zip(items, planned, strict=True):
@@ -298,7 +303,9 @@ def add_evidence(builder, demo):
         # Head-led families keep up all three more often (seeds/003: 55% against 32% and 30%).
         keep_up = {Lead.HEAD: 0.6, Lead.SENCO: 0.35, Lead.TEACHER: 0.3}[lead]
         for academic_year in (year - 1, year):
-            dates = _dates_of_year(rng, academic_year, today)
+            # Only while the pupil is on the SEND record at this school.
+            since = pupil.sen_placed_on or builder.joined(pupil.pk)
+            dates = [d for d in _dates_of_year(rng, academic_year, today) if d >= since]
             if rng.random() > 0.85:
                 continue  # no conversation at all this year
             if rng.random() > keep_up:

@@ -42,37 +42,82 @@ SHARE_EAL = 0.20
 SHARE_LAC = 0.01
 SHARE_REMOVED_FROM_RECORD = 0.04
 
-# Primary needs, weighted roughly as in DfE "Special educational needs in England" 2024.
+# Primary needs by phase, weighted roughly as in DfE "Special educational needs in England" 2024:
+# in primary schools speech, language and communication needs lead on SEN support and autism
+# on EHC plans; in secondary schools SEMH and specific learning difficulties (identified later,
+# twice as common as in primary) lead on SEN support.
 NEEDS_SEN_SUPPORT = {
-    "SLCN": 24,
-    "SEMH": 20,
-    "MLD": 17,
-    "SPLD": 12,
-    "ASD": 9,
-    "OTH": 4,
-    "PD": 3,
-    "NSA": 4,
-    "HI": 2,
-    "VI": 1,
-    "SLD": 1,
-    "MSI": 1,
-    "PMLD": 1,
-    "": 1,
+    "primary": {
+        "SLCN": 31,
+        "SEMH": 18,
+        "MLD": 15,
+        "SPLD": 8,
+        "ASD": 8,
+        "NSA": 6,
+        "OTH": 4,
+        "PD": 3,
+        "HI": 2,
+        "VI": 1,
+        "SLD": 1,
+        "MSI": 1,
+        "PMLD": 1,
+    },
+    "secondary": {
+        "SEMH": 24,
+        "SPLD": 19,
+        "MLD": 15,
+        "SLCN": 13,
+        "ASD": 9,
+        "NSA": 6,
+        "OTH": 5,
+        "PD": 3,
+        "HI": 2,
+        "VI": 1,
+        "SLD": 1,
+        "MSI": 1,
+    },
 }
 NEEDS_EHCP = {
-    "ASD": 33,
-    "SLCN": 21,
-    "SEMH": 15,
-    "SLD": 8,
-    "MLD": 7,
-    "PD": 5,
-    "SPLD": 3,
-    "PMLD": 3,
-    "HI": 2,
-    "VI": 1,
-    "MSI": 1,
-    "OTH": 1,
+    "primary": {
+        "ASD": 33,
+        "SLCN": 26,
+        "SEMH": 13,
+        "SLD": 8,
+        "MLD": 5,
+        "PD": 5,
+        "PMLD": 3,
+        "HI": 2,
+        "SPLD": 1,
+        "VI": 1,
+        "MSI": 1,
+        "OTH": 2,
+    },
+    "secondary": {
+        "ASD": 36,
+        "SEMH": 20,
+        "SLCN": 12,
+        "MLD": 10,
+        "SLD": 6,
+        "SPLD": 5,
+        "PD": 4,
+        "HI": 2,
+        "OTH": 2,
+        "PMLD": 1,
+        "VI": 1,
+        "MSI": 1,
+    },
 }
+# Needs not yet identified in Reception: a specific learning difficulty such as dyslexia is
+# recognised once a child is learning to read and write.
+NOT_IN_RECEPTION = {"SPLD"}
+# How likely a pupil of each year group is to be on the SEND record, relative to the school's
+# average, following the DfE's figures by age: SEN support rises through key stages 1 and 2
+# and eases through secondary; EHC plans rise with age (few children have one in Reception,
+# when most needs are still being assessed) and level off in secondary.
+YEAR_WEIGHT_SEN_SUPPORT = {0: 0.5, 1: 0.75, 2: 0.9, 3: 1.05, 4: 1.15, 5: 1.25, 6: 1.3}
+YEAR_WEIGHT_SEN_SUPPORT.update({7: 1.15, 8: 1.1, 9: 1.0, 10: 0.95, 11: 0.85, 12: 0.7, 13: 0.7})
+YEAR_WEIGHT_EHCP = {0: 0.25, 1: 0.5, 2: 0.75, 3: 1.0, 4: 1.25, 5: 1.5, 6: 1.75}
+YEAR_WEIGHT_EHCP.update({7: 1.2, 8: 1.2, 9: 1.2, 10: 1.2, 11: 1.2, 12: 1.0, 13: 1.0})
 
 FORENAMES_F = [
     "Olivia",
@@ -275,11 +320,46 @@ class DemoBuilder:
         self.today = today or timezone.localdate()
         self.year_start = academic_year_of(self.today)
         self._upn_serial = 0
+        # The day each pupil joined their school, by primary key: every record the extensions
+        # add for a pupil falls between it and today (see `joined` and `within`).
+        self.entered = {}
+
+    def joined(self, pupil_id):
+        """The day the pupil joined the school (the first day of their SEN history)."""
+        return self.entered[pupil_id]
+
+    def within(self, pupil_id, day):
+        """Whether `day` falls in the pupil's time at the school: on or after the day they
+        joined, and not after today."""
+        return self.entered[pupil_id] <= day <= self.today
 
     # -- pieces ---------------------------------------------------------------------------
-    def _weighted(self, weights):
-        codes, w = zip(*weights.items(), strict=True)
-        return self.rng.choices(codes, weights=w)[0]
+    @staticmethod
+    def _quotas(total, weights, capacity):
+        """`total` shared out in proportion to `weights` ({key: weight}) by largest remainder,
+        no key getting more than its `capacity`: exact counts, so that every demo school shows
+        the same pattern rather than a random draw's."""
+        keys = [k for k in weights if capacity.get(k, 0) > 0]
+        scale = sum(weights[k] for k in keys) or 1
+        exact = {k: total * weights[k] / scale for k in keys}
+        shares = {k: min(int(exact[k]), capacity[k]) for k in keys}
+        by_remainder = sorted(keys, key=lambda k: (exact[k] - int(exact[k]), weights[k]), reverse=True)
+        while sum(shares.values()) < total and any(shares[k] < capacity[k] for k in keys):
+            for k in by_remainder:
+                if sum(shares.values()) < total and shares[k] < capacity[k]:
+                    shares[k] += 1
+        return shares
+
+    def _needs(self, count, table, *, reception):
+        """`count` primary needs in the shares of `table`, shuffled; the first `reception` of
+        them (for Reception pupils) never a need not yet identified at that age."""
+        quotas = self._quotas(count, table, dict.fromkeys(table, count))
+        pool = [code for code, n in quotas.items() for _ in range(n)]
+        self.rng.shuffle(pool)
+        early = [code for code in pool if code not in NOT_IN_RECEPTION][:reception]
+        for code in early:
+            pool.remove(code)
+        return early + pool
 
     def _upn(self, la, establishment, issue_year):
         self._upn_serial += 1
@@ -351,27 +431,41 @@ class DemoBuilder:
         for school_class in classes:
             by_year.setdefault(school_class.year_group, []).append(school_class)
 
-        # Exact quotas, shuffled, so every school sits at the national shares.
+        # Exact quotas, so every school sits at the national shares, spread over the year
+        # groups as a real school's are (YEAR_WEIGHT_*).
         ehcp, sen_support = round(pupils * SHARE_EHCP), round(pupils * SHARE_SEN_SUPPORT)
-        statuses = (
-            [SenStatus.EHCP] * ehcp
-            + [SenStatus.SEN_SUPPORT] * sen_support
-            + [SenStatus.NONE] * (pupils - ehcp - sen_support)
-        )
-        self.rng.shuffle(statuses)
-        rows, histories = [], []
+        year_of = [years[min(index // per_year, len(years) - 1)] for index in range(pupils)]
+        statuses = [SenStatus.NONE] * pupils
+        needs = [""] * pupils
+        need_phase = "primary" if prof.phase == School.Phase.PRIMARY else "secondary"
+        for status, quota, weights, need_table in (
+            (SenStatus.EHCP, ehcp, YEAR_WEIGHT_EHCP, NEEDS_EHCP[need_phase]),
+            (SenStatus.SEN_SUPPORT, sen_support, YEAR_WEIGHT_SEN_SUPPORT, NEEDS_SEN_SUPPORT[need_phase]),
+        ):
+            free = {}
+            for index in range(pupils):
+                if statuses[index] == SenStatus.NONE:
+                    free.setdefault(year_of[index], []).append(index)
+            chosen = []
+            capacity = {year: len(slots) for year, slots in free.items()}
+            for year, n in self._quotas(quota, {y: weights[y] for y in free}, capacity).items():
+                chosen += sorted(self.rng.sample(free[year], n))
+            # Reception pupils first, so that their needs are ones recognised at that age.
+            chosen.sort(key=lambda index: (year_of[index] != 0, index))
+            reception = sum(year_of[index] == 0 for index in chosen)
+            for index, need in zip(
+                chosen, self._needs(len(chosen), need_table, reception=reception), strict=True
+            ):
+                statuses[index], needs[index] = status, need
+        rows, histories, entries = [], [], []
         for index, status in enumerate(statuses):
-            year = years[min(index // per_year, len(years) - 1)]
+            year = year_of[index]
             girl = self.rng.random() < 0.49
             entry = self._entry_date(year, prof.first_year)
             changes = self._sen_history(entry, status)
             current, placed_on = current_sen(changes)
             pp = self.rng.random() < SHARE_PP + (0.12 if current != SenStatus.NONE else 0)
-            primary = ""
-            if current == SenStatus.EHCP:
-                primary = self._weighted(NEEDS_EHCP)
-            elif current == SenStatus.SEN_SUPPORT:
-                primary = self._weighted(NEEDS_SEN_SUPPORT)
+            primary = needs[index]
             secondary = ""
             if primary and self.rng.random() < 0.3:
                 secondary = self.rng.choice([c for c in AreaOfNeed.values if c not in (primary, "NSA")])
@@ -398,7 +492,9 @@ class DemoBuilder:
                 )
             )
             histories.append(changes)
+            entries.append(entry)
         created = bulk_create_with_history(rows, Pupil, batch_size=2000)
+        self.entered.update((pupil.pk, entry) for pupil, entry in zip(created, entries, strict=True))
         # bulk_create returns primary keys on PostgreSQL and SQLite alike.
         SenStatusChange.objects.bulk_create(
             [
@@ -431,17 +527,21 @@ class DemoBuilder:
             wave=Intervention.Wave.GROUP,
             description="Small-group phonics and fluency, three 30-minute sessions a week.",
         )
+        # This autumn's run (begun by today, whatever day the demo is built on).
+        start = min(datetime.date(self.year_start, 9, 15), self.today)
         run = InterventionRun.objects.create(
             intervention=intervention,
-            start_date=datetime.date(self.year_start, 9, 15),
-            end_date=datetime.date(self.year_start, 12, 12),
+            start_date=start,
+            end_date=max(start, datetime.date(self.year_start, 12, 12)),
         )
         run.staff.add(staff)
-        chosen = list(
-            Pupil.objects.filter(school=built.school, year_group=year_group)
+        chosen = [
+            pupil
+            for pupil in Pupil.objects.filter(school=built.school, year_group=year_group)
             .on_sen_record()
-            .order_by("pk")[:size]
-        )
+            .order_by("pk")
+            if self.joined(pupil.pk) <= start
+        ][:size]
         InterventionPlace.objects.bulk_create(InterventionPlace(run=run, pupil=p) for p in chosen)
         return run
 

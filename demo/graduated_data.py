@@ -89,7 +89,7 @@ def _candidate(school, year):
     )
 
 
-def _candidate_records(rng, school, pupil, users, today):
+def _candidate_records(rng, school, pupil, users, today, joined):
     senco = users["senco"]
     agencies = [
         ExternalAgency.objects.get_or_create(name=name)[0]
@@ -126,6 +126,7 @@ def _candidate_records(rng, school, pupil, users, today):
                 pupil=pupil, observed_on=today - datetime.timedelta(days=days), level=level, observer=senco
             )
             for days, level in ((300, 1), (200, 2), (110, 2), (30, 3))
+            if today - datetime.timedelta(days=days) >= joined
         )
     pupil.pen_portrait = (
         pupil.pen_portrait or f"{pupil.forename} is cheerful and loves drawing."
@@ -206,7 +207,7 @@ def add_graduated(builder, demo):
     candidate = _candidate(school, year)
     if candidate is not None:
         rows += _provision(CANDIDATE_PROVISION, candidate, year, users["senco"])
-        _candidate_records(rng, school, candidate, users, builder.today)
+        _candidate_records(rng, school, candidate, users, builder.today, builder.joined(candidate.pk))
     others = list(
         Pupil.objects.filter(school=school, archived_at__isnull=True)
         .on_sen_record()

@@ -130,7 +130,12 @@ def add_interventions(builder, demo):
                 continue
             for _ in range(per_term):
                 year = rng.choice(years)
-                pool = [pk for pk, need in on_record.get(year, []) if (pk, intervention.pk) not in taken]
+                # Only pupils already at the school when the run starts.
+                pool = [
+                    pk
+                    for pk, need in on_record.get(year, [])
+                    if (pk, intervention.pk) not in taken and builder.joined(pk) <= start
+                ]
                 matching = [pk for pk, need in on_record.get(year, []) if need == intervention.area_of_need]
                 pool = [pk for pk in pool if pk in matching] + [pk for pk in pool if pk not in matching]
                 chosen = pool[: intervention.group_size]

@@ -100,9 +100,12 @@ def _support_plans(rng, pupils, today, senco, intervention_of):
     """Plans 1..n per pupil: each reviewed after a term, the last one open."""
     chains = []
     for pupil in pupils:
-        months = (today - (pupil.sen_placed_on or today)).days // 30
+        placed = pupil.sen_placed_on or today
+        months = (today - placed).days // 30
         versions = max(1, min(MAX_VERSIONS, 1 + months // 4 - rng.randrange(2)))
-        last_start = today - datetime.timedelta(days=rng.randrange(10, 110))
+        # The first plan starts on or after the pupil was placed on SEN support, never before.
+        last_start = max(placed, today - datetime.timedelta(days=rng.randrange(10, 110)))
+        versions = min(versions, 1 + (last_start - placed) // TERM)
         starts = [last_start - TERM * (versions - 1 - i) for i in range(versions)]
         targets = rng.sample(TARGETS[_need(pupil)], 2) + (
             [rng.choice(TARGETS["OTHER"])] if rng.random() < 0.4 else []
@@ -165,7 +168,9 @@ def _passports(rng, pupils, today, senco):
         (
             PupilPassport(
                 pupil=pupil,
-                updated_on=today - datetime.timedelta(days=rng.randrange(5, 200)),
+                updated_on=max(
+                    pupil.sen_placed_on or today, today - datetime.timedelta(days=rng.randrange(5, 200))
+                ),
                 updated_by=senco,
                 **{k: v.format(thing=rng.choice(THINGS)) for k, v in rng.choice(PASSPORTS).items()},
             )

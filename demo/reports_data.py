@@ -105,7 +105,7 @@ def add_reports(builder, demo):
     pupil = (
         Pupil.objects.filter(school=main, sen_status=SenStatus.EHCP)
         .exclude(pen_portrait="")
-        .order_by("pk")
+        .order_by("-year_group", "pk")  # a case study with years of history behind it
         .first()
     )
     if pupil:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from itertools import groupby
 
 from django.urls import reverse
+from django.utils import timezone
 
 from assessment import models as assessment_models
 from assessment.models import Assessment
@@ -85,7 +86,8 @@ def _interventions(pupil):
         entries.append(
             TimelineEntry(run.start_date, "intervention", "Intervention", f"Started {run.intervention.name}")
         )
-        if run.end_date:
+        # A run's end date is a plan until it comes: only a run that has ended is "finished".
+        if run.end_date and run.end_date <= timezone.localdate():
             entries.append(
                 TimelineEntry(
                     run.end_date, "intervention", "Intervention", f"Finished {run.intervention.name}"

@@ -9,3 +9,45 @@ document.addEventListener("htmx:responseError", (event) => {
     );
   }
 });
+
+// Wide tables scroll inside their own box, never the page (app.css keeps the first column in
+// view). Templates wrap their tables in .table-responsive; a table left bare is wrapped here.
+// A box that does scroll is a labelled region reachable by keyboard (arrow keys scroll it), as
+// WCAG 2.1.1 asks of scrollable content; one that fits is left out of the tab order.
+function inScrollBox(element) {
+  for (let node = element.parentElement; node && node.tagName !== "MAIN"; node = node.parentElement) {
+    const overflow = getComputedStyle(node).overflowX;
+    if (overflow === "auto" || overflow === "scroll") return true;
+  }
+  return false;
+}
+
+function scrollBoxes(root) {
+  root.querySelectorAll("main table").forEach((table) => {
+    if (table.closest(".table-responsive, .no-scroll-box") || inScrollBox(table)) return;
+    const box = document.createElement("div");
+    box.className = "table-responsive";
+    table.parentNode.insertBefore(box, table);
+    box.appendChild(table);
+  });
+  document.querySelectorAll("main .table-responsive").forEach((box) => {
+    const scrolls = box.scrollWidth > box.clientWidth + 1;
+    box.classList.toggle("is-scrollable", scrolls);
+    if (scrolls && !box.hasAttribute("tabindex")) {
+      const caption = box.querySelector("caption");
+      box.setAttribute("tabindex", "0");
+      box.setAttribute("role", "region");
+      box.setAttribute("aria-label", (caption ? caption.textContent.trim() : "Table") + " (scrolls sideways)");
+      box.dataset.scrollBox = "set";
+    } else if (!scrolls && box.dataset.scrollBox === "set") {
+      ["tabindex", "role", "aria-label", "data-scroll-box"].forEach((name) => box.removeAttribute(name));
+    }
+  });
+}
+document.addEventListener("DOMContentLoaded", () => scrollBoxes(document));
+document.addEventListener("htmx:afterSwap", (event) => scrollBoxes(event.detail.target));
+let resizing;
+window.addEventListener("resize", () => {
+  clearTimeout(resizing);
+  resizing = setTimeout(() => scrollBoxes(document), 150);
+});

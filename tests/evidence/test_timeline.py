@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from assessment.models import AssessmentPoint, AttainmentBand, Subject
 from attendance.models import Attendance, Exclusion
@@ -91,6 +92,26 @@ def test_every_source_appears_newest_first(world):
     attendance = next(e for e in entries if e.kind == "attendance")
     # 120 of 140 sessions = 85.7%, under 90%: persistently absent.
     assert attendance.title == "Autumn 2025/26 attendance 85.7% (persistent absence)"
+
+
+def test_a_run_under_way_is_not_shown_as_finished(world):
+    """On 3 December a run planned to end on 12 December has started, not finished."""
+    home = world["A"]
+    pupil = home.class_pupil
+    today = timezone.localdate()
+    run = InterventionRunFactory(
+        intervention__school=home.school,
+        intervention__name="Talk Boost",
+        start_date=today - datetime.timedelta(days=30),
+        end_date=today + datetime.timedelta(days=9),
+    )
+    InterventionPlaceFactory(run=run, pupil=pupil)
+    titles = [e.title for e in pupil_timeline(pupil=pupil, membership=home.members[Role.SENCO])]
+    assert "Started Talk Boost" in titles and "Finished Talk Boost" not in titles
+    run.end_date = today
+    run.save()
+    titles = [e.title for e in pupil_timeline(pupil=pupil, membership=home.members[Role.SENCO])]
+    assert "Finished Talk Boost" in titles
 
 
 def test_teacher_sees_only_evidence_they_may_read_on_the_timeline(world):
