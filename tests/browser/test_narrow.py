@@ -16,6 +16,8 @@ from pupils.models import Pupil, SenStatus
 from schools.models import Membership
 from tests.url_tables import collect_url_tables
 
+from .test_pages import blocking_violations, describe
+
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 DEMO_LOGINS = {
@@ -107,6 +109,11 @@ def test_a_wide_table_scrolls_in_its_own_box_keeping_its_first_column(page, live
     after = first_cell.bounding_box()["x"]
     assert box.evaluate("b => b.scrollLeft") > 0
     assert after == pytest.approx(before, abs=1), "the first column scrolled away"
+    # And the scrolling boxes pass axe-core at this width (scrollable-region-focusable).
+    found = [describe("gap attendance at 390 px", page.url, v) for v in blocking_violations(page)]
+    page.goto(f"{live_server.url}{reverse('gaps:dashboard')}")
+    found += [describe("gap dashboard at 390 px", page.url, v) for v in blocking_violations(page)]
+    assert not found, "\n".join(found)
 
 
 @pytest.mark.browser
