@@ -31,7 +31,7 @@ function scrollBoxes(root) {
     box.appendChild(table);
   });
   document.querySelectorAll("main .table-responsive").forEach((box) => {
-    const scrolls = box.scrollWidth > box.clientWidth || box.scrollHeight > box.clientHeight;
+    const scrolls = box.scrollWidth > box.clientWidth;
     box.classList.toggle("is-scrollable", scrolls);
     if (scrolls && !box.hasAttribute("tabindex")) {
       const caption = box.querySelector("caption");
