@@ -54,13 +54,6 @@ class GridChooserForm(forms.Form):
             # grid is at, the current one, rather than the newest.
             self.data = self.data.copy()
             self.data["point"] = str(self.current.pk)
-        # The year groups the school's classes are in (Reception to Year 6 in a primary school),
-        # not every year group of every phase; all of them for a school with no classes yet.
-        taught = {c.year_group for c in classes if c.year_group is not None}
-        if taught:
-            self.fields["year_group"].choices = [
-                choice for choice in YEAR_GROUP_CHOICES if choice[0] == "" or choice[0] in taught
-            ]
         for form_field in self.fields.values():
             form_field.widget.attrs["class"] = "form-select"
 

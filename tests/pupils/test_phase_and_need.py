@@ -1,16 +1,14 @@
 """Words a school recognises: the year groups of its own phase wherever a year group is chosen,
 and a primary need asked for whenever a pupil joins the SEN register."""
 
-import datetime
 import re
 
 import pytest
 from django.urls import reverse
 
-from assessment.forms import GridChooserForm
 from pupils.models import Pupil
 from schools.models import School
-from tests.factories import PupilFactory, SchoolClassFactory
+from tests.factories import PupilFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -97,14 +95,3 @@ def test_a_changed_primary_need_cannot_repeat_the_secondary(senco_client, school
     assert response.status_code == 400 and "must differ from the secondary need" in response.content.decode()
     pupil.refresh_from_db()
     assert (pupil.sen_status, pupil.primary_need) == ("N", "ASD")
-
-
-def test_the_grid_offers_the_year_groups_the_school_teaches(school):
-    classes = [SchoolClassFactory(school=school, year_group=year, name=f"{year} Oak") for year in (0, 3, 6)]
-    form = GridChooserForm(points=[], classes=classes, today=datetime.date(2026, 12, 3))
-    assert [label for value, label in form.fields["year_group"].choices] == [
-        "—",
-        "Reception",
-        "Year 3",
-        "Year 6",
-    ]
