@@ -46,8 +46,8 @@ class Reads:
     pupil_ids: set = field(default_factory=set)
     # (model, path from the model to the pupil) -> ids of rows read
     rows: dict = field(default_factory=dict)
-    # values() querysets whose pupils are read at the end, with their path
-    queries: list = field(default_factory=list)
+    # values() querysets whose pupils are read at the end: id of the query -> (model, path, query)
+    queries: dict = field(default_factory=dict)
     # kinds of record read ("pupil", "SEN support plan"...), by model verbose name
     kinds: set = field(default_factory=set)
     how: str = ""
@@ -119,28 +119,46 @@ class AuditedQuerySet(models.QuerySet):
         clone._audited = self._audited
         return clone
 
+    def _reads(self):
+        reads = _current.get()
+        if reads is not None and (self._audited or reads.everything):
+            return reads
+        return None
+
     def _fetch_all(self):
         fetched = self._result_cache is None
         super()._fetch_all()
         if fetched and self._result_cache:
-            reads = _current.get()
-            if reads is not None and (self._audited or reads.everything):
-                self._note(reads)
+            reads = self._reads()
+            if reads is not None:
+                self._note(reads, self._result_cache)
 
-    def _note(self, reads):
+    def iterator(self, chunk_size=None):
+        """As QuerySet.iterator (which form choices use), noting the rows as they come."""
+        rows = super().iterator(chunk_size)
+        reads = self._reads()
+        if reads is None:
+            yield from rows
+            return
+        for row in rows:
+            self._note(reads, [row])
+            yield row
+
+    def _note(self, reads, rows):
         kind = str(self.model._meta.verbose_name)
         path = self.audit_path
-        if self._result_cache and isinstance(self._result_cache[0], models.Model):
+        if isinstance(rows[0], models.Model):
             if path == "":
-                reads.pupil_ids.update(row.pk for row in self._result_cache)
+                reads.pupil_ids.update(row.pk for row in rows)
             elif "__" not in path and _is_foreign_key(self.model, path):
                 attname = self.model._meta.get_field(path).attname
-                reads.pupil_ids.update(getattr(row, attname) for row in self._result_cache)
+                reads.pupil_ids.update(getattr(row, attname) for row in rows)
             else:
-                reads.rows.setdefault((self.model, path), set()).update(row.pk for row in self._result_cache)
+                reads.rows.setdefault((self.model, path), set()).update(row.pk for row in rows)
         elif not self.query.group_by and not self.query.annotation_select:
             # values()/values_list() rows: read the pupils of the same query once, at the end.
-            reads.queries.append((self.model, path, self.query.chain()))
+            if id(self.query) not in reads.queries:
+                reads.queries[id(self.query)] = (self.model, path, self.query.chain())
         else:
             return  # grouped figures name no pupil
         reads.kinds.add(kind)
@@ -159,7 +177,7 @@ def pupils_of(reads):
     pupil_ids = set(reads.pupil_ids)
     for (model, path), pks in reads.rows.items():
         pupil_ids.update(model._base_manager.filter(pk__in=pks).values_list(path, flat=True))
-    for model, path, query in reads.queries:
+    for model, path, query in reads.queries.values():
         qs = model._base_manager.all()
         qs.query = query
         ids = qs.values("pk") if path == "" else qs.values(path)

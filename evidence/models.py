@@ -22,9 +22,9 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from core import policy
+from core.access_log import AuditedQuerySet
 from core.policy import Scope
 from core.roles import Role
-from core.access_log import AuditedQuerySet
 from core.scoping import PupilScopedQuerySet
 from pupils.models import Pupil
 from schools.models import School

@@ -12,8 +12,8 @@ from attendance.selectors import pupil_attendance_summary
 from core import policy
 from evidence.timeline import pupil_timeline
 from plans.selectors import pupil_panel as plans_pupil_panel
-from pupils.access_log import pupil_access_log
 from pupils.access import access_pupil
+from pupils.access_log import pupil_access_log
 from pupils.forms import ArchiveForm, SenStatusChangeForm
 from pupils.models import Pupil
 from pupils.selectors import pupil_change_history, sen_register_summary

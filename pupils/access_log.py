@@ -207,7 +207,9 @@ def broken_links(school):
         if not page:
             break
         linked = {}
-        for entry_id, pupil_id in AccessLogPupil.objects.filter(entry__in=page).values_list("entry_id", "pupil_id"):
+        for entry_id, pupil_id in AccessLogPupil.objects.filter(entry__in=page).values_list(
+            "entry_id", "pupil_id"
+        ):
             linked.setdefault(entry_id, []).append(pupil_id)
         for entry in page:
             if entry.sequence != expected_sequence:

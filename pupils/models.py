@@ -7,7 +7,6 @@ from simple_history.models import HistoricalRecords
 from core import policy
 from core.access_log import AuditedQuerySet
 from core.policy import Scope
-from core.roles import Role
 from schools.models import School, SchoolClass
 
 from .upn import validate_upn

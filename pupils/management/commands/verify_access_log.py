@@ -26,7 +26,9 @@ class Command(BaseCommand):
                 self.stdout.write(f"{each}: the access log is whole.")
                 continue
             entry, why = first
-            where = f"entry {entry.sequence} (id {entry.pk}, {entry.at:%d/%m/%Y %H:%M})" if entry else "the end"
+            where = (
+                f"entry {entry.sequence} (id {entry.pk}, {entry.at:%d/%m/%Y %H:%M})" if entry else "the end"
+            )
             failed.append(each)
             self.stderr.write(f"{each}: first broken link at {where}: {why}.")
         if failed:
