@@ -33,6 +33,9 @@ class AccessLogChain(models.Model):
     sequence = models.PositiveBigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default=GENESIS)
 
+    def __str__(self):
+        return f"{self.school}: {self.sequence} entries"
+
 
 class AccessLogEntry(models.Model):
     """One request's reading of pupil data at one school."""
@@ -98,6 +101,9 @@ class AccessLogPupil(models.Model):
     class Meta:
         indexes = [models.Index(fields=["pupil", "entry"])]
 
+    def __str__(self):
+        return f"entry {self.entry_id}: pupil {self.pupil_id}"
+
 
 class AccessLogCheckpoint(models.Model):
     """Entries purged at the end of their retention period: how many, up to which number, and the
@@ -111,6 +117,9 @@ class AccessLogCheckpoint(models.Model):
 
     class Meta:
         ordering = ["school", "-up_to_sequence"]
+
+    def __str__(self):
+        return f"{self.school}: {self.purged} entries purged up to {self.up_to_sequence}"
 
 
 def how_of(request, response, reads):
@@ -135,16 +144,20 @@ def how_of(request, response, reads):
 
 def write_entries(request, response, reads):
     """Write what this request read: one entry per school whose pupils it read, chained."""
-    from .models import Pupil
+    from .models import Pupil  # pupils.models imports this module, to register its models
 
     pupil_ids = pupils_of(reads)
     if not pupil_ids:
         return []
-    by_school = {}
-    for pk, school_id in Pupil._base_manager.filter(pk__in=pupil_ids).values_list("pk", "school_id"):
-        by_school.setdefault(school_id, []).append(pk)
     membership = getattr(request, "membership", None)
     membership = getattr(membership, "_wrapped", membership)
+    if membership and not reads.everything:
+        # The scoped access path reads the membership's school only.
+        by_school = {membership.school_id: list(pupil_ids)}
+    else:
+        by_school = {}
+        for pk, school_id in Pupil._base_manager.filter(pk__in=pupil_ids).values_list("pk", "school_id"):
+            by_school.setdefault(school_id, []).append(pk)
     role = ""
     if membership and not reads.everything:
         role = membership.role

@@ -151,7 +151,7 @@ def test_logging_a_list_costs_the_same_queries_for_3_or_13_pupils(client, world)
     assert [len(e.pupil_ids) for e in AccessLogEntry.objects.order_by("pk")] == [3, 3, 13]
 
 
-def test_the_admin_site_reads_are_logged(world, rf=RequestFactory()):
+def test_the_admin_site_reads_are_logged(world):
     """The administration site reads through the models' plain querysets, not the scoped path:
     there every pupil fetched is logged, as read on the administration site."""
     home = world["A"]
@@ -164,7 +164,7 @@ def test_the_admin_site_reads_are_logged(world, rf=RequestFactory()):
         names = [p.legal_surname for p in Pupil.objects.filter(school=home.school)]
         return HttpResponse(", ".join(names))
 
-    request = rf.get(reverse("admin:index") + "pupils/")
+    request = RequestFactory().get(reverse("admin:index") + "pupils/")
     request.user = admin
     AccessLogMiddleware(admin_view)(request)
     entry = AccessLogEntry.objects.get()
@@ -172,7 +172,7 @@ def test_the_admin_site_reads_are_logged(world, rf=RequestFactory()):
     assert entry.pupil_ids == sorted(p.pk for p in home.pupils)
 
 
-def test_outside_the_admin_site_a_plain_queryset_is_not_logged(world, rf=RequestFactory()):
+def test_outside_the_admin_site_a_plain_queryset_is_not_logged(world):
     """A figure counts pupils through a plain queryset: no pupil is read, nothing is logged."""
     home = world["A"]
 
@@ -181,7 +181,7 @@ def test_outside_the_admin_site_a_plain_queryset_is_not_logged(world, rf=Request
 
         return HttpResponse(str(len(list(Pupil.objects.filter(school=home.school).values("year_group")))))
 
-    request = rf.get("/gaps/")
+    request = RequestFactory().get("/gaps/")
     request.user = home.members[Role.SENCO].user
     AccessLogMiddleware(figures_view)(request)
     assert not AccessLogEntry.objects.exists()
