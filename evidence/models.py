@@ -142,7 +142,7 @@ class EvidenceItem(models.Model):
     attachment_type = models.CharField(max_length=100, blank=True)
     recorded_at = models.DateTimeField(auto_now_add=True)
 
-    history = HistoricalRecords(excluded_fields=["attachment"])
+    history = HistoricalRecords(excluded_fields=["attachment"], m2m_fields=["pupils", "questions", "prompts"])
     objects = EvidenceQuerySet.as_manager()
 
     class Meta:

@@ -86,7 +86,7 @@ class AccessLogEntry(models.Model):
 
     @property
     def role_label(self):
-        return Role(self.role).label if self.role in Role.values else "Administrator"
+        return dict(Role.choices).get(self.role, "Administrator")
 
 
 class AccessLogPupil(models.Model):
