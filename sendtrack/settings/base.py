@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "graduated",
     "overview",
     "trusts",
+    "retention",
     "demo",
 ]
 
