@@ -287,3 +287,19 @@ def test_a_removed_last_entry_is_found_too(world):
 def test_each_school_has_its_own_chain(world):
     a, b = entries_for(world["A"].school, 2), entries_for(world["B"].school, 1)
     assert [e.sequence for e in a + b] == [1, 2, 1]
+
+
+def test_the_subject_access_download_lists_who_read_the_record(client, world):
+    import json
+
+    home = world["A"]
+    pupil = home.class_pupil
+    client.force_login(home.members[Role.TEACHER].user)
+    client.get(reverse("pupils:detail", kwargs={"pk": pupil.pk}))
+    client.force_login(home.members[Role.SENCO].user)
+    data = json.loads(client.get(reverse("pupils:data_export", kwargs={"pk": pupil.pk})).content)
+    # The teacher's reading; the download itself is logged once it is sent.
+    assert [(row["who"], row["role"], row["how"]) for row in data["access_log"]] == [
+        ("teacher-A", "Teacher", "Page")
+    ]
+    assert "pupils.AccessLogPupil" not in data["related"]
