@@ -14,6 +14,8 @@ The model lives in pupils (the log names pupils); the pupil link keeps the pupil
 database constraint, so that purging a pupil's record leaves the log, and its chain, whole.
 """
 
+import datetime
+
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
@@ -70,7 +72,7 @@ class AccessLogEntry(models.Model):
         return (
             self.school_id,
             self.sequence,
-            self.at.isoformat(),
+            self.at.astimezone(datetime.UTC).isoformat(),  # as stored, whatever the time zone
             self.user_id or "",
             self.username,
             self.role,

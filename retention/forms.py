@@ -24,6 +24,7 @@ class HoldForm(forms.Form):
         queryset=Pupil.objects.none(),
         required=False,
         empty_label="Every record of the school",
+        label="Pupil who has left",
         help_text="Leave as every record to stop all deletion, for example during an inquiry.",
     )
     reason = forms.CharField(

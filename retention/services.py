@@ -16,7 +16,6 @@ from collections import defaultdict
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models, router, transaction
-from django.db.models import Count
 from django.db.models.deletion import Collector, ProtectedError
 from django.utils import timezone
 
@@ -38,18 +37,24 @@ def _group(objects):
     return grouped
 
 
-def _collect(objects):
-    """A collector holding `objects` and everything that must go with them: rows that protect
-    them are added first, as often as needed."""
+def _delete_tree(objects, deleted):
+    """Delete `objects` and everything that goes with them. Where a protected relation stops the
+    deletion (a pupil's rows protect the pupil), the rows that protect them are deleted first, and
+    so on down. `deleted` gathers the primary keys deleted, by model, and the files."""
     while True:
         collector = Collector(using=router.db_for_write(Pupil))
         try:
             for group in _group(objects).values():
                 collector.collect(group)
         except ProtectedError as error:
-            objects = [*error.protected_objects, *objects]
+            _delete_tree(list(error.protected_objects), deleted)
             continue
-        return collector
+        for model, instances in collector.data.items():
+            deleted["rows"][model].update(obj.pk for obj in instances)
+            if model is EvidenceItem:
+                deleted["files"].extend(obj.attachment.name for obj in instances if obj.attachment)
+        collector.delete()  # simple-history adds a "deleted" history row for each: removed after
+        return
 
 
 def _history_models():
@@ -59,11 +64,9 @@ def _history_models():
 def _delete_with_history(objects, pupil_ids=()):
     """Delete `objects` and everything that goes with them, with the history of every deleted row
     and every history row naming the pupils; returns the names of the files to delete."""
-    collector = _collect(objects)
-    deleted = {model: {obj.pk for obj in instances} for model, instances in collector.data.items()}
-    files = [obj.attachment.name for obj in collector.data.get(EvidenceItem, ()) if obj.attachment]
-    collector.delete()  # simple-history adds a "deleted" history row for each: removed below
-    for model, pks in deleted.items():
+    deleted = {"rows": defaultdict(set), "files": []}
+    _delete_tree(objects, deleted)
+    for model, pks in deleted["rows"].items():
         history = getattr(model, "history", None)
         if history is not None and pks:
             history.model.objects.filter(**{f"{model._meta.pk.attname}__in": pks}).delete()
@@ -71,7 +74,7 @@ def _delete_with_history(objects, pupil_ids=()):
         for field in history_model._meta.fields:
             if isinstance(field, models.ForeignKey) and field.related_model is Pupil and pupil_ids:
                 history_model.objects.filter(**{f"{field.attname}__in": pupil_ids}).delete()
-    return files
+    return deleted["files"]
 
 
 def _delete_files(storage, names):
@@ -89,11 +92,8 @@ def _purge_pupils(school, today):
         return 0, [], len(kept)
     ids = [pupil.pk for pupil in due]
     # Evidence about these pupils only goes with them; about others too, it loses them only.
-    only_theirs = (
-        EvidenceItem.objects.filter(pupils__in=ids)
-        .annotate(others=Count("pupils", filter=~models.Q(pupils__in=ids)))
-        .filter(others=0)
-    )
+    about_others = EvidenceItem.pupils.through.objects.exclude(pupil_id__in=ids).values("evidenceitem_id")
+    only_theirs = EvidenceItem.objects.filter(pupils__in=ids).exclude(pk__in=about_others).distinct()
     files = _delete_with_history([*only_theirs, *due], pupil_ids=ids)
     return len(due), files, len(kept)
 

@@ -17,7 +17,11 @@ from .models import Kind, LegalHold
 
 
 def _hold_form(membership, data=None):
-    pupils = Pupil.objects.for_membership(membership, include_archived=True).order_by("legal_surname")
+    # Only a leaver's record can fall due, so only leavers are offered (each one listed is a
+    # reading of their name, in the access log).
+    pupils = (
+        Pupil.objects.for_membership(membership, include_archived=True).archived().order_by("legal_surname")
+    )
     return HoldForm(data, pupils=pupils)
 
 
