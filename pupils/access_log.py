@@ -3,8 +3,9 @@ pupils.middleware.AccessLogMiddleware from what core.access_log noted during the
 
 Tamper-evident: each school's entries form a chain. An entry's hash covers its own fields and the
 hash of the entry before it, and the school's `AccessLogChain` row holds the newest hash and
-number; a writer first bumps that row (an UPDATE, which locks it on PostgreSQL and takes the write
-lock on SQLite), then reads it, so two requests can never chain onto the same entry. Changing,
+number; a writer bumps that row and reads it in one UPDATE ... RETURNING, which locks it on
+PostgreSQL and takes the write lock on SQLite, so two requests can never chain onto the same entry
+(and the unique number per school would refuse it if they tried). Changing,
 removing or reordering an entry breaks the chain from that entry on, and `verify_access_log`
 names the first broken link. Entries past the school's retention period are purged from the
 oldest, and an `AccessLogCheckpoint` keeps the number and hash of the last one purged, from which
@@ -17,8 +18,7 @@ database constraint, so that purging a pupil's record leaves the log, and its ch
 import datetime
 
 from django.conf import settings
-from django.db import IntegrityError, models, transaction
-from django.db.models import F
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from core.access_log import How, chain_hash, pupils_of
@@ -177,27 +177,33 @@ def write_entries(request, response, reads):
     return [append(school_id, sorted(pks), **common) for school_id, pks in sorted(by_school.items())]
 
 
+def _take_next_number(school_id):
+    """Lock the school's chain head and take the next number: one UPDATE ... RETURNING, which
+    locks the row on PostgreSQL and takes the write lock on SQLite (3.35 or later), so the number
+    and the previous hash read are the newest; a school's first entry makes the head first."""
+    table = connection.ops.quote_name(AccessLogChain._meta.db_table)
+    sql = f"UPDATE {table} SET sequence = sequence + 1 WHERE school_id = %s RETURNING sequence, last_hash"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [school_id])
+        row = cursor.fetchone()
+        if row is None:
+            AccessLogChain.objects.bulk_create([AccessLogChain(school_id=school_id)], ignore_conflicts=True)
+            cursor.execute(sql, [school_id])
+            row = cursor.fetchone()
+    return row
+
+
 def append(school_id, pupil_ids, **fields):
     """Chain one entry onto the school's log: lock the head, write the entry and its pupil rows."""
     with transaction.atomic():
-        if not AccessLogChain.objects.filter(school_id=school_id).update(sequence=F("sequence") + 1):
-            try:
-                with transaction.atomic():
-                    AccessLogChain.objects.create(school_id=school_id, sequence=1)
-            except IntegrityError:  # another request made it first: take the lock as above
-                AccessLogChain.objects.filter(school_id=school_id).update(sequence=F("sequence") + 1)
-        chain = AccessLogChain.objects.get(school_id=school_id)
+        sequence, previous_hash = _take_next_number(school_id)
         entry = AccessLogEntry(
-            school_id=school_id,
-            sequence=chain.sequence,
-            previous_hash=chain.last_hash,
-            pupil_ids=pupil_ids,
-            **fields,
+            school_id=school_id, sequence=sequence, previous_hash=previous_hash, pupil_ids=pupil_ids, **fields
         )
         entry.hash = entry.compute_hash()
         entry.save()
         AccessLogPupil.objects.bulk_create(AccessLogPupil(entry=entry, pupil_id=pk) for pk in pupil_ids)
-        AccessLogChain.objects.filter(pk=chain.pk).update(last_hash=entry.hash)
+        AccessLogChain.objects.filter(school_id=school_id).update(last_hash=entry.hash)
     return entry
 
 
