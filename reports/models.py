@@ -212,6 +212,7 @@ class SampledPupil(models.Model):
     position = models.PositiveSmallIntegerField()
     added_at = models.DateTimeField(auto_now_add=True)
 
+    history = HistoricalRecords()
     objects = PupilScopedQuerySet.as_manager()
 
     class Meta:

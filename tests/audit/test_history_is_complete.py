@@ -25,6 +25,9 @@ NOT_TRACKED = {
     # Which pupils went out in a Common Transfer File: a record of an export, written once when
     # the file is made and never edited.
     "imports.CtfExportPupil": "append-only record of an export",
+    # That a review reminder was e-mailed for a due date: written once by the daily job so that it
+    # never repeats, and never edited; the plan it is about keeps its own history.
+    "plans.ReviewReminder": "append-only record of a reminder sent",
 }
 
 
