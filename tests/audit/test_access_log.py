@@ -303,3 +303,40 @@ def test_the_subject_access_download_lists_who_read_the_record(client, world):
         ("teacher-A", "Teacher", "Page")
     ]
     assert "pupils.AccessLogPupil" not in data["related"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_requests_never_fork_the_chain():
+    """Eight threads, each with its own connection, append five entries each at once: the head's
+    UPDATE ... RETURNING serialises them, so the school's chain is 1 to 40 with no fork."""
+    import threading
+
+    from django.db import connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs a database that runs connections in parallel (PostgreSQL)")
+    from tests.factories import SchoolFactory
+
+    school = SchoolFactory()
+    errors = []
+
+    def work(n):
+        try:
+            for i in range(5):
+                fields = {"user": None, "username": f"t{n}", "role": "senco", "how": "page", "what": "pupil"}
+                append(school.pk, [n * 10 + i], at=timezone.now(), path="/", detail="", **fields)
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(AccessLogEntry.objects.filter(school=school).values_list("sequence", flat=True)) == list(
+        range(1, 41)
+    )
+    assert list(broken_links(school)) == []
