@@ -98,6 +98,9 @@ ACTIONS = {
     "pupil.change": Action(SENCO_ONLY, "change pupil records"),
     "pupil.export": Action(SENCO_ONLY, "download everything held about a pupil"),
     "pupil.view_record_log": Action(LEADERS, "see who opened a pupil's record"),
+    # -- retention: what is due for deletion, legal holds, the purge
+    "retention.view": Action(LEADERS, "see what is due for deletion"),
+    "retention.purge": Action(SENCO_ONLY, "set retention periods and legal holds, and delete records"),
     "attendance.record": Action(SENCO_ONLY, "record attendance, exclusions, behaviour and activities"),
     "import.run": Action(SENCO_ONLY, "import files"),
     "ctf.export": Action(SENCO_ONLY, "send Common Transfer Files"),

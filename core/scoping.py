@@ -14,11 +14,18 @@ list of current work (reviews due, plans to review) filters to pupils on roll it
 `pupil__archived_at__isnull=True`, where it says so.
 """
 
-from django.db import models
+from .access_log import AuditedQuerySet
 
 
-class PupilScopedQuerySet(models.QuerySet):
+class PupilScopedQuerySet(AuditedQuerySet):
+    """`for_membership` marks what it returns as audited (core.access_log): the pupils of the rows
+    it fetches are written to the access log at the end of the request."""
+
     pupil_path = "pupil"
+
+    @property
+    def audit_path(self):
+        return self.pupil_path
 
     def _pupil_model(self):
         model = self.model
@@ -29,7 +36,7 @@ class PupilScopedQuerySet(models.QuerySet):
     def for_membership(self, membership):
         """Rows of the pupils this membership may see, pupils who have left included."""
         pupils = self._pupil_model().objects.for_membership(membership, include_archived=True)
-        return self.filter(**{f"{self.pupil_path}__in": pupils})
+        return self.filter(**{f"{self.pupil_path}__in": pupils}).audited()
 
     def for_school(self, school):
         """Every row of a school's pupils, for figures that name no pupil."""

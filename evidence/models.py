@@ -22,6 +22,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from core import policy
+from core.access_log import AuditedQuerySet
 from core.policy import Scope
 from core.roles import Role
 from core.scoping import PupilScopedQuerySet
@@ -89,7 +90,9 @@ def attachment_path(instance, filename):
     return f"evidence/{instance.school_id}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
 
 
-class EvidenceQuerySet(models.QuerySet):
+class EvidenceQuerySet(AuditedQuerySet):
+    audit_path = "pupils"  # an item may be about several pupils (core.access_log)
+
     def for_school(self, school):
         """Every item of a school, for figures that name no pupil."""
         return self.filter(school=school)
@@ -101,7 +104,7 @@ class EvidenceQuerySet(models.QuerySet):
         about no pupil in particular is read only by those who see every pupil."""
         if not policy.can(membership, "evidence.view"):
             return self.none()
-        qs = self.filter(school_id=membership.school_id)
+        qs = self.filter(school_id=membership.school_id).audited()
         if policy.pupil_scope(membership) is Scope.EVERY_PUPIL:
             return qs
         about_visible = EvidenceItem.pupils.through.objects.filter(
@@ -139,7 +142,7 @@ class EvidenceItem(models.Model):
     attachment_type = models.CharField(max_length=100, blank=True)
     recorded_at = models.DateTimeField(auto_now_add=True)
 
-    history = HistoricalRecords(excluded_fields=["attachment"])
+    history = HistoricalRecords(excluded_fields=["attachment"], m2m_fields=["pupils", "questions", "prompts"])
     objects = EvidenceQuerySet.as_manager()
 
     class Meta:

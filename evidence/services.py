@@ -77,8 +77,9 @@ def evidence_create(
 
 @transaction.atomic
 def evidence_update(*, item, membership, attachment=None, remove_attachment=False, **fields):
-    """The SENCO corrects an item. A new attachment replaces the old one (the old file is kept on
-    disk until a retention purge, like every other piece of pupil data)."""
+    """The SENCO corrects an item. A new attachment replaces the old one, and a removed or replaced
+    file is deleted from storage once the change is saved: the history does not keep attachments,
+    so nothing could reach the old file again."""
     policy.require(membership, "evidence.edit")
     pupils = fields.pop("pupils", None)
     questions = fields.pop("questions", None)
@@ -87,6 +88,7 @@ def evidence_update(*, item, membership, attachment=None, remove_attachment=Fals
         pupils = _check_pupils(membership, pupils)
     for name, value in fields.items():
         setattr(item, name, value)
+    old_file = item.attachment.name if (attachment or remove_attachment) and item.attachment else ""
     if attachment:
         item.attachment = attachment
         item.attachment_name = attachment.name[:200]
@@ -96,6 +98,9 @@ def evidence_update(*, item, membership, attachment=None, remove_attachment=Fals
         item.attachment_name = item.attachment_type = ""
     item.full_clean()
     item.save()
+    if old_file and old_file != item.attachment.name:
+        storage = item.attachment.storage
+        transaction.on_commit(lambda: storage.delete(old_file))
     if pupils is not None:
         item.pupils.set(pupils)
     if questions is not None:

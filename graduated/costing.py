@@ -307,7 +307,8 @@ def school_costed_map(membership, academic_year):
         .distinct()
     )
     annotated = school_map_pupils(
-        Pupil.objects.filter(pk__in=pupils.values("pk")).select_related("school_class"), academic_year
+        Pupil.objects.filter(pk__in=pupils.values("pk")).audited().select_related("school_class"),
+        academic_year,
     )
     rows = [
         MapPupil(

@@ -16,14 +16,13 @@ from django.utils.text import get_valid_filename, slugify
 from django.views.decorators.http import require_POST
 
 from attendance.selectors import academic_year_choices
-from core import policy
+from core import access_log, policy
+from core.access_log import How
 from core.calendar import academic_year_of
 from core.csv import csv_response
 from core.documents import document_context, pdf_bytes, render_document, wants_pdf
 from core.forms import add_validation_errors
 from pupils.access import access_pupil
-from pupils.models import PupilRecordView
-from pupils.services import pupil_record_view
 from schools.access import membership_required
 
 from . import services
@@ -109,12 +108,7 @@ def pupil_provision(request, pk):
     costs = pupil_costs(pupil, year)
     as_pdf = wants_pdf(request)
     if as_pdf:
-        pupil_record_view(
-            pupil=pupil,
-            membership=membership,
-            kind=PupilRecordView.Kind.EXPORT,
-            detail="Costed provision (PDF)",
-        )
+        access_log.note_how(How.PDF, "Costed provision")
     form = None
     if policy.can(membership, "provision.record") and not pupil.is_archived:
         form = ProvisionForm(years=_years(), initial={"academic_year": year, "shared_by": 1})
@@ -288,8 +282,7 @@ def pupil_pack(request, pk):
     files = [item for item in attachments if str(item.pk) in chosen]
     detail = f"{pack.purpose_label} ({download.upper() or 'page'}"
     detail += f", {len(files)} attachment{'s' if len(files) != 1 else ''})" if download == "zip" else ")"
-    kind = PupilRecordView.Kind.PACK if download else PupilRecordView.Kind.VIEW
-    pupil_record_view(pupil=pupil, membership=membership, kind=kind, detail=detail)
+    access_log.note_how({"zip": How.EXPORT, "pdf": How.PDF}.get(download, How.PAGE), detail)
     if download == "zip":
         return _zip_response(request, pupil, title, context, files)
     return render_document(request, "graduated/pack.html", context, title=title, as_pdf=download == "pdf")

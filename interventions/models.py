@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from assessment.models import AssessmentPoint, Subject
 from core import policy
@@ -214,6 +215,7 @@ class InterventionRun(models.Model):
     evaluation = models.TextField("evaluation of the intervention", blank=True)
     next_steps = models.TextField(blank=True)
 
+    history = HistoricalRecords(m2m_fields=["staff"])
     objects = InterventionRunQuerySet.as_manager()
 
     class Meta:
@@ -243,6 +245,7 @@ class InterventionPlace(models.Model):
     exit_criteria_met = models.BooleanField(null=True, blank=True)
     progress_details = models.TextField("details of progress", blank=True)
 
+    history = HistoricalRecords()
     objects = PupilScopedQuerySet.as_manager()
 
     class Meta:
@@ -269,6 +272,8 @@ class Checkpoint(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["week"]
         constraints = [models.UniqueConstraint(fields=["place", "week"], name="one_checkpoint_per_week")]
@@ -291,6 +296,8 @@ class InterventionSession(models.Model):
     delivered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     note = models.CharField(max_length=300, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["-date"]
         constraints = [models.UniqueConstraint(fields=["run", "date"], name="one_session_per_run_per_day")]
@@ -303,6 +310,8 @@ class SessionAttendance(models.Model):
     session = models.ForeignKey(InterventionSession, on_delete=models.CASCADE, related_name="attendance")
     place = models.ForeignKey(InterventionPlace, on_delete=models.PROTECT, related_name="attendance")
     present = models.BooleanField(default=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["session", "place"], name="one_mark_per_session")]

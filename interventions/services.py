@@ -7,6 +7,7 @@ bad value is a ValidationError the view shows beside the field, never a server e
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
+from simple_history.utils import bulk_create_with_history
 
 from schools import changes
 
@@ -145,8 +146,9 @@ def run_save(*, intervention, run=None, staff, pupils, **data):
                 {"pupils": f"These pupils already have scores or sessions recorded in this run: {names}."}
             )
         InterventionPlace.objects.filter(pk__in=leaving).delete()
-    InterventionPlace.objects.bulk_create(
-        InterventionPlace(run=run, pupil_id=pk) for pk in sorted(wanted - set(current))
+    # With their history rows (a bulk create sends no save signal for simple-history to see).
+    bulk_create_with_history(
+        [InterventionPlace(run=run, pupil_id=pk) for pk in sorted(wanted - set(current))], InterventionPlace
     )
     changes.figures_changed(school.pk)
     return run
@@ -189,9 +191,13 @@ def session_record(*, run, date, minutes, present, note="", by):
     session.full_clean()
     session.save()
     present_ids = {p.pk for p in present}
-    SessionAttendance.objects.bulk_create(
-        SessionAttendance(session=session, place_id=pk, present=pk in present_ids)
-        for pk in run.places.values_list("pk", flat=True)
+    bulk_create_with_history(
+        [
+            SessionAttendance(session=session, place_id=pk, present=pk in present_ids)
+            for pk in run.places.values_list("pk", flat=True)
+        ],
+        SessionAttendance,
+        default_user=by,
     )
     changes.figures_changed(run_id=run.pk)
     return session

@@ -12,8 +12,8 @@ from attendance.selectors import pupil_attendance_summary
 from core import policy
 from evidence.timeline import pupil_timeline
 from plans.selectors import pupil_panel as plans_pupil_panel
-from pupils import services
 from pupils.access import access_pupil
+from pupils.access_log import pupil_access_log
 from pupils.forms import ArchiveForm, SenStatusChangeForm
 from pupils.models import Pupil
 from pupils.selectors import pupil_change_history, sen_register_summary
@@ -60,16 +60,13 @@ def my_grid(request):
 def pupil_detail(request, pk):
     membership = request.membership
     pupil = access_pupil(membership, pk)
-    services.pupil_record_view(pupil=pupil, membership=membership)
     context = {
         "pupil": pupil,
         "sen_history": pupil.sen_history.select_related("recorded_by"),
         "agencies": pupil.agencies.all(),
         "changes": pupil_change_history(pupil),
-        "record_views": (
-            pupil.record_views.select_related("user")[:20]
-            if policy.can(membership, "pupil.view_record_log")
-            else None
+        "access_log": (
+            pupil_access_log(pupil)[:20] if policy.can(membership, "pupil.view_record_log") else None
         ),
         "sen_form": SenStatusChangeForm(pupil=pupil) if policy.can(membership, "pupil.change") else None,
         "archive_form": ArchiveForm() if policy.can(membership, "pupil.change") else None,

@@ -1,9 +1,10 @@
 """Administrators manage reference data and read the access log. Pupil records themselves are
-kept in the app, where every read is scoped and logged; they are not edited in the admin."""
+kept in the app, where every read is scoped and logged; they are not edited in the admin. What
+the admin site does read of pupil data is logged too (pupils.middleware.AccessLogMiddleware)."""
 
 from django.contrib import admin
 
-from .models import ExternalAgency, PupilRecordView
+from .models import AccessLogEntry, ExternalAgency
 
 
 @admin.register(ExternalAgency)
@@ -11,11 +12,11 @@ class ExternalAgencyAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
-@admin.register(PupilRecordView)
-class PupilRecordViewAdmin(admin.ModelAdmin):
-    list_display = ["viewed_at", "user", "role", "pupil_id"]
-    list_filter = ["role"]
-    date_hierarchy = "viewed_at"
+@admin.register(AccessLogEntry)
+class AccessLogEntryAdmin(admin.ModelAdmin):
+    list_display = ["at", "school", "sequence", "username", "role", "how", "what"]
+    list_filter = ["how", "role"]
+    date_hierarchy = "at"
 
     def has_add_permission(self, request):
         return False

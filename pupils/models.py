@@ -5,8 +5,8 @@ from django.db.models.expressions import RawSQL
 from simple_history.models import HistoricalRecords
 
 from core import policy
+from core.access_log import AuditedQuerySet
 from core.policy import Scope
-from core.roles import Role
 from schools.models import School, SchoolClass
 
 from .upn import validate_upn
@@ -72,7 +72,9 @@ class ExternalAgency(models.Model):
         return self.name
 
 
-class PupilQuerySet(models.QuerySet):
+class PupilQuerySet(AuditedQuerySet):
+    audit_path = ""  # the rows are the pupils (core.access_log)
+
     def active(self):
         return self.filter(archived_at__isnull=True)
 
@@ -97,7 +99,7 @@ class PupilQuerySet(models.QuerySet):
         scope = policy.pupil_scope(membership)
         if scope is Scope.NONE:
             return self.none()
-        qs = self.filter(school_id=membership.school_id)
+        qs = self.filter(school_id=membership.school_id).audited()
         if not include_archived:
             qs = qs.active()
         if scope is Scope.CLASSES:
@@ -256,31 +258,6 @@ class KeyStageResult(models.Model):
         return f"{self.stage} {self.year} {self.subject} {self.method}{part}: {self.result}"
 
 
-class PupilRecordView(models.Model):
-    """Who opened which pupil's record, and when: SEN data is special-category data. A download
-    of the record (the subject-access export, an evidence pack) is logged here too, with its
-    kind and what was downloaded."""
-
-    class Kind(models.TextChoices):
-        VIEW = "view", "Opened the record"
-        EXPORT = "export", "Downloaded all the pupil's data"
-        PACK = "pack", "Downloaded an evidence pack"
-
-    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="record_views")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    role = models.CharField(max_length=12, choices=Role.choices)
-    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.VIEW)
-    detail = models.CharField(max_length=200, blank=True, help_text="What was opened or downloaded.")
-    viewed_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-viewed_at"]
-        indexes = [models.Index(fields=["pupil", "-viewed_at"])]
-
-    def __str__(self):
-        return f"{self.user} opened pupil {self.pupil_id} at {self.viewed_at:%d/%m/%Y %H:%M}"
-
-
 def status_at_q(when, statuses, pupil="pk", *, school_id=None):
     """Rows whose pupil (the id in field `pupil`: "pk" over pupils, "pupil_id" over assessments)
     had, as at the date `when`, one of the SEN `statuses`: their latest dated change on or before
@@ -319,3 +296,8 @@ def _latest_in(when, statuses, school_id):
     )
     # Only table names from the models' metadata are formatted in; every value is a parameter.
     return RawSQL(sql, [day, *sorted(statuses), *([school_id] if school_id else []), day])  # noqa: S611
+
+
+# The access log's models live in their own module (pupils.access_log); imported here so Django
+# finds them.
+from .access_log import AccessLogChain, AccessLogCheckpoint, AccessLogEntry, AccessLogPupil  # noqa: E402, F401

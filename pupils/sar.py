@@ -14,6 +14,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
+from .access_log import AccessLogPupil, pupil_access_log
 from .models import Pupil
 
 
@@ -29,8 +30,8 @@ def pupil_data(pupil):
     related = {}
     for relation in Pupil._meta.related_objects:
         accessor = relation.get_accessor_name()
-        if not accessor:
-            continue
+        if not accessor or relation.related_model is AccessLogPupil:
+            continue  # the access log is given below, entry by entry
         if relation.one_to_one:
             try:
                 rows = _rows([getattr(pupil, accessor)])
@@ -45,6 +46,18 @@ def pupil_data(pupil):
         "school": pupil.school.name,
         "pupil": _rows([pupil])[0],
         "change_history": _rows(pupil.history.all()),
+        # Who read the pupil's data, when and how (the recipients a data subject may ask about).
+        "access_log": [
+            {
+                "at": entry.at,
+                "who": entry.username,
+                "role": entry.role_label,
+                "how": entry.get_how_display(),
+                "what": entry.what,
+                "detail": entry.detail,
+            }
+            for entry in pupil_access_log(pupil).order_by("at", "pk")
+        ],
         "related": dict(sorted(related.items())),
     }
 

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from schools import changes
 
-from .models import SEN_STATUSES_ON_RECORD, Pupil, PupilRecordView, SenStatus, SenStatusChange
+from .models import SEN_STATUSES_ON_RECORD, Pupil, SenStatus, SenStatusChange
 from .upn import normalise_upn
 
 
@@ -109,10 +109,3 @@ def pupil_restore(*, pupil, by):
     _save(pupil, by=by)
     changes.figures_changed(pupil.school_id)
     return pupil
-
-
-def pupil_record_view(*, pupil, membership, kind=PupilRecordView.Kind.VIEW, detail=""):
-    """Log that this membership opened (or downloaded, by `kind`) the pupil's record."""
-    return PupilRecordView.objects.create(
-        pupil=pupil, user=membership.user, role=membership.role, kind=kind, detail=detail[:200]
-    )

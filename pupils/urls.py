@@ -13,4 +13,5 @@ urlpatterns = [
     path("<int:pk>/archive/", views.pupil_archive, name="archive"),
     path("<int:pk>/restore/", views.pupil_restore, name="restore"),
     path("<int:pk>/data.json", views.pupil_data_export, name="data_export"),
+    path("<int:pk>/access-log.csv", views.pupil_access_log_csv, name="access_log_csv"),
 ]

@@ -3,17 +3,21 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from core import policy
+from core import access_log, policy
+from core.access_log import How
+from core.csv import csv_response
 from core.forms import add_validation_errors
 from schools.access import membership_required
 
 from . import services
 from .access import access_pupil
+from .access_log import pupil_access_log
 from .filters import PupilFilter
 from .forms import ArchiveForm, PupilCreateForm, PupilForm, SenStatusChangeForm
-from .models import Pupil, PupilRecordView
+from .models import Pupil
 from .sar import pupil_data_json
 from .selectors import sen_register_summary
 
@@ -141,14 +145,31 @@ def sen_register(request):
 
 @membership_required("pupil.export")
 def pupil_data_export(request, pk):
-    """Subject access request: all of the pupil's data as one JSON download (logged as a view)."""
+    """Subject access request: all of the pupil's data as one JSON download (in the access log as
+    a subject access download)."""
     pupil = access_pupil(request.membership, pk, action="pupil.export")
-    services.pupil_record_view(
-        pupil=pupil,
-        membership=request.membership,
-        kind=PupilRecordView.Kind.EXPORT,
-        detail="Subject access export",
-    )
+    access_log.note_how(How.SUBJECT_ACCESS, "Everything held about the pupil (JSON)")
     response = HttpResponse(pupil_data_json(pupil), content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="pupil-{pupil.upn}-data.json"'
     return response
+
+
+@membership_required("pupil.view_record_log")
+def pupil_access_log_csv(request, pk):
+    """Who read this pupil's data, when and how: every access-log entry naming the pupil, as a
+    CSV for a subject access request."""
+    pupil = access_pupil(request.membership, pk, action="pupil.view_record_log")
+    rows = (
+        (
+            timezone.localtime(entry.at).strftime("%d/%m/%Y %H:%M:%S"),
+            entry.username,
+            entry.role_label,
+            entry.get_how_display(),
+            entry.what,
+            entry.detail,
+            entry.path,
+        )
+        for entry in pupil_access_log(pupil).order_by("at", "pk")
+    )
+    header = ["When", "Who", "Role", "How", "What was read", "Detail", "Address"]
+    return csv_response(f"pupil-{pupil.upn}-access-log.csv", header, rows)

@@ -9,13 +9,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from core import policy
+from core import access_log, policy
+from core.access_log import How
 from core.calendar import academic_year_label
 from core.disclosure import suppressed_note
 from core.documents import render_document
 from pupils.access import access_pupil
-from pupils.models import PupilRecordView
-from pupils.services import pupil_record_view
 from schools.access import membership_required
 
 from . import information_report as info
@@ -103,7 +102,7 @@ def _journey(request, pk, *, anonymised):
     journey = build_journey(pupil, label=label, anonymised=anonymised, today=timezone.localdate())
     as_pdf = request.GET.get("format") == "pdf"
     detail = "Pupil's journey" + (" (anonymised)" if anonymised else "") + (" PDF" if as_pdf else "")
-    pupil_record_view(pupil=pupil, membership=membership, kind=PupilRecordView.Kind.VIEW, detail=detail)
+    access_log.note_how(How.PDF if as_pdf else How.PAGE, detail)
     context = {"journey": journey, "year": year, "pupil_pk": pupil.pk}
     title = f"Pupil's journey: {label}"
     return render_document(request, "reports/journey.html", context, title=title)

@@ -6,6 +6,7 @@ the figures object as it was at sign-off so that a downloaded report never chang
 
 from django.conf import settings
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from core.scoping import PupilScopedQuerySet
 from pupils.models import Pupil
@@ -165,6 +166,7 @@ class CaseStudy(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
+    history = HistoricalRecords()
     objects = PupilScopedQuerySet.as_manager()
 
     class Meta:
@@ -210,6 +212,7 @@ class SampledPupil(models.Model):
     position = models.PositiveSmallIntegerField()
     added_at = models.DateTimeField(auto_now_add=True)
 
+    history = HistoricalRecords()
     objects = PupilScopedQuerySet.as_manager()
 
     class Meta:

@@ -101,6 +101,7 @@ class Membership(models.Model):
     role = models.CharField(max_length=12, choices=Role.choices)
     is_active = models.BooleanField(default=True)
 
+    history = HistoricalRecords()
     objects = MembershipQuerySet.as_manager()
 
     class Meta:
@@ -170,6 +171,8 @@ class SchoolClass(models.Model):
     name = models.CharField(max_length=40)
     year_group = models.SmallIntegerField(null=True, blank=True)
     teachers = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="classes_taught", blank=True)
+
+    history = HistoricalRecords(m2m_fields=["teachers"])
 
     class Meta:
         ordering = ["year_group", "name"]

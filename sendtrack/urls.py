@@ -35,6 +35,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("jobs/", include("jobs.urls")),
     path("trust/", include("trusts.urls")),
+    path("retention/", include("retention.urls")),
     path("healthz", views.healthz, name="healthz"),
     # settings.ADMIN_URL: "admin/" unless production names another path (README, "The admin site").
     path(settings.ADMIN_URL, admin.site.urls),

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "graduated",
     "overview",
     "trusts",
+    "retention",
     "demo",
 ]
 
@@ -85,6 +86,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "schools.middleware.CurrentMembershipMiddleware",
+    # After the membership (the reader's role): logs which pupils each request read.
+    "pupils.middleware.AccessLogMiddleware",
     "sendtrack.middleware.DatabaseUnavailableMiddleware",
     # Axes must be last: it answers a locked-out login before the view runs.
     "axes.middleware.AxesMiddleware",

@@ -231,7 +231,9 @@ def test_grid_queries_are_the_same_for_10_and_30_pupils(
     year, term = current_academic_year(), int(current_term())
     pupils = PupilFactory.create_batch(size, school=school, school_class=oak)
     url = grid_url(oak, year, term)
-    with django_assert_max_num_queries(12):
+    # And 8 for the access-log entry, whatever the number of pupils (savepoint, the school's chain
+    # head made and locked and read, the entry, its pupil rows in one INSERT, new hash, release).
+    with django_assert_max_num_queries(12 + 8):
         assert senco_client.get(url).status_code == 200
     data = {}
     for pupil in pupils:

@@ -29,6 +29,7 @@ PAGES = [
     ("SEF summary", "reports:sef"),
     ("judgement prompts", "reports:prompts"),
     ("two-factor", "accounts:two_factor"),
+    ("data retention", "retention:review"),
 ]
 
 

@@ -52,6 +52,8 @@ EXPECTED = {
     "pupil.change": "S",
     "pupil.export": "S",
     "pupil.view_record_log": "SH",
+    "retention.view": "SH",
+    "retention.purge": "S",
     "attendance.record": "S",
     "import.run": "S",  # SENCO "enters and imports termly data"
     "ctf.export": "S",  # SENCO only: a pupil's SEN record leaves the school

@@ -321,7 +321,11 @@ def test_index_query_count_does_not_grow(client, django_assert_max_num_queries):
     counts = []
     for membership in (small, large):
         login(client, membership)
-        with django_assert_max_num_queries(14) as captured:
+        # Writing the access-log entry adds 6 queries whatever the number of pupils read (savepoint,
+        # chain head locked and read, entry, its pupil rows in one INSERT, new head hash, release),
+        # and 2 more on a school's first entry, which makes the head: each school's first page
+        # pays them alike.
+        with django_assert_max_num_queries(14 + 8) as captured:
             assert client.get(reverse("plans:index")).status_code == 200
         counts.append(len(captured))
     assert counts[0] == counts[1]
@@ -351,9 +355,13 @@ def test_pupil_pages_query_count_does_not_grow_with_versions(
                     intervention=InterventionFactory(school=senco.school),
                 )
     login(client, senco)
+    # Writing the access-log entry adds 6 queries whatever the number of pupils read (savepoint,
+    # chain head locked and read, entry, its pupil rows in one INSERT, new head hash, release),
+    # and 2 more on a school's first entry, which makes the head: so a first page is opened before.
+    client.get(reverse("pupils:list"))
     counts = []
     for pupil in (few, many):
-        with django_assert_max_num_queries(14) as captured:
+        with django_assert_max_num_queries(14 + 6) as captured:
             assert client.get(reverse(name, kwargs={"pk": pupil.pk})).status_code == 200
         counts.append(len(captured))
     assert counts[0] == counts[1]
@@ -362,11 +370,15 @@ def test_pupil_pages_query_count_does_not_grow_with_versions(
 def test_plan_page_query_count_does_not_grow_with_targets(client, senco, django_assert_max_num_queries):
     counts = []
     login(client, senco)
+    # Writing the access-log entry adds 6 queries whatever the number of pupils read (savepoint,
+    # chain head locked and read, entry, its pupil rows in one INSERT, new head hash, release),
+    # and 2 more on a school's first entry, which makes the head: so a first page is opened before.
+    client.get(reverse("pupils:detail", kwargs={"pk": PupilFactory(school=senco.school).pk}))
     for n in (1, 12):
         plan = SupportPlanFactory(pupil__school=senco.school)
         for _ in range(n):
             PlanTargetFactory(plan=plan, intervention=InterventionFactory(school=senco.school))
-        with django_assert_max_num_queries(12) as captured:
+        with django_assert_max_num_queries(12 + 6) as captured:
             assert client.get(reverse("plans:plan", kwargs={"pk": plan.pk})).status_code == 200
         counts.append(len(captured))
     assert counts[0] == counts[1]

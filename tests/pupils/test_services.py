@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from pupils import services
-from pupils.models import Pupil, PupilRecordView, SenStatus
+from pupils.models import Pupil, SenStatus
 from tests.factories import PupilFactory, SchoolFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -122,13 +122,3 @@ def test_every_change_is_kept_with_who_when_before_after(by):
     changed = {c.field: (c.old, c.new) for c in delta.changes}
     assert changed["legal_surname"] == ("Khan", "Khan-Smith")
     assert changed["eal"] == (False, True)
-
-
-def test_record_view_is_logged(by):
-    from tests.factories import MembershipFactory
-
-    pupil = make_pupil(by)
-    membership = MembershipFactory(school=pupil.school, user=by)
-    services.pupil_record_view(pupil=pupil, membership=membership)
-    view = PupilRecordView.objects.get()
-    assert (view.pupil, view.user, view.role) == (pupil, by, "senco")

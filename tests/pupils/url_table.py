@@ -1,5 +1,5 @@
 from core.roles import Role
-from tests.url_tables import ALL, STAFF
+from tests.url_tables import ALL, LEADERS, STAFF
 
 PERMISSIONS = {
     "sen_register": ("get", ALL, False),
@@ -12,4 +12,5 @@ PERMISSIONS = {
     "pupils:archive": ("post", {Role.SENCO}, True),
     "pupils:restore": ("post", {Role.SENCO}, True),
     "pupils:data_export": ("get", {Role.SENCO}, True),
+    "pupils:access_log_csv": ("get", LEADERS, True),
 }
