@@ -39,7 +39,15 @@ from assessment.bands import year_group_now
 from assessment.models import Assessment, AssessmentPoint
 from core.calendar import academic_year_label, current_academic_year
 from interventions.models import Intervention, InterventionPlace
-from pupils.models import SEN_STATUSES_ON_RECORD, YEAR_GROUPS, AreaOfNeed, SenStatus, status_at_q
+from pupils.models import (
+    INCLUSION_GROUPS,
+    SEN_STATUSES_ON_RECORD,
+    YEAR_GROUPS,
+    AreaOfNeed,
+    SenStatus,
+    inclusion_group_q,
+    status_at_q,
+)
 
 DEFAULT_GROUP = "send"
 AS_AT, CURRENT = "as-at", "current"
@@ -60,7 +68,8 @@ BASIS_NOTES = {
     CURRENT: "Year group is the one recorded with each assessment.",
 }
 OTHER_GROUPS_NOTE = (
-    "Pupil premium, free school meals, EAL, looked-after, gender and area of need are as recorded today."
+    "Pupil premium, free school meals, EAL, looked-after, social care, previously looked-after, young "
+    "carer, gender and area of need are as recorded today."
 )
 
 BASE_GROUPS = [
@@ -72,6 +81,7 @@ BASE_GROUPS = [
     ("fsm", "Free school meals"),
     ("eal", "EAL"),
     ("lac", "Looked-after children"),
+    *INCLUSION_GROUPS,
     ("gender:F", "Girls"),
     ("gender:M", "Boys"),
 ]
@@ -105,6 +115,8 @@ def group_q(code, prefix="", *, status=None, year_group=None):
     }
     if code in simple:
         return simple[code]
+    if (q := inclusion_group_q(code, p)) is not None:
+        return q
     kind, _, value = (code or "").partition(":")
     if kind == "gender" and value in ("F", "M"):
         return Q(**{f"{p}gender": value})

@@ -12,7 +12,13 @@ from core.calendar import academic_year_label, current_academic_year
 from core.disclosure import TOTAL, Table
 from core.figures import Count as Figure
 from core.figures import Share
-from pupils.models import SEN_STATUSES_ON_RECORD, SenStatus, SenStatusChange
+from pupils.models import (
+    INCLUSION_GROUPS,
+    SEN_STATUSES_ON_RECORD,
+    SenStatus,
+    SenStatusChange,
+    inclusion_group_q,
+)
 from pupils.selectors import national_send_figures
 
 from .shared import by_flag, focus_flag, listed_pupils, school_pupils
@@ -22,13 +28,15 @@ VULNERABLE = [
     ("fsm", "Free school meals", Q(fsm=True)),
     ("eal", "EAL", Q(eal=True)),
     ("lac", "Looked-after children", Q(lac=True)),
+    *((code, label, inclusion_group_q(code)) for code, label in INCLUSION_GROUPS),
     ("boys", "Boys", Q(gender="M")),
     ("girls", "Girls", Q(gender="F")),
 ]
 GROUP_COUNT = sum(
     (
         Case(When(q, then=Value(1)), default=Value(0), output_field=IntegerField())
-        for _, _, q in VULNERABLE[:4]
+        for key, _, q in VULNERABLE
+        if key not in ("boys", "girls")
     ),
     Value(0),
 )

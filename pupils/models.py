@@ -79,6 +79,30 @@ class YoungCarer(models.TextChoices):
     BY_SCHOOL = "S", "S — Identified as a young carer by the school"
 
 
+YOUNG_CARER_IDENTIFIED = (YoungCarer.BY_PARENT, YoungCarer.BY_SCHOOL)
+
+
+def inclusion_group_q(code, prefix=""):
+    """The Q of pupils in one of the groups the inclusion evaluation area names that the census
+    flags do not cover (over fields reached through `prefix`), or None for another code:
+    "social_care" known to children's social care now or before, "plac" previously looked
+    after, "young_carer" identified as a young carer."""
+    p = prefix
+    groups = {
+        "social_care": ~Q(**{f"{p}social_care": SocialCare.NONE}),
+        "plac": ~Q(**{f"{p}post_looked_after": PostLookedAfter.NOT_DECLARED}),
+        "young_carer": Q(**{f"{p}young_carer__in": YOUNG_CARER_IDENTIFIED}),
+    }
+    return groups.get(code)
+
+
+INCLUSION_GROUPS = [
+    ("social_care", "Known to children's social care"),
+    ("plac", "Previously looked after"),
+    ("young_carer", "Young carers"),
+]
+
+
 YEAR_GROUPS = [(0, "Reception")] + [(n, f"Year {n}") for n in range(1, 14)]
 
 

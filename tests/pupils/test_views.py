@@ -201,3 +201,27 @@ def test_register_query_count_does_not_grow_with_pupils(client, django_assert_ma
             assert client.get(reverse("sen_register")).status_code == 200
         counts.append(len(captured))
     assert counts[0] == counts[1]
+
+
+def test_the_groups_the_inclusion_area_names_are_recorded_on_the_form(senco_client):
+    fields = {"social_care": "CPP", "post_looked_after": "S", "young_carer": "P"}
+    response = senco_client.post(reverse("pupils:create"), {**NEW_PUPIL, "upn": "P207000016049", **fields})
+    assert response.status_code == 302
+    pupil = Pupil.objects.get()
+    assert (pupil.social_care, pupil.post_looked_after, pupil.young_carer) == ("CPP", "S", "P")
+    page = senco_client.get(reverse("pupils:detail", kwargs={"pk": pupil.pk})).content.decode()
+    assert (
+        "Child protection plan now" in page
+        and "Previously looked after (S)" in page
+        and "Young carer (P)" in page
+    )
+
+
+def test_an_unknown_social_care_code_is_refused_with_a_message(senco_client):
+    response = senco_client.post(
+        reverse("pupils:create"),
+        {**NEW_PUPIL, "upn": "P207000016049", "social_care": "XX", "young_carer": "N"},
+    )
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert not Pupil.objects.exists()
