@@ -134,7 +134,12 @@ def groups_report(membership, cohort, *, with_lists=True, with_movement=True):
 def sen_movement(membership, *, years=3, suppress_below=0):
     """Placed on, removed from, K to E and E to K, by academic year over the last `years`,
     from the dated SEN history (each change against the pupil's status just before it)."""
-    this_year = current_academic_year()
+    return school_sen_movement(membership.school_id, years=years, suppress_below=suppress_below)
+
+
+def school_sen_movement(school_id, *, years=3, suppress_below=0, today=None):
+    """`sen_movement` of a school, over the `years` academic years up to the one of `today`."""
+    this_year = current_academic_year(today)
     first = this_year - years + 1
     before = (
         SenStatusChange.objects.filter(
@@ -151,7 +156,7 @@ def sen_movement(membership, *, years=3, suppress_below=0):
     on = list(SEN_STATUSES_ON_RECORD)
     was_off = Q(before__isnull=True) | Q(before=SenStatus.NONE)
     rows = (
-        SenStatusChange.objects.filter(pupil__school_id=membership.school_id)
+        SenStatusChange.objects.filter(pupil__school_id=school_id)
         .annotate(before=Subquery(before), ay=academic_year)
         .filter(ay__gte=first, ay__lte=this_year)
         .values("ay")
