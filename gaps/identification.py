@@ -153,7 +153,8 @@ def concern_to_support(school_id, *, today, suppress_below=0, years=YEARS):
     result = []
     for year, days in by_year.items():
         with_concern = Share.of(len(days), placed[year], suppress_below=suppress_below)
-        hidden = bool(suppress_below) and len(days) < suppress_below
+        # The median is a figure over the pupils with a concern: hidden whenever their count is.
+        hidden = with_concern.suppressed or (bool(suppress_below) and len(days) < suppress_below)
         median = None if hidden or not days else _median_days(days)
         result.append(
             ConcernYear(

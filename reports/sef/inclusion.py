@@ -114,6 +114,7 @@ def _evidence(school, academic_year, suppress_below):
     for row in prompt_overview(school, academic_year):
         if row.tag.number in INCLUSION_PROMPT_NUMBERS:
             short = row.tag.short.removeprefix("Inclusion: ")
+            short = short[:1].upper() + short[1:]
             lines.append(EvidenceLine(short, row.counts.strengths, row.counts.developments, row.counts.total))
     return lines
 

@@ -49,7 +49,7 @@ def test_the_inclusion_figures_worked_by_hand(inclusion):
     assert (str(i.send_pupils), str(i.with_agency)) == ("4", "25% (1/4)")
     # send[0] is pupil premium and known to social care: one SEND pupil in two or more groups.
     assert str(i.several_groups) == "1"
-    identifying = next(e for e in i.evidence if e.tag == "identifying needs")
+    identifying = next(e for e in i.evidence if e.tag == "Identifying needs")
     assert (str(identifying.strengths), str(identifying.total)) == ("1", "1")
     # No plan is recorded: the 3 pupils on SEN support at the end of the last term have none.
     assert (str(i.reviews[-1].sen_support), str(i.reviews[-1].no_plan)) == ("3", "100% (3/3)")
