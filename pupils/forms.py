@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from schools.models import SchoolClass
 
-from .models import Pupil, SenStatus
+from .models import Concern, Pupil, SenStatus
 from .upn import normalise_upn
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -214,4 +214,28 @@ class ArchiveForm(forms.Form):
         self.helper = FormHelper()
         self.helper.layout = Layout(
             "archive_reason", Submit("archive", "Archive pupil", css_class="btn-warning")
+        )
+
+
+class ConcernForm(forms.ModelForm):
+    """A concern raised about a pupil: when, by whom and what was noticed."""
+
+    class Meta:
+        model = Concern
+        fields = ["raised_on", "raised_by", "summary"]
+        widgets = {"raised_on": DATE_WIDGET, "summary": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["summary"].max_length = 4000
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Div(
+                Div("raised_on", css_class="col-md-4"),
+                Div("raised_by", css_class="col-md-8"),
+                css_class="row",
+            ),
+            Field("summary"),
+            Submit("save", "Record the concern"),
         )

@@ -12,7 +12,7 @@ from schools.access import membership_required
 from . import services
 from .access import access_pupil
 from .filters import PupilFilter
-from .forms import ArchiveForm, PupilCreateForm, PupilForm, SenStatusChangeForm
+from .forms import ArchiveForm, ConcernForm, PupilCreateForm, PupilForm, SenStatusChangeForm
 from .models import Pupil, PupilRecordView
 from .sar import pupil_data_json
 from .selectors import sen_register_summary
@@ -152,3 +152,24 @@ def pupil_data_export(request, pk):
     response = HttpResponse(pupil_data_json(pupil), content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="pupil-{pupil.upn}-data.json"'
     return response
+
+
+@membership_required("concern.record")
+def pupil_concern(request, pk):
+    """Record a concern raised about a pupil (the start of the graduated approach), beside the
+    concerns recorded before."""
+    pupil = access_pupil(request.membership, pk, action="concern.record")
+    form = ConcernForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.concern_record(pupil=pupil, by=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                add_validation_errors(form, error)
+            else:
+                messages.success(request, "The concern was recorded.")
+                return redirect("pupils:concern", pk=pupil.pk)
+        status = 400
+    context = {"pupil": pupil, "form": form, "concerns": pupil.concerns.order_by("-raised_on", "-pk")}
+    return render(request, "pupils/concern_form.html", context, status=status)

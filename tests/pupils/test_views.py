@@ -225,3 +225,19 @@ def test_an_unknown_social_care_code_is_refused_with_a_message(senco_client):
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
     assert not Pupil.objects.exists()
+
+
+def test_a_concern_is_recorded_and_listed_and_a_bad_date_gets_a_message(senco_client, senco):
+    pupil = PupilFactory(school=senco.school, legal_surname="Brown")
+    url = reverse("pupils:concern", kwargs={"pk": pupil.pk})
+    response = senco_client.post(
+        url, {"raised_on": "2025-10-03", "raised_by": "parent", "summary": "Worried about reading at home."}
+    )
+    assert response.status_code == 302
+    page = senco_client.get(url).content.decode()
+    assert "03/10/2025" in page and "Parent or carer" in page and "Worried about reading at home." in page
+    response = senco_client.post(url, {"raised_on": "2090-01-01", "raised_by": "teacher", "summary": "Later"})
+    assert response.status_code == 400
+    assert "cannot be raised in the future" in response.content.decode()
+    assert 'value="2090-01-01"' in response.content.decode()  # what was typed is kept
+    assert pupil.concerns.count() == 1
