@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from schools.models import SchoolClass
 
-from .models import Concern, Pupil, SenStatus
+from .models import Concern, Pupil, SenStatus, YoungCarer
 from .upn import normalise_upn
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -55,6 +55,8 @@ class PupilForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.school = school
         self.fields["school_class"].queryset = SchoolClass.objects.filter(school=school)
+        # Not declared unless chosen: a form without the field (an older one, a script) keeps N.
+        self.fields["young_carer"].required = False
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Fieldset(
@@ -110,6 +112,9 @@ class PupilForm(forms.ModelForm):
 
     def extra_layout(self):
         return []
+
+    def clean_young_carer(self):
+        return self.cleaned_data.get("young_carer") or YoungCarer.NOT_DECLARED
 
     def clean_upn(self):
         upn = normalise_upn(self.cleaned_data["upn"])

@@ -99,7 +99,7 @@ def inclusion_group_q(code, prefix=""):
 INCLUSION_GROUPS = [
     ("social_care", "Known to children's social care"),
     ("plac", "Previously looked after"),
-    ("young_carer", "Young carers"),
+    ("young_carer", "Pupils who are young carers"),
 ]
 
 

@@ -23,7 +23,7 @@ FLAGS = [
     ("lac", "Looked after", Q(lac=True)),
     ("social_care", "Known to social care", inclusion_group_q("social_care")),
     ("plac", "Previously looked after", inclusion_group_q("plac")),
-    ("young_carer", "Young carer", inclusion_group_q("young_carer")),
+    ("young_carer", "Pupils who are young carers", inclusion_group_q("young_carer")),
     ("boys", "Boys", Q(gender="M")),
 ]
 # A group this many percentage points more common among SEND pupils is over-represented.

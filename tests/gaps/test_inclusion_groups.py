@@ -65,7 +65,7 @@ def test_question_a_shares_and_pupils_in_several_groups(client, groups):
         "5% (1/20)",
     )
     # Young carers: e0 of the SEND pupils (1/11 = 9%), and others[0]: 2/20 = 10%; fewer among SEND pupils.
-    carers = rows["Young carers"]
+    carers = rows["Pupils who are young carers"]
     assert (str(carers.in_focus), str(carers.in_school), carers.over_represented) == (
         "9% (1/11)",
         "10% (2/20)",
@@ -84,7 +84,11 @@ def test_governor_sees_the_new_groups_suppressed(client, groups):
     rows = {row.label: row for row in report.groups}
     # 2, 1 and 1 pupils are under the school's threshold of 5 (3 of 20 in the school too), so every
     # share of the new groups is hidden, and so are the 3 pupils in several groups.
-    for label in ("Known to children's social care", "Previously looked after", "Young carers"):
+    for label in (
+        "Known to children's social care",
+        "Previously looked after",
+        "Pupils who are young carers",
+    ):
         assert (str(rows[label].in_focus), str(rows[label].in_school)) == ("c", "c")
     assert str(report.several_groups) == "c"
     assert report.several_pupils is None

@@ -52,7 +52,10 @@ def test_template_has_our_headings_an_example_and_imports_cleanly(senco_client, 
     content = response.content
     assert content.startswith(b"\xef\xbb\xbf")  # the BOM that makes Excel read UTF-8
     lines = content.decode("utf-8-sig").splitlines()
-    assert lines[0] == ",".join(PUPIL_HEADINGS)
+    # The columns of the groups the inclusion area names come after LAC in the template.
+    after_lac = PUPIL_HEADINGS.index("LAC") + 1
+    groups = ["Social Care", "Post Looked After", "Young Carer"]
+    assert lines[0] == ",".join(PUPIL_HEADINGS[:after_lac] + groups + PUPIL_HEADINGS[after_lac:])
     assert len(lines) == 2
     assert "Brontë" in lines[1] and ",4 Oak," in lines[1]
     assert parse_file("pupils", content, "template.csv", school=school).errors == []

@@ -548,6 +548,6 @@ def test_inclusion_governor_figures_cannot_be_worked_back(reader):
             assert shown_concerns[label][3] in (HIDDEN, "–"), f"{label}: a median beside a hidden share"
     groups = find(truth, "Disadvantaged and vulnerable groups")
     labels = {row[0] for row in groups.rows}
-    assert {"Known to social care", "Previously looked after", "Young carer"} <= labels
+    assert {"Known to social care", "Previously looked after", "Pupils who are young carers"} <= labels
     _standalone_shares(p, truth, shown, skip=("Time from the first concern",))
     assert_safe(p, hides=False)
