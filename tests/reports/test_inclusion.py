@@ -10,6 +10,7 @@ from django.urls import reverse
 from core.roles import Role
 from evidence.models import OfstedPrompt
 from pupils.models import Concern, ExternalAgency, SocialCare
+from reports import services
 from reports.sef import sef_figures
 from tests.factories import EvidenceItemFactory
 from tests.pdf import pdf_text
@@ -103,3 +104,21 @@ def test_the_senco_writes_the_evaluation_and_grade_and_the_sef_pdf_has_the_secti
     text = pdf_text(client.get(reverse("reports:sef"), {"format": "pdf"}).content)
     assert "2. Inclusion" in text and "Identifying needs early and accurately" in text
     assert "Concerns are followed up within weeks." in text
+
+
+def test_the_governor_sef_follows_the_framework(client, inclusion):
+    client.force_login(inclusion.members[Role.GOVERNOR].user)
+    renewed = client.get(reverse("reports:sef_governor")).content.decode()
+    assert '<h2 id="inclusion">2. Inclusion</h2>' in renewed
+    assert "Best-fit grade for inclusion" in renewed and "50% (2/4)" not in renewed
+    for pupil in inclusion.send:
+        assert pupil.legal_surname not in renewed
+    services.sef_framework_set(
+        school=inclusion.school,
+        academic_year=inclusion.year,
+        framework="2019",
+        by=inclusion.members[Role.SENCO].user,
+    )
+    old = client.get(reverse("reports:sef_governor")).content.decode()
+    assert 'id="inclusion"' not in old and "4. Interventions: impact and cost" in old
+    assert "Grade descriptors relevant to pupils with SEND" in old
