@@ -103,6 +103,13 @@ class SefReport(models.Model):
     def chosen_framework(self):
         return self.framework or default_framework(self.academic_year)
 
+    @property
+    def grade_label(self):
+        """The grade as words, on the scale of the year's framework ("Good", "Strong standard")."""
+        from .frameworks import grade_label  # reports.frameworks builds on this module
+
+        return grade_label(self.chosen_framework, self.grade)
+
 
 class SefSignOff(models.Model):
     """A signed-off SEF summary, kept as it was: the figures objects (full and governor) as JSON,
