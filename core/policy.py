@@ -96,6 +96,7 @@ ACTIONS = {
     # -- pupils and their records
     "pupil.view": Action(STAFF, "open pupil records"),
     "pupil.change": Action(SENCO_ONLY, "change pupil records"),
+    "concern.record": Action(frozenset({SENCO, TEACHER}), "record a concern about a pupil"),
     "pupil.export": Action(SENCO_ONLY, "download everything held about a pupil"),
     "pupil.view_record_log": Action(LEADERS, "see who opened a pupil's record"),
     # -- retention: what is due for deletion, legal holds, the purge

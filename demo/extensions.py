@@ -15,6 +15,7 @@ EXTENSIONS = [
     "demo.attendance_data.add_attendance",
     "demo.evidence_data.add_evidence",
     "demo.graduated_data.add_graduated",  # after plans, interventions and evidence: it builds on them
+    "demo.inclusion_data.add_inclusion",  # after evidence (it tags some), before reports
     "demo.trust_data.add_rollups",  # after every figure the trust comparison rolls up
     "demo.reports_data.add_reports",  # keep last: it signs off the SEF over everyone's data
 ]

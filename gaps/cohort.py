@@ -40,10 +40,12 @@ from assessment.models import Assessment, AssessmentPoint
 from core.calendar import academic_year_label, current_academic_year
 from interventions.models import Intervention, InterventionPlace
 from pupils.models import (
+    INCLUSION_GROUPS,
     SEN_STATUSES_ON_RECORD,
     YEAR_GROUPS,
     AreaOfNeed,
     SenStatus,
+    inclusion_group_q,
     status_at_q,
     year_groups_of,
 )
@@ -67,7 +69,8 @@ BASIS_NOTES = {
     CURRENT: "Year group is the one recorded with each assessment.",
 }
 OTHER_GROUPS_NOTE = (
-    "Pupil premium, free school meals, EAL, looked-after, gender and area of need are as recorded today."
+    "Pupil premium, free school meals, EAL, looked-after, social care, previously looked-after, young "
+    "carer, gender and area of need are as recorded today."
 )
 
 BASE_GROUPS = [
@@ -79,6 +82,7 @@ BASE_GROUPS = [
     ("fsm", "Free school meals"),
     ("eal", "EAL"),
     ("lac", "Looked-after children"),
+    *INCLUSION_GROUPS,
     ("gender:F", "Girls"),
     ("gender:M", "Boys"),
 ]
@@ -112,6 +116,8 @@ def group_q(code, prefix="", *, status=None, year_group=None):
     }
     if code in simple:
         return simple[code]
+    if (q := inclusion_group_q(code, p)) is not None:
+        return q
     kind, _, value = (code or "").partition(":")
     if kind == "gender" and value in ("F", "M"):
         return Q(**{f"{p}gender": value})

@@ -12,7 +12,13 @@ from core.calendar import academic_year_label, current_academic_year
 from core.disclosure import TOTAL, Table
 from core.figures import Count as Figure
 from core.figures import Share
-from pupils.models import SEN_STATUSES_ON_RECORD, SenStatus, SenStatusChange
+from pupils.models import (
+    INCLUSION_GROUPS,
+    SEN_STATUSES_ON_RECORD,
+    SenStatus,
+    SenStatusChange,
+    inclusion_group_q,
+)
 from pupils.selectors import national_send_figures
 
 from .shared import by_flag, focus_flag, listed_pupils, school_pupils
@@ -22,13 +28,15 @@ VULNERABLE = [
     ("fsm", "Free school meals", Q(fsm=True)),
     ("eal", "EAL", Q(eal=True)),
     ("lac", "Looked-after children", Q(lac=True)),
+    *((code, label, inclusion_group_q(code)) for code, label in INCLUSION_GROUPS),
     ("boys", "Boys", Q(gender="M")),
     ("girls", "Girls", Q(gender="F")),
 ]
 GROUP_COUNT = sum(
     (
         Case(When(q, then=Value(1)), default=Value(0), output_field=IntegerField())
-        for _, _, q in VULNERABLE[:4]
+        for key, _, q in VULNERABLE
+        if key not in ("boys", "girls")
     ),
     Value(0),
 )
@@ -126,7 +134,12 @@ def groups_report(membership, cohort, *, with_lists=True, with_movement=True):
 def sen_movement(membership, *, years=3, suppress_below=0):
     """Placed on, removed from, K to E and E to K, by academic year over the last `years`,
     from the dated SEN history (each change against the pupil's status just before it)."""
-    this_year = current_academic_year()
+    return school_sen_movement(membership.school_id, years=years, suppress_below=suppress_below)
+
+
+def school_sen_movement(school_id, *, years=3, suppress_below=0, today=None):
+    """`sen_movement` of a school, over the `years` academic years up to the one of `today`."""
+    this_year = current_academic_year(today)
     first = this_year - years + 1
     before = (
         SenStatusChange.objects.filter(
@@ -143,7 +156,7 @@ def sen_movement(membership, *, years=3, suppress_below=0):
     on = list(SEN_STATUSES_ON_RECORD)
     was_off = Q(before__isnull=True) | Q(before=SenStatus.NONE)
     rows = (
-        SenStatusChange.objects.filter(pupil__school_id=membership.school_id)
+        SenStatusChange.objects.filter(pupil__school_id=school_id)
         .annotate(before=Subquery(before), ay=academic_year)
         .filter(ay__gte=first, ay__lte=this_year)
         .values("ay")

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from stdnum.gb.upn import calc_check_digit
 
 from core.calendar import academic_year_of
-from pupils.models import AreaOfNeed, SenStatus
+from pupils.models import AreaOfNeed, PostLookedAfter, SenStatus, SocialCare, YoungCarer
 from pupils.upn import normalise_upn, validate_upn
 from schools.models import SchoolClass
 
@@ -179,6 +179,41 @@ def _need_keys():
 
 
 _NEEDS = _need_keys()
+
+
+def code_cleaner(choices, what, *, blank, extra=None):
+    """A cleaner of a census-style code column: the code or its wording (as in the choices' labels,
+    "A" or "Ceased to be looked after through adoption"), or `blank` for an empty cell."""
+    keys = {}
+    for value, label in choices:
+        if value:
+            keys[loose_key(value)] = value
+            keys[loose_key(label.split("—", 1)[-1])] = value
+    keys.update(extra or {})
+    codes = ", ".join(value for value, _ in choices if value)
+
+    def clean(value, ctx):
+        if not value.strip():
+            return blank
+        code = value.split("—", 1)[0].split(" - ", 1)[0].split("–", 1)[0]
+        for candidate in (value, code):
+            if loose_key(candidate) in keys:
+                return keys[loose_key(candidate)]
+        raise Invalid(f"“{value[:40]}” is not {what}: use {codes}, or leave it blank.")
+
+    return clean
+
+
+clean_social_care = code_cleaner(
+    SocialCare.choices, "a social care code", blank=SocialCare.NONE, extra={"n": "", "no": "", "none": ""}
+)
+clean_post_looked_after = code_cleaner(
+    PostLookedAfter.choices,
+    "a post looked after arrangements code",
+    blank=PostLookedAfter.NOT_DECLARED,
+    extra={"n": "", "notdeclared": ""},
+)
+clean_young_carer = code_cleaner(YoungCarer.choices, "a young carer code", blank=YoungCarer.NOT_DECLARED)
 _NEED_CODES = ", ".join(need.value for need in AreaOfNeed)
 
 

@@ -247,8 +247,15 @@ DESTINATIONS = [
     ("SEF summary", "the full self-evaluation summary for staff.", "reports:sef"),
     ("SEF summary, governor version", "anonymised, with small groups hidden.", "reports:sef_governor"),
     (
-        "Ofsted-style judgement prompts",
-        "the thirteen prompts with the school's figures and evidence.",
+        "Inclusion",
+        "how early needs are identified, how support is reviewed, and how pupils with SEND and "
+        "disadvantaged pupils achieve, attend and belong.",
+        "reports:inclusion",
+    ),
+    ("Inclusion, governor version", "anonymised, with small groups hidden.", "reports:inclusion_governor"),
+    (
+        "Judgement prompts",
+        "the prompts of the framework this year's SEF follows, with the school's figures and evidence.",
         "reports:prompts",
     ),
     ("Pupil case studies", "Appendix B case studies.", "reports:case_studies"),

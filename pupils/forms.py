@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from schools.models import SchoolClass
 
-from .models import AreaOfNeed, Pupil, SenStatus, year_groups_of
+from .models import AreaOfNeed, Concern, Pupil, SenStatus, YoungCarer, year_groups_of
 from .upn import normalise_upn
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -24,6 +24,9 @@ PUPIL_FIELDS = [
     "eal",
     "lac",
     "service_child",
+    "social_care",
+    "post_looked_after",
+    "young_carer",
     "primary_need",
     "secondary_need",
     "agencies",
@@ -53,6 +56,8 @@ class PupilForm(forms.ModelForm):
         self.school = school
         self.fields["school_class"].queryset = SchoolClass.objects.filter(school=school)
         self.fields["year_group"].choices = [("", "---------"), *year_groups_of(school)]
+        # Not declared unless chosen: a form without the field (an older one, a script) keeps N.
+        self.fields["young_carer"].required = False
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Fieldset(
@@ -85,6 +90,12 @@ class PupilForm(forms.ModelForm):
                     Div("service_child", css_class="col-md-3"),
                     css_class="row",
                 ),
+                Div(
+                    Div("social_care", css_class="col-md-4"),
+                    Div("post_looked_after", css_class="col-md-4"),
+                    Div("young_carer", css_class="col-md-4"),
+                    css_class="row",
+                ),
             ),
             *self.extra_layout(),
             Fieldset(
@@ -102,6 +113,9 @@ class PupilForm(forms.ModelForm):
 
     def extra_layout(self):
         return []
+
+    def clean_young_carer(self):
+        return self.cleaned_data.get("young_carer") or YoungCarer.NOT_DECLARED
 
     def clean_upn(self):
         upn = normalise_upn(self.cleaned_data["upn"])
@@ -242,4 +256,28 @@ class ArchiveForm(forms.Form):
         self.helper = FormHelper()
         self.helper.layout = Layout(
             "archive_reason", Submit("archive", "Archive pupil", css_class="btn-warning")
+        )
+
+
+class ConcernForm(forms.ModelForm):
+    """A concern raised about a pupil: when, by whom and what was noticed."""
+
+    class Meta:
+        model = Concern
+        fields = ["raised_on", "raised_by", "summary"]
+        widgets = {"raised_on": DATE_WIDGET, "summary": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["summary"].max_length = 4000
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Div(
+                Div("raised_on", css_class="col-md-4"),
+                Div("raised_by", css_class="col-md-8"),
+                css_class="row",
+            ),
+            Field("summary"),
+            Submit("save", "Record the concern"),
         )

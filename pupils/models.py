@@ -46,6 +46,63 @@ class Gender(models.TextChoices):
     MALE = "M", "Male"
 
 
+class SocialCare(models.TextChoices):
+    """Whether the pupil is known, now or before, to children's social care. The school census
+    has no code for this (local authorities return it in the children in need census), so these
+    are sendtrack's own: a plan open now, or one that has closed ("ever had a social worker")."""
+
+    NONE = "", "Not known to children's social care"
+    CHILD_IN_NEED = "CIN", "CIN — Child in need plan now"
+    CHILD_PROTECTION = "CPP", "CPP — Child protection plan now"
+    PREVIOUSLY = "PREV", "PREV — Known before (a plan that has closed)"
+
+
+SOCIAL_CARE_NOW = (SocialCare.CHILD_IN_NEED, SocialCare.CHILD_PROTECTION)
+
+
+class PostLookedAfter(models.TextChoices):
+    """School census post looked after arrangements (data item 100587): how a previously
+    looked-after pupil left care, as those with parental responsibility declare it."""
+
+    NOT_DECLARED = "", "Not declared"
+    ADOPTED = "A", "A — Ceased to be looked after through adoption"
+    SPECIAL_GUARDIANSHIP = "S", "S — Ceased to be looked after through a special guardianship order"
+    RESIDENCE_ORDER = "R", "R — Ceased to be looked after through a residence order"
+    CHILD_ARRANGEMENTS = "C", "C — Ceased to be looked after through a child arrangements order"
+
+
+class YoungCarer(models.TextChoices):
+    """School census young carer indicator (codeset CS118): N when not declared."""
+
+    NOT_DECLARED = "N", "N — Not declared"
+    BY_PARENT = "P", "P — Identified as a young carer by a parent or guardian"
+    BY_SCHOOL = "S", "S — Identified as a young carer by the school"
+
+
+YOUNG_CARER_IDENTIFIED = (YoungCarer.BY_PARENT, YoungCarer.BY_SCHOOL)
+
+
+def inclusion_group_q(code, prefix=""):
+    """The Q of pupils in one of the groups the inclusion evaluation area names that the census
+    flags do not cover (over fields reached through `prefix`), or None for another code:
+    "social_care" known to children's social care now or before, "plac" previously looked
+    after, "young_carer" identified as a young carer."""
+    p = prefix
+    groups = {
+        "social_care": ~Q(**{f"{p}social_care": SocialCare.NONE}),
+        "plac": ~Q(**{f"{p}post_looked_after": PostLookedAfter.NOT_DECLARED}),
+        "young_carer": Q(**{f"{p}young_carer__in": YOUNG_CARER_IDENTIFIED}),
+    }
+    return groups.get(code)
+
+
+INCLUSION_GROUPS = [
+    ("social_care", "Known to children's social care"),
+    ("plac", "Previously looked after"),
+    ("young_carer", "Pupils who are young carers"),
+]
+
+
 YEAR_GROUPS = [(0, "Reception")] + [(n, f"Year {n}") for n in range(1, 14)]
 # The year groups each phase teaches: a primary school Reception to Year 6, a secondary Year 7
 # to Year 13 (sixth form included); all-through and special schools any of them.
@@ -139,6 +196,29 @@ class Pupil(models.Model):
     service_child = models.BooleanField(
         "service child", default=False, help_text="A parent serves in the armed forces (CTF ServiceChild)."
     )
+    social_care = models.CharField(
+        "known to children's social care",
+        max_length=4,
+        choices=SocialCare.choices,
+        blank=True,
+        default=SocialCare.NONE,
+        help_text="A child in need or child protection plan now, or one that has closed.",
+    )
+    post_looked_after = models.CharField(
+        "previously looked after",
+        max_length=1,
+        choices=PostLookedAfter.choices,
+        blank=True,
+        default=PostLookedAfter.NOT_DECLARED,
+        help_text="How the pupil left care, as the family has declared it (census code).",
+    )
+    young_carer = models.CharField(
+        "young carer",
+        max_length=1,
+        choices=YoungCarer.choices,
+        default=YoungCarer.NOT_DECLARED,
+        help_text="Census code: who identified the pupil as a young carer.",
+    )
     # Current SEN status and the date the current spell on the SEND record began. Both are
     # written only by pupils.services from the dated SenStatusChange history.
     sen_status = models.CharField(
@@ -226,6 +306,39 @@ class SenStatusChange(models.Model):
 
     def __str__(self):
         return f"{self.pupil}: {self.status} from {self.effective_date:%d/%m/%Y}"
+
+
+class Concern(models.Model):
+    """A concern about a pupil's learning or development, raised on a date: the first step of
+    the graduated approach, before any need is identified. The time from a pupil's first concern
+    to SEN support is one of the identification figures."""
+
+    class RaisedBy(models.TextChoices):
+        CLASS_TEACHER = "teacher", "Class or subject teacher"
+        PARENT = "parent", "Parent or carer"
+        PUPIL = "pupil", "The pupil"
+        SENCO = "senco", "SENCO"
+        OTHER_STAFF = "staff", "Other member of staff"
+        PROFESSIONAL = "professional", "Health or other professional"
+        PREVIOUS_SCHOOL = "school", "Previous school or setting"
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="concerns")
+    raised_on = models.DateField("date raised")
+    raised_by = models.CharField("raised by", max_length=12, choices=RaisedBy.choices)
+    summary = models.TextField(help_text="What was noticed, in a few sentences.")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["pupil", "raised_on", "pk"]
+        indexes = [models.Index(fields=["pupil", "raised_on"])]
+
+    def __str__(self):
+        return f"{self.pupil}: concern raised {self.raised_on:%d/%m/%Y}"
 
 
 class KeyStageResult(models.Model):

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from schools import changes
 
-from .models import SEN_STATUSES_ON_RECORD, Pupil, SenStatus, SenStatusChange
+from .models import SEN_STATUSES_ON_RECORD, Concern, Pupil, SenStatus, SenStatusChange
 from .upn import normalise_upn
 
 
@@ -109,3 +109,16 @@ def pupil_restore(*, pupil, by):
     _save(pupil, by=by)
     changes.figures_changed(pupil.school_id)
     return pupil
+
+
+@transaction.atomic
+def concern_record(*, pupil, by, raised_on, raised_by, summary, concern=None):
+    """Record (or correct) a concern raised about a pupil on a date."""
+    if raised_on > timezone.localdate():
+        raise ValidationError({"raised_on": "A concern cannot be raised in the future."})
+    if pupil.date_of_birth and raised_on < pupil.date_of_birth:
+        raise ValidationError({"raised_on": "A concern cannot be raised before the pupil was born."})
+    concern = concern or Concern(pupil=pupil, recorded_by=by)
+    concern.raised_on, concern.raised_by, concern.summary = raised_on, raised_by, summary.strip()
+    _save(concern, by=by)
+    return concern

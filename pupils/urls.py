@@ -10,6 +10,7 @@ urlpatterns = [
     path("pick/", picker.pupil_search, name="pick"),
     path("<int:pk>/edit/", views.pupil_edit, name="edit"),
     path("<int:pk>/sen-status/", views.pupil_sen_status, name="sen_status"),
+    path("<int:pk>/concern/", views.pupil_concern, name="concern"),
     path("<int:pk>/archive/", views.pupil_archive, name="archive"),
     path("<int:pk>/restore/", views.pupil_restore, name="restore"),
     path("<int:pk>/data.json", views.pupil_data_export, name="data_export"),

@@ -16,7 +16,7 @@ from . import services
 from .access import access_pupil
 from .access_log import pupil_access_log
 from .filters import PupilFilter
-from .forms import ArchiveForm, PupilCreateForm, PupilForm, SenStatusChangeForm
+from .forms import ArchiveForm, ConcernForm, PupilCreateForm, PupilForm, SenStatusChangeForm
 from .models import Pupil
 from .sar import pupil_data_json
 from .selectors import sen_register_summary
@@ -173,3 +173,24 @@ def pupil_access_log_csv(request, pk):
     )
     header = ["When", "Who", "Role", "How", "What was read", "Detail", "Address"]
     return csv_response(f"pupil-{pupil.upn}-access-log.csv", header, rows)
+
+
+@membership_required("concern.record")
+def pupil_concern(request, pk):
+    """Record a concern raised about a pupil (the start of the graduated approach), beside the
+    concerns recorded before."""
+    pupil = access_pupil(request.membership, pk, action="concern.record")
+    form = ConcernForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.concern_record(pupil=pupil, by=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                add_validation_errors(form, error)
+            else:
+                messages.success(request, "The concern was recorded.")
+                return redirect("pupils:concern", pk=pupil.pk)
+        status = 400
+    context = {"pupil": pupil, "form": form, "concerns": pupil.concerns.order_by("-raised_on", "-pk")}
+    return render(request, "pupils/concern_form.html", context, status=status)

@@ -1,45 +1,65 @@
 from django import forms
 
-from .models import CaseStudy, Grade, PromptStatus
-from .sef import SECTIONS
+from .frameworks import Framework, Safeguarding, grade_choices, sections_for
+from .models import CaseStudy, PromptStatus
 from .services import EDITABLE_FIELDS
 
 
 class SefForm(forms.Form):
-    """The SENCO's narrative, one box per section, and the school's best-fit grade."""
+    """The SENCO's narrative, one box per section of the framework the year's SEF is written
+    against, and the school's best-fit grade on that framework's scale (under the renewed
+    framework, the grade for inclusion and whether safeguarding is met)."""
 
-    grade = forms.TypedChoiceField(
-        label="Best-fit grade",
-        choices=[("", "Not chosen yet")] + Grade.choices,
-        coerce=int,
-        empty_value=None,
-        required=False,
-    )
+    grade = forms.TypedChoiceField(label="Best-fit grade", coerce=int, empty_value=None, required=False)
     grade_rationale = forms.CharField(
         label="Rationale for the grade",
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
         max_length=6000,
     )
+    safeguarding = forms.ChoiceField(label="Safeguarding", choices=Safeguarding.choices, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, framework=Framework.EIF_2019, **kwargs):
         super().__init__(*args, **kwargs)
-        for key, title in SECTIONS:
+        self.framework = framework
+        self.sections = sections_for(framework)
+        self.fields["grade"].choices = [("", "Not chosen yet")] + grade_choices(framework)
+        if framework == Framework.RENEWED:
+            self.fields["grade"].label = "Best-fit grade for inclusion"
+        else:
+            del self.fields["safeguarding"]
+        for key, title in self.sections:
             self.fields[f"narrative_{key}"] = forms.CharField(
                 label=title, widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=6000
             )
 
     @classmethod
     def initial_from(cls, report):
-        initial = {f"narrative_{key}": report.narrative.get(key, "") for key, _ in SECTIONS}
-        initial.update(grade=report.grade, grade_rationale=report.grade_rationale)
+        initial = {
+            f"narrative_{key}": report.narrative.get(key, "")
+            for key, _ in sections_for(report.chosen_framework)
+        }
+        initial.update(
+            grade=report.grade, grade_rationale=report.grade_rationale, safeguarding=report.safeguarding
+        )
         return initial
 
     def narrative(self):
-        return {key: self.cleaned_data.get(f"narrative_{key}", "") for key, _ in SECTIONS}
+        return {key: self.cleaned_data.get(f"narrative_{key}", "") for key, _ in self.sections}
+
+    def safeguarding_value(self):
+        return self.cleaned_data.get("safeguarding") if "safeguarding" in self.fields else None
 
     def section_fields(self):
-        return [self[f"narrative_{key}"] for key, _ in SECTIONS]
+        return [(key, self[f"narrative_{key}"]) for key, _ in self.sections]
+
+
+class FrameworkForm(forms.Form):
+    framework = forms.ChoiceField(
+        label="Write this year's SEF against",
+        choices=Framework.choices,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
 
 
 class PromptsForm(forms.Form):

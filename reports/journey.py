@@ -237,8 +237,9 @@ def _first_on_record(sen_history):
 def concerns_of(pupil, *, concern_evidence, conversations):
     """(date, what recorded it, what it says) of each record that shows a concern about the
     pupil, from what the record holds today: observation and parent evidence about the pupil, and
-    structured conversations with the family. A dated "concern raised" record is read here too."""
-    found = [(e.date, e.get_source_display().lower(), e.summary) for e in concern_evidence]
+    structured conversations with the family, and the dated "concern raised" records (one query)."""
+    found = [(c.raised_on, c.get_raised_by_display().lower(), c.summary) for c in pupil.concerns.all()]
+    found += [(e.date, e.get_source_display().lower(), e.summary) for e in concern_evidence]
     found += [(c.date, "a conversation with the family", c.barriers) for c in conversations]
     return sorted(found, key=lambda item: item[0])
 

@@ -37,6 +37,29 @@ GRADE_DESCRIPTORS = {
 }
 
 
+class Framework(models.TextChoices):
+    """The inspection framework a SEF is written against (reports.frameworks says what follows)."""
+
+    RENEWED = "2025", "Renewed framework: report card (from November 2025)"
+    EIF_2019 = "2019", "2019 framework with the Appendix A prompts"
+
+
+RENEWED_FROM_YEAR = 2025
+
+
+def default_framework(academic_year):
+    """The renewed framework from 2025/26, the 2019 framework before."""
+    return Framework.RENEWED if academic_year >= RENEWED_FROM_YEAR else Framework.EIF_2019
+
+
+class Safeguarding(models.TextChoices):
+    """The report card's safeguarding judgement: met or not met."""
+
+    NOT_RECORDED = "", "Not yet recorded"
+    MET = "met", "Met"
+    NOT_MET = "not_met", "Not met"
+
+
 class SchoolYearQuerySet(models.QuerySet):
     def for_membership(self, membership):
         """Rows of the membership's school only."""
@@ -49,9 +72,18 @@ class SefReport(models.Model):
 
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="sef_reports")
     academic_year = models.PositiveSmallIntegerField(help_text="The year the academic year starts in.")
+    framework = models.CharField(
+        max_length=4,
+        choices=Framework.choices,
+        blank=True,
+        help_text="Blank: the default for the year (the renewed framework from 2025/26).",
+    )
     narrative = models.JSONField(default=dict, blank=True)
-    grade = models.PositiveSmallIntegerField("best-fit grade", choices=Grade.choices, null=True, blank=True)
+    # On the framework's scale: Grade under the 2019 framework, reports.frameworks.ReportCardGrade
+    # (for inclusion) under the renewed one; reports.services checks it against the framework.
+    grade = models.PositiveSmallIntegerField("best-fit grade", null=True, blank=True)
     grade_rationale = models.TextField("rationale for the grade", blank=True)
+    safeguarding = models.CharField(max_length=8, choices=Safeguarding.choices, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -68,6 +100,17 @@ class SefReport(models.Model):
     def __str__(self):
         return f"SEF summary {self.academic_year} of {self.school}"
 
+    @property
+    def chosen_framework(self):
+        return self.framework or default_framework(self.academic_year)
+
+    @property
+    def grade_label(self):
+        """The grade as words, on the scale of the year's framework ("Good", "Strong standard")."""
+        from .frameworks import grade_label  # reports.frameworks builds on this module
+
+        return grade_label(self.chosen_framework, self.grade)
+
 
 class SefSignOff(models.Model):
     """A signed-off SEF summary, kept as it was: the figures objects (full and governor) as JSON,
@@ -79,8 +122,9 @@ class SefSignOff(models.Model):
     figures = models.JSONField()
     governor_figures = models.JSONField()
     narrative = models.JSONField(default=dict, blank=True)
-    grade = models.PositiveSmallIntegerField(choices=Grade.choices, null=True, blank=True)
+    grade = models.PositiveSmallIntegerField(null=True, blank=True)  # on the scale of figures.framework
     grade_rationale = models.TextField(blank=True)
+    safeguarding = models.CharField(max_length=8, choices=Safeguarding.choices, blank=True)
     signed_off_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     signed_off_name = models.CharField(max_length=200)
     signed_off_at = models.DateTimeField(auto_now_add=True)
@@ -103,10 +147,12 @@ class PromptStatus(models.TextChoices):
 
 
 class PromptResponse(models.Model):
-    """The SENCO's response to one of the thirteen Appendix A prompts for a school year."""
+    """The SENCO's response to one of the judgement prompts of a framework for a school year: the
+    thirteen Appendix A prompts (2019) or the renewed framework's (reports.prompts)."""
 
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
     academic_year = models.PositiveSmallIntegerField()
+    framework = models.CharField(max_length=4, choices=Framework.choices, default=Framework.EIF_2019)
     number = models.PositiveSmallIntegerField()
     response = models.TextField(blank=True)
     status = models.CharField(max_length=14, choices=PromptStatus.choices, default=PromptStatus.NOT_STARTED)
@@ -121,10 +167,11 @@ class PromptResponse(models.Model):
         ordering = ["number"]
         constraints = [
             models.UniqueConstraint(
-                fields=["school", "academic_year", "number"], name="one_prompt_response_per_year"
+                fields=["school", "academic_year", "framework", "number"],
+                name="one_prompt_response_per_year_and_framework",
             ),
             models.CheckConstraint(
-                condition=models.Q(number__gte=1, number__lte=13), name="prompt_number_1_to_13"
+                condition=models.Q(number__gte=1, number__lte=20), name="prompt_number_1_to_20"
             ),
         ]
 

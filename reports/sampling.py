@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Max, Q
 
-from pupils.models import SEN_STATUSES_ON_RECORD, Pupil, SenStatus
+from pupils.models import SEN_STATUSES_ON_RECORD, Pupil, SenStatus, inclusion_group_q
 
 from .journey import pupil_label
 from .models import InspectionSample, SampledPupil
@@ -29,8 +29,8 @@ MAX_SAMPLE = 12  # a sample much larger than this is no longer a sample
 SEARCH_LIMIT = 30
 
 # What the sample should include: (key, what it asks for, the pupils who meet it). Pupils known
-# to children's social care are those looked after today; the groups the register adds for the
-# inclusion area (child in need, child protection plan, previously looked after) join this Q.
+# to children's social care are those looked after today, those with a child in need or child
+# protection plan now or before, and those previously looked after (pupils.inclusion_group_q).
 REQUIREMENTS = [
     ("ehcp", "at least one pupil with an EHC plan", Q(pupil__sen_status=SenStatus.EHCP)),
     ("sen_support", "at least one pupil on SEN support", Q(pupil__sen_status=SenStatus.SEN_SUPPORT)),
@@ -39,7 +39,13 @@ REQUIREMENTS = [
         "at least one disadvantaged pupil (pupil premium or free school meals)",
         Q(pupil__pupil_premium=True) | Q(pupil__fsm=True),
     ),
-    ("social_care", "at least one pupil known to children's social care", Q(pupil__lac=True)),
+    (
+        "social_care",
+        "at least one pupil known to children's social care",
+        Q(pupil__lac=True)
+        | inclusion_group_q("social_care", "pupil__")
+        | inclusion_group_q("plac", "pupil__"),
+    ),
 ]
 
 

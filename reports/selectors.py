@@ -17,10 +17,11 @@ from evidence.selectors import evidence_log
 from interventions.models import InterventionPlace
 from pupils.models import SEN_STATUSES_ON_RECORD, AreaOfNeed, Pupil
 
-from . import snapshot
-from .models import GRADE_DESCRIPTORS, CaseStudy, Grade, PromptResponse, PromptStatus, SefReport, SefSignOff
-from .prompts import PROMPTS
+from . import frameworks, snapshot
+from .models import CaseStudy, PromptResponse, PromptStatus, SefReport, SefSignOff
+from .prompts import prompts_for
 from .sef import sef_figures
+from .sef.report import framework_of
 
 EARLIEST_YEAR = 2000
 
@@ -44,6 +45,10 @@ def sef_report_for(school, academic_year):
     """The school's working SEF for the year, or an unsaved empty one (reading writes nothing)."""
     report = SefReport.objects.filter(school=school, academic_year=academic_year).first()
     return report or SefReport(school=school, academic_year=academic_year, narrative={})
+
+
+def framework_for(school, academic_year):
+    return framework_of(school, academic_year)
 
 
 def _with_currency(sign_offs):
@@ -111,8 +116,8 @@ def sign_off_figures(sign_off, *, anonymised):
     return snapshot.load(sign_off.governor_figures if anonymised else sign_off.figures)
 
 
-def grade_descriptors():
-    return [(Grade(value).label, GRADE_DESCRIPTORS[value]) for value in Grade.values]
+def grade_descriptors(framework=frameworks.Framework.EIF_2019):
+    return frameworks.grade_descriptors(framework)
 
 
 # -- Appendix A -----------------------------------------------------------------------------------
@@ -122,6 +127,7 @@ class PromptView:
     topic: str
     text: str
     question: str
+    source: str
     figures: list
     evidence: list | None  # None: the evidence log is not kept in sendtrack yet
     response: str
@@ -129,7 +135,7 @@ class PromptView:
     status_label: str
 
 
-def evidence_by_prompt(membership, academic_year):
+def evidence_by_tag(membership, academic_year):
     """The evidence items of the year the membership may read, by the number of each Appendix A
     prompt they are tagged to (evidence.selectors.evidence_log: three queries)."""
     by_number = {}
@@ -143,20 +149,29 @@ def evidence_by_prompt(membership, academic_year):
 
 
 def judgement_prompts(membership, academic_year, figures=None):
-    """The thirteen prompts, each with the school's relevant findings (from the full SEF figures),
-    the evidence tagged to it, and the SENCO's response and status."""
+    """The prompts of the framework the year's SEF is written against, each with the school's
+    relevant findings (from the full SEF figures), the evidence tagged to it, and the SENCO's
+    response and status."""
     school = membership.school
     figures = figures or sef_figures(school, academic_year, anonymised=False)
-    evidence = evidence_by_prompt(membership, academic_year)
+    framework = figures.framework
+    evidence = evidence_by_tag(membership, academic_year)
     responses = {
-        r.number: r for r in PromptResponse.objects.filter(school=school, academic_year=academic_year)
+        r.number: r
+        for r in PromptResponse.objects.filter(
+            school=school, academic_year=academic_year, framework=framework
+        )
     }
     views = []
-    for prompt in PROMPTS:
+    for prompt in prompts_for(framework):
         findings = []
         for key in prompt.sections:
-            section = getattr(figures, key)
-            findings += section.findings or ([section.note] if getattr(section, "note", "") else [])
+            section = getattr(figures, key, None)
+            if section is None:
+                continue
+            findings += getattr(section, "findings", None) or (
+                [section.note] if getattr(section, "note", "") else []
+            )
         stored = responses.get(prompt.number)
         status = stored.status if stored else PromptStatus.NOT_STARTED
         views.append(
@@ -165,8 +180,11 @@ def judgement_prompts(membership, academic_year, figures=None):
                 topic=prompt.topic,
                 text=prompt.text,
                 question=prompt.question,
+                source=prompt.source,
                 figures=findings,
-                evidence=evidence.get(prompt.number, []),
+                evidence=list(
+                    dict.fromkeys(line for tag in prompt.evidence_tags for line in evidence.get(tag, []))
+                ),
                 response=stored.response if stored else "",
                 status=status,
                 status_label=PromptStatus(status).label,

@@ -10,9 +10,10 @@ from core import policy
 from pupils.models import Pupil
 
 from . import snapshot
+from .frameworks import ALL_SECTION_KEYS, Framework, Safeguarding, grade_choices
 from .models import CaseStudy, PromptResponse, SefReport, SefSignOff
-from .prompts import PROMPT_NUMBERS
-from .sef import SECTION_KEYS, sef_figures
+from .prompts import prompt_numbers
+from .sef import sef_figures
 
 
 def pupil_names_in(school, texts):
@@ -36,19 +37,48 @@ def pupil_names_in(school, texts):
 
 
 @transaction.atomic
-def sef_report_save(*, school, academic_year, narrative, grade, grade_rationale, by):
-    """Save the SENCO's narrative per section and the best-fit grade for the year."""
-    clean = {key: (narrative.get(key) or "").strip() for key in SECTION_KEYS}
+def sef_report_save(*, school, academic_year, narrative, grade, grade_rationale, by, safeguarding=None):
+    """Save the SENCO's narrative per section and the best-fit grade for the year, on the scale of
+    the framework the year's SEF is written against (and, under the renewed framework, whether
+    safeguarding is met). A narrative kept for a section of the other framework is kept too."""
+    report, _ = SefReport.objects.get_or_create(school=school, academic_year=academic_year)
+    clean = {key: (narrative.get(key) or "").strip() for key in ALL_SECTION_KEYS if key in narrative}
     named = pupil_names_in(school, [*clean.values(), grade_rationale])
     if named:
         raise ValidationError(
             f"The narrative names a pupil ({', '.join(named)}). Governors read this report: describe "
             "pupils without naming them."
         )
-    report, _ = SefReport.objects.get_or_create(school=school, academic_year=academic_year)
-    report.narrative = clean
+    framework = report.chosen_framework
+    if grade and grade not in dict(grade_choices(framework)):
+        raise ValidationError(
+            {"grade": "Choose a grade of the framework this year's SEF is written against."}
+        )
+    report.narrative = {**report.narrative, **clean}
     report.grade = grade or None
     report.grade_rationale = (grade_rationale or "").strip()
+    if safeguarding is not None:
+        report.safeguarding = safeguarding if framework == Framework.RENEWED else Safeguarding.NOT_RECORDED
+    report.updated_by = by
+    report.full_clean()
+    report.save()
+    return report
+
+
+@transaction.atomic
+def sef_framework_set(*, school, academic_year, framework, by):
+    """Write the year's SEF against `framework`. The grades of the two frameworks are on different
+    scales, so a change clears the best-fit grade (and the safeguarding judgement) for the SENCO to
+    choose again; the narrative stays. Signed-off snapshots keep the framework they were written
+    against and do not change."""
+    if framework not in Framework.values:
+        raise ValidationError({"framework": "Choose one of the two frameworks."})
+    report, _ = SefReport.objects.select_for_update().get_or_create(
+        school=school, academic_year=academic_year
+    )
+    if report.chosen_framework != framework:
+        report.grade, report.safeguarding = None, Safeguarding.NOT_RECORDED
+    report.framework = framework
     report.updated_by = by
     report.full_clean()
     report.save()
@@ -75,6 +105,7 @@ def sef_sign_off(*, membership, academic_year):
         narrative=dict(report.narrative),
         grade=report.grade,
         grade_rationale=report.grade_rationale,
+        safeguarding=report.safeguarding,
         signed_off_by=user,
         signed_off_name=user.get_full_name() or user.get_username(),
     )
@@ -84,15 +115,16 @@ def sef_sign_off(*, membership, academic_year):
 
 
 @transaction.atomic
-def prompt_responses_save(*, school, academic_year, entries, by):
-    """Save the responses to the Appendix A prompts: entries maps a prompt number to
+def prompt_responses_save(*, school, academic_year, entries, by, framework=Framework.EIF_2019):
+    """Save the responses to the judgement prompts of a framework: entries maps a prompt number to
     (response, status)."""
     saved = []
+    numbers = prompt_numbers(framework)
     for number, (response, status) in entries.items():
-        if number not in PROMPT_NUMBERS:
+        if number not in numbers:
             raise ValidationError(f"There is no prompt {number}.")
         row, _ = PromptResponse.objects.get_or_create(
-            school=school, academic_year=academic_year, number=number
+            school=school, academic_year=academic_year, framework=framework, number=number
         )
         row.response = (response or "").strip()
         row.status = status

@@ -15,9 +15,10 @@ from pupils.access import access_pupil
 from schools.access import membership_required
 
 from . import selectors, services, tasks
-from .forms import CaseStudyForm, PromptsForm, SefForm
-from .models import Grade
-from .sef import SECTIONS, sef_charts, sef_figures
+from .forms import CaseStudyForm, FrameworkForm, PromptsForm, SefForm
+from .frameworks import Framework, descriptors_caption, grade_label, judgement_words
+from .models import Safeguarding
+from .sef import sef_charts, sef_figures
 
 
 def _year(request):
@@ -39,20 +40,49 @@ def index(request):
         "can_sign_off": policy.can(membership, "sef.sign_off"),
         "report": selectors.sef_report_for(membership.school, year),
     }
+    context["framework"] = Framework(context["report"].chosen_framework)
+    context["framework_form"] = FrameworkForm(initial={"framework": context["framework"]})
     return render(request, "reports/index.html", context)
 
 
-def _sef_document(request, *, figures, narrative, grade, rationale, sign_off=None, state=None, title):
+@require_POST
+@membership_required("sef.edit")
+def sef_framework(request):
+    year = _year(request)
+    form = FrameworkForm(request.POST)
+    if form.is_valid():
+        services.sef_framework_set(
+            school=request.membership.school,
+            academic_year=year,
+            framework=form.cleaned_data["framework"],
+            by=request.user,
+        )
+        label = Framework(form.cleaned_data["framework"]).label
+        messages.success(
+            request, f"This year's SEF is now written against the {label[0].lower()}{label[1:]}."
+        )
+    else:
+        messages.error(request, "Choose one of the two frameworks.")
+    return redirect(f"{reverse('reports:index')}?year={year}")
+
+
+def _sef_document(
+    request, *, figures, narrative, grade, rationale, sign_off=None, state=None, title, safeguarding=""
+):
     charts = sef_charts(figures)
     context = {
         "figures": figures,
         "charts": charts,
         "measure_charts": [(m, charts.get(m.key)) for m in figures.attainment.measures],
-        "sections": [(key, label, (narrative or {}).get(key, "")) for key, label in SECTIONS],
+        "sections": [(key, label, (narrative or {}).get(key, "")) for key, label in figures.sections],
+        "numbers": {key: n for n, (key, _) in enumerate(figures.sections, start=1)},
         "narrative": narrative or {},
-        "grade": Grade(grade).label if grade else "",
+        "grade": grade_label(figures.framework, grade),
         "grade_rationale": rationale,
-        "descriptors": selectors.grade_descriptors(),
+        "safeguarding": Safeguarding(safeguarding or "").label if figures.renewed else "",
+        "judgement_words": judgement_words(figures.framework),
+        "descriptors_caption": descriptors_caption(figures.framework),
+        "descriptors": selectors.grade_descriptors(figures.framework),
         "sign_off": sign_off,
         "state": state,
         # The version whose signature the document prints: the copy shown, or the year's current one.
@@ -78,6 +108,7 @@ def _live_sef(request, *, anonymised):
         grade=report.grade,
         rationale=report.grade_rationale,
         state=state,
+        safeguarding=report.safeguarding,
         title=title + (" (governor version)" if anonymised else ""),
     )
 
@@ -96,7 +127,8 @@ def sef_governor(request):
 def sef_edit(request):
     school, year = request.membership.school, _year(request)
     report = selectors.sef_report_for(school, year)
-    form = SefForm(request.POST or None, initial=SefForm.initial_from(report))
+    framework = report.chosen_framework
+    form = SefForm(request.POST or None, initial=SefForm.initial_from(report), framework=framework)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -107,6 +139,7 @@ def sef_edit(request):
                     narrative=form.narrative(),
                     grade=form.cleaned_data["grade"],
                     grade_rationale=form.cleaned_data["grade_rationale"],
+                    safeguarding=form.safeguarding_value(),
                     by=request.user,
                 )
             except ValidationError as error:
@@ -115,8 +148,14 @@ def sef_edit(request):
                 messages.success(request, "The SEF narrative was saved.")
                 return redirect(f"{reverse('reports:sef')}?year={year}")
         status = 400
-    figures = sef_figures(school, year, anonymised=False)
-    context = {"form": form, "year": year, "figures": figures, "descriptors": selectors.grade_descriptors()}
+    figures = sef_figures(school, year, anonymised=False, framework=framework)
+    context = {
+        "form": form,
+        "year": year,
+        "figures": figures,
+        "descriptors": selectors.grade_descriptors(framework),
+        "framework": Framework(framework),
+    }
     return render(request, "reports/sef_edit.html", context, status=status)
 
 
@@ -158,6 +197,7 @@ def _signed_sef(request, pk, *, anonymised):
         narrative=sign_off.narrative,
         grade=sign_off.grade,
         rationale=sign_off.grade_rationale,
+        safeguarding=sign_off.safeguarding,
         sign_off=sign_off,
         state=None
         if sign_off.is_current
@@ -180,26 +220,38 @@ def sign_off_governor(request, pk):
 def prompts(request):
     school, year = request.membership.school, _year(request)
     report = selectors.sef_report_for(school, year)
+    framework = report.chosen_framework
     context = {
         "year": year,
+        "framework": Framework(framework),
+        "renewed": framework == Framework.RENEWED,
         "prompts": selectors.judgement_prompts(request.membership, year),
-        "descriptors": selectors.grade_descriptors(),
-        "grade": Grade(report.grade).label if report.grade else "",
+        "descriptors": selectors.grade_descriptors(framework),
+        "descriptors_caption": descriptors_caption(framework),
+        "grade": grade_label(framework, report.grade),
         "grade_rationale": report.grade_rationale,
         "can_edit": policy.can(request.membership, "prompts.edit"),
     }
-    title = f"Ofsted-style judgement prompts {selectors.academic_year_label(year)}"
+    if framework == Framework.RENEWED:
+        title = f"Judgement prompts, renewed framework {selectors.academic_year_label(year)}"
+    else:
+        title = f"Ofsted-style judgement prompts {selectors.academic_year_label(year)}"
     return render_document(request, "reports/prompts.html", context, title=title)
 
 
 @membership_required("prompts.edit")
 def prompts_edit(request):
     school, year = request.membership.school, _year(request)
+    framework = selectors.framework_for(school, year)
     form = PromptsForm(request.POST or None, prompts=selectors.judgement_prompts(request.membership, year))
     if request.method == "POST":
         if form.is_valid():
             services.prompt_responses_save(
-                school=school, academic_year=year, entries=form.entries(), by=request.user
+                school=school,
+                academic_year=year,
+                entries=form.entries(),
+                by=request.user,
+                framework=framework,
             )
             messages.success(request, "The responses were saved.")
             return redirect(f"{reverse('reports:prompts')}?year={year}")
@@ -281,3 +333,36 @@ def governor_pack(request):
         school=request.membership.school,
     )
     return redirect("jobs:detail", pk=job.pk)
+
+
+def _inclusion(request, *, anonymised):
+    school, year = request.membership.school, _year(request)
+    report = selectors.sef_report_for(school, year)
+    framework = report.chosen_framework
+    figures = sef_figures(school, year, anonymised=anonymised, framework=framework, with_inclusion=True)
+    context = {
+        "figures": figures,
+        "i": figures.inclusion,
+        "year": year,
+        "renewed": figures.renewed,
+        "framework": Framework(framework),
+        "evaluation": report.narrative.get("inclusion", ""),
+        "grade": grade_label(framework, report.grade) if figures.renewed else "",
+        "grade_rationale": report.grade_rationale if figures.renewed else "",
+        "descriptors": selectors.grade_descriptors(framework) if figures.renewed else [],
+        "descriptors_caption": descriptors_caption(framework),
+        "can_edit": policy.can(request.membership, "sef.edit") and not anonymised,
+        "anonymised": anonymised,
+    }
+    title = f"Inclusion {figures.year_label}" + (" (governor version)" if anonymised else "")
+    return render_document(request, "reports/inclusion.html", context, title=title, anonymised=anonymised)
+
+
+@membership_required("sef.view_full")
+def inclusion(request):
+    return _inclusion(request, anonymised=False)
+
+
+@membership_required("sef.view")
+def inclusion_governor(request):
+    return _inclusion(request, anonymised=True)

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from core.figures import Count, Share
-from pupils.models import SEN_STATUSES_ON_RECORD, Pupil
+from pupils.models import SEN_STATUSES_ON_RECORD, Pupil, inclusion_group_q
 from pupils.selectors import sen_register_summary
 
 from ..snapshot import register
@@ -17,11 +17,14 @@ from .gap import gap_between
 
 # The vulnerable groups set beside the SEND record: the pupil flag, and how it is named.
 FLAGS = [
-    ("pupil_premium", "Pupil premium"),
-    ("fsm", "Free school meals"),
-    ("eal", "EAL"),
-    ("lac", "Looked after"),
-    ("boys", "Boys"),
+    ("pupil_premium", "Pupil premium", Q(pupil_premium=True)),
+    ("fsm", "Free school meals", Q(fsm=True)),
+    ("eal", "EAL", Q(eal=True)),
+    ("lac", "Looked after", Q(lac=True)),
+    ("social_care", "Known to social care", inclusion_group_q("social_care")),
+    ("plac", "Previously looked after", inclusion_group_q("plac")),
+    ("young_carer", "Pupils who are young carers", inclusion_group_q("young_carer")),
+    ("boys", "Boys", Q(gender="M")),
 ]
 # A group this many percentage points more common among SEND pupils is over-represented.
 OVER_REPRESENTED = 10
@@ -88,8 +91,7 @@ def vulnerable_groups(school, *, suppress_below):
     """The share of SEND pupils and of the others in each group, pupils on roll: one query."""
     send = Q(sen_status__in=SEN_STATUSES_ON_RECORD)
     aggregates = {"send_n": DbCount("pk", filter=send), "others_n": DbCount("pk", filter=~send)}
-    for flag, _ in FLAGS:
-        has = Q(gender="M") if flag == "boys" else Q(**{flag: True})
+    for flag, _, has in FLAGS:
         aggregates[f"send_{flag}"] = DbCount("pk", filter=send & has)
         aggregates[f"others_{flag}"] = DbCount("pk", filter=~send & has)
     counts = Pupil.objects.filter(school=school).active().aggregate(**aggregates)
@@ -99,7 +101,7 @@ def vulnerable_groups(school, *, suppress_below):
             Share.of(counts[f"send_{flag}"], counts["send_n"], suppress_below=suppress_below),
             Share.of(counts[f"others_{flag}"], counts["others_n"], suppress_below=suppress_below),
         )
-        for flag, label in FLAGS
+        for flag, label, _ in FLAGS
     ]
 
 

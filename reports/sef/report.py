@@ -9,24 +9,20 @@ from django.utils import timezone
 from core.calendar import academic_year_label as year_label
 from core.charts import gap_lines, paired_bars
 
+from ..frameworks import Framework, sections_for
+from ..models import SefReport, default_framework
 from ..snapshot import register
 from .actions import ActionsSection, actions_section
 from .attainment import AttainmentSection, attainment_section
 from .attendance import AttendanceSection, attendance_section
 from .context import ContextSection, context_section
+from .inclusion import InclusionSection, inclusion_section
 from .interventions import InterventionSection, interventions_section
 from .qualitative import QualitativeSection, qualitative_section
 from .support import SupportScaleSection, support_section
 
-SECTIONS = [
-    ("context", "Context: the SEND cohort"),
-    ("attainment", "Attainment and progress"),
-    ("attendance", "Attendance, exclusions and behaviour"),
-    ("interventions", "Interventions: impact and cost"),
-    ("strengths", "Strengths"),
-    ("development", "Areas for development"),
-    ("actions", "Actions planned"),
-]
+# The sections of the 2019 framework's SEF; reports.frameworks.sections_for gives each framework's.
+SECTIONS = sections_for(Framework.EIF_2019)
 SECTION_KEYS = [key for key, _ in SECTIONS]
 
 
@@ -59,12 +55,37 @@ class SefFigures:
     actions: ActionsSection
     # Added after sign-offs were first kept: an older snapshot loads without it (None).
     support: SupportScaleSection | None = None
+    # The framework the SEF is written against: a snapshot kept before the choice existed was
+    # written against the 2019 framework, and loads as such.
+    framework: str = Framework.EIF_2019.value
+    inclusion: InclusionSection | None = None  # the renewed framework's inclusion area
+
+    @property
+    def sections(self):
+        return sections_for(self.framework)
+
+    @property
+    def renewed(self):
+        return self.framework == Framework.RENEWED
 
 
-def sef_figures(school, academic_year, *, anonymised):
-    """Every figure of the SEF summary for a school and academic year. Anonymised (the governor
-    version) suppresses every figure over fewer pupils than the school's threshold."""
+def framework_of(school, academic_year):
+    """The framework the school's SEF for the year is written against."""
+    chosen = SefReport.objects.filter(school=school, academic_year=academic_year).values_list(
+        "framework", flat=True
+    )
+    return (chosen.first() or "") or default_framework(academic_year)
+
+
+def sef_figures(school, academic_year, *, anonymised, framework=None, with_inclusion=None):
+    """Every figure of the SEF summary for a school and academic year, under the framework its SEF
+    is written against (or `framework`). Anonymised (the governor version) suppresses every figure
+    over fewer pupils than the school's threshold. The inclusion area is worked out under the
+    renewed framework, or when `with_inclusion` asks for it (the inclusion page)."""
     suppress_below = school.suppression_threshold if anonymised else 0
+    framework = framework or framework_of(school, academic_year)
+    if with_inclusion is None:
+        with_inclusion = framework == Framework.RENEWED
     return SefFigures(
         school_name=school.name,
         academic_year=academic_year,
@@ -79,6 +100,10 @@ def sef_figures(school, academic_year, *, anonymised):
         qualitative=qualitative_section(school, academic_year),
         actions=actions_section(school, academic_year),
         support=support_section(school, academic_year, suppress_below=suppress_below),
+        framework=str(framework),
+        inclusion=inclusion_section(school, academic_year, suppress_below=suppress_below)
+        if with_inclusion
+        else None,
     )
 
 

@@ -85,6 +85,7 @@ EXPECTED = {
     "conclusion.edit": "S",
     "conversation.view": "SHTA",
     "conversation.record": "S T",
+    "concern.record": "S T",
     "survey.change": "S",
     # SENCO "writes the self-evaluation, builds case studies"; head "signs off judgements".
     "sef.view_full": "SHT",

@@ -15,8 +15,10 @@ pytestmark = pytest.mark.django_db
 
 def test_part_two_questions_and_prompts_are_loaded_as_data():
     assert PartTwoQuestion.objects.count() == 13
-    assert OfstedPrompt.objects.count() == 13
+    # The thirteen Appendix A prompts and the five inclusion tags of the renewed framework (14 to 18).
+    assert OfstedPrompt.objects.count() == 18
     assert OfstedPrompt.objects.get(number=10).short == "Exclusions"
+    assert OfstedPrompt.objects.get(number=14).short == "Inclusion: identifying needs"
     assert "feel safe" in PartTwoQuestion.objects.get(number=6).text
 
 

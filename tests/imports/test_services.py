@@ -358,3 +358,32 @@ def test_preview_reads_in_a_fixed_number_of_queries(school, oak, senco, n, djang
     sen = sen_csv([[valid_upn(100 + i), "K", "10/09/2024"] for i in range(n)])
     with django_assert_max_num_queries(2):  # pupils and SEN histories
         assert check(school, sen, SEN, "sen.csv").plan.counts["unchanged"] == n
+
+
+def test_pupils_import_takes_social_care_post_looked_after_and_young_carer(school, oak, senco):
+    headings = ["UPN", "Surname", "Forename", "DOB", "Gender", "Year", "Social Care", "PLAA", "Young Carer"]
+    rows = [
+        [UPN1, "Brontë", "Zoë", "04/05/2016", "F", "4", "CIN", "A", "S"],
+        [UPN2, "Khan", "Ava", "04/05/2016", "F", "4", "Known before (a plan that has closed)", "", ""],
+        [
+            UPN3,
+            "Okafor",
+            "Dan",
+            "04/05/2016",
+            "M",
+            "4",
+            "",
+            "Ceased to be looked after through a child arrangements order",
+            "N",
+        ],
+    ]
+    run(school, senco.user, pupils_csv(rows, headings))
+    found = {p.upn: (p.social_care, p.post_looked_after, p.young_carer) for p in Pupil.objects.all()}
+    assert found == {UPN1: ("CIN", "A", "S"), UPN2: ("PREV", "", "N"), UPN3: ("", "C", "N")}
+
+
+def test_an_unknown_young_carer_code_is_reported_and_nothing_stored(school, oak):
+    headings = ["UPN", "Surname", "Forename", "DOB", "Gender", "Year", "Young Carer"]
+    preview = check(school, pupils_csv([[UPN1, "Brontë", "Zoë", "04/05/2016", "F", "4", "maybe"]], headings))
+    assert any("is not a young carer code" in str(e) for e in preview.errors)
+    assert not Pupil.objects.exists()

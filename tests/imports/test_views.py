@@ -52,7 +52,10 @@ def test_template_has_our_headings_and_a_marked_example_that_never_imports(senco
     content = response.content
     assert content.startswith(b"\xef\xbb\xbf")  # the BOM that makes Excel read UTF-8
     lines = content.decode("utf-8-sig").splitlines()
-    assert lines[0] == ",".join(PUPIL_HEADINGS)
+    # The columns of the groups the inclusion area names come after LAC in the template.
+    after_lac = PUPIL_HEADINGS.index("LAC") + 1
+    groups = ["Social Care", "Post Looked After", "Young Carer"]
+    assert lines[0] == ",".join(PUPIL_HEADINGS[:after_lac] + groups + PUPIL_HEADINGS[after_lac:])
     assert len(lines) == 2
     example_upn = lines[1].split(",")[0]
     assert lines[1].startswith(f"{example_upn},EXAMPLE - delete this row,Zoë,") and ",4 Oak," in lines[1]

@@ -122,3 +122,34 @@ def test_every_change_is_kept_with_who_when_before_after(by):
     changed = {c.field: (c.old, c.new) for c in delta.changes}
     assert changed["legal_surname"] == ("Khan", "Khan-Smith")
     assert changed["eal"] == (False, True)
+
+
+def test_concern_is_recorded_with_its_date_and_who_raised_it(by):
+    pupil = make_pupil(by)
+    concern = services.concern_record(
+        pupil=pupil, by=by, raised_on=D(2024, 10, 3), raised_by="parent", summary="  Slow to start reading.  "
+    )
+    assert (concern.raised_on, concern.raised_by, concern.summary) == (
+        D(2024, 10, 3),
+        "parent",
+        "Slow to start reading.",
+    )
+    assert concern.recorded_by == by
+    assert concern.history.first().history_user == by
+    assert list(pupil.concerns.all()) == [concern]
+
+
+def test_concern_cannot_be_in_the_future_or_before_birth(by):
+    pupil = make_pupil(by)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    for day, message in ((tomorrow, "future"), (D(2015, 1, 1), "born")):
+        with pytest.raises(ValidationError, match=message):
+            services.concern_record(pupil=pupil, by=by, raised_on=day, raised_by="teacher", summary="x")
+    assert not pupil.concerns.exists()
+
+
+def test_concern_needs_a_summary_and_a_known_source(by):
+    pupil = make_pupil(by)
+    with pytest.raises(ValidationError) as error:
+        services.concern_record(pupil=pupil, by=by, raised_on=D(2024, 1, 8), raised_by="nobody", summary="  ")
+    assert set(error.value.message_dict) == {"raised_by", "summary"}

@@ -224,3 +224,43 @@ def test_register_query_count_does_not_grow_with_pupils(client, django_assert_ma
             assert client.get(reverse("sen_register")).status_code == 200
         counts.append(len(captured))
     assert counts[0] == counts[1]
+
+
+def test_the_groups_the_inclusion_area_names_are_recorded_on_the_form(senco_client):
+    fields = {"social_care": "CPP", "post_looked_after": "S", "young_carer": "P"}
+    response = senco_client.post(reverse("pupils:create"), {**NEW_PUPIL, "upn": "P207000016049", **fields})
+    assert response.status_code == 302
+    pupil = Pupil.objects.get()
+    assert (pupil.social_care, pupil.post_looked_after, pupil.young_carer) == ("CPP", "S", "P")
+    page = senco_client.get(reverse("pupils:detail", kwargs={"pk": pupil.pk})).content.decode()
+    assert (
+        "Child protection plan now" in page
+        and "Previously looked after (S)" in page
+        and "Young carer (P)" in page
+    )
+
+
+def test_an_unknown_social_care_code_is_refused_with_a_message(senco_client):
+    response = senco_client.post(
+        reverse("pupils:create"),
+        {**NEW_PUPIL, "upn": "P207000016049", "social_care": "XX", "young_carer": "N"},
+    )
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert not Pupil.objects.exists()
+
+
+def test_a_concern_is_recorded_and_listed_and_a_bad_date_gets_a_message(senco_client, senco):
+    pupil = PupilFactory(school=senco.school, legal_surname="Brown")
+    url = reverse("pupils:concern", kwargs={"pk": pupil.pk})
+    response = senco_client.post(
+        url, {"raised_on": "2025-10-03", "raised_by": "parent", "summary": "Worried about reading at home."}
+    )
+    assert response.status_code == 302
+    page = senco_client.get(url).content.decode()
+    assert "03/10/2025" in page and "Parent or carer" in page and "Worried about reading at home." in page
+    response = senco_client.post(url, {"raised_on": "2090-01-01", "raised_by": "teacher", "summary": "Later"})
+    assert response.status_code == 400
+    assert "cannot be raised in the future" in response.content.decode()
+    assert 'value="2090-01-01"' in response.content.decode()  # what was typed is kept
+    assert pupil.concerns.count() == 1

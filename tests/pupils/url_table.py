@@ -9,6 +9,7 @@ PERMISSIONS = {
     "pupils:detail": ("get", STAFF, True),
     "pupils:edit": ("get", {Role.SENCO}, True),
     "pupils:sen_status": ("post", {Role.SENCO}, True),
+    "pupils:concern": ("get", {Role.SENCO, Role.TEACHER}, True),
     "pupils:archive": ("post", {Role.SENCO}, True),
     "pupils:restore": ("post", {Role.SENCO}, True),
     "pupils:data_export": ("get", {Role.SENCO}, True),

@@ -512,7 +512,16 @@ def test_survey_answers_cannot_be_worked_back(reader):
 
 
 @pytest.mark.parametrize(
-    "name", ["gaps:groups", "gaps:attainment", "gaps:pupils", "gaps:attendance", "home", "reports:index"]
+    "name",
+    [
+        "gaps:groups",
+        "gaps:attainment",
+        "gaps:pupils",
+        "gaps:attendance",
+        "home",
+        "reports:index",
+        "reports:inclusion_governor",
+    ],
 )
 def test_every_other_governor_share_keeps_its_complement(reader, name):
     """The other governor pages' shares, each with its count, its group and the rest of the group:
@@ -520,4 +529,30 @@ def test_every_other_governor_share_keeps_its_complement(reader, name):
     truth, shown = reader(reverse(name))
     p = Problem(T)
     _standalone_shares(p, truth, shown, skip=())
+    assert_safe(p, hides=False)
+
+
+def test_inclusion_governor_figures_cannot_be_worked_back(reader):
+    """The inclusion page's own tables as the governor reads them: each year's pupils placed with
+    those who had a concern first (the share's group is the count beside it), the plans reviewed,
+    without a plan and overdue over the pupils on SEN support, and the movement on and off the SEN
+    record with its total row. The demo has pupils in the new groups and concerns to count."""
+    truth, shown = reader(reverse("reports:inclusion_governor"))
+    p = Problem(T)
+    concerns = find(truth, "Time from the first concern recorded to SEN support")
+    shown_concerns = rows_by_label(shown[concerns.caption])
+    for label, row in rows_by_label(concerns).items():
+        if figure(row[2]) is None:  # nobody placed that year: "none (0/0)"
+            continue
+        key = ("concern", label)
+        p.from_cells(row[1], shown_concerns[label][1], (*key, "placed"))
+        share = p.from_cells(row[2], shown_concerns[label][2], (*key, "first"), (*key, "placed"))
+        p.unknown((*key, "none"), share[2] - share[1])
+        p.line((*key, "placed"), [(*key, "first"), (*key, "none")])
+        if shown_concerns[label][2] == HIDDEN:
+            assert shown_concerns[label][3] in (HIDDEN, "–"), f"{label}: a median beside a hidden share"
+    groups = find(truth, "Disadvantaged and vulnerable groups")
+    labels = {row[0] for row in groups.rows}
+    assert {"Known to social care", "Previously looked after", "Pupils who are young carers"} <= labels
+    _standalone_shares(p, truth, shown, skip=("Time from the first concern",))
     assert_safe(p, hides=False)

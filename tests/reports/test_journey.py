@@ -326,3 +326,20 @@ def test_queries_do_not_grow_with_the_pupils_history(client, school, maisie):
     page = response.content.decode()
     assert "SEN support plan 5 reviewed" in page  # the longer history is on the page
     assert counts[0] == counts[1], counts
+
+
+def test_a_concern_raised_record_starts_the_journey(client, school, maisie):
+    """A dated concern (pupils.Concern) earlier than the evidence the journey read before is the
+    first concern: 12 Sep 2024 to the identification on 28 Nov 2024 is 18 + 31 + 28 = 77 days."""
+    from pupils.models import Concern
+
+    Concern.objects.create(
+        pupil=maisie,
+        raised_on=datetime.date(2024, 9, 12),
+        raised_by="parent",
+        summary="Struggles to settle to reading.",
+    )
+    login(client, school, Role.SENCO)
+    text = client.get(reverse("reports:journey", args=[maisie.pk])).content.decode()
+    assert "Concern first recorded (parent or carer)" in text
+    assert "Struggles to settle to reading." in text and "77 days" in text

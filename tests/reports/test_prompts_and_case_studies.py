@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from core.roles import Role
 from evidence.models import OfstedPrompt, PartTwoQuestion
-from reports.models import CaseStudy
+from reports.models import CaseStudy, SefReport
 from reports.sef import sef_figures
 from tests.factories import EvidenceItemFactory
 from tests.pdf import pdf_text
@@ -20,6 +20,7 @@ def test_prompt_shows_the_evidence_tagged_to_it(client, cohort):
         school=cohort.school, date=datetime.date(cohort.year, 10, 7), summary="Learning walk at lunchtime."
     )
     item.prompts.add(OfstedPrompt.objects.get(number=5))
+    SefReport.objects.create(school=cohort.school, academic_year=cohort.year, framework="2019")
     client.force_login(cohort.members[Role.HEAD].user)
     text = pdf_text(client.get(reverse("reports:prompts"), {"year": cohort.year, "format": "pdf"}).content)
     after_five = text.rsplit("5. Pupils outside lessons", 1)[1].split("6. Curriculum intent", 1)[0]

@@ -135,3 +135,13 @@ def test_the_head_may_choose_and_a_governor_or_teacher_may_not(client, school):
         client.force_login(school.members[role].user)
         assert add(client, pupil).status_code == expected, role
         assert client.get(reverse("reports:sample")).status_code == (200 if expected == 302 else 403)
+
+
+@pytest.mark.parametrize(
+    "flags", [{"social_care": "CIN"}, {"social_care": "PREV"}, {"post_looked_after": "A"}, {"lac": True}]
+)
+def test_pupils_known_to_social_care_now_or_before_count_for_the_sample(client, school, flags):
+    client.force_login(school.members[Role.SENCO].user)
+    assert add(client, PupilFactory(school=school, **flags)).status_code == 302
+    checks = make_up(sample_of(school, current_academic_year()))
+    assert ("social_care", 1) in [(c.key, c.count) for c in checks.checks]

@@ -38,7 +38,7 @@ def text_of(response):
 
 
 def test_every_line_worked_by_hand(lines):
-    figures = sef_figures(lines["school"], THIS_YEAR, anonymised=False)
+    figures = sef_figures(lines["school"], THIS_YEAR, anonymised=False, framework="2019")
     attainment, progress = figures.attainment.measures
     # The headline line of each scale titles its part and carries the gap.
     assert (attainment.title, progress.title) == ("At or above ARE", "At least satisfactory progress")
@@ -90,10 +90,10 @@ def test_governor_version_hides_a_line_that_gives_a_small_band_away(client, line
 
 def test_lines_are_counted_in_the_same_query(lines, django_assert_max_num_queries):
     with django_assert_max_num_queries(22) as two_lines:
-        sef_figures(lines["school"], THIS_YEAR, anonymised=False)
+        sef_figures(lines["school"], THIS_YEAR, anonymised=False, framework="2019")
     AttainmentBand.objects.filter(school=lines["school"], code="EX").update(line_name="")
     ProgressBand.objects.filter(school=lines["school"], code="G").update(line_name="")
     with django_assert_max_num_queries(22) as one_line:
-        figures = sef_figures(lines["school"], THIS_YEAR, anonymised=False)
+        figures = sef_figures(lines["school"], THIS_YEAR, anonymised=False, framework="2019")
     assert len(two_lines.captured_queries) == len(one_line.captured_queries)
     assert [f.send_says for f in figures.attainment.measures[1].lines[0].figures] == SEND_PROGRESS[:1]
