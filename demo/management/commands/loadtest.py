@@ -32,6 +32,7 @@ from django.urls import reverse
 
 from assessment.models import AssessmentPoint
 from demo.generator import DEMO_PASSWORD
+from demo.generator import _user as demo_user
 from demo.two_factor import demo_code
 from pupils.models import Pupil
 from schools.models import Membership, SchoolClass
@@ -165,6 +166,20 @@ def grid_save(session, path, rng):
     return status
 
 
+def load_users(school, count):
+    """One demo login per client, half SENCOs and half heads of the demo school, each with the
+    demo authenticator: a code is taken once per user and 30-second step (no replays), so 32
+    clients signing in together need 32 users."""
+    names = []
+    for n in range(1, count + 1):
+        user = demo_user(f"load{n:02d}", "Load", f"Client {n}")
+        role = "senco" if n % 2 else "head"
+        defaults = {"role": role, "is_active": True}
+        Membership.objects.update_or_create(user=user, school=school, defaults=defaults)
+        names.append(user.username)
+    return names
+
+
 class Command(BaseCommand):
     help = "Drive the production server with concurrent clients for a fixed time; print the figures."
 
@@ -229,12 +244,11 @@ class Command(BaseCommand):
         url, clients, seconds = options["url"], options["clients"], options["seconds"]
         pages = page_mix(school)
         grid = grid_path(school)
-        usernames = ["senco", "head"]
         tally = Tally()
         sessions = []
-        for i in range(clients):
+        for username in load_users(school, clients):
             session = Session(url)
-            session.sign_in(usernames[i % len(usernames)])
+            session.sign_in(username)
             sessions.append(session)
         self.stdout.write(f"{clients} clients signed in; running for {seconds} s against {url}")
         stop = time.monotonic() + seconds
