@@ -30,8 +30,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 
-from assessment.models import AssessmentPoint
+from assessment.models import Assessment
 from demo.generator import DEMO_PASSWORD
+from demo.generator import _user as demo_user
 from demo.two_factor import demo_code
 from pupils.models import Pupil
 from schools.models import Membership, SchoolClass
@@ -133,11 +134,13 @@ def page_mix(school):
     ]
 
 
-def grid_path(school):
-    point = AssessmentPoint.objects.filter(school=school).order_by("-starts_on").first()
-    school_class = SchoolClass.objects.filter(school=school).order_by("pk").first()
-    query = urlencode({"point": point.pk, "class": school_class.pk})
-    return f"{reverse('assessment:grid')}?{query}"
+def grid_paths(school):
+    """Each class's grid at the latest point that holds assessments: a client saves its own
+    class, as a teacher does."""
+    latest = Assessment.objects.filter(pupil__school=school).order_by("-point__starts_on").first()
+    classes = SchoolClass.objects.filter(school=school).order_by("pk").values_list("pk", flat=True)
+    grid = reverse("assessment:grid")
+    return [f"{grid}?{urlencode({'point': latest.point_id, 'school_class': pk})}" for pk in classes]
 
 
 def grid_save(session, path, rng):
@@ -163,6 +166,20 @@ def grid_save(session, path, rng):
     headers = {"Content-Type": "application/json", "X-CSRFToken": session.csrf(page)}
     status, _loc, _content = session.request("POST", path, json.dumps({"fields": fields}), headers)
     return status
+
+
+def load_users(school, count):
+    """One demo login per client, half SENCOs and half heads of the demo school, each with the
+    demo authenticator: a code is taken once per user and 30-second step (no replays), so 32
+    clients signing in together need 32 users."""
+    names = []
+    for n in range(1, count + 1):
+        user = demo_user(f"load{n:02d}", "Load", f"Client {n}")
+        role = "senco" if n % 2 else "head"
+        defaults = {"role": role, "is_active": True}
+        Membership.objects.update_or_create(user=user, school=school, defaults=defaults)
+        names.append(user.username)
+    return names
 
 
 class Command(BaseCommand):
@@ -228,26 +245,30 @@ class Command(BaseCommand):
     def _run(self, school, options):
         url, clients, seconds = options["url"], options["clients"], options["seconds"]
         pages = page_mix(school)
-        grid = grid_path(school)
-        usernames = ["senco", "head"]
+        grids = grid_paths(school)
         tally = Tally()
         sessions = []
-        for i in range(clients):
+        for username in load_users(school, clients):
             session = Session(url)
-            session.sign_in(usernames[i % len(usernames)])
+            session.sign_in(username)
             sessions.append(session)
         self.stdout.write(f"{clients} clients signed in; running for {seconds} s against {url}")
         stop = time.monotonic() + seconds
 
-        def client(session, rng):
+        def client(session, rng, grid):
             while time.monotonic() < stop:
-                if rng.random() < SAVE_SHARE:
+                # The SENCOs (even clients) save grids as well as reading; heads only read.
+                if grid and rng.random() < 2 * SAVE_SHARE:
                     kind, started = "grid save (open and save)", time.perf_counter()
                     try:
                         outcome = grid_save(session, grid, rng)
                     except OSError as error:
                         outcome = repr(error)
-                    ok = outcome == 200
+                    # 409: another client of the same class saved one of these cells first, and the
+                    # grid's conflict rule kept both values (a right answer, counted apart).
+                    if outcome == 409:
+                        kind = "grid save: conflict shown"
+                    ok = outcome in (200, 409)
                 else:
                     kind, path, _weight = rng.choices(pages, weights=[w for *_, w in pages])[0]
                     started = time.perf_counter()
@@ -259,7 +280,10 @@ class Command(BaseCommand):
                 tally.add(kind, time.perf_counter() - started, None if ok else outcome)
 
         threads = [
-            threading.Thread(target=client, args=(s, random.Random(options["seed"] + i)))  # noqa: S311
+            threading.Thread(
+                target=client,
+                args=(s, random.Random(options["seed"] + i), grids[i % len(grids)] if i % 2 == 0 else ""),  # noqa: S311
+            )
             for i, s in enumerate(sessions)
         ]
         began = time.perf_counter()
