@@ -41,8 +41,10 @@ class GridChooserForm(forms.Form):
         choices=[("", "Assessments"), ("targets", "End-of-year targets")],
     )
 
-    def __init__(self, *args, points, classes, today, **kwargs):
+    def __init__(self, *args, points, classes, today, year_groups=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if year_groups is not None:  # the school's phase's own year groups
+            self.fields["year_group"].choices = [("", "—"), *year_groups]
         self.points = {p.pk: p for p in points}
         self.classes = {c.pk: c for c in classes}
         self.current = current_point(points, today)

@@ -12,6 +12,7 @@ from core import policy
 from core.calendar import academic_year_label, academic_year_of
 from core.csv import csv_response
 from pupils.access import access_pupil
+from pupils.models import year_groups_of
 from schools.access import membership_required
 from schools.models import classes_for
 
@@ -84,6 +85,7 @@ def _grid_context(request, membership, scheme, points=None):
         points=points,
         classes=list(classes_for(membership)),
         today=timezone.localdate(),
+        year_groups=year_groups_of(membership.school),
     )
     context = {
         "chooser": chooser,

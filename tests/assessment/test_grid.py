@@ -563,3 +563,23 @@ def test_grid_opened_without_a_point_saves_to_its_full_address(client, setup):
     assert f'action="?point={current.pk}&amp;school_class={home.school_class.pk}"' in page
     # ...and the list of points says so (it showed the newest point, not the grid's).
     assert f'<option value="{current.pk}" selected>' in page
+
+
+@pytest.mark.parametrize(
+    ("phase", "offered", "not_offered"),
+    [
+        ("primary", ["Reception", "Year 6"], ["Year 7", "Year 13"]),
+        ("secondary", ["Year 7", "Year 13"], ["Year 6"]),
+    ],
+)
+def test_the_chooser_offers_the_phases_own_year_groups(client, setup, phase, offered, not_offered):
+    home, _points = setup
+    home.school.phase = phase
+    home.school.save()
+    client.force_login(home.members[Role.SENCO].user)
+    html = client.get(reverse("assessment:grid")).content.decode()
+    chooser = html[html.index('name="year_group"') : html.index("</select>", html.index('name="year_group"'))]
+    for label in offered:
+        assert f">{label}</option>" in chooser
+    for label in not_offered:
+        assert f">{label}</option>" not in chooser
