@@ -1,6 +1,9 @@
 """Report pages. Each parses its input, calls one selector or service, and renders a document
 through reports.documents.render_document (HTML, or the PDF with ?format=pdf)."""
 
+from importlib import import_module
+
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
@@ -318,6 +321,7 @@ def governor_sef_pdf(membership, pk):
     download is, for `membership` (outside a request: the trust's governor pack job)."""
     request = RequestFactory().get("/", {"format": "pdf"})
     request.user, request.membership, request.memberships = membership.user, membership, [membership]
+    request.session = import_module(settings.SESSION_ENGINE).SessionStore()
     return _signed_sef(request, pk, anonymised=True).content
 
 

@@ -37,7 +37,7 @@ def test_trust_lead_sorts_and_opens_a_school(page, live_server, login, trust):
         found.extend(describe(label, page.url, v) for v in blocking_violations(page))
 
     login(page, "lead")
-    page.get_by_role("link", name="Schools compared").click()
+    page.get_by_role("navigation").get_by_role("link", name="Schools compared").click()
     expect(page.get_by_role("heading", name="Willow Trust: schools compared")).to_be_visible()
     assert school_order(page) == ["Ash Primary", "Birch Primary"]
     assert page.get_by_text("Cedar Primary").count() == 0

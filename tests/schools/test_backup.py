@@ -54,9 +54,21 @@ def school_tables():
 
 
 def snapshot():
-    """Every row of every table, as plain values, keyed by model: what must survive a round trip."""
+    """Every row of every table, as plain values, keyed by model: what must survive a round trip.
+    A content type is named by its natural key: the backup restores it by that, and its id in a
+    test database depends on how often earlier tests re-created the content types."""
+    from django.contrib.contenttypes.models import ContentType
+
+    types = {ct.pk: (ct.app_label, ct.model) for ct in ContentType.objects.all()}
+
+    def plain(model, row):
+        for field in model._meta.concrete_fields:
+            if field.is_relation and field.related_model is ContentType:
+                row[field.attname] = types.get(row[field.attname])
+        return repr(row)
+
     return {
-        model._meta.label: sorted(map(repr, model._default_manager.order_by("pk").values()))
+        model._meta.label: sorted(plain(model, row) for row in model._default_manager.order_by("pk").values())
         for model in school_tables()
     }
 
