@@ -30,6 +30,10 @@ def rollup_refresh(*, school_id, today=None):
 
 
 logger = logging.getLogger(__name__)
+# Schools whose background refresh is waiting to start: a burst of changes (a class's grid saved
+# cell by cell, thirty teachers saving at once) starts one refresh per school, not one each.
+_waiting = set()
+_waiting_lock = threading.Lock()
 
 
 def rollup_refresh_changed(*, school_id):
@@ -54,12 +58,20 @@ def rollup_refresh_changed(*, school_id):
     if mode == "inline":
         rollup_refresh(school_id=school_id)
         return
+    with _waiting_lock:
+        if school_id in _waiting:
+            return
+        _waiting.add(school_id)
     thread = threading.Thread(target=_refresh_in_background, args=(school_id,), name="rollup-refresh")
     thread.daemon = True
     thread.start()
 
 
 def _refresh_in_background(school_id):
+    # Leave the waiting set before reading: a change committed from now on starts a refresh of
+    # its own, so none is missed.
+    with _waiting_lock:
+        _waiting.discard(school_id)
     try:
         rollup_refresh(school_id=school_id)
     except Exception:

@@ -184,3 +184,35 @@ def test_with_a_task_queue_the_refresh_is_queued(
     tasks.rollup_refresh_task(ash.pk)  # what the worker runs
     assert now(ash, "pa_f") == 6
     assert_rollup_is_live(ash)
+
+
+def test_a_burst_of_changes_starts_one_background_refresh_per_school(settings, monkeypatch):
+    """Without a task queue the refresh runs in a thread; changes while one waits to start join
+    it, and a change after it has started reading starts another."""
+    from trusts import services
+
+    settings.ROLLUP_REFRESH = "background"
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    started, refreshed = [], []
+
+    class FakeThread:
+        def __init__(self, target, args, name):
+            self.run = lambda: target(*args)
+            started.append(self)
+
+        def start(self):
+            pass
+
+    monkeypatch.setattr(services.threading, "Thread", FakeThread)
+    monkeypatch.setattr(services, "rollup_refresh", lambda *, school_id: refreshed.append(school_id))
+    monkeypatch.setattr(services.connections, "close_all", lambda: None)
+    for school_id in (1, 1, 2, 1):
+        services.rollup_refresh_changed(school_id=school_id)
+    assert len(started) == 2  # one for school 1, one for school 2
+    started[0].run()
+    assert refreshed == [1]
+    services.rollup_refresh_changed(school_id=1)  # a change after school 1's refresh began
+    assert len(started) == 3
+    started[1].run()
+    started[2].run()
+    assert refreshed == [1, 2, 1]
