@@ -15,14 +15,16 @@ from schools.models import Membership, School
 from .models import EhcPlan, ReviewReminder, ReviewState, reminder_horizon
 
 
-def plans_to_remind(school, today):
+def plans_to_remind(today, school=None):
+    """EHC plans of pupils still at school whose review is due within eight weeks or overdue, and
+    whose SENCOs have not been told of that due date (of one school, or of every school)."""
     already = ReviewReminder.objects.filter(ehc_plan=OuterRef("pk"), review_due=OuterRef("next_review_due"))
-    return (
-        EhcPlan.objects.filter(pupil__school=school, pupil__archived_at__isnull=True)
-        .filter(next_review_due__lte=reminder_horizon(today))
+    plans = (
+        EhcPlan.objects.filter(pupil__archived_at__isnull=True, next_review_due__lte=reminder_horizon(today))
         .exclude(Exists(already))
         .only("pk", "next_review_due")
     )
+    return plans if school is None else plans.filter(pupil__school=school)
 
 
 def reminder_text(school, overdue, due_soon):
@@ -45,7 +47,7 @@ def send_school_reminders(school, today):
     """One e-mail to the school's SENCOs for the reviews not yet reminded; nothing if none."""
     with transaction.atomic():
         School.objects.select_for_update().filter(pk=school.pk).first()  # one run per school at a time
-        plans = list(plans_to_remind(school, today))
+        plans = list(plans_to_remind(today, school))
         recipients = list(
             Membership.objects.active()
             .filter(school=school, role=Role.SENCO)
@@ -70,4 +72,6 @@ def send_school_reminders(school, today):
 
 def send_all_reminders(today=None):
     today = today or timezone.localdate()
-    return sum(send_school_reminders(school, today) for school in School.objects.order_by("pk"))
+    # Only the schools with something to tell: one query finds them, whatever the number of schools.
+    schools = School.objects.filter(pk__in=plans_to_remind(today).values("pupil__school")).order_by("pk")
+    return sum(send_school_reminders(school, today) for school in schools)
