@@ -50,6 +50,15 @@ from .models import Assessment, AttainmentBand, ProgressBand
 
 # The one line of a scale with no line marked, by the field of the scale.
 UNMARKED_LINE = {"attainment": "at or above ARE", "progress": "expected progress or better"}
+# Assessments on another of the school's frameworks (assessment.frameworks) in the figures of
+# the main scheme: on a framework below it they count as below ARE, in the attainment
+# denominator and on no attainment line; their progress is judged on their own framework's
+# expected rate, and counts on the headline progress line. Unlike measures are never averaged.
+ON_FRAMEWORK = {
+    "attainment": Q(framework__below_main=True),
+    "progress": Q(expected_met__isnull=False),
+}
+ON_FRAMEWORK_EXPECTED = Q(expected_met=True)
 # What a line's name follows in a sentence: "55% (6/11) made good or outstanding progress".
 VERBS = {"attainment": "", "progress": "made"}
 
@@ -64,16 +73,24 @@ class Line:
     band_ids: tuple
     field: str
     key: str  # a name for its count in a query: "a1", "p2"
+    headline: bool = False  # the scale's widest line (`Scale.headline`)
 
     @property
     def meets(self):
-        """`Q` for assessments that meet the line."""
-        return Q(**{f"{self.field}_id__in": list(self.band_ids)})
+        """`Q` for assessments that meet the line. On the headline progress line, pupils assessed
+        on another framework count when they made that framework's expected progress or
+        better (assessment.frameworks); on an attainment line they never count."""
+        meets = Q(**{f"{self.field}_id__in": list(self.band_ids)})
+        if self.field == "progress" and self.headline:
+            return meets | ON_FRAMEWORK_EXPECTED
+        return meets
 
     @property
     def assessed(self):
-        """`Q` for assessments with a band on the line's scale: its denominator."""
-        return Q(**{f"{self.field}__isnull": False})
+        """`Q` for assessments with a value on the line's scale, its denominator: a band, or for
+        attainment a value on a framework below the main scheme (below ARE), for progress a
+        judgement on the pupil's framework."""
+        return Q(**{f"{self.field}__isnull": False}) | ON_FRAMEWORK[self.field]
 
     @property
     def title(self):
@@ -118,6 +135,7 @@ class Scale:
                 band_ids=tuple(b.pk for b in ordered if b.order >= order),
                 field=field,
                 key=f"{prefix}{i}",
+                headline=i == 1,
             )
             for i, (name, order) in enumerate(marked, start=1)
         )
@@ -150,7 +168,8 @@ class Scale:
         line."""
         ids = [b.pk for b in self.meeting]
         # With no band over the line nothing meets it: a condition no saved row satisfies.
-        return Q(**{f"{field}_id__in": ids}) if ids else Q(pk__isnull=True)
+        meets = Q(**{f"{field}_id__in": ids}) if ids else Q(pk__isnull=True)
+        return meets | ON_FRAMEWORK_EXPECTED if field == "progress" else meets
 
 
 @dataclass(frozen=True)
@@ -193,9 +212,10 @@ class Bands:
             for line in self.lines
         }
 
-    # The denominators: assessments with a band recorded on that scale.
-    has_attainment = Q(attainment__isnull=False)
-    has_progress = Q(progress__isnull=False)
+    # The denominators: assessments with a band recorded on that scale, or a value on another
+    # framework (see `Line.assessed`).
+    has_attainment = Q(attainment__isnull=False) | ON_FRAMEWORK["attainment"]
+    has_progress = Q(progress__isnull=False) | ON_FRAMEWORK["progress"]
 
 
 def line_shares(met, assessed, suppress_below=0):

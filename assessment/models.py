@@ -102,6 +102,223 @@ class ProgressBand(Band):
         ]
 
 
+class Framework(models.Model):
+    """An assessment framework a school keeps beside its main scheme (the bands and measure
+    above), for pupils whom the main scheme cannot show making progress: the pre-key stage
+    standards, small steps the school defines, a standardised test, reading or spelling ages,
+    the Engagement Model (assessment.frameworks reads values and judges progress on each).
+
+    A framework is data the SENCO edits, like the bands. Values recorded on it keep their stage
+    and step (or score), so renaming a stage or adding steps keeps old records readable."""
+
+    class Kind(models.TextChoices):
+        STANDARDS = "standards", "Pre-key stage standards"
+        STEPS = "steps", "Small steps"
+        SCORE = "score", "Standardised scores"
+        AGE = "age", "Reading or spelling age"
+        ENGAGEMENT = "engagement", "Engagement Model"
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="frameworks")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    name = models.CharField(
+        max_length=80, help_text="As staff call it: “Pre-key stage 2 standards”, “Reading age”."
+    )
+    test_name = models.CharField(
+        "test",
+        max_length=80,
+        blank=True,
+        help_text="The standardised or reading test's name, for scores and ages.",
+    )
+    expected_per_year = models.DecimalField(
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        help_text="Standards or steps a pupil is expected to gain in a year; months of reading or "
+        "spelling age (12 is a month for each month); for scores, the points a score may fall in a "
+        "year and still count as steady (standardised scores hold steady with typical progress).",
+    )
+    value_min = models.DecimalField(
+        max_digits=6, decimal_places=1, null=True, blank=True, help_text="The lowest score, or age in months."
+    )
+    value_max = models.DecimalField(
+        max_digits=6, decimal_places=1, null=True, blank=True, help_text="The highest score, or age (months)."
+    )
+    impact_bands = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="For ages: [lowest ratio gain, words] pairs, lowest first, naming a ratio gain's impact.",
+    )
+    below_main = models.BooleanField(
+        "below the main scheme",
+        default=True,
+        help_text="Pupils assessed on this framework count as below ARE in the school's attainment figures.",
+    )
+    retired = models.BooleanField(default=False)
+    order = models.PositiveSmallIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["retired", "order", "name"]
+        constraints = [models.UniqueConstraint(fields=["school", "name"], name="unique_framework_name")]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def ordered(self):
+        """Whether values are stages and steps on an ordered scale (standards, small steps)."""
+        return self.kind in (self.Kind.STANDARDS, self.Kind.STEPS)
+
+    @property
+    def numeric(self):
+        """Whether values are numbers: a score, or an age kept in months."""
+        return self.kind in (self.Kind.SCORE, self.Kind.AGE)
+
+
+class FrameworkStage(models.Model):
+    """One stage of an ordered framework: a pre-key stage standard (one step), or a stage of
+    small steps that the school splits into `steps`. Typed in the grid as its code ("PK4"), or
+    its code, a dot and the step ("S2.3") when it has more than one step."""
+
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="stages")
+    order = models.PositiveSmallIntegerField()
+    code = models.CharField(max_length=6)
+    name = models.CharField(max_length=80)
+    steps = models.PositiveSmallIntegerField(
+        default=1, validators=[MinValueValidator(1), MaxValueValidator(20)]
+    )
+    # The steps of every stage before this one: a value's place on the framework is
+    # `offset + step`, which steps gained are counted on (kept by frameworks.renumber).
+    offset = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order"]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "code"], name="unique_stage_code"),
+            models.UniqueConstraint(fields=["framework", "order"], name="unique_stage_order"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+class FrameworkPlacement(models.Model):
+    """From `starts_on`, `pupil` is assessed in `subject` on `framework` (None: the school's main
+    scheme again). The placement in force at a point is the latest one starting on or before the
+    point's as-at date; earlier placements stay, so a pupil who moves keeps both records."""
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="framework_placements")
+    subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="framework_placements")
+    framework = models.ForeignKey(
+        Framework, on_delete=models.PROTECT, null=True, blank=True, related_name="placements"
+    )
+    starts_on = models.DateField()
+    note = models.CharField(max_length=200, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    history = HistoricalRecords()
+    objects = PupilScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["pupil", "subject", "starts_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["pupil", "subject", "starts_on"], name="one_placement_a_day")
+        ]
+        indexes = [models.Index(fields=["pupil", "subject", "starts_on"], name="placement_lookup")]
+
+    def __str__(self):
+        return f"{self.pupil} {self.subject} from {self.starts_on}: {self.framework or 'main scheme'}"
+
+
+class EngagementArea(models.TextChoices):
+    """The Engagement Model's five areas (DfE, 2020). None leads; they are not a ladder."""
+
+    EXPLORATION = "exploration", "Exploration"
+    REALISATION = "realisation", "Realisation"
+    ANTICIPATION = "anticipation", "Anticipation"
+    PERSISTENCE = "persistence", "Persistence"
+    INITIATION = "initiation", "Initiation"
+
+
+class Established(models.IntegerChoices):
+    """How established a pupil's engagement in an area was when observed: the model measures
+    progress in each area this way, never as a score across areas."""
+
+    NOT_SEEN = 0, "Not yet seen"
+    EMERGING = 1, "Emerging"
+    DEVELOPING = 2, "Developing"
+    ESTABLISHED = 3, "Established"
+
+
+class EngagementObservation(models.Model):
+    """A dated observation of a pupil assessed on the Engagement Model, in one area."""
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="engagement_observations")
+    observed_on = models.DateField()
+    area = models.CharField(max_length=12, choices=EngagementArea.choices)
+    established = models.PositiveSmallIntegerField(choices=Established.choices)
+    note = models.CharField(max_length=500, help_text="What was seen, in a sentence or two.")
+    outcome = models.CharField(
+        "outcome worked towards",
+        max_length=200,
+        blank=True,
+        help_text="The pupil's outcome it shows progress towards.",
+    )
+    observer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = PupilScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["observed_on", "pk"]
+        indexes = [models.Index(fields=["pupil", "observed_on"], name="engagement_by_pupil")]
+
+    def __str__(self):
+        return f"{self.pupil} {self.get_area_display()} on {self.observed_on}"
+
+
+class StatutoryOutcome(models.Model):
+    """The outcome a school reports at the end of key stage 1 or 2 for a pupil working below the
+    national curriculum tests in a subject: a pre-key stage standard, or the Engagement Model."""
+
+    class KeyStage(models.IntegerChoices):
+        KS1 = 1, "Key stage 1"
+        KS2 = 2, "Key stage 2"
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="statutory_outcomes")
+    key_stage = models.PositiveSmallIntegerField(choices=KeyStage.choices)
+    academic_year = models.PositiveSmallIntegerField()
+    subject = models.CharField(
+        max_length=20, help_text="The statutory subject: reading, writing, maths, science."
+    )
+    outcome = models.CharField(max_length=4, help_text="The code reported: PK1...PK6, PKF, PKE, PKG or EM.")
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    history = HistoricalRecords()
+    objects = PupilScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["key_stage", "subject"]
+        constraints = [
+            models.UniqueConstraint(fields=["pupil", "key_stage", "subject"], name="one_outcome_per_subject")
+        ]
+
+    def __str__(self):
+        return f"{self.pupil} KS{self.key_stage} {self.subject}: {self.outcome}"
+
+
 def point_as_at(academic_year, starts_on, next_starts_on):
     """The as-at date of a point: the last day of its period, the day before the next point of
     the same academic year starts, or 31 August for the year's last point (`next_starts_on`
@@ -192,6 +409,25 @@ class Assessment(models.Model):
     attainment = models.ForeignKey(AttainmentBand, on_delete=models.PROTECT, null=True, blank=True)
     progress = models.ForeignKey(ProgressBand, on_delete=models.PROTECT, null=True, blank=True)
     points = models.DecimalField(max_digits=6, decimal_places=1, null=True, blank=True)
+    # A cell on one of the school's other frameworks (assessment.frameworks): the framework it
+    # was recorded on, and its value there: a stage and step (`place` is the stage's offset plus
+    # the step), or a score or age in months. Progress on the framework since the pupil's
+    # baseline (the first point of the year on it, or their first on it) is kept beside it by
+    # `frameworks.progress_refresh`, so that cohort figures count it in one aggregate.
+    framework = models.ForeignKey(
+        "Framework", on_delete=models.PROTECT, null=True, blank=True, related_name="assessments"
+    )
+    stage = models.ForeignKey(
+        FrameworkStage, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    step = models.PositiveSmallIntegerField(null=True, blank=True)
+    place = models.PositiveIntegerField(null=True, blank=True)
+    score = models.DecimalField(max_digits=6, decimal_places=1, null=True, blank=True)
+    gained = models.DecimalField(max_digits=7, decimal_places=1, null=True, blank=True)
+    months = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Months from the framework baseline to this point."
+    )
+    expected_met = models.BooleanField(null=True, blank=True)
     year_group = models.SmallIntegerField(help_text="The pupil's year group in the point's academic year.")
     # Raised by one on every save: the grid sends back the version it loaded, so a save over
     # someone else's newer value is detected rather than silently overwriting it.
