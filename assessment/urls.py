@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_engagement
 
 app_name = "assessment"
 
@@ -14,4 +14,8 @@ urlpatterns = [
     path("scheme/bands/<slug:kind>/", views.scheme_bands, name="scheme_bands"),
     path("pupil/<int:pk>/targets/", views.pupil_targets, name="pupil_targets"),
     path("pupil/<int:pk>/support/", views.support_observation_add, name="support_add"),
+    path("pupil/<int:pk>/engagement/", views_engagement.engagement, name="engagement"),
+    path("pupil/<int:pk>/engagement/add/", views_engagement.engagement_add, name="engagement_add"),
+    path("engagement/<int:pk>/edit/", views_engagement.engagement_edit, name="engagement_edit"),
+    path("pupil/<int:pk>/outcomes/", views_engagement.statutory_outcomes, name="statutory_outcomes"),
 ]

@@ -70,6 +70,11 @@ def _delivers_the_run(membership, obj):
     return run.staff.filter(pk=membership.user_id).exists()
 
 
+def _own_observation(membership, obj):
+    """The SENCO changes any Engagement Model observation; a teacher or assistant, their own."""
+    return membership.role == SENCO or getattr(obj, "observer_id", None) == membership.user_id
+
+
 @dataclass(frozen=True)
 class Action:
     roles: frozenset
@@ -113,6 +118,18 @@ ACTIONS = {
     "target.set": Action(SENCO_ONLY, "set targets"),
     "support_scale.record": Action(
         frozenset({SENCO, TEACHER, TA}), "record Pupil Support Scale observations"
+    ),
+    # -- the Engagement Model and statutory outcomes at the end of key stages 1 and 2
+    "engagement.view": Action(STAFF, "read Engagement Model observations"),
+    "engagement.record": Action(frozenset({SENCO, TEACHER, TA}), "record Engagement Model observations"),
+    "engagement.edit": Action(
+        frozenset({SENCO, TEACHER, TA}),
+        "change Engagement Model observations",
+        object_rule=_own_observation,
+        object_refusal="Only the SENCO or whoever recorded an observation can change it.",
+    ),
+    "outcome.record": Action(
+        frozenset({SENCO, TEACHER}), "record the statutory outcomes at the end of a key stage"
     ),
     # -- interventions and the action plan
     "intervention.change": Action(SENCO_ONLY, "change interventions and their runs"),

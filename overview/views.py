@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
+from assessment.engagement import pupil_page_context as engagement_pupil_context
 from assessment.selectors import pupil_page_context as assessment_pupil_context
 from attendance.selectors import pupil_attendance_summary
 from core import policy
@@ -77,5 +78,6 @@ def pupil_detail(request, pk):
         "plans_panel": plans_pupil_panel(pupil, membership, timezone.localdate()),
         "timeline": pupil_timeline(pupil=pupil, membership=membership),
         **assessment_pupil_context(membership, pupil, timezone.localdate()),
+        **engagement_pupil_context(membership, pupil),
     }
     return render(request, "overview/pupil_detail.html", context)
