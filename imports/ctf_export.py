@@ -7,7 +7,10 @@ first language as "believed English" (ENB) or "believed other than English" (OTB
 flag, in-care and service-child flags, the SEN history as spells (each change of status a SEN
 element with its start date, and its end date the day before the next change), the needs ranked
 1 (primary) and 2 (secondary), attendance by academic year (this school's termly sessions summed
-in the database, and the years brought from earlier schools), and key stage results. Free
+in the database, and the years brought from earlier schools), and key stage results: those a CTF
+brought, and the statutory outcomes recorded here for a pupil working below the tests at the end
+of key stage 1 or 2 (a pre-key stage standard or EM, the Engagement Model), written as teacher
+assessments of the key stage as the CTF specification places them (assessment.engagement). Free
 school meals are not written: sendtrack holds whether a pupil has FSM now, not the dates a CTF
 needs.
 """
@@ -23,6 +26,7 @@ from django.db.models import Sum
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from assessment.engagement import outcomes_for_ctf
 from attendance.models import Attendance, AttendanceYear
 from core.documents import pdf_bytes
 from plans import selectors as plan_selectors
@@ -63,13 +67,14 @@ def ctf_bytes(*, school, pupils, source, dest, now=None):
     _add(dest_el, "Estab", dest["estab"])
     data = _add(root, "CTFpupilData")
     attendance = _attendance_years(pupils, {**source, "urn": school.urn})
+    outcomes = outcomes_for_ctf([p.pk for p in pupils])
     for pupil in pupils:
-        _pupil(data, pupil, attendance.get(pupil.pk, []))
+        _pupil(data, pupil, attendance.get(pupil.pk, []), outcomes.get(pupil.pk, []))
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
-def _pupil(data, pupil, years):
+def _pupil(data, pupil, years, outcomes=()):
     element = _add(data, "Pupil")
     _add(element, "UPN", pupil.upn)
     _add(element, "Surname", pupil.legal_surname)
@@ -90,7 +95,7 @@ def _pupil(data, pupil, years):
         attendance = _add(element, "Attendance")
         for year in years:
             _year(attendance, year)
-    _results(element, list(pupil.key_stage_results.all()))
+    _results(element, list(pupil.key_stage_results.all()), outcomes)
 
 
 def _sen(element, pupil):
@@ -185,29 +190,39 @@ def _year(attendance, year):
     _add(data, "SessionsUnauthorised", year["unauthorised"])
 
 
-def _results(element, results):
-    if not results:
+def _results(element, results, outcomes=()):
+    """StageAssessments: the results a CTF brought, and each statutory outcome recorded here as
+    the key stage's teacher assessment (Method TA) in its subject, in the calendar year the key
+    stage ended. An outcome recorded here replaces a brought result of the same key stage, year,
+    subject and component."""
+    items = {}
+    for r in results:
+        key = (r.stage, r.year, r.subject, r.method, r.component)
+        items[key] = (r.result_qualifier, r.result, r.result_date)
+    for stage, year, subject, component, code in outcomes:
+        items[(stage, year, subject, "TA", component)] = ("", code, None)
+    if not items:
         return
     assessments = _add(element, "StageAssessments")
     stages = {}
-    for result in results:
-        stages.setdefault(result.stage, []).append(result)
-    for stage, items in stages.items():
+    for key, value in items.items():
+        stages.setdefault(key[0], []).append((key, value))
+    for stage, rows in stages.items():
         key_stage = _add(assessments, "KeyStage")
         _add(key_stage, "Stage", stage)
-        for result in items:
+        for (_stage, year, subject, method, component), (qualifier, result, when) in rows:
             item = _add(key_stage, "StageAssessment")
             _add(item, "Locale", "ENG")
-            _add(item, "Year", result.year)
-            _add(item, "Subject", result.subject)
-            _add(item, "Method", result.method)
-            if result.component:
-                _add(item, "Component", result.component)
-            if result.result_qualifier:
-                _add(item, "ResultQualifier", result.result_qualifier)
-            _add(item, "Result", result.result)
-            if result.result_date:
-                _add(item, "ResultDate", result.result_date.isoformat())
+            _add(item, "Year", year)
+            _add(item, "Subject", subject)
+            _add(item, "Method", method)
+            if component:
+                _add(item, "Component", component)
+            if qualifier:
+                _add(item, "ResultQualifier", qualifier)
+            _add(item, "Result", result)
+            if when:
+                _add(item, "ResultDate", when.isoformat())
 
 
 # --- The PDF bundle and the zip ---------------------------------------------------------------

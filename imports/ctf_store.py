@@ -4,11 +4,15 @@ Called by `services.import_batch_confirm` inside its transaction, after the plan
 with the pupils locked. New pupils and changed details are written with their history rows; SEN
 status changes go through the same bulk path as the SEN status import (which works out each
 pupil's current status again from the whole dated history); attendance years and key stage
-results are added or corrected.
+results are added or corrected. A key stage 1 or 2 teacher assessment in reading, writing or
+maths that is a pre-key stage standard or EM (the Engagement Model) is also kept as the pupil's
+statutory outcome (assessment.engagement), which the pupil page and the next CTF show.
 """
 
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from assessment.engagement import outcome_from_ctf
+from assessment.models import StatutoryOutcome
 from attendance.models import AttendanceYear
 from pupils.models import KeyStageResult, Pupil, SenStatus, SenStatusChange
 
@@ -45,6 +49,7 @@ def store_ctf(plan, *, by, note, check, store_sen_changes):
     store_sen_changes(sen, by=by)
     _store_rows(plan, AttendanceYear, "attendance", by=by)
     _store_rows(plan, KeyStageResult, "results", by=by)
+    _store_outcomes(plan, by=by)
 
 
 def _store_rows(plan, model, name, *, by):
@@ -62,3 +67,49 @@ def _store_rows(plan, model, name, *, by):
         bulk_create_with_history(to_create, model, batch_size=500, default_user=by)
     if to_update:
         bulk_update_with_history(to_update, model, sorted(fields), batch_size=500, default_user=by)
+
+
+def _store_outcomes(plan, *, by):
+    """The statutory outcomes among the results added or corrected: two queries and the writes."""
+    found = {}
+    for entry in plan.rows:
+        for _record, values in entry.record.results:
+            outcome = outcome_from_ctf(
+                values.get("stage"),
+                values.get("subject"),
+                values.get("component"),
+                values.get("method"),
+                values.get("result"),
+            )
+            if outcome is not None and values.get("year"):
+                key_stage, subject, code = outcome
+                found[(entry.pupil.pk, int(key_stage), subject)] = (entry.pupil, values["year"] - 1, code)
+    if not found:
+        return
+    stored = {
+        (o.pupil_id, o.key_stage, o.subject): o
+        for o in StatutoryOutcome.objects.filter(pupil_id__in={k[0] for k in found})
+    }
+    to_create, to_update = [], []
+    for (pupil_id, key_stage, subject), (pupil, year, code) in found.items():
+        row = stored.get((pupil_id, key_stage, subject))
+        if row is None:
+            to_create.append(
+                StatutoryOutcome(
+                    pupil=pupil,
+                    key_stage=key_stage,
+                    subject=subject,
+                    academic_year=year,
+                    outcome=code,
+                    updated_by=by,
+                )
+            )
+        elif (row.academic_year, row.outcome) != (year, code):
+            row.academic_year, row.outcome, row.updated_by = year, code, by
+            to_update.append(row)
+    if to_create:
+        bulk_create_with_history(to_create, StatutoryOutcome, batch_size=500, default_user=by)
+    if to_update:
+        bulk_update_with_history(
+            to_update, StatutoryOutcome, ["academic_year", "outcome", "updated_by"], default_user=by
+        )

@@ -64,6 +64,13 @@ EXPECTED = {
     "scheme.change": "S",
     "target.set": "S",
     "support_scale.record": "S TA",
+    # The Engagement Model (issue 22): staff who see the pupil read the observations; the SENCO,
+    # teachers and assistants record them (a teacher or assistant changes only their own);
+    # statutory outcomes are teacher assessments, recorded by the SENCO or a teacher.
+    "engagement.view": "SHTA",
+    "engagement.record": "S TA",
+    "engagement.edit": "S TA",
+    "outcome.record": "S T",
     # SENCO "runs interventions"; TA "records intervention sessions and checkpoints for the
     # groups they deliver".
     "intervention.change": "S",
