@@ -324,3 +324,28 @@ def test_the_observation_page_queries_do_not_grow_with_the_observations(client, 
             n % 4,
         )
     assert counts() == few
+
+
+def test_the_document_block_for_the_journey_and_case_study(observed, client):
+    from django.template import Context, Template
+
+    pupil, members = observed
+    StatutoryOutcome.objects.create(
+        pupil=pupil, key_stage=2, academic_year=2025, subject="maths", outcome="EM"
+    )
+    block = Template("{% load engagement %}{% engagement_block pk anonymised=anonymised %}")
+    named = block.render(Context({"pk": pupil.pk, "anonymised": False}))
+    assert "<li>Anticipation: emerging (Oct–Nov) → developing (Mar). " in named
+    assert "Reached for the cup when the song began." in named
+    assert "<strong>EM</strong>" in named
+    anonymised = block.render(Context({"pk": pupil.pk, "anonymised": True}))
+    assert "<li>Anticipation: emerging (Oct–Nov) → developing (Mar)</li>" in anonymised
+    assert "Reached for the cup" not in anonymised
+    # A pupil with neither: nothing at all.
+    other = PupilFactory(school=pupil.school)
+    assert block.render(Context({"pk": other.pk, "anonymised": False})).strip() == ""
+    # The named journey shows it.
+    client.force_login(members[Role.SENCO].user)
+    journey = client.get(reverse("reports:journey", kwargs={"pk": pupil.pk}))
+    assert journey.status_code == 200
+    assert "Anticipation: emerging (Oct–Nov) → developing (Mar)" in journey.content.decode()
