@@ -6,7 +6,7 @@ from django.utils import timezone
 from core.calendar import academic_year_label, current_academic_year
 
 from .engagement import KS1, KS2, SUBJECTS, WrongOutcome, outcome_check
-from .models import EngagementObservation
+from .models import EngagementObservation, Established
 
 
 class ObservationForm(forms.ModelForm):
@@ -28,8 +28,9 @@ class ObservationForm(forms.ModelForm):
     def __init__(self, *args, pupil, **kwargs):
         self.pupil = pupil
         super().__init__(*args, **kwargs)
-        if not self.instance.pk:
-            self.initial.setdefault("observed_on", timezone.localdate())
+        self.fields["established"].choices = Established.choices  # no blank radio button
+        if not self.initial.get("observed_on"):
+            self.initial["observed_on"] = timezone.localdate()
 
     def clean_observed_on(self):
         day = self.cleaned_data["observed_on"]
