@@ -300,7 +300,10 @@ class StatutoryOutcome(models.Model):
     subject = models.CharField(
         max_length=20, help_text="The statutory subject: reading, writing, maths, science."
     )
-    outcome = models.CharField(max_length=4, help_text="The code reported: PK1...PK6, PKF, PKE, PKG or EM.")
+    outcome = models.CharField(
+        max_length=4,
+        help_text="The code reported: PK1 to PK4 (key stage 1), PK1 to PK6 (key stage 2), or EM.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

@@ -8,333 +8,877 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assessment', '0005_assessment_year_group_required'),
-        ('pupils', '0006_concerns_and_inclusion_groups'),
-        ('schools', '0004_history_of_memberships_and_class_teachers'),
+        ("assessment", "0005_assessment_year_group_required"),
+        ("pupils", "0006_concerns_and_inclusion_groups"),
+        ("schools", "0004_history_of_memberships_and_class_teachers"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='assessment',
-            name='expected_met',
+            model_name="assessment",
+            name="expected_met",
             field=models.BooleanField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='assessment',
-            name='gained',
+            model_name="assessment",
+            name="gained",
             field=models.DecimalField(blank=True, decimal_places=1, max_digits=7, null=True),
         ),
         migrations.AddField(
-            model_name='assessment',
-            name='months',
-            field=models.PositiveSmallIntegerField(blank=True, help_text='Months from the framework baseline to this point.', null=True),
+            model_name="assessment",
+            name="months",
+            field=models.PositiveSmallIntegerField(
+                blank=True, help_text="Months from the framework baseline to this point.", null=True
+            ),
         ),
         migrations.AddField(
-            model_name='assessment',
-            name='place',
+            model_name="assessment",
+            name="place",
             field=models.PositiveIntegerField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='assessment',
-            name='score',
+            model_name="assessment",
+            name="score",
             field=models.DecimalField(blank=True, decimal_places=1, max_digits=6, null=True),
         ),
         migrations.AddField(
-            model_name='assessment',
-            name='step',
+            model_name="assessment",
+            name="step",
             field=models.PositiveSmallIntegerField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='historicalassessment',
-            name='expected_met',
+            model_name="historicalassessment",
+            name="expected_met",
             field=models.BooleanField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='historicalassessment',
-            name='gained',
+            model_name="historicalassessment",
+            name="gained",
             field=models.DecimalField(blank=True, decimal_places=1, max_digits=7, null=True),
         ),
         migrations.AddField(
-            model_name='historicalassessment',
-            name='months',
-            field=models.PositiveSmallIntegerField(blank=True, help_text='Months from the framework baseline to this point.', null=True),
+            model_name="historicalassessment",
+            name="months",
+            field=models.PositiveSmallIntegerField(
+                blank=True, help_text="Months from the framework baseline to this point.", null=True
+            ),
         ),
         migrations.AddField(
-            model_name='historicalassessment',
-            name='place',
+            model_name="historicalassessment",
+            name="place",
             field=models.PositiveIntegerField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='historicalassessment',
-            name='score',
+            model_name="historicalassessment",
+            name="score",
             field=models.DecimalField(blank=True, decimal_places=1, max_digits=6, null=True),
         ),
         migrations.AddField(
-            model_name='historicalassessment',
-            name='step',
+            model_name="historicalassessment",
+            name="step",
             field=models.PositiveSmallIntegerField(blank=True, null=True),
         ),
         migrations.CreateModel(
-            name='Framework',
+            name="Framework",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('standards', 'Pre-key stage standards'), ('steps', 'Small steps'), ('score', 'Standardised scores'), ('age', 'Reading or spelling age'), ('engagement', 'Engagement Model')], max_length=12)),
-                ('name', models.CharField(help_text='As staff call it: “Pre-key stage 2 standards”, “Reading age”.', max_length=80)),
-                ('test_name', models.CharField(blank=True, help_text="The standardised or reading test's name, for scores and ages.", max_length=80, verbose_name='test')),
-                ('expected_per_year', models.DecimalField(blank=True, decimal_places=1, help_text='Standards or steps a pupil is expected to gain in a year; months of reading or spelling age (12 is a month for each month); for scores, the points a score may fall in a year and still count as steady (standardised scores hold steady with typical progress).', max_digits=5, null=True)),
-                ('value_min', models.DecimalField(blank=True, decimal_places=1, help_text='The lowest score, or age in months.', max_digits=6, null=True)),
-                ('value_max', models.DecimalField(blank=True, decimal_places=1, help_text='The highest score, or age (months).', max_digits=6, null=True)),
-                ('impact_bands', models.JSONField(blank=True, default=list, help_text="For ages: [lowest ratio gain, words] pairs, lowest first, naming a ratio gain's impact.")),
-                ('below_main', models.BooleanField(default=True, help_text="Pupils assessed on this framework count as below ARE in the school's attainment figures.", verbose_name='below the main scheme')),
-                ('retired', models.BooleanField(default=False)),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='frameworks', to='schools.school')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("standards", "Pre-key stage standards"),
+                            ("steps", "Small steps"),
+                            ("score", "Standardised scores"),
+                            ("age", "Reading or spelling age"),
+                            ("engagement", "Engagement Model"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="As staff call it: “Pre-key stage 2 standards”, “Reading age”.",
+                        max_length=80,
+                    ),
+                ),
+                (
+                    "test_name",
+                    models.CharField(
+                        blank=True,
+                        help_text="The standardised or reading test's name, for scores and ages.",
+                        max_length=80,
+                        verbose_name="test",
+                    ),
+                ),
+                (
+                    "expected_per_year",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        help_text="Standards or steps a pupil is expected to gain in a year; months of reading or spelling age (12 is a month for each month); for scores, the points a score may fall in a year and still count as steady (standardised scores hold steady with typical progress).",
+                        max_digits=5,
+                        null=True,
+                    ),
+                ),
+                (
+                    "value_min",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        help_text="The lowest score, or age in months.",
+                        max_digits=6,
+                        null=True,
+                    ),
+                ),
+                (
+                    "value_max",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        help_text="The highest score, or age (months).",
+                        max_digits=6,
+                        null=True,
+                    ),
+                ),
+                (
+                    "impact_bands",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="For ages: [lowest ratio gain, words] pairs, lowest first, naming a ratio gain's impact.",
+                    ),
+                ),
+                (
+                    "below_main",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Pupils assessed on this framework count as below ARE in the school's attainment figures.",
+                        verbose_name="below the main scheme",
+                    ),
+                ),
+                ("retired", models.BooleanField(default=False)),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="frameworks",
+                        to="schools.school",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['retired', 'order', 'name'],
+                "ordering": ["retired", "order", "name"],
             },
         ),
         migrations.AddField(
-            model_name='assessment',
-            name='framework',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='assessments', to='assessment.framework'),
+            model_name="assessment",
+            name="framework",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="assessments",
+                to="assessment.framework",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalassessment',
-            name='framework',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='assessment.framework'),
+            model_name="historicalassessment",
+            name="framework",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="assessment.framework",
+            ),
         ),
         migrations.CreateModel(
-            name='FrameworkPlacement',
+            name="FrameworkPlacement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('starts_on', models.DateField()),
-                ('note', models.CharField(blank=True, max_length=200)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('framework', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='placements', to='assessment.framework')),
-                ('pupil', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='framework_placements', to='pupils.pupil')),
-                ('subject', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='framework_placements', to='assessment.subject')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("starts_on", models.DateField()),
+                ("note", models.CharField(blank=True, max_length=200)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "framework",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="placements",
+                        to="assessment.framework",
+                    ),
+                ),
+                (
+                    "pupil",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="framework_placements",
+                        to="pupils.pupil",
+                    ),
+                ),
+                (
+                    "subject",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="framework_placements",
+                        to="assessment.subject",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['pupil', 'subject', 'starts_on'],
+                "ordering": ["pupil", "subject", "starts_on"],
             },
         ),
         migrations.CreateModel(
-            name='FrameworkStage',
+            name="FrameworkStage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveSmallIntegerField()),
-                ('code', models.CharField(max_length=6)),
-                ('name', models.CharField(max_length=80)),
-                ('steps', models.PositiveSmallIntegerField(default=1, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(20)])),
-                ('offset', models.PositiveIntegerField(default=0)),
-                ('framework', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='stages', to='assessment.framework')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField()),
+                ("code", models.CharField(max_length=6)),
+                ("name", models.CharField(max_length=80)),
+                (
+                    "steps",
+                    models.PositiveSmallIntegerField(
+                        default=1,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(20),
+                        ],
+                    ),
+                ),
+                ("offset", models.PositiveIntegerField(default=0)),
+                (
+                    "framework",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="stages",
+                        to="assessment.framework",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['order'],
+                "ordering": ["order"],
             },
         ),
         migrations.AddField(
-            model_name='assessment',
-            name='stage',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='assessment.frameworkstage'),
+            model_name="assessment",
+            name="stage",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="assessment.frameworkstage",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalassessment',
-            name='stage',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='assessment.frameworkstage'),
+            model_name="historicalassessment",
+            name="stage",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="assessment.frameworkstage",
+            ),
         ),
         migrations.CreateModel(
-            name='HistoricalEngagementObservation',
+            name="HistoricalEngagementObservation",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('observed_on', models.DateField()),
-                ('area', models.CharField(choices=[('exploration', 'Exploration'), ('realisation', 'Realisation'), ('anticipation', 'Anticipation'), ('persistence', 'Persistence'), ('initiation', 'Initiation')], max_length=12)),
-                ('established', models.PositiveSmallIntegerField(choices=[(0, 'Not yet seen'), (1, 'Emerging'), (2, 'Developing'), (3, 'Established')])),
-                ('note', models.CharField(help_text='What was seen, in a sentence or two.', max_length=500)),
-                ('outcome', models.CharField(blank=True, help_text="The pupil's outcome it shows progress towards.", max_length=200, verbose_name='outcome worked towards')),
-                ('recorded_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('observer', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('pupil', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pupils.pupil')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("observed_on", models.DateField()),
+                (
+                    "area",
+                    models.CharField(
+                        choices=[
+                            ("exploration", "Exploration"),
+                            ("realisation", "Realisation"),
+                            ("anticipation", "Anticipation"),
+                            ("persistence", "Persistence"),
+                            ("initiation", "Initiation"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "established",
+                    models.PositiveSmallIntegerField(
+                        choices=[(0, "Not yet seen"), (1, "Emerging"), (2, "Developing"), (3, "Established")]
+                    ),
+                ),
+                ("note", models.CharField(help_text="What was seen, in a sentence or two.", max_length=500)),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        help_text="The pupil's outcome it shows progress towards.",
+                        max_length=200,
+                        verbose_name="outcome worked towards",
+                    ),
+                ),
+                ("recorded_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "observer",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "pupil",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="pupils.pupil",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical engagement observation',
-                'verbose_name_plural': 'historical engagement observations',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical engagement observation",
+                "verbose_name_plural": "historical engagement observations",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalFramework',
+            name="HistoricalFramework",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('standards', 'Pre-key stage standards'), ('steps', 'Small steps'), ('score', 'Standardised scores'), ('age', 'Reading or spelling age'), ('engagement', 'Engagement Model')], max_length=12)),
-                ('name', models.CharField(help_text='As staff call it: “Pre-key stage 2 standards”, “Reading age”.', max_length=80)),
-                ('test_name', models.CharField(blank=True, help_text="The standardised or reading test's name, for scores and ages.", max_length=80, verbose_name='test')),
-                ('expected_per_year', models.DecimalField(blank=True, decimal_places=1, help_text='Standards or steps a pupil is expected to gain in a year; months of reading or spelling age (12 is a month for each month); for scores, the points a score may fall in a year and still count as steady (standardised scores hold steady with typical progress).', max_digits=5, null=True)),
-                ('value_min', models.DecimalField(blank=True, decimal_places=1, help_text='The lowest score, or age in months.', max_digits=6, null=True)),
-                ('value_max', models.DecimalField(blank=True, decimal_places=1, help_text='The highest score, or age (months).', max_digits=6, null=True)),
-                ('impact_bands', models.JSONField(blank=True, default=list, help_text="For ages: [lowest ratio gain, words] pairs, lowest first, naming a ratio gain's impact.")),
-                ('below_main', models.BooleanField(default=True, help_text="Pupils assessed on this framework count as below ARE in the school's attainment figures.", verbose_name='below the main scheme')),
-                ('retired', models.BooleanField(default=False)),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('school', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='schools.school')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("standards", "Pre-key stage standards"),
+                            ("steps", "Small steps"),
+                            ("score", "Standardised scores"),
+                            ("age", "Reading or spelling age"),
+                            ("engagement", "Engagement Model"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="As staff call it: “Pre-key stage 2 standards”, “Reading age”.",
+                        max_length=80,
+                    ),
+                ),
+                (
+                    "test_name",
+                    models.CharField(
+                        blank=True,
+                        help_text="The standardised or reading test's name, for scores and ages.",
+                        max_length=80,
+                        verbose_name="test",
+                    ),
+                ),
+                (
+                    "expected_per_year",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        help_text="Standards or steps a pupil is expected to gain in a year; months of reading or spelling age (12 is a month for each month); for scores, the points a score may fall in a year and still count as steady (standardised scores hold steady with typical progress).",
+                        max_digits=5,
+                        null=True,
+                    ),
+                ),
+                (
+                    "value_min",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        help_text="The lowest score, or age in months.",
+                        max_digits=6,
+                        null=True,
+                    ),
+                ),
+                (
+                    "value_max",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        help_text="The highest score, or age (months).",
+                        max_digits=6,
+                        null=True,
+                    ),
+                ),
+                (
+                    "impact_bands",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="For ages: [lowest ratio gain, words] pairs, lowest first, naming a ratio gain's impact.",
+                    ),
+                ),
+                (
+                    "below_main",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Pupils assessed on this framework count as below ARE in the school's attainment figures.",
+                        verbose_name="below the main scheme",
+                    ),
+                ),
+                ("retired", models.BooleanField(default=False)),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="schools.school",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical framework',
-                'verbose_name_plural': 'historical frameworks',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical framework",
+                "verbose_name_plural": "historical frameworks",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalFrameworkPlacement',
+            name="HistoricalFrameworkPlacement",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('starts_on', models.DateField()),
-                ('note', models.CharField(blank=True, max_length=200)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('framework', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='assessment.framework')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('pupil', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pupils.pupil')),
-                ('subject', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='assessment.subject')),
-                ('updated_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("starts_on", models.DateField()),
+                ("note", models.CharField(blank=True, max_length=200)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "framework",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="assessment.framework",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "pupil",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="pupils.pupil",
+                    ),
+                ),
+                (
+                    "subject",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="assessment.subject",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical framework placement',
-                'verbose_name_plural': 'historical framework placements',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical framework placement",
+                "verbose_name_plural": "historical framework placements",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalFrameworkStage',
+            name="HistoricalFrameworkStage",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('order', models.PositiveSmallIntegerField()),
-                ('code', models.CharField(max_length=6)),
-                ('name', models.CharField(max_length=80)),
-                ('steps', models.PositiveSmallIntegerField(default=1, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(20)])),
-                ('offset', models.PositiveIntegerField(default=0)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('framework', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='assessment.framework')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("order", models.PositiveSmallIntegerField()),
+                ("code", models.CharField(max_length=6)),
+                ("name", models.CharField(max_length=80)),
+                (
+                    "steps",
+                    models.PositiveSmallIntegerField(
+                        default=1,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(20),
+                        ],
+                    ),
+                ),
+                ("offset", models.PositiveIntegerField(default=0)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "framework",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="assessment.framework",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical framework stage',
-                'verbose_name_plural': 'historical framework stages',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical framework stage",
+                "verbose_name_plural": "historical framework stages",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalStatutoryOutcome',
+            name="HistoricalStatutoryOutcome",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('key_stage', models.PositiveSmallIntegerField(choices=[(1, 'Key stage 1'), (2, 'Key stage 2')])),
-                ('academic_year', models.PositiveSmallIntegerField()),
-                ('subject', models.CharField(help_text='The statutory subject: reading, writing, maths, science.', max_length=20)),
-                ('outcome', models.CharField(help_text='The code reported: PK1...PK6, PKF, PKE, PKG or EM.', max_length=4)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('pupil', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pupils.pupil')),
-                ('updated_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                (
+                    "key_stage",
+                    models.PositiveSmallIntegerField(choices=[(1, "Key stage 1"), (2, "Key stage 2")]),
+                ),
+                ("academic_year", models.PositiveSmallIntegerField()),
+                (
+                    "subject",
+                    models.CharField(
+                        help_text="The statutory subject: reading, writing, maths, science.", max_length=20
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        help_text="The code reported: PK1 to PK4 (key stage 1), PK1 to PK6 (key stage 2), or EM.",
+                        max_length=4,
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "pupil",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="pupils.pupil",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical statutory outcome',
-                'verbose_name_plural': 'historical statutory outcomes',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical statutory outcome",
+                "verbose_name_plural": "historical statutory outcomes",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='StatutoryOutcome',
+            name="StatutoryOutcome",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key_stage', models.PositiveSmallIntegerField(choices=[(1, 'Key stage 1'), (2, 'Key stage 2')])),
-                ('academic_year', models.PositiveSmallIntegerField()),
-                ('subject', models.CharField(help_text='The statutory subject: reading, writing, maths, science.', max_length=20)),
-                ('outcome', models.CharField(help_text='The code reported: PK1...PK6, PKF, PKE, PKG or EM.', max_length=4)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('pupil', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='statutory_outcomes', to='pupils.pupil')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "key_stage",
+                    models.PositiveSmallIntegerField(choices=[(1, "Key stage 1"), (2, "Key stage 2")]),
+                ),
+                ("academic_year", models.PositiveSmallIntegerField()),
+                (
+                    "subject",
+                    models.CharField(
+                        help_text="The statutory subject: reading, writing, maths, science.", max_length=20
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        help_text="The code reported: PK1 to PK4 (key stage 1), PK1 to PK6 (key stage 2), or EM.",
+                        max_length=4,
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "pupil",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="statutory_outcomes",
+                        to="pupils.pupil",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['key_stage', 'subject'],
+                "ordering": ["key_stage", "subject"],
             },
         ),
         migrations.CreateModel(
-            name='EngagementObservation',
+            name="EngagementObservation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('observed_on', models.DateField()),
-                ('area', models.CharField(choices=[('exploration', 'Exploration'), ('realisation', 'Realisation'), ('anticipation', 'Anticipation'), ('persistence', 'Persistence'), ('initiation', 'Initiation')], max_length=12)),
-                ('established', models.PositiveSmallIntegerField(choices=[(0, 'Not yet seen'), (1, 'Emerging'), (2, 'Developing'), (3, 'Established')])),
-                ('note', models.CharField(help_text='What was seen, in a sentence or two.', max_length=500)),
-                ('outcome', models.CharField(blank=True, help_text="The pupil's outcome it shows progress towards.", max_length=200, verbose_name='outcome worked towards')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('observer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('pupil', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='engagement_observations', to='pupils.pupil')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("observed_on", models.DateField()),
+                (
+                    "area",
+                    models.CharField(
+                        choices=[
+                            ("exploration", "Exploration"),
+                            ("realisation", "Realisation"),
+                            ("anticipation", "Anticipation"),
+                            ("persistence", "Persistence"),
+                            ("initiation", "Initiation"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "established",
+                    models.PositiveSmallIntegerField(
+                        choices=[(0, "Not yet seen"), (1, "Emerging"), (2, "Developing"), (3, "Established")]
+                    ),
+                ),
+                ("note", models.CharField(help_text="What was seen, in a sentence or two.", max_length=500)),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        help_text="The pupil's outcome it shows progress towards.",
+                        max_length=200,
+                        verbose_name="outcome worked towards",
+                    ),
+                ),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "observer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "pupil",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="engagement_observations",
+                        to="pupils.pupil",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['observed_on', 'pk'],
-                'indexes': [models.Index(fields=['pupil', 'observed_on'], name='engagement_by_pupil')],
+                "ordering": ["observed_on", "pk"],
+                "indexes": [models.Index(fields=["pupil", "observed_on"], name="engagement_by_pupil")],
             },
         ),
         migrations.AddConstraint(
-            model_name='framework',
-            constraint=models.UniqueConstraint(fields=('school', 'name'), name='unique_framework_name'),
+            model_name="framework",
+            constraint=models.UniqueConstraint(fields=("school", "name"), name="unique_framework_name"),
         ),
         migrations.AddIndex(
-            model_name='frameworkplacement',
-            index=models.Index(fields=['pupil', 'subject', 'starts_on'], name='placement_lookup'),
+            model_name="frameworkplacement",
+            index=models.Index(fields=["pupil", "subject", "starts_on"], name="placement_lookup"),
         ),
         migrations.AddConstraint(
-            model_name='frameworkplacement',
-            constraint=models.UniqueConstraint(fields=('pupil', 'subject', 'starts_on'), name='one_placement_a_day'),
+            model_name="frameworkplacement",
+            constraint=models.UniqueConstraint(
+                fields=("pupil", "subject", "starts_on"), name="one_placement_a_day"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='frameworkstage',
-            constraint=models.UniqueConstraint(fields=('framework', 'code'), name='unique_stage_code'),
+            model_name="frameworkstage",
+            constraint=models.UniqueConstraint(fields=("framework", "code"), name="unique_stage_code"),
         ),
         migrations.AddConstraint(
-            model_name='frameworkstage',
-            constraint=models.UniqueConstraint(fields=('framework', 'order'), name='unique_stage_order'),
+            model_name="frameworkstage",
+            constraint=models.UniqueConstraint(fields=("framework", "order"), name="unique_stage_order"),
         ),
         migrations.AddConstraint(
-            model_name='statutoryoutcome',
-            constraint=models.UniqueConstraint(fields=('pupil', 'key_stage', 'subject'), name='one_outcome_per_subject'),
+            model_name="statutoryoutcome",
+            constraint=models.UniqueConstraint(
+                fields=("pupil", "key_stage", "subject"), name="one_outcome_per_subject"
+            ),
         ),
     ]
