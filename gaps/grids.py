@@ -14,13 +14,14 @@ from decimal import Decimal
 
 from django.db.models import Count, F, Sum
 
-from assessment.bands import line_shares
+from assessment.bands import Bands, line_shares
 from assessment.models import Assessment
 from core.disclosure import TOTAL, Table
 from core.figures import Count as Figure
 from core.figures import Share
 from core.gap_direction import gap_direction, standing
 
+from . import frameworks as fw
 from .shared import (
     GAIN,
     Scheme,
@@ -51,6 +52,10 @@ class LineRow:
     label: str
     subject: object
     figures: list  # (line, Share, or None where it is not shown)
+    # The headline progress line by the framework each pupil was judged on (gaps.frameworks),
+    # when any pupil of the row was judged on another framework.
+    breakdown: object = None
+    year_group: int | None = None
 
     def says(self):
         """The figures as a reader reads them: "55% (6/11) made good or outstanding progress"."""
@@ -125,6 +130,15 @@ class GridReport:
     gaps: list = field(default_factory=list)
     attainment_lines: list = field(default_factory=list)  # LineRow
     progress_lines: list = field(default_factory=list)
+    # The grids' columns: the scale's bands, then the columns of pupils on another framework
+    # (gaps.frameworks) when any pupil at the point is on one.
+    attainment_columns: list = field(default_factory=list)
+    progress_columns: list = field(default_factory=list)
+
+    @property
+    def breakdowns(self):
+        """The progress line rows with pupils judged on another framework."""
+        return [row for row in self.progress_lines if row.breakdown is not None and row.breakdown.mixed]
 
 
 def grid_report(membership, cohort, scheme, *, mode="percent"):
@@ -137,16 +151,22 @@ def grid_report(membership, cohort, scheme, *, mode="percent"):
         return report
     suppress = membership.suppress_below
     attainment = _band_counts(membership, cohort, "attainment_id")
-    progress = _band_counts(membership, cohort, "progress_id")
+    progress, by_framework = _progress_counts(membership, cohort, scheme.bands.progress)
+    report.attainment_columns = _columns(scheme.attainment_bands, attainment, [fw.BELOW_ARE], first=True)
+    report.progress_columns = _columns(scheme.progress_bands, progress, [fw.OWN_MET, fw.OWN_NOT])
     # The grids are built from the truth; disclosure control (`withhold`) hides what it must below.
     report.attainment = _grid(
-        membership, cohort, scheme, "attainment_id", scheme.attainment_bands, mode, 0, attainment
+        membership, cohort, scheme, "attainment_id", report.attainment_columns, mode, 0, attainment
     )
     report.progress = _grid(
-        membership, cohort, scheme, "progress_id", scheme.progress_bands, mode, 0, progress
+        membership, cohort, scheme, "progress_id", report.progress_columns, mode, 0, progress
     )
-    report.attainment_lines = _line_rows(attainment, cohort, scheme, scheme.bands.attainment, suppress)
-    report.progress_lines = _line_rows(progress, cohort, scheme, scheme.bands.progress, suppress)
+    report.attainment_lines = _line_rows(
+        attainment, cohort, scheme, scheme.bands.attainment, suppress, report.attainment_columns
+    )
+    report.progress_lines = _line_rows(
+        progress, cohort, scheme, scheme.bands.progress, suppress, report.progress_columns
+    )
     report.average_progress = average_progress(membership, cohort, suppress)
     report.gaps = ranked_gaps(membership, cohort, scheme, suppress, protect=False)
     if suppress:
@@ -157,19 +177,67 @@ def grid_report(membership, cohort, scheme, *, mode="percent"):
             subjects=scheme.subjects,
             scale=scheme.bands.attainment,
         )
-        withhold([], suppress, grid=report.progress)
+    _progress_breakdowns(report, by_framework, suppress)
     return report
 
 
+def _columns(bands, counts, extra, *, first=False):
+    """The scale's bands with the framework columns in which any cell counts: after the bands,
+    or `first` (pupils below ARE on another framework, left of the lowest band)."""
+    used = {key[2] for key, n in counts.items() if n}
+    extra = [column for column in extra if column.pk in used]
+    return extra + list(bands) if first else list(bands) + extra
+
+
 def _band_counts(membership, cohort, band_field):
-    """{(year group then, subject, band): focus pupils assessed in it} at the cohort's point."""
+    """{(year group then, subject, band): focus pupils assessed in it} at the cohort's point. On
+    the attainment grid a pupil on a framework below the main scheme counts in the column
+    `frameworks.BELOW_ARE` ("fw"), as assessment.bands counts them: below ARE."""
+    if band_field == "progress_id":
+        return _progress_counts(membership, cohort, None)[0]
     rows = (
         at_points(membership, [cohort.point.pk])
-        .filter(cohort.assessed_q([cohort.point]), **{f"{band_field}__isnull": False})
+        .filter(cohort.assessed_q([cohort.point]), Bands.has_attainment)
         .values("year_group", "subject_id", band_field)
         .annotate(n=Count("id"))
     )
-    return {(r["year_group"], r["subject_id"], r[band_field]): r["n"] for r in rows}
+    counts = {}
+    for r in rows:
+        key = (r["year_group"], r["subject_id"], r[band_field] or fw.BELOW_ARE.pk)
+        counts[key] = counts.get(key, 0) + r["n"]
+    return counts
+
+
+def _progress_key(progress_id, expected_met):
+    """The progress grid's column of a cell: its band, or whether the pupil made their own
+    framework's expected progress."""
+    if progress_id is not None:
+        return progress_id
+    return fw.OWN_MET.pk if expected_met else fw.OWN_NOT.pk
+
+
+def _progress_counts(membership, cohort, scale):
+    """({(year group then, subject, column): focus pupils}, {(year group, subject): {framework
+    id: [judged, met the headline line]}}) at the cohort's point, from one query grouped by
+    framework as well: the grid's counts and the headline progress line by framework."""
+    rows = (
+        at_points(membership, [cohort.point.pk])
+        .filter(cohort.assessed_q([cohort.point]), Bands.has_progress)
+        .values("year_group", "subject_id", "progress_id", "framework_id", "expected_met")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    meeting = set(scale.headline.band_ids) if scale is not None and scale.headline else set()
+    counts, by_framework = {}, {}
+    for r in rows:
+        year, subject, n = r["year_group"], r["subject_id"], r["n"]
+        key = (year, subject, _progress_key(r["progress_id"], r["expected_met"]))
+        counts[key] = counts.get(key, 0) + n
+        on_scale = r["progress_id"] is not None
+        met = r["progress_id"] in meeting if on_scale else bool(r["expected_met"])
+        framework = fw.MAIN if on_scale else r["framework_id"]
+        fw.add(by_framework.setdefault((year, subject), {}), framework, n, n if met else 0)
+    return counts, by_framework
 
 
 def _grid(membership, cohort, scheme, band_field, bands, mode, suppress_below, counts):
@@ -192,24 +260,87 @@ def _grid(membership, cohort, scheme, band_field, bands, mode, suppress_below, c
     return grid
 
 
-def _line_rows(counts, cohort, scheme, scale, suppress_below):
+def _line_rows(counts, cohort, scheme, scale, suppress_below, columns=None):
     """Each year group and subject of the grid on every line of `scale`, from the grid's own
-    counts (a line is a sum of its bands, so no query). For a reader with a threshold a line is
-    not shown where the grid hides one of its bands, since the line would give the band away."""
+    counts (a line is a sum of its columns, so no query). For a reader with a threshold a line
+    is not shown where the grid hides one of its columns, since the line would give it away.
+
+    Pupils on another framework are in every line's denominator (assessment.bands: the grid's
+    framework columns); on the headline progress line those who made their framework's
+    expected progress count too (the column `frameworks.OWN_MET`)."""
+    columns = list(scale.bands) if columns is None else columns
     rows = []
     for year in sorted({key[0] for key in counts}):
         label = year_label(year)
         for subject in scheme.subjects:
-            per_band = {b.pk: counts.get((year, subject.pk, b.pk), 0) for b in scale.bands}
+            per_band = {b.pk: counts.get((year, subject.pk, b.pk), 0) for b in columns}
             total = sum(per_band.values())
             if not total:
                 continue
-            met = [sum(per_band.get(pk, 0) for pk in line.band_ids) for line in scale.lines]
+            met = [sum(per_band.get(pk, 0) for pk in _line_columns(line)) for line in scale.lines]
             figures = line_shares(met, total, suppress_below)
             if any(small(n, suppress_below) for n in per_band.values()):
                 figures = [None] * len(met)
-            rows.append(LineRow(label, subject, list(zip(scale.lines, figures, strict=True))))
+            figures = list(zip(scale.lines, figures, strict=True))
+            rows.append(LineRow(label, subject, figures, year_group=year))
     return rows
+
+
+def _line_columns(line):
+    """The grid columns a line adds up: its bands, and on the headline progress line the pupils
+    who made their own framework's expected progress."""
+    if line.field == "progress" and line.headline:
+        return (*line.band_ids, fw.OWN_MET.pk)
+    return line.band_ids
+
+
+def _progress_breakdowns(report, by_framework, threshold):
+    """Each progress line row's headline line by framework, and disclosure control over the
+    progress grid: one table of the grid's columns, their total and the breakdown's parts (the
+    pupils on the school's scale add up to its bands, those on other frameworks to the
+    framework columns), so a part under the threshold cannot be worked out from the grid or
+    from the total less the others."""
+    scale = report.scheme.bands.progress
+    headline = scale.headline
+    names = fw.framework_names(report.cohort.school.pk)
+    line_name = headline.name if headline else "expected progress or better"
+    table = Table(threshold)
+    index_of = {s.pk: i for i, s in enumerate(report.scheme.subjects)}
+    for row in report.progress:
+        for index, cells in enumerate(row.cells):
+            _grid_cells(table, row, index, cells, None, None)
+    for (year, subject_id), counts in by_framework.items():
+        if subject_id not in index_of:
+            continue
+        index = index_of[subject_id]
+        prefix = (year, index, "by framework")
+        fw.table_add(table, prefix, counts)
+        band = (year, index, "band")
+        table.line((*band, TOTAL), [(*prefix, TOTAL, "n")])
+        others = [f for f in counts if f is not fw.MAIN]
+        if any(c.pk == fw.OWN_MET.pk for c in report.progress_columns):
+            table.line((*band, fw.OWN_MET.pk), [(*prefix, f, "k") for f in others])
+        if any(c.pk == fw.OWN_NOT.pk for c in report.progress_columns):
+            table.line((*band, fw.OWN_NOT.pk), [(*prefix, f, "below") for f in others])
+        if fw.MAIN in counts and headline is not None:
+            table.line((*prefix, fw.MAIN, "k"), [(*band, pk) for pk in headline.band_ids])
+            below = [b.pk for b in scale.bands if b.pk not in headline.band_ids]
+            table.line((*prefix, fw.MAIN, "below"), [(*band, pk) for pk in below])
+    if threshold:
+        for row in report.progress:
+            for index, cells in enumerate(row.cells):
+                row.cells[index] = [
+                    (band, _withheld(table, (row.year_group, index, "band", band.pk), figure), initials)
+                    for band, figure, initials in cells
+                ]
+    for line_row in report.progress_lines:
+        counts = by_framework.get((line_row.year_group, line_row.subject.pk))
+        if not counts or line_row.subject.pk not in index_of:
+            continue
+        if headline is not None and line_row.figures and line_row.figures[0][1] is None:
+            continue  # the line itself is not shown: nor is what it is made of
+        prefix = (line_row.year_group, index_of[line_row.subject.pk], "by framework")
+        line_row.breakdown = fw.table_read(table, prefix, counts, names, line_name)
 
 
 def _cell(n, total, mode, suppress_below):
@@ -224,14 +355,16 @@ def _cell(n, total, mode, suppress_below):
 def _initials(membership, cohort, band_field):
     """{(year group at the point, subject, band): initials} of the focus pupils this reader may
     see."""
+    progress = band_field == "progress_id"
     named = (
         Assessment.objects.for_membership(membership)
         .filter(cohort.assessed_q([cohort.point]), point_id=cohort.point.pk)
-        .filter(**{f"{band_field}__isnull": False})
+        .filter(Bands.has_progress if progress else Bands.has_attainment)
         .values_list(
             "year_group",
             "subject_id",
             band_field,
+            "expected_met",
             "pupil__preferred_forename",
             "pupil__legal_forename",
             "pupil__legal_surname",
@@ -239,7 +372,9 @@ def _initials(membership, cohort, band_field):
         .order_by("pupil__legal_surname", "pupil__legal_forename")
     )
     initials = {}
-    for year, subject, band, preferred, forename, surname in named:
+    for year, subject, band, met, preferred, forename, surname in named:
+        # A pupil on another framework is named in its column (gaps.frameworks).
+        band = _progress_key(band, met) if progress else band or fw.BELOW_ARE.pk
         initials.setdefault((year, subject, band), []).append(
             f"{(preferred or forename)[:1]}{surname[:1]}".upper()
         )
@@ -335,9 +470,8 @@ def ranked_gaps(membership, cohort, scheme, suppress_below=0, *, protect=True):
         # Withheld as on the C page, with the attainment grid beside them (one more query, for
         # governors only): the same table gives the same hidden figures on every page.
         counts = _band_counts(membership, cohort, "attainment_id")
-        grid = _grid(
-            membership, cohort, scheme, "attainment_id", scheme.attainment_bands, "percent", 0, counts
-        )
+        columns = _columns(scheme.attainment_bands, counts, [fw.BELOW_ARE], first=True)
+        grid = _grid(membership, cohort, scheme, "attainment_id", columns, "percent", 0, counts)
         withhold(gaps, suppress_below, grid=grid, subjects=scheme.subjects, scale=scheme.bands.attainment)
     return gaps
 
