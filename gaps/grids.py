@@ -302,7 +302,9 @@ def _progress_breakdowns(report, by_framework, threshold):
     from the total less the others."""
     scale = report.scheme.bands.progress
     headline = scale.headline
-    names = fw.framework_names(report.cohort.school.pk)
+    mixed = any(f is not fw.MAIN for counts in by_framework.values() for f in counts)
+    # The frameworks' names: one query, only when a pupil was judged on one.
+    names = fw.framework_names(report.cohort.school.pk) if mixed else {fw.MAIN: fw.MAIN_NAME}
     line_name = headline.name if headline else "expected progress or better"
     table = Table(threshold)
     index_of = {s.pk: i for i, s in enumerate(report.scheme.subjects)}
