@@ -136,7 +136,11 @@ def table_read(table, prefix, counts, names, line_name):
     order = list(names)
     frameworks = sorted(counts, key=lambda f: order.index(f) if f in order else len(order))
     parts = [
-        Part(names.get(fid, "another framework"), table.count((*prefix, fid, "k")), table.count((*prefix, fid, "n")))
+        Part(
+            names.get(fid, "another framework"),
+            table.count((*prefix, fid, "k")),
+            table.count((*prefix, fid, "n")),
+        )
         for fid in frameworks
     ]
     return ProgressBreakdown(

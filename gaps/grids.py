@@ -300,34 +300,13 @@ def _progress_breakdowns(report, by_framework, threshold):
     pupils on the school's scale add up to its bands, those on other frameworks to the
     framework columns), so a part under the threshold cannot be worked out from the grid or
     from the total less the others."""
-    scale = report.scheme.bands.progress
-    headline = scale.headline
+    headline = report.scheme.bands.progress.headline
     mixed = any(f is not fw.MAIN for counts in by_framework.values() for f in counts)
     # The frameworks' names: one query, only when a pupil was judged on one.
     names = fw.framework_names(report.cohort.school.pk) if mixed else {fw.MAIN: fw.MAIN_NAME}
     line_name = headline.name if headline else "expected progress or better"
-    table = Table(threshold)
     index_of = {s.pk: i for i, s in enumerate(report.scheme.subjects)}
-    for row in report.progress:
-        for index, cells in enumerate(row.cells):
-            _grid_cells(table, row, index, cells, None, None)
-    for (year, subject_id), counts in by_framework.items():
-        if subject_id not in index_of:
-            continue
-        index = index_of[subject_id]
-        prefix = (year, index, "by framework")
-        fw.table_add(table, prefix, counts)
-        band = (year, index, "band")
-        table.line((*band, TOTAL), [(*prefix, TOTAL, "n")])
-        others = [f for f in counts if f is not fw.MAIN]
-        if any(c.pk == fw.OWN_MET.pk for c in report.progress_columns):
-            table.line((*band, fw.OWN_MET.pk), [(*prefix, f, "k") for f in others])
-        if any(c.pk == fw.OWN_NOT.pk for c in report.progress_columns):
-            table.line((*band, fw.OWN_NOT.pk), [(*prefix, f, "below") for f in others])
-        if fw.MAIN in counts and headline is not None:
-            table.line((*prefix, fw.MAIN, "k"), [(*band, pk) for pk in headline.band_ids])
-            below = [b.pk for b in scale.bands if b.pk not in headline.band_ids]
-            table.line((*prefix, fw.MAIN, "below"), [(*band, pk) for pk in below])
+    table = _progress_table(report, by_framework, index_of, threshold)
     if threshold:
         for row in report.progress:
             for index, cells in enumerate(row.cells):
@@ -339,10 +318,37 @@ def _progress_breakdowns(report, by_framework, threshold):
         counts = by_framework.get((line_row.year_group, line_row.subject.pk))
         if not counts or line_row.subject.pk not in index_of:
             continue
-        if headline is not None and line_row.figures and line_row.figures[0][1] is None:
+        if line_row.figures and line_row.figures[0][1] is None:
             continue  # the line itself is not shown: nor is what it is made of
         prefix = (line_row.year_group, index_of[line_row.subject.pk], "by framework")
         line_row.breakdown = fw.table_read(table, prefix, counts, names, line_name)
+
+
+def _progress_table(report, by_framework, index_of, threshold):
+    """The disclosure table of the progress grid and the lines by framework (see above)."""
+    scale = report.scheme.bands.progress
+    table = Table(threshold)
+    for row in report.progress:
+        for index, cells in enumerate(row.cells):
+            _grid_cells(table, row, index, cells, None, None)
+    shown = {c.pk for c in report.progress_columns}
+    for (year, subject_id), counts in by_framework.items():
+        if subject_id not in index_of:
+            continue
+        prefix = (year, index_of[subject_id], "by framework")
+        band = (year, index_of[subject_id], "band")
+        fw.table_add(table, prefix, counts)
+        table.line((*band, TOTAL), [(*prefix, TOTAL, "n")])
+        others = [f for f in counts if f is not fw.MAIN]
+        for column, part in ((fw.OWN_MET, "k"), (fw.OWN_NOT, "below")):
+            if column.pk in shown:
+                table.line((*band, column.pk), [(*prefix, f, part) for f in others])
+        if fw.MAIN in counts and scale.headline is not None:
+            meets = scale.headline.band_ids
+            table.line((*prefix, fw.MAIN, "k"), [(*band, pk) for pk in meets])
+            below = [(*band, b.pk) for b in scale.bands if b.pk not in meets]
+            table.line((*prefix, fw.MAIN, "below"), below)
+    return table
 
 
 def _cell(n, total, mode, suppress_below):

@@ -44,7 +44,7 @@ from interventions.selectors import hours
 from plans.models import TargetScore
 from pupils.models import SEN_STATUSES_ON_RECORD, AreaOfNeed, Pupil, SenStatus, SenStatusChange
 
-from .selectors import _year_end_assessments, progress_sentences
+from .selectors import _year_end_assessments, framework_sentences, progress_sentences
 
 REDACTED = "[name removed]"
 # Evidence that records a worry about a pupil before any need is named.
@@ -605,7 +605,7 @@ def build_journey(pupil, *, label, anonymised, today):
     )
     interventions = _intervention_lines(places, clean)
     target_rows, _year, _ks = pupil_targets(pupil, today)
-    _subjects, latest = _year_end_assessments(pupil)
+    _subjects, latest, series = _year_end_assessments(pupil)
     change = support_change(observations, year)
 
     events = _in_order(
@@ -641,7 +641,8 @@ def build_journey(pupil, *, label, anonymised, today):
         support_chart=_support_chart(observations),
         targets=_target_lines(target_rows),
         target_year=academic_year_label(year),
-        progress=progress_sentences(label if anonymised else pupil.forename, latest),
+        progress=progress_sentences(label if anonymised else pupil.forename, latest)
+        + framework_sentences(label if anonymised else pupil.forename, series),
         attendance_years=attendance_against_school(pupil),
         suspensions=attendance.totals["suspensions"],
         suspension_days=_plain(Decimal(attendance.totals["suspension_days"])),

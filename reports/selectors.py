@@ -9,6 +9,7 @@ from django.db.models import Count as DbCount
 from django.db.models import Exists, OuterRef, Q, Sum
 from django.shortcuts import get_object_or_404
 
+from assessment import frameworks as on_framework
 from assessment.models import Assessment, SupportObservation
 from assessment.support import support_change
 from attendance.models import PERSISTENT_ABSENCE_BELOW, Attendance, BehaviourCount, Exclusion
@@ -259,7 +260,7 @@ def case_study_figures(case_study):
     ]
     agencies = list(pupil.agencies.values_list("name", flat=True))
     provision = _provision(pupil)
-    subjects, latest = _year_end_assessments(pupil)
+    subjects, latest, series = _year_end_assessments(pupil)
     years = _outcomes_by_year(pupil, latest)
     ordered = [years[y] for y in sorted(years)]
     for outcome in ordered:
@@ -274,7 +275,8 @@ def case_study_figures(case_study):
         provision=provision,
         subjects=subjects,
         years=ordered,
-        progress_sentences=progress_sentences(case_study.pupil_label, latest),
+        progress_sentences=progress_sentences(case_study.pupil_label, latest)
+        + framework_sentences(case_study.pupil_label, series),
         support=_support(pupil),
     )
 
@@ -302,19 +304,71 @@ def _provision(pupil):
 
 
 def _year_end_assessments(pupil):
-    """The core subjects the pupil was assessed in, in order, and {(year, subject name): the
-    assessment at the last point of that year with data}."""
+    """The core subjects the pupil was assessed in, in order, {(year, subject name): the
+    assessment at the last point of that year with data}, and {subject name: every assessment
+    in point order} (for progress on other frameworks and moves between them). One query."""
     assessments = (
         Assessment.objects.filter(pupil=pupil, subject__is_core=True)
-        .select_related("point__school__assessment_scheme", "subject", "attainment")
+        .select_related("point__school__assessment_scheme", "subject", "attainment", "framework", "stage")
         .order_by("point__academic_year", "point__order", "subject__order")
     )
-    subjects, latest = [], {}
+    subjects, latest, series = [], {}, {}
     for a in assessments:
         if a.subject.name not in subjects:
             subjects.append(a.subject.name)
         latest[(a.point.academic_year, a.subject.name)] = a
-    return subjects, latest
+        series.setdefault(a.subject.name, []).append(a)
+    return subjects, latest, series
+
+
+def shown_value(assessment):
+    """A cell as a reader reads it: "S2.2 on Small steps", "Below ARE", "" when empty."""
+    a = assessment
+    if a.framework_id is not None:
+        value = on_framework.show(a.framework, a.stage, a.step, a.score)
+        return f"{value} on {a.framework.name}" if value else a.framework.name
+    return a.attainment.label if a.attainment_id else ""
+
+
+def framework_sentences(label, series):
+    """Each core subject's progress on another framework and each move between frameworks, as a
+    reader reads them (assessment.frameworks.progress_words, from the stored gained and months):
+
+    "Reading, on Small steps: +4 steps this year (expected 4 in 8 months), S2.2 at Spring 2026/27."
+    "Reading: Pupil A moved from Pre-key stage 2 standards (PK6 at Summer 2025/26) to the
+    school's scale (Below ARE at Autumn 2026/27)."
+
+    A move is progress in its own right (a pupil who reaches the national curriculum leaves the
+    pre-key stage standards), so it is said whichever way it goes; the steps of one framework are
+    never set against another's."""
+    sentences = []
+    for subject, cells in series.items():
+        for before, after in zip(cells, cells[1:], strict=False):
+            if before.framework_id != after.framework_id:
+                sentences.append(
+                    f"{subject}: {label} moved from {_framework_name(before)} ({_at(before)}) "
+                    f"to {_framework_name(after)} ({_at(after)})."
+                )
+        judged = [a for a in cells if a.framework_id is not None and a.months]
+        if judged:
+            last = judged[-1]
+            words = on_framework.progress_words(last.framework, last.gained, last.months)
+            sentences.append(f"{subject}, on {last.framework.name}: {words}, {_at(last)}.")
+    return sentences
+
+
+def _framework_name(assessment):
+    return assessment.framework.name if assessment.framework_id else "the school's scale"
+
+
+def _at(assessment):
+    value = (
+        on_framework.show(assessment.framework, assessment.stage, assessment.step, assessment.score)
+        if assessment.framework_id
+        else (assessment.attainment.label if assessment.attainment_id else "")
+    )
+    when = f"{assessment.point.name} {academic_year_label(assessment.point.academic_year)}"
+    return f"{value} at {when}" if value else when
 
 
 def _outcomes_by_year(pupil, latest):
@@ -326,6 +380,9 @@ def _outcomes_by_year(pupil, latest):
         return years.setdefault(year, YearOutcomes(year, academic_year_label(year)))
 
     for (year, subject), a in latest.items():
+        if a.framework_id is not None:
+            outcome(year).cells[subject] = shown_value(a) or "—"
+            continue
         shown = [a.attainment.code] if a.attainment else []
         if a.points is not None:
             shown.append(f"{a.points}")

@@ -25,6 +25,7 @@ from core.calendar import academic_year_label as year_label
 from core.disclosure import Table
 from core.figures import Share
 from core.gap_direction import gap_direction
+from gaps import frameworks as fw
 from pupils.models import SEN_STATUSES_ON_RECORD, status_at_q
 
 from ..snapshot import register
@@ -78,6 +79,11 @@ class LineFigure:
     verb: str
     send: Share | None
     others: Share | None
+    # On the headline progress line with pupils judged on other frameworks: each group's line by
+    # framework ("12 of 15 made expected progress or better: 6 of 8 on the school's scale, ..."),
+    # gaps.frameworks; "" otherwise (and in snapshots signed before issue 22).
+    send_by_framework: str = ""
+    others_by_framework: str = ""
 
     def _says(self, share):
         if share is None:
@@ -166,6 +172,7 @@ def attainment_section(school, academic_year, *, suppress_below):
     measures = [grid.measure(key, lines[key][0].title if lines[key] else title) for key, title in MEASURES]
     if not any(m.rows for m in measures):
         return AttainmentSection(False, f"No assessments are recorded for {year_label(academic_year)}.")
+    _by_framework(school, grid, measures)
     findings = [finding for finding in map(_widest_gap, measures) if finding]
     return AttainmentSection(True, measures=measures, findings=findings, basis=BASIS)
 
@@ -197,7 +204,7 @@ def _counts(school, bands, points, subjects):
     rows = (
         assessments_at([p[0] for p in points])
         .filter(subject_id__in=[s[0] for s in subjects])
-        .values("point_id", "subject_id", send=send)
+        .values("point_id", "subject_id", "framework_id", send=send)
         .annotate(**counts)
         .order_by()
     )
@@ -213,6 +220,15 @@ def _counts(school, bands, points, subjects):
         )
         for name, column in columns.items():
             cell[column(group)] += row[name]
+        # The headline progress line by the framework each pupil was judged on (gaps.frameworks):
+        # {group: {framework id: [judged, met]}}, None for the school's own scale.
+        if row["p_n"]:
+            fw.add(
+                cell.setdefault("by_framework", {}).setdefault(group, {}),
+                row["framework_id"],
+                row["p_n"],
+                row["p_k"],
+            )
     return cells
 
 
@@ -318,6 +334,34 @@ class _Grid:
         )
 
 
+def _by_framework(school, grid, measures):
+    """The headline progress line of each subject by the framework each pupil was judged on, for
+    SEND pupils and for the others, where any pupil was judged on another framework. Each
+    group's breakdown is its own table of disclosure control (gaps.frameworks): a part under the
+    threshold is hidden with what would give it away; none is said where the line is not shown."""
+    progress = next((m for m in measures if m.key == "p"), None)
+    if progress is None or not progress.lines:
+        return
+    found = {}
+    for (point, subject), cell in grid.cells.items():
+        for group, counts in cell.get("by_framework", {}).items():
+            if any(f is not fw.MAIN for f in counts):
+                found[(grid.names[point], dict(grid.subjects)[subject], group)] = counts
+    if not found:
+        return
+    names = fw.framework_names(school.pk)
+    for row in progress.lines:
+        head = row.figures[0] if row.figures else None
+        for group in ("send", "others"):
+            counts = found.get((row.point, row.subject, group))
+            if head is None or counts is None or getattr(head, group) is None:
+                continue
+            if getattr(head, group).suppressed:
+                continue
+            said = fw.breakdown(counts, names, head.name, grid.suppress_below)
+            setattr(head, f"{group}_by_framework", said.says())
+
+
 def _widest_gap(measure):
     """The largest gap over the true figures, whoever reads it: a governor reads where it is, and
     that its figures are withheld when disclosure control hides them."""
@@ -336,7 +380,26 @@ def _widest_gap(measure):
         return (
             f"{measure.title}: the largest gap is in {widest.subject} at {widest.point}: "
             f"{change.now_words} (SEND {widest.send}, others {widest.others}){since}."
+            + _judged_on(measure, widest)
         )
     if measure.rows:
         return f"{measure.title}: the groups are too small to compare."
+    return ""
+
+
+def _judged_on(measure, row):
+    """ " SEND pupils: 12 of 15 made expected progress or better: 6 of 8 on the school's scale,
+    ..." after a progress finding whose SEND pupils were judged on several frameworks."""
+    for line in measure.lines:
+        if (line.subject, line.point) == (row.subject, row.point) and line.figures:
+            head = line.figures[0]
+            said = [
+                f"{label}: {text}."
+                for label, text in (
+                    ("SEND pupils", head.send_by_framework),
+                    ("Other pupils", head.others_by_framework),
+                )
+                if text
+            ]
+            return (" " + " ".join(said)) if said else ""
     return ""

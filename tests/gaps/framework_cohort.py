@@ -70,7 +70,9 @@ def small_steps(school, name="Small steps", expected=6):
         school=school, kind=Framework.Kind.STEPS, name=name, expected_per_year=Decimal(expected)
     )
     FrameworkStage.objects.bulk_create(
-        FrameworkStage(framework=framework, order=i, code=f"S{i}", name=f"Stage {i}", steps=4, offset=4 * (i - 1))
+        FrameworkStage(
+            framework=framework, order=i, code=f"S{i}", name=f"Stage {i}", steps=4, offset=4 * (i - 1)
+        )
         for i in (1, 2, 3)
     )
     return framework

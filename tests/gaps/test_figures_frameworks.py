@@ -227,6 +227,7 @@ def test_governor_reads_the_line_by_framework_with_small_parts_hidden(client):
     _checker(client, school, governor, spring)
 
 
+PERCENT = "as percentages of the pupils assessed with their counts"
 PART = re.compile(r"(\w+) of (\w+) on ([^,]+)")
 
 
@@ -239,9 +240,13 @@ def _checker(client, school, governor, spring):
         suppression_threshold=0, suppression_override_reason="test truth"
     )
     truth = grid(client, governor, spring).content.decode()
-    school.__class__.objects.filter(pk=school.pk).update(suppression_threshold=5, suppression_override_reason="")
+    school.__class__.objects.filter(pk=school.pk).update(
+        suppression_threshold=5, suppression_override_reason=""
+    )
     p = Problem(5)
-    t_grid, s_grid = (tables(page)["Progress by year group, subject and band, as percentages of the pupils assessed with their counts"] for page in (truth, shown))
+    t_grid, s_grid = (
+        tables(page)[f"Progress by year group, subject and band, {PERCENT}"] for page in (truth, shown)
+    )
     labels = t_grid.head[1]
     t_row, s_row = t_grid.rows[0], s_grid.rows[0]
     members = []
@@ -249,7 +254,9 @@ def _checker(client, school, governor, spring):
         p.from_cells(t_row[1 + i], s_row[1 + i], ("grid", label), "N")
         members.append(("grid", label))
     p.line("N", members)
-    t_parts, s_parts = (dict((m[3], m) for m in PART.finditer(_by_framework(page))) for page in (truth, shown))
+    t_parts, s_parts = (
+        dict((m[3], m) for m in PART.finditer(_by_framework(page))) for page in (truth, shown)
+    )
     t_head, s_head = (re.search(r"(\w+) of (\w+) made", _by_framework(page)) for page in (truth, shown))
     p.from_cells(t_head[1], s_head[1], "K")
     p.from_cells(t_head[2], s_head[2], "N")
