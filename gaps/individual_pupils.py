@@ -13,8 +13,9 @@ from decimal import Decimal
 
 from django.db.models import Avg, Count, F, Q
 
+from assessment import frameworks as on_framework
 from assessment import targets as rule
-from assessment.models import Assessment, Target
+from assessment.models import Assessment, Framework, Target
 from interventions.models import InterventionPlace
 
 from .shared import GAIN, at_points, listed_pupils, rounded, small, with_before
@@ -101,8 +102,8 @@ def pupils_report(membership, cohort, scheme, *, track_points=3):
         # the school's pupils for every row.
         mine = Q(pupil_id__in=[p.pk for p in pupils])
         targets = _targets(mine, cohort, subjects)
-        tracks = _tracks(pupils, mine, points, subjects, targets)
-        watch = _watch_list(mine, cohort, subjects, targets)
+        tracks, below = _tracks(pupils, mine, points, subjects, targets, cohort.point)
+        watch = _watch_list(mine, cohort, subjects, targets, below)
     impact = intervention_impact(membership, cohort, subjects)
     summary = target_summary(membership, cohort, scheme)
     due = rule.is_due(cohort.point, rule.Timeline(cohort.points))
@@ -125,24 +126,89 @@ def _targets(mine, cohort, subjects):
     )
 
 
-def _tracks(pupils, mine, points, subjects, targets):
-    """One PupilTrack per pupil: their band and points at each of `points` in each subject, and
-    their target in each subject."""
-    cells = {}
+TRACK_FIELDS = (
+    "pupil_id",
+    "point_id",
+    "subject_id",
+    "attainment__code",
+    "points",
+    # A cell on another framework (assessment.frameworks): its value and the progress kept with it.
+    "framework__name",
+    "framework__kind",
+    "framework__expected_per_year",
+    "framework__impact_bands",
+    "stage__code",
+    "stage__steps",
+    "step",
+    "score",
+    "gained",
+    "months",
+    "expected_met",
+)
+
+
+def _tracks(pupils, mine, points, subjects, targets, point=None):
+    """(One PupilTrack per pupil: their band and points, or their value on their own framework,
+    at each of `points` in each subject, and their target in each subject; the watch list's
+    pupils below their own framework's expected progress at `point`), from one query."""
+    cells, behind = {}, {}
     for a in Assessment.objects.filter(
         mine, point_id__in=[p.pk for p in points], subject_id__in=[s.pk for s in subjects]
-    ).values("pupil_id", "point_id", "subject_id", "attainment__code", "points"):
-        cells.setdefault(a["pupil_id"], {})[(a["point_id"], a["subject_id"])] = (
-            a["attainment__code"],
-            a["points"],
-        )
+    ).values(*TRACK_FIELDS):
+        if a["framework__kind"]:
+            cell = (_framework_value(a), None)
+            if point is not None and a["point_id"] == point.pk and a["expected_met"] is False:
+                behind[(a["pupil_id"], a["subject_id"])] = a
+        else:
+            cell = (a["attainment__code"], a["points"])
+        cells.setdefault(a["pupil_id"], {})[(a["point_id"], a["subject_id"])] = cell
     by_cell = {(t["pupil_id"], t["subject_id"]): t for t in targets}
-    tracks = []
+    tracks, below = [], []
     for p in pupils:
         row = [cells.get(p.pk, {}).get((pt.pk, s.pk)) for s in subjects for pt in points]
         marks = [_target_cell(s, by_cell.get((p.pk, s.pk))) for s in subjects]
         tracks.append(PupilTrack(p, row, marks))
-    return tracks
+        for s in subjects:
+            if (p.pk, s.pk) in behind:
+                below.append(_below_own_rate(p, s, behind[(p.pk, s.pk)], point))
+    return tracks, below
+
+
+def _framework(a):
+    """The framework of a row of TRACK_FIELDS, unsaved, for assessment.frameworks' words."""
+    return Framework(
+        name=a["framework__name"],
+        kind=a["framework__kind"],
+        expected_per_year=a["framework__expected_per_year"],
+        impact_bands=a["framework__impact_bands"] or [],
+    )
+
+
+def _framework_value(a):
+    """A cell on another framework as the grid shows it: "S2.3", "PK4", "7y 6m", "96"."""
+    framework = _framework(a)
+    if framework.ordered:
+        if not a["stage__code"]:
+            return ""
+        return a["stage__code"] if a["stage__steps"] == 1 else f"{a['stage__code']}.{a['step']}"
+    stage = None
+    return on_framework.show(framework, stage, a["step"], a["score"])
+
+
+def _below_own_rate(pupil, subject, a, point):
+    """A watch list entry: below the expected progress on the pupil's own framework."""
+    words = on_framework.progress_words(_framework(a), a["gained"], a["months"])
+    return {
+        "pupil_id": pupil.pk,
+        "pupil__legal_surname": pupil.legal_surname,
+        "pupil__legal_forename": pupil.legal_forename,
+        "pupil__preferred_forename": pupil.preferred_forename,
+        "pupil__year_group": pupil.year_group,
+        "subject__name": subject.name,
+        "subject__order": subject.order,
+        "kind": "framework",
+        "reason": f"Below the expected progress on {a['framework__name']} at {point}: {words}.",
+    }
 
 
 def _target_cell(subject, t):
@@ -158,15 +224,16 @@ def _target_cell(subject, t):
     )
 
 
-def _watch_list(mine, cohort, subjects, targets):
+def _watch_list(mine, cohort, subjects, targets, below=()):
     """Pupils who fell behind (below the trajectory to their target now, or missed it, having
     been on track at the previous point, if it was past the year's first point: pupils behind
-    at both points show in the table and the figures), and pupils with no gain in points since
-    two points back, in year group and name order."""
+    at both points show in the table and the figures), pupils with no gain in points since
+    two points back, and pupils below the expected progress on their own framework (`below`,
+    from `_tracks`), in year group and name order."""
     point, before = cohort.point, cohort.previous_point
-    watch = []
+    watch = list(below)
     if before is not None and _past_the_start(cohort, before):
-        watch = [
+        watch += [
             {**{k: t[k] for k in WATCH_FIELDS}, "kind": "target", "reason": _behind_reason(t, point, before)}
             for t in targets
             if t["status"] in (rule.BELOW, rule.MISSED)

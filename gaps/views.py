@@ -202,6 +202,9 @@ def _grid_csv(report, note):
                 rows.append(
                     [name, row.label, row.subject.name, line.name, str(figure) if figure else SUPPRESSED_TEXT]
                 )
+    # The headline progress line by the framework each pupil was judged on (gaps.frameworks).
+    for row in report.breakdowns:
+        rows.append(["Progress line by framework", row.label, row.subject.name, "", row.breakdown.says()])
     return csv_response("attainment-and-progress-grid.csv", header, rows + note)
 
 

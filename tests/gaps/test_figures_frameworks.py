@@ -117,6 +117,7 @@ def test_c_csv_has_the_framework_columns(client, mixed):
     assert found[("Attainment", "Reading", "On another framework (below ARE)")] == "47% (7/15)"
     assert found[("Progress", "Reading", "Judged on own framework: expected or better")] == "40% (6/15)"
     assert found[("Progress line", "Reading", "expected progress or better")] == "80% (12/15)"
+    assert found[("Progress line by framework", "Reading", "")] == LINE
 
 
 def test_average_progress_in_points_leaves_out_framework_pupils(mixed):
@@ -282,3 +283,26 @@ def _by_framework(page):
     found = re.search(r"Year 4, Reading: ([^<]+)</li>", page)
     assert found, "no line by framework on the page"
     return found[1].replace("&#x27;", "'")
+
+
+def test_d_shows_framework_values_and_lists_pupils_below_their_own_rate(client, mixed):
+    """D at Spring: each framework pupil's Reading cell is their value on their framework; r1
+    (4 months of reading age in 8, 8 expected) is on the watch list, the six others who met
+    their framework's rate are not."""
+    client.force_login(mixed[Role.SENCO].user)
+    response = client.get(reverse("gaps:pupils") + f"?point={mixed['spring'].pk}&group=send")
+    assert response.status_code == 200
+    report = response.context["report"]
+    by_pupil = {t.pupil.pk: t for t in report.tracks}
+    reading = [s.name for s in report.subjects].index("Reading")
+    width = len(report.points)
+    cell = by_pupil[mixed["pupils"]["s1"].pk].row[reading * width + width - 1]
+    assert cell == ("S2.3", None)
+    assert by_pupil[mixed["pupils"]["r0"].pk].row[reading * width + width - 1] == ("8y 4m", None)
+    framework = [w for w in report.watch if w["kind"] == "framework"]
+    assert [(w["pupil_id"], w["subject__name"]) for w in framework] == [(mixed["pupils"]["r1"].pk, "Reading")]
+    assert framework[0]["reason"] == (
+        f"Below the expected progress on Reading age at {mixed['spring']}: 4 months gained in 8 months: "
+        "ratio gain 0.5 (modest impact)."
+    )
+    assert framework[0]["reason"] in text_of(response)

@@ -209,7 +209,10 @@ def _question_c(reader, params):
     )
     _grid(p, find(truth, "Progress by year group"), find(shown, "Progress by year group"), "progress")
     scale = Bands.of_school(reader.school.pk).attainment
-    meets_from = next(i for i, band in enumerate(scale.bands) if band.order >= scale.threshold)
+    # The first column at or above the line, by its heading: a column of pupils on another
+    # framework (below ARE, issue 22) comes before the lowest band when there is one.
+    first = next(band.label for band in scale.bands if band.order >= scale.threshold)
+    meets_from = find(truth, "Attainment by year group").head[1].index(first)
     _gaps(p, find(truth, "Gaps at or above ARE"), find(shown, "Gaps at or above ARE"), attainment, meets_from)
     average = "Average gain in points per pupil"
     if any(c.startswith(average) for c in truth):
