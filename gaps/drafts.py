@@ -97,6 +97,11 @@ def _line_parts(row):
         part = f"SEND {shares.line.says(send)} (no SEN {none or 'not shown'})"
         if i == 0 and shares.line.field == "attainment" and row.national.get("send"):
             part += f", national SEND {row.national['send'].percent}%"
+        said = row.by_framework.get("send") if shares.line.headline else None
+        if said is not None and shares.line.field == "progress":
+            # The headline progress line by framework (gaps.frameworks): "SEND pupils 12 of 15
+            # ...: 6 of 8 on the school's scale, 3 of 3 on small steps".
+            part += f" [SEND pupils {said.says()}]"
         parts.append(part)
     return parts
 

@@ -14,6 +14,7 @@ from core.disclosure import Table
 from core.figures import Share
 from pupils.models import SenStatus
 
+from . import frameworks as fw
 from .models import Measure
 from .national import comparator_share, comparators_by_cell
 from .shared import at_points, focus_flag
@@ -59,6 +60,14 @@ class StatusRow:
     national: dict  # column key -> Share (national, expected standard) or None
     focus_attainment: Share | None = None
     lines: list = field(default_factory=list)  # LineShares, attainment lines then progress lines
+    # Column key -> the headline progress line by the framework each pupil was judged on
+    # (gaps.frameworks), where any pupil of the column was judged on another framework.
+    by_framework: dict = field(default_factory=dict)
+
+    @property
+    def framework_lines(self):
+        """(column label, its headline progress line by framework) in the order of STATUS_COLUMNS."""
+        return [(label, self.by_framework[key]) for key, label in STATUS_COLUMNS if key in self.by_framework]
 
     @property
     def cells(self):
@@ -79,7 +88,7 @@ def status_report(membership, cohort, scheme, *, years=3):
     if cohort.point is None:
         return StatusReport(cohort, [], [], [])
     points = [p for p in (cohort.same_point_in(cohort.academic_year - n) for n in range(years)) if p]
-    sums = _sums_by_column(membership, cohort, scheme, points)
+    sums, by_framework = _sums_by_column(membership, cohort, scheme, points)
     national = comparators_by_cell(membership, [p.academic_year for p in points])
     suppress = membership.suppress_below
     rows = [
@@ -87,6 +96,7 @@ def status_report(membership, cohort, scheme, *, years=3):
         for p in points
         for subject in scheme.core_subjects
     ]
+    _progress_by_framework(membership, scheme, rows, points, by_framework, suppress)
     rwm = [
         (
             academic_year_label(p.academic_year),
@@ -104,7 +114,8 @@ def _sums_by_column(membership, cohort, scheme, points):
     """{(point, subject, column): [n, ok, pn, pok, each line]} for each SEN status, all SEND and
     the focus group (whose progress and line counts stay 0), from one query grouped by point,
     subject, status and focus flag. The status is the pupil's as at each point, or today's (the
-    cohort's basis)."""
+    cohort's basis). Grouped by framework as well: {(point, subject, column): {framework id:
+    [with progress, expected or better]}} is the headline progress line by framework."""
     bands = scheme.bands
     counted = COUNTED + tuple(line.key for line in bands.lines)
     rows = (
@@ -113,6 +124,7 @@ def _sums_by_column(membership, cohort, scheme, points):
         .values(
             "point_id",
             "subject_id",
+            "framework_id",
             status=cohort.assessed_status(points),
             in_focus=focus_flag(cohort.assessed_q(points)),
         )
@@ -125,18 +137,40 @@ def _sums_by_column(membership, cohort, scheme, points):
         )
         .order_by()
     )
-    sums = {}
+    sums, by_framework = {}, {}
     for r in rows:
         status = r["status"]
         for column in (status, "send") if status != SenStatus.NONE else (status,):
             acc = sums.setdefault((r["point_id"], r["subject_id"], column), [0] * len(counted))
             for i, k in enumerate(counted):
                 acc[i] += r[k]
+            if r["pn"]:
+                counts = by_framework.setdefault((r["point_id"], r["subject_id"], column), {})
+                fw.add(counts, r["framework_id"], r["pn"], r["pok"])
         focus_acc = sums.setdefault((r["point_id"], r["subject_id"], "focus"), [0] * len(counted))
         if r["in_focus"]:
             focus_acc[0] += r["n"]
             focus_acc[1] += r["ok"]
-    return sums
+    return sums, by_framework
+
+
+def _progress_by_framework(membership, scheme, rows, points, by_framework, suppress):
+    """Each row's headline progress line by framework, in the columns where any pupil was judged
+    on another framework and the line itself is shown (each column's breakdown its own table of
+    disclosure control: gaps.frameworks)."""
+    mixed = {key: c for key, c in by_framework.items() if any(f is not fw.MAIN for f in c)}
+    headline = scheme.bands.progress.headline
+    if not mixed or headline is None:
+        return
+    names = fw.framework_names(membership.school_id)
+    point_of = {(p.academic_year): p.pk for p in points}
+    for row in rows:
+        shares = next((ls.shares for ls in row.lines if ls.line is headline), {})
+        for key, _label in STATUS_COLUMNS:
+            counts = mixed.get((point_of[row.academic_year], row.subject.pk, key))
+            share = shares.get(key)
+            if counts and share is not None and not share.suppressed:
+                row.by_framework[key] = fw.breakdown(counts, names, headline.name, suppress)
 
 
 def status_shares(counts, suppress):

@@ -306,3 +306,57 @@ def test_d_shows_framework_values_and_lists_pupils_below_their_own_rate(client, 
         "ratio gain 0.5 (modest impact)."
     )
     assert framework[0]["reason"] in text_of(response)
+
+
+def test_b_says_the_progress_line_by_framework(client, mixed):
+    """B at Spring, Reading: the eight on the school's scale are on SEN support (6 of 8 made
+    expected progress or better, nothing more said), the seven on frameworks have EHC plans
+    (6 of 7: 2 of 2, 1 of 2, 3 of 3), All SEND 12 of 15; No SEN 5 of 5."""
+    client.force_login(mixed[Role.SENCO].user)
+    response = client.get(reverse("gaps:attainment") + f"?point={mixed['spring'].pk}")
+    assert response.status_code == 200
+    row = next(r for r in response.context["report"].rows if r.subject.name == "Reading")
+    ehcp = (
+        "6 of 7 made expected progress or better: 2 of 2 on pre-key stage 2 standards, 1 of 2 on "
+        "reading age, 3 of 3 on small steps"
+    )
+    assert [(label, said.says()) for label, said in row.framework_lines] == [
+        ("EHC plan", ehcp),
+        ("All SEND", LINE),
+    ]
+    text = text_of(response)
+    assert f"EHC plan: {ehcp}; All SEND: {LINE}." in text
+    assert "At or above ARE 100% (5/5) 50% (4/8) 0% (0/7) 27% (4/15)" in text
+    assert "Made expected progress or better 100% (5/5) 75% (6/8) 86% (6/7) 80% (12/15)" in text
+    draft = response.context["finding"]["draft"]
+    assert (
+        f"SEND 80% (12/15) made expected progress or better (no SEN 100% (5/5)) [SEND pupils {LINE}]" in draft
+    )
+
+
+def test_c_queries_do_not_grow_with_framework_pupils(client, mixed):
+    """The C page's queries with 7 pupils on three frameworks and with 37: the same number (the
+    counts by framework come from the grid's own grouped query, the names from one more)."""
+    from django.db import connection  # noqa: PLC0415
+    from django.test.utils import CaptureQueriesContext  # noqa: PLC0415
+
+    def count():
+        client.force_login(mixed[Role.SENCO].user)
+        with CaptureQueriesContext(connection) as queries:
+            grid(client, mixed[Role.SENCO], mixed["spring"])
+        return len(queries)
+
+    before = count()
+    scheme, steps = mixed["scheme"], mixed["frameworks"]["steps"]
+    more = pupils(mixed["school"], 30, sen_status=SenStatus.EHCP, primary_need="SLD")
+    for pupil in more:
+        record(scheme, pupil, scheme.point("Summer", THIS_YEAR - 1), "Reading", steps, "S1.1")
+        record(scheme, pupil, mixed["spring"], "Reading", steps, "S1.3")
+    progress_refresh(mixed["school"].pk, [(p.pk, scheme.subjects["Reading"].pk) for p in more])
+    assert count() == before
+    report = grid(client, mixed[Role.SENCO], mixed["spring"]).context["report"]
+    # 30 more on small steps, +2 steps in 8 months against 4 expected: none met.
+    assert report.progress_lines[0].breakdown.says() == (
+        "12 of 45 made expected progress or better: 6 of 8 on the school's scale, 2 of 2 on pre-key "
+        "stage 2 standards, 1 of 2 on reading age, 3 of 33 on small steps"
+    )
