@@ -49,8 +49,8 @@ class Column:
 # Attainment: a pupil on a framework below the main scheme counts as below ARE.
 BELOW_ARE = Column("fw", "On another framework (below ARE)")
 # Progress: a pupil on another framework, judged on its own expected rate.
-OWN_MET = Column("fw_met", "Judged on own framework: expected or better")
-OWN_NOT = Column("fw_not", "Judged on own framework: below expected")
+OWN_MET = Column("fw_met", "Own framework: expected or better")
+OWN_NOT = Column("fw_not", "Own framework: below expected")
 
 
 def framework_names(school_id):

@@ -126,6 +126,11 @@ class Measure:
     trend: list = field(default_factory=list)
     lines: list = field(default_factory=list)  # LineRow, one per subject of `rows`
 
+    @property
+    def by_framework(self):
+        """Whether any line is said by framework (pupils judged on other frameworks)."""
+        return any(f.send_by_framework or f.others_by_framework for row in self.lines for f in row.figures)
+
 
 @register
 @dataclass
