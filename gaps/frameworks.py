@@ -22,8 +22,6 @@ others).
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q
-
 from assessment.models import Framework
 from core.disclosure import TOTAL, Table
 from core.figures import Count
@@ -155,8 +153,3 @@ def breakdown(counts, names, line_name, threshold=0):
     table_add(table, (), counts)
     return table_read(table, (), counts, names, line_name)
 
-
-def judged_on(line):
-    """`Q` of the progress cells judged on the school's own scale that meet the headline
-    `line`; framework cells meet it by `expected_met` (assessment.bands.ON_FRAMEWORK_EXPECTED)."""
-    return Q(framework__isnull=True, progress_id__in=list(line.band_ids))
