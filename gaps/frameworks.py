@@ -152,4 +152,3 @@ def breakdown(counts, names, line_name, threshold=0):
     table = Table(threshold)
     table_add(table, (), counts)
     return table_read(table, (), counts, names, line_name)
-
