@@ -5,6 +5,7 @@ from django import forms
 from django.forms import modelformset_factory
 from django.utils import timezone
 
+from .frameworks import NotOnFramework, parse
 from .models import (
     SUPPORT_LEVEL_MEANING,
     AssessmentPoint,
@@ -88,7 +89,7 @@ class GridAddressForm(forms.Form):
         return cleaned
 
 
-def _posted(data, pupil_id, subject_id, prefixes="agnv"):
+def _posted(data, pupil_id, subject_id, prefixes="agnfv"):
     return any(cell_name(p, pupil_id, subject_id) in data for p in prefixes)
 
 
@@ -142,10 +143,12 @@ def with_versions(data):
 def parse_grid(data, reference, scheme, pupil_ids):
     """Read the posted grid into CellInputs for the grid's own pupils and subjects.
 
-    Bands are posted as their codes, as typed (any case). Values for pupils or subjects outside
-    the grid are ignored: `pupil_ids` come from the membership's scoped pupils, so nothing else
-    can be written; cells not posted at all are left alone. Returns (cells, errors) where errors
-    maps (pupil_id, subject_id) to a message.
+    Bands are posted as their codes, as typed (any case). A pupil on another framework in a
+    subject at the point (`reference.placements`) posts one value, `f-pupil-subject`, read with
+    `frameworks.parse` against that framework. Values for pupils or subjects outside the grid
+    are ignored: `pupil_ids` come from the membership's scoped pupils, so nothing else can be
+    written; cells not posted at all are left alone. Returns (cells, errors) where errors maps
+    (pupil_id, subject_id) to a message.
     """
     attainment = _Codes(reference.attainment_bands)
     progress = _Codes(reference.progress_bands)
@@ -155,18 +158,52 @@ def parse_grid(data, reference, scheme, pupil_ids):
             key = (pupil_id, subject.pk)
             if not _posted(data, *key):
                 continue
-            problems = []
-            attainment_id = _band(data.get(cell_name("a", *key), ""), attainment, problems, "an attainment")
-            progress_id = _band(data.get(cell_name("g", *key), ""), progress, problems, "a progress")
-            points = _points(data.get(cell_name("n", *key), ""), scheme, problems)
             try:
                 version = int(data.get(cell_name("v", *key), "0") or 0)
             except ValueError:
                 version = -1
+            framework = reference.framework_of(*key)
+            if framework is not None:
+                cell, problem = _framework_cell(data, key, framework, reference, version)
+                if problem:
+                    errors[key] = problem
+                cells.append(cell)
+                continue
+            problems = []
+            if str(data.get(cell_name("f", *key), "")).strip():
+                problems.append(
+                    "this pupil is on the school's main scheme in this subject at this point, not "
+                    "another framework: reload the grid and type a band or a number"
+                )
+            attainment_id = _band(data.get(cell_name("a", *key), ""), attainment, problems, "an attainment")
+            progress_id = _band(data.get(cell_name("g", *key), ""), progress, problems, "a progress")
+            points = _points(data.get(cell_name("n", *key), ""), scheme, problems)
             if problems:
                 errors[key] = "; ".join(problems)
             cells.append(CellInput(pupil_id, subject.pk, attainment_id, progress_id, points, version))
     return cells, errors
+
+
+def _framework_cell(data, key, framework, reference, version):
+    """The CellInput of a cell on another framework, and a message if its value is not on it."""
+    cell = CellInput(*key, None, None, None, version, framework_id=framework.pk)
+    if any(str(data.get(cell_name(p, *key), "")).strip() for p in "agn"):
+        return cell, (
+            f"this pupil is assessed on {framework.name} in this subject at this point, not on the "
+            "school's bands: reload the grid and type a value on it"
+        )
+    text = str(data.get(cell_name("f", *key), "")).strip()
+    if not text:
+        return cell, ""
+    try:
+        value = parse(framework, reference.stages.get(framework.pk, []), text[:40])
+    except NotOnFramework as refused:
+        return cell, f"{refused} (on {framework.name})" if framework.name not in str(refused) else str(
+            refused
+        )
+    cell.stage_id = value.stage.pk if value.stage else None
+    cell.step, cell.place, cell.score = value.step, value.place, value.score
+    return cell, ""
 
 
 def parse_grid_targets(data, reference, scheme, pupil_ids, academic_year):

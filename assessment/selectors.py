@@ -6,20 +6,27 @@ point's and the previous point's cells, and one of the targets.
 """
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
-from django.db.models import CharField, F, Value
+from django.db.models import CharField, Exists, F, OuterRef, Value
+from django.db.models.functions import Cast
+from django.urls import NoReverseMatch, reverse
 
 from core import policy
 from core.calendar import academic_year_of
 from core.charts import level_line
 from pupils.models import Pupil
 
+from . import frameworks as fw
 from . import targets as rule
 from .models import (
     Assessment,
     AssessmentPoint,
     AssessmentScheme,
     AttainmentBand,
+    Framework,
+    FrameworkPlacement,
+    FrameworkStage,
     ProgressBand,
     Subject,
     SupportLevel,
@@ -56,6 +63,19 @@ class GridCell:
     conflict: object = None  # the stored Assessment that someone else saved meanwhile
     row: str = ""  # the pupil's row and the subject's column, counted from 1: the ids that
     col: str = ""  # name each box (aria-labelledby) are these, shorter than database ids
+    # A pupil on another framework in this subject at the point (assessment.frameworks): the
+    # framework, the value as typed ("PK3", "S2.3", "96", "7y 6m") and the previous point's
+    # value as shown ("—" for an empty cell; None when the pupil had no assessment then).
+    framework: object = None
+    value: str = ""
+    was_value: str | None = None
+    framework_id: int | None = None  # the framework the stored value is recorded on
+    stage_id: int | None = None
+    step: int | None = None
+    score: object = None
+    observations_url: str = ""  # an Engagement Model pupil's observations
+    note: str = ""  # a value kept on a framework the pupil is no longer on at this point
+    conflict_text: str = ""  # the value someone else saved meanwhile, as shown
 
     def __post_init__(self):
         # Strings, so that the template prints them as they are: Django localises every number
@@ -66,6 +86,18 @@ class GridCell:
     @property
     def points_text(self):
         return "" if self.points is None else str(self.points)
+
+    @property
+    def engagement(self):
+        return self.framework is not None and self.framework.kind == Framework.Kind.ENGAGEMENT
+
+    @property
+    def boxes(self):
+        """How many boxes the cell has: three on the main scheme, one on another framework,
+        none on the Engagement Model."""
+        if self.framework is None:
+            return 3
+        return 0 if self.engagement else 1
 
     @property
     def state(self):
@@ -82,6 +114,18 @@ class Reference:
     progress_bands: list
     pupil_ids: set = field(default_factory=set)
     year_groups: dict = field(default_factory=dict)  # pupil id: year group now (pupils on roll)
+    frameworks: dict = field(default_factory=dict)  # the school's other frameworks, by id
+    stages: dict = field(default_factory=dict)  # framework id: its stages in order
+    # (pupil id, subject id): the framework id in force at the grid's point, or None for the
+    # main scheme from a date; pairs never placed are absent (the main scheme).
+    placements: dict = field(default_factory=dict)
+
+    def framework_of(self, pupil_id, subject_id):
+        """The framework a pupil's cell is recorded on at the grid's point, or None."""
+        return self.frameworks.get(self.placements.get((pupil_id, subject_id)))
+
+    def stage(self, framework_id, stage_id):
+        return next((s for s in self.stages.get(framework_id, []) if s.pk == stage_id), None)
 
 
 @dataclass
@@ -92,6 +136,8 @@ class Grid:
     attainment_bands: list
     progress_bands: list
     rows: list  # (pupil, [GridCell per subject])
+    frameworks: list = field(default_factory=list)  # the other frameworks in the grid's cells
+    stages: dict = field(default_factory=dict)  # framework id: its stages
 
     @property
     def versions(self):
@@ -101,9 +147,9 @@ class Grid:
 
     @property
     def fields_posted(self):
-        """How many fields the grid's form posts without JavaScript: three boxes a cell, the
-        versions and the CSRF token."""
-        return 3 * len(self.subjects) * len(self.rows) + 2
+        """How many fields the grid's form posts without JavaScript: three boxes a cell on the
+        main scheme, one on another framework, the versions and the CSRF token."""
+        return sum(c.boxes for _pupil, cells in self.rows for c in cells) + 2
 
 
 def scheme_of(school):
@@ -112,13 +158,16 @@ def scheme_of(school):
 
 def points_of(school):
     """Every assessment point of a school, newest first."""
-    return list(AssessmentPoint.objects.filter(school=school).order_by("-academic_year", "-order"))
+    return list(
+        AssessmentPoint.objects.filter(school=school).with_next_start().order_by("-academic_year", "-order")
+    )
 
 
 def scheme_and_points(school):
     """The scheme (or None) and every point, newest first, in one query when there are points."""
     points = list(
         AssessmentPoint.objects.filter(school=school)
+        .with_next_start()
         .select_related("school__assessment_scheme")
         .order_by("-academic_year", "-order")
     )
@@ -146,41 +195,94 @@ def point_with_scheme(school, point_id):
     """One of the school's points, with the scheme, in one query (the save path)."""
     return (
         AssessmentPoint.objects.select_related("school__assessment_scheme")
+        .with_next_start()
         .filter(school=school, pk=point_id)
         .first()
     )
 
 
+TEXT = CharField()
+
+
+def _blank():
+    return Value("", output_field=TEXT)
+
+
+def _text(name):
+    return Cast(name, output_field=TEXT)
+
+
+def _part(queryset, kind, pk, order, first, second, *extra):
+    """One part of the reference UNION: eight columns, the last three text (numbers cast), so
+    that subjects, bands, frameworks, their stages and placements share one query. The columns
+    are annotations named c1 to c8, so that none clashes with a model field's name."""
+    extra = list(extra) + [_blank()] * (3 - len(extra))
+    columns = [Value(kind, output_field=TEXT), pk, order, first, second, *extra]
+    names = {f"c{i}": column for i, column in enumerate(columns, 1)}
+    return queryset.order_by().annotate(**names).values_list(*names)
+
+
 def _rows(queryset, kind, label_field):
-    return (
-        queryset.order_by()
-        .annotate(kind=Value(kind, output_field=CharField()))
-        .values_list("kind", "pk", "order", label_field, "label" if kind in "ag" else label_field)
+    label = "label" if kind in "ag" else label_field
+    return _part(queryset, kind, F("pk"), F("order"), F(label_field), F(label))
+
+
+def _placement_rows(pupils, as_at):
+    """The placements in force on `as_at` of `pupils` (a queryset): the latest starting on or
+    before that day for each pupil and subject, as `frameworks.placements_at` reads them, kept to
+    that one row by the database (NOT EXISTS a later one by then)."""
+    later = FrameworkPlacement.objects.filter(
+        pupil_id=OuterRef("pupil_id"),
+        subject_id=OuterRef("subject_id"),
+        starts_on__gt=OuterRef("starts_on"),
+        starts_on__lte=as_at,
     )
+    in_force = FrameworkPlacement.objects.filter(
+        pupil__in=pupils.order_by().values("pk"), starts_on__lte=as_at
+    ).filter(~Exists(later))
+    return _part(in_force, "l", F("pupil_id"), F("subject_id"), _blank(), _blank(), _text("framework_id"))
 
 
-def reference_of(school, *, pupils=None):
-    """Active subjects and both band scales in one UNION query; with `pupils` (a queryset of
-    pupils on roll), the ids and year groups of those pupils come back in the same query (the
-    grid save needs nothing more)."""
+def reference_of(school, *, pupils=None, as_at=None):
+    """Active subjects, both band scales and the school's other frameworks with their stages in
+    one UNION query; with `pupils` (a queryset of pupils on roll), the ids and year groups of
+    those pupils come back in the same query (the grid save needs nothing more); with `as_at`
+    too, the framework each of them is on per subject on that day (`Reference.placements`)."""
     parts = [
         _rows(Subject.objects.filter(school=school, retired=False), "s", "name"),
         _rows(AttainmentBand.objects.filter(school=school), "a", "code"),
         _rows(ProgressBand.objects.filter(school=school), "g", "code"),
+        _part(
+            Framework.objects.filter(school=school),
+            "f",
+            F("pk"),
+            F("order"),
+            F("kind"),
+            F("name"),
+            _text("value_min"),
+            _text("value_max"),
+            F("test_name"),
+        ),
+        _part(
+            FrameworkStage.objects.filter(framework__school=school),
+            "t",
+            F("pk"),
+            F("order"),
+            F("code"),
+            F("name"),
+            _text("framework_id"),
+            _text("steps"),
+            _text("offset"),
+        ),
     ]
     if pupils is not None:
-        parts.append(
-            pupils.order_by()
-            .annotate(
-                kind=Value("p", output_field=CharField()),
-                ord=F("year_group"),
-                blank=Value("", output_field=CharField()),
-            )
-            .values_list("kind", "pk", "ord", "blank", "blank")
-        )
+        parts.append(_part(pupils, "p", F("pk"), F("year_group"), _blank(), _blank()))
+        if as_at is not None:
+            parts.append(_placement_rows(pupils, as_at))
     rows = parts[0].union(*parts[1:], all=True)
     found = Reference([], [], [])
-    for kind, pk, order, first, second in rows:
+    stages = []
+    for kind, pk, order, first, second, x1, x2, x3 in rows:
         if kind == "s":
             found.subjects.append(Subject(pk=pk, school=school, order=order, name=first))
         elif kind == "a":
@@ -191,13 +293,45 @@ def reference_of(school, *, pupils=None):
             found.progress_bands.append(
                 ProgressBand(pk=pk, school=school, order=order, code=first, label=second)
             )
+        elif kind == "f":
+            found.frameworks[pk] = Framework(
+                pk=pk,
+                school=school,
+                order=order,
+                kind=first,
+                name=second,
+                value_min=_decimal(x1),
+                value_max=_decimal(x2),
+                test_name=x3 or "",
+            )
+        elif kind == "t":
+            stages.append(
+                FrameworkStage(
+                    pk=pk,
+                    order=order,
+                    code=first,
+                    name=second,
+                    framework_id=int(x1),
+                    steps=int(x2),
+                    offset=int(x3),
+                )
+            )
+        elif kind == "l":
+            found.placements[(pk, order)] = int(x1) if x1 else None
         else:
             found.pupil_ids.add(pk)
             found.year_groups[pk] = order
     found.subjects.sort(key=lambda s: (s.order, s.name))
     found.attainment_bands.sort(key=lambda b: b.order)
     found.progress_bands.sort(key=lambda b: b.order)
+    for stage in sorted(stages, key=lambda s: s.order):
+        stage.framework = found.frameworks[stage.framework_id]
+        found.stages.setdefault(stage.framework_id, []).append(stage)
     return found
+
+
+def _decimal(text):
+    return None if text in (None, "") else Decimal(text)
 
 
 def grid_pupils(membership, *, school_class=None, year_group=None):
@@ -222,7 +356,9 @@ def pupil_names(membership, pupil_ids):
 def build_grid(membership, point, pupils, *, previous, reference, points):
     """The grid for `pupils` at `point`: three queries (pupils, cells, targets) at any size.
     Each end-of-year target is judged by the database at `point` (assessment.targets), against
-    the school's `points`."""
+    the school's `points`. `reference` holds each pupil's framework per subject at the point
+    (`reference_of` with the pupils and the point's as-at date): a cell on another framework
+    has one box for its value, an Engagement Model cell none."""
     pupils = list(pupils)
     pupil_ids = [p.pk for p in pupils]
     subjects = reference.subjects
@@ -239,11 +375,35 @@ def build_grid(membership, point, pupils, *, previous, reference, points):
             version,
             a_id,
             g_id,
+            framework_id,
+            stage_id,
+            step,
+            score,
         )
-        for point_id, pupil_id, subject_id, a_id, g_id, points_value, version in Assessment.objects.filter(
-            point_id__in=wanted, pupil_id__in=pupil_ids
-        ).values_list(
-            "point_id", "pupil_id", "subject_id", "attainment_id", "progress_id", "points", "version"
+        for (
+            point_id,
+            pupil_id,
+            subject_id,
+            a_id,
+            g_id,
+            points_value,
+            version,
+            framework_id,
+            stage_id,
+            step,
+            score,
+        ) in Assessment.objects.filter(point_id__in=wanted, pupil_id__in=pupil_ids).values_list(
+            "point_id",
+            "pupil_id",
+            "subject_id",
+            "attainment_id",
+            "progress_id",
+            "points",
+            "version",
+            "framework_id",
+            "stage_id",
+            "step",
+            "score",
         )
     }
     targets = {}
@@ -255,21 +415,47 @@ def build_grid(membership, point, pupils, *, previous, reference, points):
     ):
         t.attainment = attainment.get(t.attainment_id) if t.attainment_id else None
         targets[(t.pupil_id, t.subject_id)] = rule.Judgement(t, t.status, due)
+    used = set()
+    observations = {}
     rows = []
     for row, pupil in enumerate(pupils, 1):
         cells = []
         for col, subject in enumerate(subjects, 1):
             current = stored.get((point.pk, pupil.pk, subject.pk))
             cell = GridCell(pupil=pupil, subject=subject, row=str(row), col=str(col))
+            cell.framework = reference.framework_of(pupil.pk, subject.pk)
             if current:
                 cell.attainment_code, cell.progress_code, cell.points, cell.version = current[:4]
-                cell.attainment_id, cell.progress_id = current[4:]
+                cell.attainment_id, cell.progress_id = current[4:6]
+                cell.framework_id, cell.stage_id, cell.step, cell.score = current[6:]
             before = stored.get((previous.pk, pupil.pk, subject.pk)) if previous else None
-            if before:
+            if cell.framework is not None:
+                used.add(cell.framework.pk)
+                if cell.engagement:
+                    if pupil.pk not in observations:
+                        observations[pupil.pk] = engagement_url(pupil.pk)
+                    cell.observations_url = observations[pupil.pk]
+                else:
+                    if current and current[6] == cell.framework.pk:
+                        cell.value = value_shown(reference, *current[6:])
+                    if before:
+                        cell.was_value = value_shown(reference, *before[6:]) or "—"
+            elif before:
                 cell.was = (before[0] or "—", before[1] or "—", "—" if before[2] is None else str(before[2]))
+            if current and current[6] is not None and current[6] != getattr(cell.framework, "pk", None):
+                # Placed on another framework (or the main scheme) after this value was kept: it
+                # stays until a value is typed over it (services.grid_save).
+                recorded = reference.frameworks.get(current[6])
+                cell.note = (
+                    f"Kept on {recorded.name if recorded else 'another framework'}: "
+                    f"{value_shown(reference, *current[6:])}"
+                )
             cell.target = targets.get((pupil.pk, subject.pk))
             cells.append(cell)
         rows.append((pupil, cells))
+    frameworks = sorted((reference.frameworks[pk] for pk in used), key=lambda f: (f.order, f.name))
+    for framework in frameworks:
+        framework.grid_stages = reference.stages.get(framework.pk, [])
     return Grid(
         point=point,
         previous_point=previous,
@@ -277,7 +463,29 @@ def build_grid(membership, point, pupils, *, previous, reference, points):
         attainment_bands=reference.attainment_bands,
         progress_bands=reference.progress_bands,
         rows=rows,
+        frameworks=frameworks,
+        stages={f.pk: reference.stages.get(f.pk, []) for f in frameworks},
     )
+
+
+def value_shown(reference, framework_id, stage_id, step, score):
+    """A stored value on another framework as the grid shows it and a teacher types it ("PK3",
+    "S2.3", "96", "7y 6m")."""
+    framework = reference.frameworks.get(framework_id)
+    if framework is None:
+        return ""
+    return fw.show(framework, reference.stage(framework_id, stage_id), step, score)
+
+
+def engagement_url(pupil_id):
+    """Where an Engagement Model pupil's observations are: their own page once it exists, the
+    pupil's page until then."""
+    for name in ("assessment:engagement", "assessment:engagement_list", "assessment:observations"):
+        try:
+            return reverse(name, args=[pupil_id])
+        except NoReverseMatch:
+            continue
+    return reverse("pupils:detail", args=[pupil_id])
 
 
 # -- the scheme editor ----------------------------------------------------------------------

@@ -12,6 +12,7 @@ from pupils.models import Pupil
 from schools import changes
 from schools.models import School
 
+from .frameworks import progress_refresh
 from .models import (
     Assessment,
     AssessmentPoint,
@@ -321,20 +322,47 @@ def scheme_update(*, scheme, **values):
 
 @dataclass
 class CellInput:
+    """One cell as typed: bands and points on the school's main scheme, or, for a pupil on
+    another framework in the subject at the point (`framework_id`), the value read by
+    `frameworks.parse`: a stage, step and place, or a score (an age in months)."""
+
     pupil_id: int
     subject_id: int
     attainment_id: int | None
     progress_id: int | None
     points: object  # Decimal or None
     version: int  # the version the user loaded; 0 for a cell that was empty
+    framework_id: int | None = None  # the framework in force; None for the main scheme
+    stage_id: int | None = None
+    step: int | None = None
+    place: int | None = None
+    score: object = None  # Decimal or None
 
     @property
     def values(self):
-        return (self.attainment_id, self.progress_id, self.points)
+        """What the cell holds, as `stored_values` reads a stored cell: a framework cell keeps
+        no bands nor points, and an empty one no framework."""
+        if self.framework_id is None:
+            return (self.attainment_id, self.progress_id, self.points, None, None, None, None)
+        if self.stage_id is None and self.score is None:
+            return (None,) * 7
+        return (None, None, None, self.framework_id, self.stage_id, self.step, self.score)
 
     @property
     def empty(self):
-        return self.values == (None, None, None)
+        return self.values == (None,) * 7
+
+
+def stored_values(assessment):
+    return (
+        assessment.attainment_id,
+        assessment.progress_id,
+        assessment.points,
+        assessment.framework_id,
+        assessment.stage_id,
+        assessment.step,
+        assessment.score,
+    )
 
 
 @dataclass
@@ -346,15 +374,49 @@ class GridSaveResult:
     # The version now stored of every cell not in conflict ({(pupil id, subject id): version};
     # 0 for a cell left empty), so that a page saving without reloading can save again.
     versions: dict = field(default_factory=dict)
+    refreshed: int = 0  # framework cells whose progress was worked out again
 
 
-WRITTEN_FIELDS = ["attainment", "progress", "points", "version", "updated_by", "updated_at"]
+WRITTEN_FIELDS = [
+    "attainment",
+    "progress",
+    "points",
+    "framework",
+    "stage",
+    "step",
+    "place",
+    "score",
+    "gained",
+    "months",
+    "expected_met",
+    "version",
+    "updated_by",
+    "updated_at",
+]
+
+
+def _write(assessment, cell):
+    """Put what the cell holds on the assessment; progress on a framework is worked out after
+    (frameworks.progress_refresh), and a cell on the main scheme keeps none."""
+    (
+        assessment.attainment_id,
+        assessment.progress_id,
+        assessment.points,
+        assessment.framework_id,
+        assessment.stage_id,
+        assessment.step,
+        assessment.score,
+    ) = cell.values
+    assessment.place = cell.place if assessment.framework_id else None
+    assessment.gained = assessment.months = assessment.expected_met = None
 
 
 @transaction.atomic
 def grid_save(*, point, cells, by, year_groups=None):
     """Save a whole grid: one read of the stored cells, one INSERT of the new ones, one UPDATE of
-    the changed ones and one INSERT of their history rows, whatever the size of the grid.
+    the changed ones and one INSERT of their history rows, whatever the size of the grid; then,
+    when values on other frameworks were written, `frameworks.progress_refresh` of those pupils
+    and subjects (three queries, whatever their number).
 
     A new cell keeps the pupil's year group in the point's academic year. `year_groups`, the
     year group now of each pupil on roll in the grid ({pupil id: year group}), spares a query
@@ -364,6 +426,8 @@ def grid_save(*, point, cells, by, year_groups=None):
     differs from what the user typed, is a conflict: it is not written, and is returned so that
     both values can be shown. Two people creating the same empty cell at the same moment meet
     the unique constraint (IntegrityError), which the view reports; nothing is overwritten.
+    An empty cell over a value kept on another framework than the one now in force (the pupil
+    was placed elsewhere since) leaves that value as it is: it is replaced only by a value typed.
     """
     existing = {
         (a.pupil_id, a.subject_id): a
@@ -375,7 +439,7 @@ def grid_save(*, point, cells, by, year_groups=None):
     }
     result = GridSaveResult()
     now = timezone.now()
-    to_create, to_update = [], []
+    to_create, to_update, pairs = [], [], set()
     year_group_then = None
     for cell in cells:
         current = existing.get((cell.pupil_id, cell.subject_id))
@@ -390,25 +454,28 @@ def grid_save(*, point, cells, by, year_groups=None):
                 pupil_id=cell.pupil_id,
                 subject_id=cell.subject_id,
                 point=point,
-                attainment_id=cell.attainment_id,
-                progress_id=cell.progress_id,
-                points=cell.points,
                 year_group=year_group_then[cell.pupil_id],
                 version=1,
                 updated_by=by,
                 updated_at=now,
             )
+            _write(new, cell)
             to_create.append(new)
             result.versions[key] = new.version
+            if new.framework_id:
+                pairs.add(key)
             continue
-        stored = (current.attainment_id, current.progress_id, current.points)
-        if stored == cell.values:
+        stored = stored_values(current)
+        kept_elsewhere = cell.empty and current.framework_id not in (None, cell.framework_id)
+        if stored == cell.values or kept_elsewhere:
             result.unchanged += 1
             result.versions[key] = current.version
         elif current.version != cell.version:
             result.conflicts.append((cell, current))
         else:
-            current.attainment_id, current.progress_id, current.points = cell.values
+            if current.framework_id or cell.framework_id:
+                pairs.add(key)
+            _write(current, cell)
             current.version += 1
             current.updated_by, current.updated_at = by, now
             to_update.append(current)
@@ -421,6 +488,8 @@ def grid_save(*, point, cells, by, year_groups=None):
     if history:
         Assessment.history.model.objects.bulk_create(history)
     result.created, result.updated = len(to_create), len(to_update)
+    if pairs:
+        result.refreshed = progress_refresh(point.school_id, pairs)
     if to_create or to_update:
         changes.figures_changed(point.school_id)
     return result

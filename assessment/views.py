@@ -38,6 +38,7 @@ from .forms import (
     parse_grid_targets,
     with_versions,
 )
+from .frameworks import show
 from .models import AttainmentBand, ProgressBand, Subject, Target
 from .services import (
     bands_apply_preset,
@@ -107,7 +108,7 @@ def _grid_context(request, membership, scheme, points=None):
         point,
         pupils,
         previous=selectors.previous_in(points, point),
-        reference=selectors.reference_of(membership.school),
+        reference=selectors.reference_of(membership.school, pupils=pupils, as_at=point.as_at),
         points=points,
     )
     context["target_mode"] = chooser.cleaned_data["mode"] == "targets"
@@ -155,7 +156,7 @@ def _grid_address(request, membership):
             if value is not None
         }
     )
-    reference = selectors.reference_of(membership.school, pupils=pupils)
+    reference = selectors.reference_of(membership.school, pupils=pupils, as_at=point.as_at)
     return address.cleaned_data["mode"], point, scheme, reference
 
 
@@ -170,10 +171,13 @@ def _grid_post(request, membership):
     data = with_versions(request.POST)
     cells, errors = parse_grid(data, reference, scheme, reference.pupil_ids)
     if errors:
+        named = _named_errors(membership, reference, errors)
+        listed = "; ".join(item["message"] for item in named[:10])
+        more = f"; and {len(named) - 10} more" if len(named) > 10 else ""
         messages.error(
             request,
             f"Nothing was saved: {_plural(len(errors), 'cell')} need{'s' if len(errors) == 1 else ''} "
-            "correcting (marked below).",
+            f"correcting (marked below). {listed}{more}.",
         )
         return _grid_again(request, membership, scheme, cells, data, errors=errors, status=400)
     try:
@@ -220,6 +224,7 @@ def _grid_again(request, membership, scheme, cells, data, *, errors=None, confli
         shown.attainment_code = data.get(cell_name("a", *key), "")
         shown.progress_code = data.get(cell_name("g", *key), "")
         shown.points = data.get(cell_name("n", *key), "")
+        shown.value = data.get(cell_name("f", *key), "")
         shown.version = cell.version
         if key in errors:
             shown.error = errors[key]
@@ -227,7 +232,32 @@ def _grid_again(request, membership, scheme, cells, data, *, errors=None, confli
             current = stored[key]
             _with_bands(current, grid)
             shown.version, shown.conflict = current.version, current
+            shown.conflict_text = _value_text(current, grid)
     return render(request, "assessment/grid.html", context, status=status)
+
+
+def _value_text(assessment, reference):
+    """A stored cell's value as the grid shows it: "OT / E / 14", or "PK3 (Pre-key stage 2
+    standards)" for a value on another framework. `reference` is the grid or its Reference."""
+    if assessment.framework_id:
+        frameworks = (
+            {f.pk: f for f in reference.frameworks}
+            if isinstance(reference.frameworks, list)
+            else (reference.frameworks)
+        )
+        framework = frameworks.get(assessment.framework_id)
+        stage = next(
+            (s for s in reference.stages.get(assessment.framework_id, []) if s.pk == assessment.stage_id),
+            None,
+        )
+        if framework is None:
+            return "a value on another framework"
+        shown = show(framework, stage, assessment.step, assessment.score)
+        return f"{shown} ({framework.name})"
+    points = "—" if assessment.points is None else str(assessment.points)
+    return f"{assessment.attainment.code if assessment.attainment else '—'} / " + (
+        f"{assessment.progress.code if assessment.progress else '—'} / {points}"
+    )
 
 
 def _with_bands(assessment, reference):
@@ -279,15 +309,17 @@ def _grid_post_json(request, membership):
             "message": message,
             "saved": {f"{p}-{s}": version for (p, s), version in result.versions.items()},
             "conflicts": [
-                _conflict_json(cell, _with_bands(current, reference)) for cell, current in result.conflicts
+                _conflict_json(cell, _with_bands(current, reference), reference)
+                for cell, current in result.conflicts
             ],
         },
         status=409 if result.conflicts else 200,
     )
 
 
-def _conflict_json(cell, current):
+def _conflict_json(cell, current, reference):
     return {
+        "shown": _value_text(current, reference),
         "key": f"{cell.pupil_id}-{cell.subject_id}",
         "version": current.version,
         "by": str(current.updated_by or "someone"),
@@ -302,12 +334,12 @@ def _json_refused(message, *, status=400):
     return JsonResponse({"ok": False, "message": message, "errors": []}, status=status)
 
 
-def _json_errors(membership, reference, errors, what):
-    """Nothing stored: every cell to correct, named by pupil and subject (one query, for the
-    names of the pupils concerned)."""
+def _named_errors(membership, reference, errors):
+    """Every cell to correct, named by pupil and subject, in the grid's order (one query, for
+    the names of the pupils concerned)."""
     names = selectors.pupil_names(membership, {pupil_id for pupil_id, _subject in errors})
     subjects = {s.pk: s.name for s in reference.subjects}
-    listed = [
+    return [
         {
             "key": f"{pupil_id}-{subject_id}",
             "message": f"{names.get(pupil_id, 'A pupil')}, {subjects.get(subject_id, 'a subject')}: "
@@ -317,6 +349,12 @@ def _json_errors(membership, reference, errors, what):
             errors.items(), key=lambda e: (names.get(e[0][0], ""), e[0][1])
         )
     ]
+
+
+def _json_errors(membership, reference, errors, what):
+    """Nothing stored: every cell to correct, named by pupil and subject (one query, for the
+    names of the pupils concerned)."""
+    listed = _named_errors(membership, reference, errors)
     count = len(errors)
     return JsonResponse(
         {
@@ -376,6 +414,8 @@ def grid_csv(request):
     header = ["UPN", "Surname", "Forename", "Year group", "SEN status", "Primary need"]
     for subject in grid.subjects:
         header += [f"{subject.name} attainment", f"{subject.name} progress", f"{subject.name} {measure}"]
+        if grid.frameworks:
+            header.append(f"{subject.name} other framework")
     attainment = {b.pk: b.code for b in grid.attainment_bands}
     progress = {b.pk: b.code for b in grid.progress_bands}
     rows = []
@@ -390,9 +430,20 @@ def grid_csv(request):
         ]
         for cell in cells:
             row += [attainment.get(cell.attainment_id, ""), progress.get(cell.progress_id, ""), cell.points]
+            if grid.frameworks:
+                row.append(_framework_csv(cell))
         rows.append(row)
     name = f"grid-{grid.point.name}-{grid.point.academic_year}".replace(" ", "-").lower()
     return csv_response(f"{name}.csv", header, rows)
+
+
+def _framework_csv(cell):
+    """A cell on another framework as the grid CSV gives it: "PK3 (Pre-key stage 2 standards)"."""
+    if cell.framework is None:
+        return ""
+    if cell.engagement:
+        return cell.framework.name
+    return f"{cell.value} ({cell.framework.name})" if cell.value else f"({cell.framework.name})"
 
 
 @membership_required("pupil.view")
