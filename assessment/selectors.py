@@ -279,48 +279,10 @@ def reference_of(school, *, pupils=None, as_at=None):
         parts.append(_part(pupils, "p", F("pk"), F("year_group"), _blank(), _blank()))
         if as_at is not None:
             parts.append(_placement_rows(pupils, as_at))
-    rows = parts[0].union(*parts[1:], all=True)
     found = Reference([], [], [])
     stages = []
-    for kind, pk, order, first, second, x1, x2, x3 in rows:
-        if kind == "s":
-            found.subjects.append(Subject(pk=pk, school=school, order=order, name=first))
-        elif kind == "a":
-            found.attainment_bands.append(
-                AttainmentBand(pk=pk, school=school, order=order, code=first, label=second)
-            )
-        elif kind == "g":
-            found.progress_bands.append(
-                ProgressBand(pk=pk, school=school, order=order, code=first, label=second)
-            )
-        elif kind == "f":
-            found.frameworks[pk] = Framework(
-                pk=pk,
-                school=school,
-                order=order,
-                kind=first,
-                name=second,
-                value_min=_decimal(x1),
-                value_max=_decimal(x2),
-                test_name=x3 or "",
-            )
-        elif kind == "t":
-            stages.append(
-                FrameworkStage(
-                    pk=pk,
-                    order=order,
-                    code=first,
-                    name=second,
-                    framework_id=int(x1),
-                    steps=int(x2),
-                    offset=int(x3),
-                )
-            )
-        elif kind == "l":
-            found.placements[(pk, order)] = int(x1) if x1 else None
-        else:
-            found.pupil_ids.add(pk)
-            found.year_groups[pk] = order
+    for row in parts[0].union(*parts[1:], all=True):
+        _read_row(found, stages, school, *row)
     found.subjects.sort(key=lambda s: (s.order, s.name))
     found.attainment_bands.sort(key=lambda b: b.order)
     found.progress_bands.sort(key=lambda b: b.order)
@@ -328,6 +290,45 @@ def reference_of(school, *, pupils=None, as_at=None):
         stage.framework = found.frameworks[stage.framework_id]
         found.stages.setdefault(stage.framework_id, []).append(stage)
     return found
+
+
+def _read_row(found, stages, school, kind, pk, order, first, second, x1, x2, x3):
+    """One row of the reference UNION into `found` (stages into `stages`, sorted after)."""
+    if kind == "s":
+        found.subjects.append(Subject(pk=pk, school=school, order=order, name=first))
+    elif kind in "ag":
+        model, bands = (
+            (AttainmentBand, found.attainment_bands) if kind == "a" else (ProgressBand, found.progress_bands)
+        )
+        bands.append(model(pk=pk, school=school, order=order, code=first, label=second))
+    elif kind == "f":
+        found.frameworks[pk] = Framework(
+            pk=pk,
+            school=school,
+            order=order,
+            kind=first,
+            name=second,
+            value_min=_decimal(x1),
+            value_max=_decimal(x2),
+            test_name=x3 or "",
+        )
+    elif kind == "t":
+        stages.append(
+            FrameworkStage(
+                pk=pk,
+                order=order,
+                code=first,
+                name=second,
+                framework_id=int(x1),
+                steps=int(x2),
+                offset=int(x3),
+            )
+        )
+    elif kind == "l":
+        found.placements[(pk, order)] = int(x1) if x1 else None
+    else:
+        found.pupil_ids.add(pk)
+        found.year_groups[pk] = order
 
 
 def _decimal(text):
@@ -416,40 +417,16 @@ def build_grid(membership, point, pupils, *, previous, reference, points):
         t.attainment = attainment.get(t.attainment_id) if t.attainment_id else None
         targets[(t.pupil_id, t.subject_id)] = rule.Judgement(t, t.status, due)
     used = set()
-    observations = {}
     rows = []
     for row, pupil in enumerate(pupils, 1):
         cells = []
         for col, subject in enumerate(subjects, 1):
-            current = stored.get((point.pk, pupil.pk, subject.pk))
             cell = GridCell(pupil=pupil, subject=subject, row=str(row), col=str(col))
-            cell.framework = reference.framework_of(pupil.pk, subject.pk)
-            if current:
-                cell.attainment_code, cell.progress_code, cell.points, cell.version = current[:4]
-                cell.attainment_id, cell.progress_id = current[4:6]
-                cell.framework_id, cell.stage_id, cell.step, cell.score = current[6:]
+            current = stored.get((point.pk, pupil.pk, subject.pk))
             before = stored.get((previous.pk, pupil.pk, subject.pk)) if previous else None
+            _fill(cell, current, before, reference)
             if cell.framework is not None:
                 used.add(cell.framework.pk)
-                if cell.engagement:
-                    if pupil.pk not in observations:
-                        observations[pupil.pk] = engagement_url(pupil.pk)
-                    cell.observations_url = observations[pupil.pk]
-                else:
-                    if current and current[6] == cell.framework.pk:
-                        cell.value = value_shown(reference, *current[6:])
-                    if before:
-                        cell.was_value = value_shown(reference, *before[6:]) or "—"
-            elif before:
-                cell.was = (before[0] or "—", before[1] or "—", "—" if before[2] is None else str(before[2]))
-            if current and current[6] is not None and current[6] != getattr(cell.framework, "pk", None):
-                # Placed on another framework (or the main scheme) after this value was kept: it
-                # stays until a value is typed over it (services.grid_save).
-                recorded = reference.frameworks.get(current[6])
-                cell.note = (
-                    f"Kept on {recorded.name if recorded else 'another framework'}: "
-                    f"{value_shown(reference, *current[6:])}"
-                )
             cell.target = targets.get((pupil.pk, subject.pk))
             cells.append(cell)
         rows.append((pupil, cells))
@@ -466,6 +443,34 @@ def build_grid(membership, point, pupils, *, previous, reference, points):
         frameworks=frameworks,
         stages={f.pk: reference.stages.get(f.pk, []) for f in frameworks},
     )
+
+
+def _fill(cell, current, before, reference):
+    """A grid cell's values at the point (`current`, a stored tuple of build_grid, or None) and
+    the previous point's (`before`), on the framework the pupil is on in the subject."""
+    cell.framework = reference.framework_of(cell.pupil.pk, cell.subject.pk)
+    if current:
+        cell.attainment_code, cell.progress_code, cell.points, cell.version = current[:4]
+        cell.attainment_id, cell.progress_id = current[4:6]
+        cell.framework_id, cell.stage_id, cell.step, cell.score = current[6:]
+    if cell.framework is None:
+        if before:
+            cell.was = (before[0] or "—", before[1] or "—", "—" if before[2] is None else str(before[2]))
+    elif cell.engagement:
+        cell.observations_url = engagement_url(cell.pupil.pk)
+    else:
+        if current and current[6] == cell.framework.pk:
+            cell.value = value_shown(reference, *current[6:])
+        if before:
+            cell.was_value = value_shown(reference, *before[6:]) or "—"
+    if current and current[6] is not None and current[6] != getattr(cell.framework, "pk", None):
+        # Placed on another framework (or the main scheme) after this value was kept: it stays
+        # until a value is typed over it (services.grid_save).
+        recorded = reference.frameworks.get(current[6])
+        cell.note = (
+            f"Kept on {recorded.name if recorded else 'another framework'}: "
+            f"{value_shown(reference, *current[6:])}"
+        )
 
 
 def value_shown(reference, framework_id, stage_id, step, score):

@@ -411,6 +411,21 @@ def _write(assessment, cell):
     assessment.gained = assessment.months = assessment.expected_met = None
 
 
+def _changes(cell, current, result):
+    """Whether `cell` changes the stored `current`; if not, it is counted as unchanged or as a
+    conflict (a newer version holding another value) in `result`."""
+    key = (cell.pupil_id, cell.subject_id)
+    kept_elsewhere = cell.empty and current.framework_id not in (None, cell.framework_id)
+    if stored_values(current) == cell.values or kept_elsewhere:
+        result.unchanged += 1
+        result.versions[key] = current.version
+        return False
+    if current.version != cell.version:
+        result.conflicts.append((cell, current))
+        return False
+    return True
+
+
 @transaction.atomic
 def grid_save(*, point, cells, by, year_groups=None):
     """Save a whole grid: one read of the stored cells, one INSERT of the new ones, one UPDATE of
@@ -464,15 +479,7 @@ def grid_save(*, point, cells, by, year_groups=None):
             result.versions[key] = new.version
             if new.framework_id:
                 pairs.add(key)
-            continue
-        stored = stored_values(current)
-        kept_elsewhere = cell.empty and current.framework_id not in (None, cell.framework_id)
-        if stored == cell.values or kept_elsewhere:
-            result.unchanged += 1
-            result.versions[key] = current.version
-        elif current.version != cell.version:
-            result.conflicts.append((cell, current))
-        else:
+        elif _changes(cell, current, result):
             if current.framework_id or cell.framework_id:
                 pairs.add(key)
             _write(current, cell)
@@ -480,6 +487,17 @@ def grid_save(*, point, cells, by, year_groups=None):
             current.updated_by, current.updated_at = by, now
             to_update.append(current)
             result.versions[key] = current.version
+    _store(to_create, to_update, by, now)
+    result.created, result.updated = len(to_create), len(to_update)
+    if pairs:
+        result.refreshed = progress_refresh(point.school_id, pairs)
+    if to_create or to_update:
+        changes.figures_changed(point.school_id)
+    return result
+
+
+def _store(to_create, to_update, by, now):
+    """One INSERT of the new cells, one UPDATE of the changed ones, one INSERT of their history."""
     if to_create:
         Assessment.objects.bulk_create(to_create)
     if to_update:
@@ -487,12 +505,6 @@ def grid_save(*, point, cells, by, year_groups=None):
     history = _history_rows(to_create, "+", by, now) + _history_rows(to_update, "~", by, now)
     if history:
         Assessment.history.model.objects.bulk_create(history)
-    result.created, result.updated = len(to_create), len(to_update)
-    if pairs:
-        result.refreshed = progress_refresh(point.school_id, pairs)
-    if to_create or to_update:
-        changes.figures_changed(point.school_id)
-    return result
 
 
 def _year_groups_at(point, cells, year_groups):

@@ -44,7 +44,8 @@ def _framework_box(cell):
     classes = " ".join(c for c in ("grid-fw", cell.state) if c)
     if cell.engagement:
         return mark_safe(  # noqa: S308 - every value is escaped
-            f'<td colspan=3 class="grid-em {cell.state}"><span class=grid-fw-name>{escape(framework.name)}</span>'
+            f'<td colspan=3 class="grid-em {cell.state}">'
+            f"<span class=grid-fw-name>{escape(framework.name)}</span>"
             f'<a href="{escape(cell.observations_url)}">Observations'
             f"<span class=visually-hidden> of {escape(cell.pupil.legal_surname)}, "
             f"{escape(cell.pupil.forename)} ({escape(cell.subject.name)})</span></a>"
@@ -56,7 +57,8 @@ def _framework_box(cell):
     elif kind == "score":
         extra = " inputmode=decimal"
     html = (
-        f'<td colspan=3 class="{classes}"><span class=grid-fw-name aria-hidden=true>{escape(framework.name)}</span>'
+        f'<td colspan=3 class="{classes}">'
+        f"<span class=grid-fw-name aria-hidden=true>{escape(framework.name)}</span>"
         f'<input name=f-{cell.key} value="{escape(cell.value)}"{extra} '
         f'aria-labelledby="f{cell.col} k{framework.pk} p{cell.row}">'
     )
