@@ -44,7 +44,7 @@ def _framework_box(cell):
     classes = " ".join(c for c in ("grid-fw", cell.state) if c)
     if cell.engagement:
         return mark_safe(  # noqa: S308 - every value is escaped
-            f'<td colspan=3 class="grid-em {cell.state}">'
+            f'<td colspan=3 class="{" ".join(c for c in ("grid-em", cell.state) if c)}">'
             f"<span class=grid-fw-name>{escape(framework.name)}</span>"
             f'<a href="{escape(cell.observations_url)}">Observations'
             f"<span class=visually-hidden> of {escape(cell.pupil.legal_surname)}, "
