@@ -22,14 +22,31 @@
   const message = document.getElementById("grid-message");
   const problemList = document.getElementById("grid-problems");
   const versionsField = form.elements.namedItem("versions");
-  const rows = Array.from(table.tBodies[0].rows).map((row) => Array.from(row.querySelectorAll("input")));
+  // Each row as its columns, left to right: a box of the school's scheme fills one column; the
+  // one box of a pupil on another framework fills its subject's three (so Up and Down keep to
+  // the subject); an Engagement Model cell, with no box, leaves its columns empty (null).
+  const rows = Array.from(table.tBodies[0].rows).map((row) => {
+    const slots = [];
+    for (const cell of Array.from(row.cells).slice(1)) {
+      const inputs = Array.from(cell.querySelectorAll("input"));
+      if (inputs.length === 1 && cell.colSpan > 1) {
+        for (let i = 0; i < cell.colSpan; i++) slots.push(inputs[0]);
+      } else if (inputs.length) {
+        slots.push(...inputs);
+      } else {
+        for (let i = 0; i < cell.colSpan; i++) slots.push(null);
+      }
+    }
+    return slots;
+  });
   const cells = new Map(); // "pupil-subject" -> [its boxes]
   const versions = new Map(); // "pupil-subject" -> version loaded
   let saving = false;
 
   // -- set up ---------------------------------------------------------------------------------
   for (const row of rows) {
-    for (const input of row) {
+    for (const input of new Set(row)) {
+      if (!input) continue;
       const key = input.name.slice(2);
       if (!cells.has(key)) cells.set(key, []);
       cells.get(key).push(input);
@@ -37,7 +54,7 @@
       input.spellcheck = false;
       if (input.name[0] === "a" || input.name[0] === "t") input.setAttribute("list", "grid-a");
       else if (input.name[0] === "g") input.setAttribute("list", "grid-g");
-      else input.inputMode = "decimal";
+      else if (input.name[0] !== "f") input.inputMode = "decimal"; // a framework's box says its own
     }
   }
   if (versionsField) {
@@ -102,12 +119,27 @@
     }
     return null;
   }
-  function focusAt(r, c) {
-    if (r < 0 || r >= rows.length) return;
-    const target = rows[r][Math.max(0, Math.min(c, rows[r].length - 1))];
-    if (target) {
-      target.focus();
-      target.select();
+  function focusAt(r, c, step) {
+    // Up or down (step -1 or 1): the box in that column of the nearest row that has one.
+    for (; r >= 0 && r < rows.length; r += step) {
+      const target = rows[r][Math.max(0, Math.min(c, rows[r].length - 1))];
+      if (target) {
+        target.focus();
+        target.select();
+        return;
+      }
+    }
+  }
+  function across(r, c, step) {
+    // Left or right (step -1 or 1): the next box in the row that is not this one.
+    const here = rows[r][c];
+    for (let i = c + step; i >= 0 && i < rows[r].length; i += step) {
+      const target = rows[r][i];
+      if (target && target !== here) {
+        target.focus();
+        target.select();
+        return;
+      }
     }
   }
   table.addEventListener("keydown", (event) => {
@@ -120,21 +152,21 @@
       case "ArrowDown":
       case "Enter":
         event.preventDefault();
-        focusAt(r + 1, c);
+        focusAt(r + 1, c, 1);
         break;
       case "ArrowUp":
         event.preventDefault();
-        focusAt(r - 1, c);
+        focusAt(r - 1, c, -1);
         break;
       case "ArrowRight":
         if (input.selectionEnd < input.value.length) return;
         event.preventDefault();
-        focusAt(r, c + 1);
+        across(r, c, 1);
         break;
       case "ArrowLeft":
         if (input.selectionStart > 0) return;
         event.preventDefault();
-        focusAt(r, c - 1);
+        across(r, c, -1);
         break;
       default:
         break;
@@ -235,7 +267,7 @@
       if (!cells.has(conflict.key)) continue;
       clearNotes(conflict.key);
       versions.set(conflict.key, String(conflict.version));
-      const theirs = [conflict.a || "—", conflict.g || "—", conflict.n || "—"].join(" / ");
+      const theirs = conflict.shown || [conflict.a || "—", conflict.g || "—", conflict.n || "—"].join(" / ");
       addNote(
         conflict.key,
         "Changed by " + conflict.by + " at " + conflict.at + " to " + theirs + ". Yours is shown: save again to keep it.",
