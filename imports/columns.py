@@ -299,6 +299,15 @@ ASSESSMENT_COLUMNS = (
         example="",
         accepts="a number such as 21.5; may be blank",
     ),
+    Column(
+        "framework_value",
+        "Framework Value",
+        ("Other Framework", "Framework", "Pre-Key Stage", "Small Step", "Reading Age", "Spelling Age"),
+        clean=text_cleaner("framework value", required=False, max_length=20),
+        example="",
+        accepts="for a pupil on another framework in the subject at the point: the value on it, "
+        "such as PK3, S2.3, 96 or 7y 6m; blank for the school's scheme",
+    ),
 )
 
 ATTENDANCE_COLUMNS = (

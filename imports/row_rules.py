@@ -62,14 +62,14 @@ def _pupil_row(row, headings):
 
 
 def _assessment_row(row, headings):
-    if row.get("attainment") or row.get("progress") or row.get("points"):
+    if row.get("attainment") or row.get("progress") or row.get("points") or row.get("framework_value"):
         return []
     return [
         RowError(
             row["row"],
             "",
-            "The row has no attainment, progress or points: there is nothing to record. "
-            "Fill one in, or take the row out.",
+            "The row has no attainment, progress, points or framework value: there is nothing to "
+            "record. Fill one in, or take the row out.",
         )
     ]
 

@@ -11,6 +11,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from assessment.frameworks import progress_refresh
 from assessment.models import Assessment
 from attendance.models import Attendance, BehaviourCount
 from pupils.models import Pupil, SenStatusChange
@@ -142,6 +143,8 @@ def _apply(plan, *, by, note):
             store_ctf(plan, by=by, note=note, check=_check, store_sen_changes=_store_sen_changes)
         else:
             _store_termly(plan, by=by)
+            if plan.kind == ImportKind.ASSESSMENTS:
+                _framework_progress(plan)
     except IntegrityError as error:
         raise ImportRejected(
             [
@@ -313,6 +316,26 @@ def _store_termly(plan, *, by):
         if model is Assessment:
             fields_written.update({"version", "updated_by"})
         _upsert_with_history(to_update, model, sorted(n.removesuffix("_id") for n in fields_written), by=by)
+
+
+def _framework_progress(plan):
+    """After assessments were stored: progress on their frameworks worked out again for every
+    pupil and subject whose values on a framework were written or replaced (three queries), and
+    none kept on a cell now on the school's scheme."""
+    pairs = {
+        (entry.pupil.pk, entry.fields["subject_id"])
+        for entry in plan.rows
+        if entry.action in (CREATE, UPDATE)
+        and ("framework_id" in entry.fields or getattr(entry.record, "framework_id", None))
+    }
+    if not pairs:
+        return
+    school_id = plan.rows[0].pupil.school_id
+    cleared = Assessment.objects.filter(
+        pupil_id__in={p for p, _s in pairs}, framework__isnull=True, months__isnull=False
+    )
+    cleared.update(gained=None, months=None, expected_met=None)
+    progress_refresh(school_id, pairs)
 
 
 def _history_from_rows(model, records, history_type, *, by, when):

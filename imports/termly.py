@@ -12,11 +12,15 @@ from types import SimpleNamespace
 
 from django.utils import timezone
 
+from assessment.frameworks import NotOnFramework, parse, show
 from assessment.models import (
     Assessment,
     AssessmentPoint,
     AssessmentScheme,
     AttainmentBand,
+    Framework,
+    FrameworkPlacement,
+    FrameworkStage,
     ProgressBand,
     Subject,
     year_group_in,
@@ -132,8 +136,26 @@ def _bands(queryset):
 def assessment_lookups(school):
     """The school's scheme as dictionaries, loaded once for a whole file."""
     subjects = {loose_key(s.name): s for s in Subject.objects.filter(school=school)}
-    points = {(p.academic_year, loose_key(p.name)): p for p in AssessmentPoint.objects.filter(school=school)}
+    points = {
+        (p.academic_year, loose_key(p.name)): p
+        for p in AssessmentPoint.objects.filter(school=school).with_next_start()
+    }
+    frameworks = {f.pk: f for f in Framework.objects.filter(school=school)}
+    stages = {}
+    for stage in FrameworkStage.objects.filter(framework__school=school).order_by("order"):
+        stage.framework = frameworks[stage.framework_id]
+        stages.setdefault(stage.framework_id, []).append(stage)
+    placements = {}
+    for pupil_id, subject_id, framework_id, starts_on in (
+        FrameworkPlacement.objects.filter(pupil__school=school)
+        .order_by("starts_on")
+        .values_list("pupil_id", "subject_id", "framework_id", "starts_on")
+    ):
+        placements.setdefault((pupil_id, subject_id), []).append((starts_on, framework_id))
     return {
+        "frameworks": frameworks,
+        "stages": stages,
+        "placements": placements,
         "scheme": AssessmentScheme.objects.filter(school=school).first(),
         "subjects": subjects,
         "points": points,
@@ -145,6 +167,69 @@ def assessment_lookups(school):
 def _point_names(points, year):
     chosen = sorted((p for (y, _k), p in points.items() if y == year), key=lambda p: p.order)
     return ", ".join(p.name for p in chosen) or "none"
+
+
+def framework_at(lookups, pupil, subject, point):
+    """The framework `pupil` is on in `subject` at `point`'s as-at date (the latest placement
+    starting on or before it, as `frameworks.placements_at` reads them), or None."""
+    in_force = None
+    for starts_on, framework_id in lookups["placements"].get((pupil.pk, subject.pk), []):
+        if starts_on <= point.as_at:
+            in_force = framework_id
+    return lookups["frameworks"].get(in_force)
+
+
+FRAMEWORK_FIELDS = ("framework_id", "stage_id", "step", "place", "score")
+MAIN_FIELDS = ("attainment_id", "progress_id", "points")
+
+
+def _framework_values(row, headings, lookups, pupil, subject, point):
+    """The values of a row for a pupil on another framework at the point, read with
+    `frameworks.parse`, or the errors naming the pupil and the cell."""
+    framework = framework_at(lookups, pupil, subject, point)
+    where = f"{pupil.full_name}, {subject.name} at {point}"
+    text = row.get("framework_value") or ""
+    if framework is None:
+        if text:
+            return None, [
+                RowError(
+                    row["row"],
+                    headings["framework_value"],
+                    f"{where}: the pupil is on the school's scheme, not another framework, so "
+                    f"“{text}” cannot be stored: use the attainment, progress and points columns.",
+                )
+            ]
+        return None, []
+    column = headings.get("framework_value", "")
+    if not text:
+        # No framework column, or it is blank: the attainment column read on the framework.
+        text, column = row.get("attainment") or "", headings.get("attainment", column)
+    others = [headings[name] for name in ("progress", "points") if row.get(name)]
+    if not text or others or (row.get("framework_value") and row.get("attainment")):
+        return None, [
+            RowError(
+                row["row"],
+                column or headings.get("subject", ""),
+                f"{where}: the pupil is assessed on {framework.name}, so the row needs its value on "
+                "it (Framework Value) and no attainment, progress or points.",
+            )
+        ]
+    try:
+        value = parse(framework, lookups["stages"].get(framework.pk, []), text)
+    except NotOnFramework as refused:
+        message = str(refused)
+        if framework.name not in message:
+            message += f" ({framework.name})"
+        return None, [RowError(row["row"], column, f"{where}: {message}")]
+    values = dict.fromkeys(MAIN_FIELDS)
+    values.update(
+        framework_id=framework.pk,
+        stage_id=value.stage.pk if value.stage else None,
+        step=value.step,
+        place=value.place,
+        score=value.score,
+    )
+    return values, []
 
 
 def _resolve_assessment(row, headings, lookups, this_year):
@@ -223,6 +308,10 @@ def _plan_assessments(plan, found, headings, school, lock):
     resolved = []
     for row, pupil in found:
         subject, point, values, errors = _resolve_assessment(row, headings, lookups, this_year)
+        if not errors:
+            on_framework, errors = _framework_values(row, headings, lookups, pupil, subject, point)
+            if on_framework is not None:
+                values = on_framework
         if errors:
             plan.errors.extend(errors)
         else:
@@ -241,6 +330,7 @@ def _plan_assessments(plan, found, headings, school, lock):
         "attainment_id",
         "progress_id",
         "points",
+        *FRAMEWORK_FIELDS,
         "version",
         "year_group",
     )
@@ -253,22 +343,47 @@ def _plan_assessments(plan, found, headings, school, lock):
 
     for row, pupil, subject, point, values in resolved:
         record = existing.get((pupil.pk, point.pk, subject.pk))
-        what = f"{subject.name}, {point}"
-        if record is None:
-            action, changed = CREATE, values
-            after = " ".join(shown(n, v) for n, v in values.items())
-            changes = [(what, "—", after)]
+        plan.rows.append(_assessment_entry(row, pupil, subject, point, values, record, lookups, shown))
+
+
+def _assessment_entry(row, pupil, subject, point, values, record, lookups, shown):
+    """What one row does to the cell it names (`record`, None when there is none yet)."""
+    what = f"{subject.name}, {point}"
+    if record is not None and record.framework_id and "framework_id" not in values:
+        # The school's scheme over a value kept on a framework: the framework value goes.
+        values = {**values, **dict.fromkeys(FRAMEWORK_FIELDS)}
+    if record is None:
+        action, changed = CREATE, values
+        changes = [(what, "—", _shown_values(values, lookups, shown))]
+    else:
+        changed = {name: value for name, value in values.items() if getattr(record, name) != value}
+        action = UPDATE if changed else UNCHANGED
+        if "framework_id" in values:
+            before = _shown_values(vars(record), lookups, shown)
+            after = _shown_values({**vars(record), **values}, lookups, shown)
+            changes = [(what, before, after)] if changed else []
         else:
-            changed = {name: value for name, value in values.items() if getattr(record, name) != value}
-            action = UPDATE if changed else UNCHANGED
             changes = [
                 (f"{what} {name.removesuffix('_id')}", shown(name, getattr(record, name)), shown(name, value))
                 for name, value in changed.items()
+                if name not in FRAMEWORK_FIELDS
             ]
-        entry = RowPlan(row["row"], row["upn"], pupil.full_name, action, pupil, changed, None, changes)
-        entry.record = record
-        entry.fields = {"point_id": point.pk, "subject_id": subject.pk, **changed}
-        if record is None:
-            # A new assessment keeps the pupil's year group at the point (assessment.models).
-            entry.fields["year_group"] = year_group_in(pupil, point.academic_year)
-        plan.rows.append(entry)
+    entry = RowPlan(row["row"], row["upn"], pupil.full_name, action, pupil, changed, None, changes)
+    entry.record = record
+    entry.fields = {"point_id": point.pk, "subject_id": subject.pk, **changed}
+    if record is None:
+        # A new assessment keeps the pupil's year group at the point (assessment.models).
+        entry.fields["year_group"] = year_group_in(pupil, point.academic_year)
+    return entry
+
+
+def _shown_values(values, lookups, shown):
+    """A cell's values as the preview shows them: "PK3 (Pre-key stage 2 standards)" on another
+    framework, the bands' codes and points on the school's scheme."""
+    framework = lookups["frameworks"].get(values.get("framework_id"))
+    if framework is not None:
+        stage = next(
+            (s for s in lookups["stages"].get(framework.pk, []) if s.pk == values.get("stage_id")), None
+        )
+        return f"{show(framework, stage, values.get('step'), values.get('score'))} ({framework.name})"
+    return " ".join(shown(n, values.get(n)) for n in MAIN_FIELDS if values.get(n) is not None) or "—"

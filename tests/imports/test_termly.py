@@ -199,8 +199,8 @@ def test_assessment_rows_that_do_not_fit_the_scheme(school, senco, pupils, schem
         (
             2,
             "",
-            "The row has no attainment, progress or points: there is nothing to record. "
-            "Fill one in, or take the row out.",
+            "The row has no attainment, progress, points or framework value: there is nothing to "
+            "record. Fill one in, or take the row out.",
         ),
         (3, "Points", "21.55 has more than one decimal place: points are kept to one (21.5)."),
     ]
@@ -263,5 +263,5 @@ def test_template_has_the_schemes_own_example(senco_client, scheme):
 
     body = senco_client.get(reverse("imports:template", kwargs={"kind": "assessments"})).content.decode()
     first_line, example = body.lstrip("\ufeff").splitlines()[:2]
-    assert first_line == "UPN,Subject,Assessment Point,Academic Year,Attainment,Progress,Points"
+    assert first_line == "UPN,Subject,Assessment Point,Academic Year,Attainment,Progress,Points,Framework Value"
     assert ",Autumn," in example or ",Spring," in example or ",Summer," in example
