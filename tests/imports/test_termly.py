@@ -263,5 +263,7 @@ def test_template_has_the_schemes_own_example(senco_client, scheme):
 
     body = senco_client.get(reverse("imports:template", kwargs={"kind": "assessments"})).content.decode()
     first_line, example = body.lstrip("\ufeff").splitlines()[:2]
-    assert first_line == "UPN,Subject,Assessment Point,Academic Year,Attainment,Progress,Points,Framework Value"
+    assert (
+        first_line == "UPN,Subject,Assessment Point,Academic Year,Attainment,Progress,Points,Framework Value"
+    )
     assert ",Autumn," in example or ",Spring," in example or ",Summer," in example
