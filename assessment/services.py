@@ -490,7 +490,9 @@ def grid_save(*, point, cells, by, year_groups=None):
     _store(to_create, to_update, by, now)
     result.created, result.updated = len(to_create), len(to_update)
     if pairs:
-        result.refreshed = progress_refresh(point.school_id, pairs)
+        # Within this save's transaction already: the function itself, without the savepoint
+        # its own atomic block would add (two queries).
+        result.refreshed = progress_refresh.__wrapped__(point.school_id, pairs)
     if to_create or to_update:
         changes.figures_changed(point.school_id)
     return result

@@ -72,7 +72,7 @@ def test_values_on_each_pupils_framework_are_stored_with_their_progress(school, 
     ]
     preview = check(school, rows)
     assert preview.errors == []
-    shown = [change for entry in preview.rows for change in entry.changes]
+    shown = [change for entry in preview.plan.rows for change in entry.changes]
     assert ("Reading, Spring 2024/25", "—", "PK3 (Pre-key stage 2 standards)") in shown
     assert ("Reading, Spring 2024/25", "—", "8y 0m (Reading age)") in shown
     plan = run(school, senco.user, rows)
