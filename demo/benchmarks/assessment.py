@@ -11,7 +11,16 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
-from assessment.models import Assessment, AttainmentBand, ProgressBand, Subject
+from assessment.frameworks import kit_add
+from assessment.models import (
+    Assessment,
+    AttainmentBand,
+    Framework,
+    FrameworkPlacement,
+    FrameworkStage,
+    ProgressBand,
+    Subject,
+)
 from assessment.selectors import current_point, points_of
 from pupils.models import Pupil
 
@@ -48,6 +57,7 @@ def measure(bench):
     )
     url = reverse("assessment:grid") + f"?point={point.pk}&year_group={year['year_group']}"
     yield from _grid(bench, client, url, point, pupils, subjects, att, prog, f"year group of {len(pupils)}")
+    yield from _mixed(bench, client, url, point, pupils, subjects)
 
 
 def _grid(bench, client, url, point, pupils, subjects, att, prog, what):
@@ -86,3 +96,57 @@ def _grid(bench, client, url, point, pupils, subjects, att, prog, what):
         f"save of every cell (new), {len(pupils) * len(subjects)} cells, {len(body):,} bytes of JSON",
         bench.timed(save, setup=clear),
     )
+
+
+def _mixed(bench, client, url, point, pupils, subjects):
+    """The same year group with its pupils by turns on the school's scheme, pre-key stage 2
+    standards, small steps, a reading age and the Engagement Model (issue 22), every subject:
+    the page, and a save of every box. The placements and cells are taken away after."""
+    school = point.school
+    frameworks = [
+        kit_add(school, "Pre-key stage 2 standards"),
+        Framework.objects.get_or_create(school=school, name="Benchmark small steps", kind="steps")[0],
+        Framework.objects.get_or_create(school=school, name="Benchmark reading age", kind="age")[0],
+        Framework.objects.get_or_create(school=school, name="Benchmark engagement", kind="engagement")[0],
+    ]
+    FrameworkStage.objects.get_or_create(
+        framework=frameworks[1], order=1, code="S1", name="Stage one", steps=6
+    )
+    turns = [None, *frameworks]
+    on = {p.pk: turns[i % len(turns)] for i, p in enumerate(pupils)}
+    placed = FrameworkPlacement.objects.bulk_create(
+        FrameworkPlacement(pupil=p, subject=s, framework=on[p.pk], starts_on=point.starts_on)
+        for p in pupils
+        for s in subjects
+        if on[p.pk] is not None
+    )
+    typed = {"standards": "PK2", "steps": "S1.3", "age": "8y 6m"}
+    fields = {}
+    for pupil in pupils:
+        for subject in subjects:
+            key, framework = f"{pupil.pk}-{subject.pk}", on[pupil.pk]
+            if framework is None:
+                fields.update({f"a-{key}": "", f"v-{key}": "0"})
+            elif framework.kind in typed:
+                fields.update({f"f-{key}": typed[framework.kind], f"v-{key}": "0"})
+    body = json.dumps({"fields": fields})
+    cells = Assessment.objects.filter(point=point, pupil__in=pupils)
+    size = f"mixed year group of {len(pupils)} (scheme and four frameworks) x {len(subjects)} subjects"
+
+    def clear():
+        pupil_ids = [p.pk for p in pupils]
+        Assessment.history.model.objects.filter(point_id=point.pk, pupil_id__in=pupil_ids).delete()
+        cells.delete()
+
+    def save():
+        response = client.post(url, body, content_type="application/json", HTTP_ACCEPT="application/json")
+        assert response.status_code == 200, (response.status_code, response.content[:200])
+
+    try:
+        clear()
+        assert client.get(url).status_code == 200
+        yield f"grid page, {size}", bench.timed(lambda: client.get(url))
+        yield f"save of every framework box (new), {size}", bench.timed(save, setup=clear)
+    finally:
+        clear()
+        FrameworkPlacement.objects.filter(pk__in=[p.pk for p in placed]).delete()
