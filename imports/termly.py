@@ -232,8 +232,10 @@ def _framework_values(row, headings, lookups, pupil, subject, point):
     return values, []
 
 
-def _resolve_assessment(row, headings, lookups, this_year):
-    """The row's subject, point, bands and points as records and values, or its errors."""
+def _resolve_assessment(row, headings, lookups, this_year, pupil=None):
+    """The row's subject, point, bands and points as records and values, or its errors. For a
+    pupil on another framework in the subject at the point, no bands nor points are read here
+    (`_framework_values` reads the row)."""
     errors, number = [], row["row"]
     subject = lookups["subjects"].get(loose_key(row["subject"]))
     if subject is None:
@@ -265,6 +267,8 @@ def _resolve_assessment(row, headings, lookups, this_year):
             )
         )
     values = {}
+    if subject and point and pupil and framework_at(lookups, pupil, subject, point):
+        return subject, point, values, errors
     for name in ("attainment", "progress"):
         text = row.get(name)
         if not text:
@@ -307,7 +311,7 @@ def _plan_assessments(plan, found, headings, school, lock):
     }
     resolved = []
     for row, pupil in found:
-        subject, point, values, errors = _resolve_assessment(row, headings, lookups, this_year)
+        subject, point, values, errors = _resolve_assessment(row, headings, lookups, this_year, pupil)
         if not errors:
             on_framework, errors = _framework_values(row, headings, lookups, pupil, subject, point)
             if on_framework is not None:
