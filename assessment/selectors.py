@@ -1,8 +1,10 @@
 """Reads for the termly grid, the scheme editor, targets, the support scale and the exports.
 
 The grid page costs a fixed number of queries whatever the class size: the scheme, the points,
-the classes, the pupils, one UNION for the subjects and both band scales, one read of this
-point's and the previous point's cells, and one of the targets.
+the classes, the pupils, one UNION for the subjects, both band scales, the school's other
+frameworks with their stages and the framework each pupil is on per subject at the point, one
+read of this point's and the previous point's cells, and one of the targets. Four frameworks
+mixed in a class cost the same queries as one, or none.
 """
 
 from dataclasses import dataclass, field

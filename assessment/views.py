@@ -162,9 +162,10 @@ def _grid_address(request, membership):
 
 def _grid_post(request, membership):
     """Save the grid posted as a form (the page without JavaScript) in at most eight queries:
-    session, user, membership, the point with the scheme, one UNION of pupils, subjects and
-    bands, then the service's read, write and history write. Only a refused save reads more, to
-    show the page again."""
+    session, user, membership, the point with the scheme, one UNION of pupils, subjects, bands,
+    frameworks and the pupils' placements at the point, then the service's read, write and
+    history write; values on other frameworks add their progress (two reads and a write). Only
+    a refused save reads more, to show the page again."""
     mode, point, scheme, reference = _grid_address(request, membership)
     if mode == "targets":
         return _grid_targets_post(request, membership, point, scheme, reference)
