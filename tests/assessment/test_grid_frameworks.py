@@ -133,6 +133,8 @@ def test_each_pupil_has_their_own_framework_in_the_row(client, mixed):
     assert f"name=f-{key(pupils['Evans'], reading)}" not in page
     assert '<td colspan=3 class="grid-em"><span class=grid-fw-name>Engagement Model</span><a href="' in page
     assert "Observations<span class=visually-hidden> of Evans, Jo (Reading)</span>" in page
+    observations = reverse("assessment:engagement", args=[pupils["Evans"].pk])
+    assert page.count(f'<a href="{observations}">Observations') == 1  # Reading only
     # The help says how each framework is typed.
     assert "<strong>Pre-key stage 2 standards</strong>: PK1 to PK6" in page
     assert "<strong>Small steps</strong>: a stage and step, such as S1.1 (stages S1, S2)" in page
