@@ -237,11 +237,11 @@ def placements_at(pupil_ids, as_at):
 # -- keeping progress beside each value ---------------------------------------------------------
 
 
-@transaction.atomic
 def progress_refresh(school_id, pairs):
     """Work out again `gained`, `months` and `expected_met` of every framework assessment of the
     (pupil id, subject id) `pairs`, after their values changed: three queries whatever the number
-    of pairs (the school's points, the pairs' framework rows, one bulk update)."""
+    of pairs (the school's points, the pairs' framework rows, one bulk update). Call it inside
+    the transaction that wrote the values, so the two stand or fall together."""
     pairs = set(pairs)
     if not pairs:
         return 0

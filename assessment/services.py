@@ -492,7 +492,7 @@ def grid_save(*, point, cells, by, year_groups=None):
     if pairs:
         # Within this save's transaction already: the function itself, without the savepoint
         # its own atomic block would add (two queries).
-        result.refreshed = progress_refresh.__wrapped__(point.school_id, pairs)
+        result.refreshed = progress_refresh(point.school_id, pairs)
     if to_create or to_update:
         changes.figures_changed(point.school_id)
     return result
