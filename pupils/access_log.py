@@ -26,6 +26,8 @@ from core.roles import Role
 from schools.models import School
 
 GENESIS = "0" * 64
+# Role.choices builds its list at each use; a pupil page names the role of twenty entries.
+ROLE_LABELS = dict(Role.choices)
 
 
 class AccessLogChain(models.Model):
@@ -88,7 +90,7 @@ class AccessLogEntry(models.Model):
 
     @property
     def role_label(self):
-        return dict(Role.choices).get(self.role, "Administrator")
+        return ROLE_LABELS.get(self.role, "Administrator")
 
 
 class AccessLogPupil(models.Model):
