@@ -245,7 +245,11 @@ class Command(BaseCommand):
         parser.add_argument("--seconds", type=int, default=60)
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument(
-            "--cpu", type=int, default=0, metavar="N", help="open each page N times in this process; no server"
+            "--cpu",
+            type=int,
+            default=0,
+            metavar="N",
+            help="open each page N times in this process; no server",
         )
 
     def handle(self, *args, **options):
@@ -312,7 +316,10 @@ class Command(BaseCommand):
             session.sign_in(user.username)
             rng = random.Random(1)  # noqa: S311 - which cells to save
             grid = grid_paths(school)[0]
-            kinds = [(kind, lambda path=path: session.request("GET", path)[0]) for kind, path, _w in page_mix(school)]
+            kinds = [
+                (kind, lambda path=path: session.request("GET", path)[0])
+                for kind, path, _w in page_mix(school)
+            ]
             kinds.append(("grid open", lambda: session.request("GET", grid)[0]))
             kinds.append(("grid open and save", lambda: grid_save(session, grid, rng)))
             weights = {kind: weight for kind, _path, weight in page_mix(school)}
