@@ -242,6 +242,38 @@ def entries_for(school, n):
     ]
 
 
+def test_an_entry_is_written_in_two_statements_and_verifies(world):
+    """On PostgreSQL, lock-and-number then one statement for the entry, its pupil rows and the
+    head's hash (besides the transaction's own); the entry, its two pupil rows and the head are
+    as the ORM would have written them, and the chain verifies."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the one-statement write is PostgreSQL's; SQLite writes through the ORM")
+    school = world["A"].school
+    entries_for(school, 1)  # a school's first entry makes its chain head first
+    with CaptureQueriesContext(connection) as captured:
+        first = entries_for(school, 1)[0]
+    statements = [q["sql"] for q in captured if "SAVEPOINT" not in q["sql"]]
+    assert len(statements) == 2
+    second = append(
+        school.pk,
+        [7, 3],
+        at=timezone.now(),
+        user=None,
+        username="u",
+        role="head",
+        how="pdf",
+        what="pupil",
+        path="/p/",
+        detail="d",
+    )
+    stored = AccessLogEntry.objects.get(pk=second.pk)
+    assert (stored.sequence, stored.pupil_ids, stored.previous_hash) == (3, [7, 3], first.hash)
+    assert stored.hash == second.hash == stored.compute_hash()
+    assert sorted(AccessLogPupil.objects.filter(entry=stored).values_list("pupil_id", flat=True)) == [3, 7]
+    assert school.access_log_chain.__class__.objects.get(school=school).last_hash == second.hash
+    assert list(broken_links(school)) == []
+
+
 def test_a_whole_chain_verifies(world):
     school = world["A"].school
     entries = entries_for(school, 3)

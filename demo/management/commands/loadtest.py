@@ -1,6 +1,8 @@
 """A bounded load run against the production server on loopback: 32 clients for a fixed time.
 
     DATABASE_URL=postgres://... python manage.py loadtest --serve --clients 32 --seconds 60
+    DATABASE_URL=postgres://... python manage.py loadtest --cpu 20
+
 
 With --serve it starts gunicorn itself (gunicorn.conf.py, production settings, this database)
 and stops it afterwards; without, it drives the server at --url. Each client signs in as a demo
@@ -9,6 +11,15 @@ of the pages people open most and grid saves, for the time given. It prints requ
 second, the 50th, 95th and 99th percentiles of each kind of request, and every failure (any
 status other than 200 or a redirect, or no answer). Demo data only: it signs in with the demo
 logins, so it never runs against a server holding real pupils.
+
+Before a run it ANALYZEs the database on PostgreSQL: a live database has planner statistics
+(autovacuum), a freshly seeded one has none, and without them the gap dashboard's progress
+query alone took half a second.
+
+With --cpu N it serves nothing: it opens each page of the mix N times in this one process (the
+test client, no threads, no network) and prints the median CPU time and wall time of each, with
+its query count, then the same for a grid open and save. CPU time of one process is the measure
+that stays put on a busy machine, where the load run's figures move with everything else.
 """
 
 import http.client
@@ -22,12 +33,16 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 
 from assessment.models import Assessment
@@ -182,6 +197,42 @@ def load_users(school, count):
     return names
 
 
+def analyze():
+    """Planner statistics, as a live database has them (autovacuum may be off on a test server)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
+class TestClientSession:
+    """The Session interface over Django's test client: the same pages, in this process."""
+
+    def __init__(self):
+        self.client = Client(HTTP_HOST="127.0.0.1", HTTP_X_FORWARDED_PROTO="https")
+
+    def request(self, method, path, body=None, headers=None):
+        if method == "GET":
+            response = self.client.get(path)
+        else:
+            headers = headers or {}
+            response = self.client.generic(
+                method,
+                path,
+                body or "",
+                content_type=headers.get("Content-Type", ""),
+                HTTP_X_CSRFTOKEN=headers.get("X-CSRFToken", ""),
+            )
+        return response.status_code, response.get("Location", ""), response.content.decode("utf-8", "replace")
+
+    csrf = Session.csrf
+    sign_in = Session.sign_in
+    post_form = Session.post_form
+
+
+def _median_ms(values):
+    return statistics.median(values) * 1000
+
+
 class Command(BaseCommand):
     help = "Drive the production server with concurrent clients for a fixed time; print the figures."
 
@@ -193,6 +244,13 @@ class Command(BaseCommand):
         parser.add_argument("--clients", type=int, default=32)
         parser.add_argument("--seconds", type=int, default=60)
         parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument(
+            "--cpu",
+            type=int,
+            default=0,
+            metavar="N",
+            help="open each page N times in this process; no server",
+        )
 
     def handle(self, *args, **options):
         senco = (
@@ -200,6 +258,10 @@ class Command(BaseCommand):
         )
         if senco is None:
             raise CommandError("No demo school here: run seed_demo first.")
+        analyze()
+        if options["cpu"]:
+            self._cpu(senco.school, options["cpu"])
+            return
         server = self._serve(options["url"]) if options["serve"] else None
         try:
             self._run(senco.school, options)
@@ -241,6 +303,50 @@ class Command(BaseCommand):
                 time.sleep(0.5)
         server.terminate()
         raise CommandError("gunicorn did not answer /healthz within 60 s.")
+
+    def _cpu(self, school, repeats):
+        """Each page of the mix, then a grid open and save, `repeats` times in this process."""
+        settings_env = {"DEBUG": False, "ALLOWED_HOSTS": ["127.0.0.1"]}
+        with override_settings(**settings_env):
+            session = TestClientSession()
+            user = demo_user("loadcpu", "Load", "CPU")
+            Membership.objects.update_or_create(
+                user=user, school=school, defaults={"role": "senco", "is_active": True}
+            )
+            session.sign_in(user.username)
+            rng = random.Random(1)  # noqa: S311 - which cells to save
+            grid = grid_paths(school)[0]
+            kinds = [
+                (kind, lambda path=path: session.request("GET", path)[0])
+                for kind, path, _w in page_mix(school)
+            ]
+            kinds.append(("grid open", lambda: session.request("GET", grid)[0]))
+            kinds.append(("grid open and save", lambda: grid_save(session, grid, rng)))
+            weights = {kind: weight for kind, _path, weight in page_mix(school)}
+            self.stdout.write(f"{'request':<28}{'cpu ms':>8}{'wall ms':>9}{'queries':>9}")
+            measured = {}
+            for kind, run in kinds:
+                run()  # warm: the first request of a kind fills per-process caches
+                cpu, wall = [], []
+                for _ in range(repeats):
+                    started, started_cpu = time.perf_counter(), time.process_time()
+                    with CaptureQueriesContext(connection) if not cpu else nullcontext() as queries:
+                        status = run()
+                    cpu.append(time.process_time() - started_cpu)
+                    wall.append(time.perf_counter() - started)
+                    if queries is not None:
+                        count = len(queries)
+                    if status != 200:
+                        raise CommandError(f"{kind} answered {status}.")
+                measured[kind] = _median_ms(cpu)
+                self.stdout.write(f"{kind:<28}{_median_ms(cpu):>8.1f}{_median_ms(wall):>9.1f}{count:>9}")
+            pages = sum(weights.values())
+            page_cpu = sum(measured[kind] * weight for kind, weight in weights.items()) / pages
+            mix_cpu = (1 - SAVE_SHARE) * page_cpu + SAVE_SHARE * measured["grid open and save"]
+            self.stdout.write(
+                f"mix of the load run: {page_cpu:.1f} ms of CPU a page, {mix_cpu:.1f} ms a request "
+                f"with one in ten a grid open and save (this process only, not the database's)"
+            )
 
     def _run(self, school, options):
         url, clients, seconds = options["url"], options["clients"], options["seconds"]
