@@ -1,23 +1,30 @@
 """Writes to the assessment scheme and the termly grids."""
 
+import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F, Max, Min, Q
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from core.calendar import SIX_HALF_TERMS, THREE_TERMS, current_academic_year, default_start
 from pupils.models import Pupil
 from schools import changes
 from schools.models import School
 
+from . import frameworks
 from .frameworks import progress_refresh
 from .models import (
     Assessment,
     AssessmentPoint,
     AssessmentScheme,
     AttainmentBand,
+    Framework,
+    FrameworkPlacement,
+    FrameworkStage,
     ProgressBand,
     Subject,
     SupportObservation,
@@ -607,3 +614,183 @@ def support_observation_record(*, pupil, observer, observed_on, level, subject=N
     observation.full_clean()
     observation.save()
     return observation
+
+
+# -- other frameworks (issue 22): the SENCO's editor and pupils' placements ----------------
+
+
+def framework_create(*, school, kind, values):
+    """A new framework of `kind` for `school` (stages are added with `framework_stages_save`).
+    Ages start with the default impact bands, which the SENCO may change."""
+    framework = Framework(school=school, kind=kind, **values)
+    if kind == Framework.Kind.AGE and not framework.impact_bands:
+        framework.impact_bands = [list(band) for band in frameworks.DEFAULT_IMPACT_BANDS]
+    if Framework.objects.filter(school=school, name__iexact=framework.name).exists():
+        raise ValidationError(f"The school already has a framework called “{framework.name}”.")
+    framework.order = (Framework.objects.filter(school=school).count() or 0) + 1
+    framework.full_clean(validate_constraints=False)
+    framework.save()
+    return framework
+
+
+@transaction.atomic
+def framework_update(*, framework, values):
+    """Rename a framework, change its test, expected rate, range or impact bands. A range that
+    would leave a recorded score or age outside it is refused: the value could not be read
+    back as typed, nor typed again."""
+    name = values.get("name", framework.name)
+    if Framework.objects.filter(school_id=framework.school_id, name__iexact=name).exclude(pk=framework.pk):
+        raise ValidationError(f"The school already has a framework called “{name}”.")
+    if framework.numeric and ("value_min" in values or "value_max" in values):
+        trial = Framework(
+            kind=framework.kind, value_min=values.get("value_min"), value_max=values.get("value_max")
+        )
+        low, high = frameworks.value_range(trial)
+        stored = Assessment.objects.filter(framework=framework, score__isnull=False).aggregate(
+            lowest=Min("score"),
+            highest=Max("score"),
+            outside=Count("pk", filter=Q(score__lt=low) | Q(score__gt=high)),
+        )
+        if stored["outside"]:
+            shown = frameworks.show_age if framework.kind == Framework.Kind.AGE else _plain_number
+            raise ValidationError(
+                f"{stored['outside']} recorded value{'s lie' if stored['outside'] != 1 else ' lies'} outside "
+                f"{shown(low)} to {shown(high)} (the values recorded run from {shown(stored['lowest'])} to "
+                f"{shown(stored['highest'])}): widen the range to keep them readable."
+            )
+    for field_name, value in values.items():
+        setattr(framework, field_name, value)
+    framework.full_clean(validate_constraints=False)
+    framework.save()
+    if "expected_per_year" in values:
+        pairs = (
+            Assessment.objects.filter(framework=framework).values_list("pupil_id", "subject_id").distinct()
+        )
+        frameworks.progress_refresh(framework.school_id, list(pairs))
+    changes.figures_changed(framework.school_id)
+    return framework
+
+
+def _plain_number(number):
+    number = Decimal(number)
+    return str(number.normalize()) if number == number.to_integral() else str(number)
+
+
+@transaction.atomic
+def framework_stages_save(*, framework, rows):
+    """Add, rename, reorder and remove the stages of a framework of standards or small steps,
+    then renumber the places of the values recorded on it (`frameworks.renumber`). Refused,
+    with nothing changed, when it would leave a recorded value unreadable: a stage in use
+    removed, or a stage given fewer steps than a recorded value uses."""
+    rows = [r for r in rows if not (r.delete and not r.instance.pk)]
+    kept = [r for r in rows if not r.delete]
+    if framework.kind == Framework.Kind.STANDARDS:
+        for row in kept:
+            row.values["steps"] = 1
+    errors = _duplicates(kept, "code", "stages' codes")
+    # The highest step recorded on each stage, and how many values it holds: one query.
+    used = {
+        row["stage_id"]: row
+        for row in Assessment.objects.filter(framework=framework, stage__isnull=False)
+        .values("stage_id")
+        .annotate(values=Count("pk"), highest=Max("step"))
+    }
+    for row in rows:
+        in_use = used.get(row.instance.pk)
+        if in_use is None:
+            continue
+        if row.delete:
+            errors.append(
+                f"“{row.instance.code} {row.instance.name}” has "
+                f"{_count(in_use['values'], 'value')} recorded, so it cannot be removed: "
+                "rename it instead, or keep it."
+            )
+        elif row.values.get("steps", 1) < in_use["highest"]:
+            errors.append(
+                f"“{row.values['code']}” has a value recorded at step {in_use['highest']}, so it needs "
+                f"at least {in_use['highest']} steps (you gave {row.values['steps']})."
+            )
+    if not kept:
+        errors.append("A framework of stages needs at least one stage.")
+    if errors:
+        raise ValidationError(errors)
+    _save_ordered(FrameworkStage, rows, scope={"framework": framework})
+    frameworks.renumber(framework)
+    Framework.objects.filter(pk=framework.pk).update(updated_at=timezone.now())
+    changes.figures_changed(framework.school_id)
+
+
+def _count(n, word):
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+@transaction.atomic
+def framework_retire(*, framework, retired, today):
+    """Retire a framework (no pupil can be placed on it any more; its records stay) or bring it
+    back. Refused while pupils are placed on it today: place them elsewhere first."""
+    if retired:
+        pupil_ids = set(
+            FrameworkPlacement.objects.filter(framework=framework, starts_on__lte=today).values_list(
+                "pupil_id", flat=True
+            )
+        )
+        on_it = {
+            pupil_id
+            for (pupil_id, _subject), framework_id in frameworks.placements_at(pupil_ids, today).items()
+            if framework_id == framework.pk
+        }
+        if on_it:
+            raise ValidationError(
+                f"{_count(len(on_it), 'pupil')} {'are' if len(on_it) != 1 else 'is'} assessed on "
+                f"{framework.name} today: place them on another framework before retiring it."
+            )
+    framework.retired = retired
+    framework.save(update_fields=["retired", "updated_at"])
+    return framework
+
+
+def _placement_checks(school, subject, framework):
+    if subject.school_id != school.pk or subject.retired:
+        raise ValidationError("Choose one of the school's subjects.")
+    if framework is not None and (framework.school_id != school.pk or framework.retired):
+        raise ValidationError(f"{framework.name} is retired: choose a framework in use.")
+
+
+@transaction.atomic
+def placements_set(*, school, pupils, subject, framework, starts_on, note="", by):
+    """Place `pupils` on `framework` (None: the school's main scheme) in `subject` from
+    `starts_on`. A pupil already on it from before that day is left as they are; a placement of
+    the same day is replaced. Four queries and the history's, whatever the number of pupils.
+    Returns the number of pupils placed."""
+    _placement_checks(school, subject, framework)
+    pupil_ids = [p.pk for p in pupils]
+    before = frameworks.placements_at(pupil_ids, starts_on - datetime.timedelta(days=1))
+    framework_id = framework.pk if framework else None
+    to_place = [pk for pk in pupil_ids if before.get((pk, subject.pk)) != framework_id]
+    same_day = {
+        p.pupil_id: p
+        for p in FrameworkPlacement.objects.filter(
+            pupil_id__in=pupil_ids, subject=subject, starts_on=starts_on
+        )
+    }
+    created, updated = [], []
+    for pupil_id in to_place:
+        placement = same_day.pop(pupil_id, None) or FrameworkPlacement(
+            pupil_id=pupil_id, subject=subject, starts_on=starts_on
+        )
+        placement.framework, placement.note, placement.updated_by = framework, note, by
+        placement.updated_at = timezone.now()
+        (updated if placement.pk else created).append(placement)
+    # A same-day placement that now repeats the one before it is no move at all: removed.
+    repeats = [p.pk for p in same_day.values()]
+    if repeats:
+        FrameworkPlacement.objects.filter(pk__in=repeats).delete()
+    if created:
+        bulk_create_with_history(created, FrameworkPlacement, default_user=by)
+    if updated:
+        bulk_update_with_history(
+            updated, FrameworkPlacement, ["framework", "note", "updated_by", "updated_at"], default_user=by
+        )
+    if created or updated or repeats:
+        changes.figures_changed(school.pk)
+    return len(to_place)

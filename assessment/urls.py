@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_engagement
+from . import views, views_engagement, views_frameworks
 
 app_name = "assessment"
 
@@ -18,4 +18,9 @@ urlpatterns = [
     path("pupil/<int:pk>/engagement/add/", views_engagement.engagement_add, name="engagement_add"),
     path("engagement/<int:pk>/edit/", views_engagement.engagement_edit, name="engagement_edit"),
     path("pupil/<int:pk>/outcomes/", views_engagement.statutory_outcomes, name="statutory_outcomes"),
+    path("frameworks/", views_frameworks.framework_list, name="frameworks"),
+    path("frameworks/add/<slug:kind>/", views_frameworks.framework_add, name="framework_add"),
+    path("frameworks/<int:pk>/", views_frameworks.framework_edit, name="framework_edit"),
+    path("frameworks/place/", views_frameworks.place_pupils, name="place_pupils"),
+    path("pupil/<int:pk>/frameworks/", views_frameworks.pupil_placements, name="pupil_placements"),
 ]

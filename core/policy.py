@@ -116,6 +116,11 @@ ACTIONS = {
     "scheme.view": Action(LEADERS, "read the assessment scheme"),
     "scheme.change": Action(SENCO_ONLY, "change the assessment scheme"),
     "target.set": Action(SENCO_ONLY, "set targets"),
+    # Other frameworks beside the main scheme (issue 22): leaders keep them and place pupils on
+    # them; a teacher reads them, and their pupils' progress on them.
+    "framework.view": Action(frozenset({SENCO, HEAD, TEACHER}), "read the school's other frameworks"),
+    "framework.change": Action(LEADERS, "change the school's other frameworks"),
+    "placement.set": Action(LEADERS, "set which framework a pupil is assessed on"),
     "support_scale.record": Action(
         frozenset({SENCO, TEACHER, TA}), "record Pupil Support Scale observations"
     ),

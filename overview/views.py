@@ -9,6 +9,7 @@ from django.utils.http import urlencode
 
 from assessment.engagement import pupil_page_context as engagement_pupil_context
 from assessment.selectors import pupil_page_context as assessment_pupil_context
+from assessment.selectors_frameworks import pupil_page_context as frameworks_pupil_context
 from attendance.selectors import pupil_attendance_summary
 from core import policy
 from evidence.timeline import pupil_timeline
@@ -79,5 +80,6 @@ def pupil_detail(request, pk):
         "timeline": pupil_timeline(pupil=pupil, membership=membership),
         **assessment_pupil_context(membership, pupil, timezone.localdate()),
         **engagement_pupil_context(membership, pupil),
+        **frameworks_pupil_context(membership, pupil, timezone.localdate()),
     }
     return render(request, "overview/pupil_detail.html", context)

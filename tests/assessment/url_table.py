@@ -48,3 +48,26 @@ EXTRA_KWARGS = {
     "assessment:scheme_points": {"year": 2025},
     "assessment:scheme_bands": {"kind": "attainment"},
 }
+
+
+def framework_of(world_school):
+    """A small-steps framework of the world school (made once per school)."""
+    from assessment.models import Framework
+
+    return Framework.objects.get_or_create(
+        school=world_school.school, name="Small steps", defaults={"kind": Framework.Kind.STEPS}
+    )[0]
+
+
+# Other frameworks (issue 22): leaders keep them and place pupils; teachers read them.
+PERMISSIONS.update(
+    {
+        "assessment:frameworks": ("get", {Role.SENCO, Role.HEAD, Role.TEACHER}, False),
+        "assessment:framework_add": ("get", LEADERS, False),
+        "assessment:framework_edit": ("get", {Role.SENCO, Role.HEAD, Role.TEACHER}, "framework"),
+        "assessment:place_pupils": ("get", LEADERS, False),
+        "assessment:pupil_placements": ("post", LEADERS, True),
+    }
+)
+EXTRA_KWARGS["assessment:framework_add"] = {"kind": "steps"}
+TARGETS = {"framework": framework_of}

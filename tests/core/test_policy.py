@@ -63,6 +63,10 @@ EXPECTED = {
     "scheme.view": "SH",
     "scheme.change": "S",
     "target.set": "S",
+    # Issue 22: "SENCO and head edit, teachers may see; governors never" the other frameworks.
+    "framework.view": "SHT",
+    "framework.change": "SH",
+    "placement.set": "SH",
     "support_scale.record": "S TA",
     # The Engagement Model (issue 22): staff who see the pupil read the observations; the SENCO,
     # teachers and assistants record them (a teacher or assistant changes only their own);

@@ -1,0 +1,154 @@
+"""Reads for the framework editor and the pupil page's "Progress on other frameworks" (issue 22)."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count
+
+from core import policy
+from core.calendar import academic_year_label, academic_year_of
+
+from . import frameworks
+from .models import Assessment, Framework, FrameworkPlacement
+
+MAIN_NAME = "the school's scale"
+
+
+def frameworks_of(school):
+    """The school's frameworks with, for each, its stages and the values recorded on it, in one
+    query (two counts)."""
+    return list(
+        Framework.objects.filter(school=school).annotate(
+            stage_count=Count("stages", distinct=True),
+            value_count=Count("assessments", distinct=True),
+        )
+    )
+
+
+def frameworks_in_use(school):
+    return list(Framework.objects.filter(school=school, retired=False))
+
+
+def on_framework_today(framework, today):
+    """How many pupils are assessed on `framework` today, in at least one subject (two queries)."""
+    pupil_ids = set(
+        FrameworkPlacement.objects.filter(framework=framework, starts_on__lte=today).values_list(
+            "pupil_id", flat=True
+        )
+    )
+    return len(
+        {
+            pupil_id
+            for (pupil_id, _s), framework_id in frameworks.placements_at(pupil_ids, today).items()
+            if framework_id == framework.pk
+        }
+    )
+
+
+def _name(framework):
+    return framework.name if framework is not None else MAIN_NAME
+
+
+def _date(day):
+    return f"{day.day} {day.strftime('%b %Y')}"
+
+
+@dataclass
+class Series:
+    """A pupil's values in one subject on one framework, oldest first, and the words of their
+    progress at the latest."""
+
+    framework: Framework
+    values: list = field(default_factory=list)  # (point, shown value)
+    progress: str = ""
+    expected_met: bool | None = None
+
+
+@dataclass
+class SubjectProgress:
+    subject: object
+    now: Framework | None = None
+    placed: bool = False
+    moves: list = field(default_factory=list)  # (starts_on, words)
+    series: list = field(default_factory=list)
+
+
+def placement_history(membership, pupil, today):
+    """{subject id: SubjectProgress with `now` and `moves`} from the pupil's placements (one query)."""
+    placements = (
+        FrameworkPlacement.objects.for_membership(membership)
+        .filter(pupil=pupil)
+        .select_related("framework", "subject", "updated_by")
+        .order_by("subject__order", "subject__name", "starts_on")
+    )
+    found = {}
+    for placement in placements:
+        entry = found.setdefault(placement.subject_id, SubjectProgress(placement.subject))
+        before = entry.moves[-1][2] if entry.moves else None
+        if placement.starts_on <= today:
+            entry.now = placement.framework
+            entry.placed = True
+        verb = "moved" if placement.starts_on <= today else "moves"
+        words = (
+            f"{verb} from {_name(before)} to {_name(placement.framework)} on {_date(placement.starts_on)}"
+            if (before.pk if before else None) != placement.framework_id
+            else f"stays on {_name(placement.framework)} from {_date(placement.starts_on)}"
+        )
+        entry.moves.append((placement.starts_on, words, placement.framework, placement))
+    return found
+
+
+def pupil_framework_progress(membership, pupil, today):
+    """Per subject, the pupil's values over time on each framework they were assessed on, their
+    progress there in words (`frameworks.progress_words`), and their moves between frameworks,
+    shown as progress. Two queries: the placements, and the values."""
+    subjects = placement_history(membership, pupil, today)
+    rows = (
+        Assessment.objects.for_membership(membership)
+        .filter(pupil=pupil, framework__isnull=False)
+        .select_related("framework", "stage", "point", "subject")
+        .order_by("subject__order", "subject__name", "point__academic_year", "point__order")
+    )
+    this_year = academic_year_of(today)
+    series = {}
+    for row in rows:
+        entry = subjects.setdefault(row.subject_id, SubjectProgress(row.subject))
+        key = (row.subject_id, row.framework_id)
+        if key not in series:
+            series[key] = Series(row.framework)
+            entry.series.append(series[key])
+        series[key].values.append(
+            (row.point, frameworks.show(row.framework, row.stage, row.step, row.score), row)
+        )
+    for item in series.values():
+        latest = item.values[-1][2]
+        year = latest.point.academic_year
+        earlier_year = any(r.point.academic_year < year for _p, _v, r in item.values)
+        if not earlier_year:
+            since = f"since starting on {item.framework.name}"
+        elif year == this_year:
+            since = "this year"
+        else:
+            since = f"in {academic_year_label(year)}"
+        item.progress = frameworks.progress_words(item.framework, latest.gained, latest.months, since=since)
+        item.expected_met = latest.expected_met
+    ordered = sorted(subjects.values(), key=lambda s: (s.subject.order, s.subject.name))
+    return [s for s in ordered if s.moves or s.series]
+
+
+def pupil_page_context(membership, pupil, today):
+    """What the pupil page shows of other frameworks (overview.views.pupil_detail adds it)."""
+    if not policy.can(membership, "framework.view"):
+        return {"framework_progress": None, "can_place": False}
+    return {
+        "framework_progress": pupil_framework_progress(membership, pupil, today),
+        "can_place": policy.can(membership, "placement.set"),
+    }
+
+
+def placements_now(pupil_ids, subject_id, today):
+    """{pupil id: framework id or None} in `subject_id` today (one query)."""
+    return {
+        pupil_id: framework_id
+        for (pupil_id, s), framework_id in frameworks.placements_at(pupil_ids, today).items()
+        if s == subject_id
+    }
