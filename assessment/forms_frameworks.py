@@ -10,6 +10,7 @@ from django.utils import timezone
 from . import frameworks
 from .forms import YEAR_GROUP_CHOICES
 from .models import Framework, FrameworkStage
+from .services import FRAMEWORK_DEFAULT_RATES as DEFAULT_RATES
 
 Kind = Framework.Kind
 MAIN = "main"
@@ -33,6 +34,7 @@ RATE_LABELS = {
     ),
     Kind.AGE: ("Months expected a year", "12 is a month of age gained for each month that passes."),
 }
+TEST_HELP = "The test's name, as reports should give it (“NGRT”, “York Assessment of Reading”)."
 _AGE_TEXT = re.compile(r"^\s*(\d{1,2})\s*(?:y\w*|[:.\-\s])?\s*(?:(\d{1,2})\s*m?\w*)?\s*$", re.I)
 
 
@@ -64,33 +66,32 @@ class FrameworkForm(forms.ModelForm):
     def __init__(self, *args, kind, **kwargs):
         super().__init__(*args, **kwargs)
         self.kind = kind
-        wanted = KIND_FIELDS[kind]
-        for name in list(self.fields):
-            if name in ("lowest_age", "highest_age", "bands"):
-                if kind != Kind.AGE:
-                    del self.fields[name]
-            elif name not in wanted:
-                del self.fields[name]
+        wanted = KIND_FIELDS[kind] + (["lowest_age", "highest_age", "bands"] if kind == Kind.AGE else [])
+        for name in [n for n in self.fields if n not in wanted]:
+            del self.fields[name]
         if "expected_per_year" in self.fields:
+            if self.instance.expected_per_year is None:
+                self.initial["expected_per_year"] = DEFAULT_RATES[kind]
             label, help_text = RATE_LABELS[kind]
             self.fields["expected_per_year"].label = label
             self.fields["expected_per_year"].help_text = help_text
         if "test_name" in self.fields:
-            self.fields[
-                "test_name"
-            ].help_text = "The test's name, as reports should give it (“NGRT”, “York Assessment of Reading”)."
+            self.fields["test_name"].help_text = TEST_HELP
         if kind == Kind.SCORE:
             low, high = frameworks.DEFAULT_RANGES[Kind.SCORE]
             self.fields["value_min"].help_text = f"{low} unless you change it."
             self.fields["value_max"].help_text = f"{high} unless you change it."
         if kind == Kind.AGE:
-            low, high = frameworks.value_range(self.instance if self.instance.pk else Framework(kind=kind))
-            self.initial.setdefault("lowest_age", frameworks.show_age(low))
-            self.initial.setdefault("highest_age", frameworks.show_age(high))
-            bands = (
-                self.instance.impact_bands if self.instance.pk else None
-            ) or frameworks.DEFAULT_IMPACT_BANDS
-            self.initial.setdefault("bands", "\n".join(f"{lower} {words}" for lower, words in bands))
+            self._ages()
+
+    def _ages(self):
+        """An age framework's range as ages, and its impact bands a line each."""
+        self.order_fields(["name", "test_name", "lowest_age", "highest_age", "expected_per_year", "bands"])
+        low, high = frameworks.value_range(self.instance if self.instance.pk else Framework(kind=self.kind))
+        self.initial.setdefault("lowest_age", frameworks.show_age(low))
+        self.initial.setdefault("highest_age", frameworks.show_age(high))
+        bands = (self.instance.impact_bands if self.instance.pk else None) or frameworks.DEFAULT_IMPACT_BANDS
+        self.initial.setdefault("bands", "\n".join(f"{lower} {words}" for lower, words in bands))
 
     def clean_bands(self):
         text = self.cleaned_data.get("bands", "")
@@ -151,6 +152,11 @@ class StageForm(forms.ModelForm):
         model = FrameworkStage
         fields = ["code", "name", "steps"]
         labels = {"code": "Code (typed in the grid)", "name": "Name", "steps": "Steps"}
+        widgets = {
+            "code": forms.TextInput(attrs={"class": "form-control form-control-sm w-auto", "size": 6}),
+            "name": forms.TextInput(attrs={"class": "form-control form-control-sm w-auto", "size": 22}),
+            "steps": forms.NumberInput(attrs={"class": "form-control form-control-sm"}),
+        }
 
 
 class StandardForm(StageForm):

@@ -619,10 +619,22 @@ def support_observation_record(*, pupil, observer, observed_on, level, subject=N
 # -- other frameworks (issue 22): the SENCO's editor and pupils' placements ----------------
 
 
+# The rate a new framework starts with when none is given (frameworks.expected_gain reads the
+# same when none is kept): a standard or step a year, a month of age a month, a score held steady.
+FRAMEWORK_DEFAULT_RATES = {
+    Framework.Kind.STANDARDS: Decimal(1),
+    Framework.Kind.STEPS: Decimal(1),
+    Framework.Kind.SCORE: Decimal(0),
+    Framework.Kind.AGE: Decimal(12),
+}
+
+
 def framework_create(*, school, kind, values):
     """A new framework of `kind` for `school` (stages are added with `framework_stages_save`).
     Ages start with the default impact bands, which the SENCO may change."""
     framework = Framework(school=school, kind=kind, **values)
+    if framework.expected_per_year is None:
+        framework.expected_per_year = FRAMEWORK_DEFAULT_RATES.get(kind)
     if kind == Framework.Kind.AGE and not framework.impact_bands:
         framework.impact_bands = [list(band) for band in frameworks.DEFAULT_IMPACT_BANDS]
     if Framework.objects.filter(school=school, name__iexact=framework.name).exists():

@@ -112,8 +112,8 @@ def test_several_pupils_are_placed_from_a_class_in_one_subject(client, home, sch
     )
     # The second pupil was on small steps already: only the first is placed.
     assert (
-        "Placed 1 pupil on Small steps in Maths from 05/01/2026. 1 pupil already on it then left as they were."
-        in (response.content.decode())
+        "Placed 1 pupil on Small steps in Maths from 05/01/2026. "
+        "1 pupil already on it then left as they were." in response.content.decode()
     )
     on = frameworks.placements_at([home.class_pupil.pk, second.pk], D(2026, 1, 5))
     assert on == {(home.class_pupil.pk, maths.pk): steps.pk, (second.pk, maths.pk): steps.pk}
