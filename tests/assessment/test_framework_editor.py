@@ -388,3 +388,19 @@ def test_the_list_costs_the_same_queries_with_more_frameworks(client, home, djan
     with CaptureQueriesContext(connection) as four:
         client.get(url)
     assert len(four) == len(one)
+
+
+def test_changing_the_expected_rate_judges_recorded_progress_again(client, home, recorded):
+    framework, _stages, _first, second = recorded
+    # Autumn (as at 19 Apr 2026, the day before Summer starts) to Summer (31 Aug 2026): 4 months.
+    # At 4 steps a year, 4 x 4 / 12 = 1.33, rounded down to 1 expected: 3 gained meets it.
+    assert (second.months, second.expected_met) == (4, True)
+    senco_client(client, home)
+    response = client.post(
+        reverse("assessment:framework_edit", kwargs={"pk": framework.pk}),
+        {"part": "details", "name": "Small steps", "expected_per_year": "12", "below_main": "on"},
+    )
+    assert response.status_code == 302
+    second.refresh_from_db()
+    # At 12 a year, 12 x 4 / 12 = 4 expected: 3 gained falls short.
+    assert second.expected_met is False
