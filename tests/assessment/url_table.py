@@ -70,4 +70,4 @@ PERMISSIONS.update(
     }
 )
 EXTRA_KWARGS["assessment:framework_add"] = {"kind": "steps"}
-TARGETS = {"framework": framework_of}
+TARGETS["framework"] = framework_of
