@@ -217,11 +217,15 @@ def _indexes_built_after(large):
             [table],
         )
         indexes = cursor.fetchall()
+        # PostgreSQL alters no table with deferred key checks pending, and dropping or adding a
+        # foreign key alters the table it refers to: check the rows written so far now.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         for name, _definition in constraints:
             cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
         for name, _definition in indexes:
             cursor.execute(f'DROP INDEX "{name}"')
         yield
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         for _name, definition in indexes:
             cursor.execute(definition)
         for name, definition in constraints:

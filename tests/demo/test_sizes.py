@@ -122,3 +122,31 @@ def test_the_trust_benchmark_runs_at_a_tiny_size(capsys):
         "trust governor pack job, 3 school PDFs",
     ):
         assert what in out, what
+
+
+def test_a_large_load_on_postgresql_builds_the_indexes_after_the_rows(monkeypatch):
+    """The indexes and constraints dropped for a large load are all back after it (PostgreSQL)."""
+    from django.db import connection
+
+    import demo.assessment_data
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite loads with bulk_create and keeps its indexes")
+
+    def definitions():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                "WHERE conrelid = 'assessment_assessment'::regclass ORDER BY 1"
+            )
+            constraints = cursor.fetchall()
+            cursor.execute(
+                "SELECT indexdef FROM pg_indexes WHERE tablename = 'assessment_assessment' ORDER BY 1"
+            )
+            return constraints, cursor.fetchall()
+
+    before = definitions()
+    monkeypatch.setattr(demo.assessment_data, "INDEX_AFTER_PUPILS", 1)
+    build_demo(pupils=14, seed=5, today=TODAY)
+    assert Assessment.objects.count() > 0
+    assert definitions() == before
