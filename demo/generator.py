@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -637,3 +638,40 @@ def extensions():
     """Each app's demo data (assessment history, attendance, interventions, evidence, plans),
     added after the schools, pupils and users, in the order demo/extensions.py lists them."""
     return [import_string(path) for path in EXTENSIONS]
+
+
+def demo_from_database():
+    """The demo built earlier by seed_demo, as build_demo returned it (its schools, main school
+    first, and its users), for measuring a large profile built once; None if there is none."""
+    User = get_user_model()
+    users = {user.username: user for user in User.objects.filter(username__in=[u[0] for u in DEMO_USERS])}
+    users.update({user.username: user for user in User.objects.filter(username="admin")})
+    main = Membership.objects.filter(user__username="senco", role=Role.SENCO).select_related("school").first()
+    if main is None or len(users) < len(DEMO_USERS):
+        return None
+    schools = School.objects.filter(organisation_id=main.school.organisation_id).order_by("pk")
+    counts = {
+        row["school_id"]: row
+        for row in Pupil.objects.filter(school__in=schools)
+        .values("school_id")
+        .annotate(
+            pupils=Count("pk"),
+            sen_support=Count("pk", filter=Q(sen_status=SenStatus.SEN_SUPPORT)),
+            ehcp=Count("pk", filter=Q(sen_status=SenStatus.EHCP)),
+        )
+    }
+    classes = {}
+    for school_class in SchoolClass.objects.filter(school__in=schools).order_by("pk"):
+        classes.setdefault(school_class.school_id, []).append(school_class)
+    built = [
+        BuiltSchool(
+            school=school,
+            pupils=counts.get(school.pk, {}).get("pupils", 0),
+            sen_support=counts.get(school.pk, {}).get("sen_support", 0),
+            ehcp=counts.get(school.pk, {}).get("ehcp", 0),
+            classes=classes.get(school.pk, []),
+        )
+        for school in sorted(schools, key=lambda school: school.pk != main.school_id)
+    ]
+    teacher_class = SchoolClass.objects.filter(teachers=users["teacher"]).first()
+    return {"schools": built, "users": users, "teacher_class": teacher_class}

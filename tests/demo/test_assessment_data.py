@@ -34,17 +34,29 @@ def test_five_years_of_six_half_terms_up_to_today(demo):
     assert ("Autumn 2", 2026) in with_data and ("Spring 1", 2026) not in with_data
 
 
-def test_every_pupil_has_the_four_primary_subjects_at_the_latest_point(demo):
+def test_every_pupil_has_the_subjects_of_their_year_at_the_latest_point(demo):
+    """Autumn 2 ends a term: the termly foundation subjects are assessed beside the half-termly
+    ones. Reception: reading, writing, maths, GPS and phonics (5). Years 1 and 2: those and
+    science (6) and the eight foundation subjects: 14. Years 3 to 6: no phonics, French: 14."""
     school = demo["schools"][0].school
     latest = AssessmentPoint.objects.get(school=school, academic_year=2026, order=2)
     per_pupil = (
         Assessment.objects.filter(point=latest)
+        .values("pupil", "year_group")
+        .annotate(n=Count("id"))
+        .values_list("year_group", "n")
+    )
+    assert {year: n for year, n in per_pupil} == {0: 5, 1: 14, 2: 14, 3: 14, 4: 14, 5: 14, 6: 14}
+    # 4 default subjects, phonics, science, 8 foundation subjects and French.
+    assert Subject.objects.filter(school=school).count() == 15
+    # Autumn 1 is not the end of a term: the half-termly subjects alone (Year 3: 5).
+    first = AssessmentPoint.objects.get(school=school, academic_year=2026, order=1)
+    assert set(
+        Assessment.objects.filter(point=first, year_group=3)
         .values("pupil")
         .annotate(n=Count("id"))
         .values_list("n", flat=True)
-    )
-    assert set(per_pupil) == {4}
-    assert Subject.objects.filter(school=school).count() == 4
+    ) == {5}
 
 
 def test_send_pupils_are_lower_and_ehcp_lower_still(demo):
