@@ -367,48 +367,7 @@ def build_grid(membership, point, pupils, *, previous, reference, points):
     subjects = reference.subjects
     attainment = {b.pk: b for b in reference.attainment_bands}
     progress = {b.pk: b for b in reference.progress_bands}
-    wanted = [point.pk] + ([previous.pk] if previous else [])
-    # Tuples, not model instances: a year group's grid reads 3,600 rows. Bands come from the
-    # reference already read, not from a join.
-    stored = {
-        (point_id, pupil_id, subject_id): (
-            attainment[a_id].code if a_id in attainment else "",
-            progress[g_id].code if g_id in progress else "",
-            points_value,
-            version,
-            a_id,
-            g_id,
-            framework_id,
-            stage_id,
-            step,
-            score,
-        )
-        for (
-            point_id,
-            pupil_id,
-            subject_id,
-            a_id,
-            g_id,
-            points_value,
-            version,
-            framework_id,
-            stage_id,
-            step,
-            score,
-        ) in Assessment.objects.filter(point_id__in=wanted, pupil_id__in=pupil_ids).values_list(
-            "point_id",
-            "pupil_id",
-            "subject_id",
-            "attainment_id",
-            "progress_id",
-            "points",
-            "version",
-            "framework_id",
-            "stage_id",
-            "step",
-            "score",
-        )
-    }
+    stored = _stored_cells([point.pk] + ([previous.pk] if previous else []), pupil_ids, attainment, progress)
     targets = {}
     timeline = rule.Timeline(points)
     year = point.academic_year
@@ -445,6 +404,40 @@ def build_grid(membership, point, pupils, *, previous, reference, points):
         frameworks=frameworks,
         stages={f.pk: reference.stages.get(f.pk, []) for f in frameworks},
     )
+
+
+CELL_FIELDS = (
+    "point_id",
+    "pupil_id",
+    "subject_id",
+    "attainment_id",
+    "progress_id",
+    "points",
+    "version",
+    "framework_id",
+    "stage_id",
+    "step",
+    "score",
+)
+
+
+def _stored_cells(point_ids, pupil_ids, attainment, progress):
+    """{(point id, pupil id, subject id): the cell's values} at the points, in one query.
+
+    Tuples, not model instances: a year group's grid reads 3,600 rows. Band codes come from the
+    bands already read (`attainment`, `progress`: {id: band}), not from a join. Each tuple is
+    (attainment code, progress code, points, version, attainment id, progress id, framework id,
+    stage id, step, score)."""
+    rows = Assessment.objects.filter(point_id__in=point_ids, pupil_id__in=pupil_ids).values_list(*CELL_FIELDS)
+    stored = {}
+    for point_id, pupil_id, subject_id, a_id, g_id, *values in rows:
+        codes = (
+            attainment[a_id].code if a_id in attainment else "",
+            progress[g_id].code if g_id in progress else "",
+        )
+        points_value, version, *on_framework = values
+        stored[(point_id, pupil_id, subject_id)] = (*codes, points_value, version, a_id, g_id, *on_framework)
+    return stored
 
 
 def _fill(cell, current, before, reference):
