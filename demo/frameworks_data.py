@@ -272,7 +272,12 @@ def _choose_pupils(builder, rng, school):
         taken.update(p.pk for p in found)
         return found
 
-    ks2 = [p for p in ehcp if 3 <= p.year_group <= 8]
+    # Pupils on the record in key stage 2 (and the first years of secondary), youngest first
+    # and those with EHC plans first in a year group: placed on a framework early on.
+    ks2 = sorted(
+        (p for p in pupils if 3 <= p.year_group <= 8 and p.sen_status in SEN_STATUSES_ON_RECORD),
+        key=lambda p: (builder.joined(p.pk) > settled_by, p.year_group, p.sen_status != SenStatus.EHCP),
+    )
     settled = [p for p in ehcp if builder.joined(p.pk) <= settled_by]
     pmld = [p for p in settled if p.primary_need == "PMLD"]
     engagement = pick(pmld or [p for p in settled if p.primary_need == "SLD"] or settled or ehcp, 1)
@@ -280,13 +285,6 @@ def _choose_pupils(builder, rng, school):
         # A school this size has one or two pupils with PMLD: the demo's is one of them.
         Pupil.objects.filter(pk=engagement[0].pk).update(primary_need="PMLD", secondary_need="")
         engagement[0].primary_need = "PMLD"
-    learning = [p for p in ks2 if p.primary_need in ("SLD", "MLD", "ASD", "SLCN")] + ks2
-    pk2 = pick(learning, 3)
-    steps = pick(ks2, 2)
-    pk1 = pick([p for p in ehcp + pupils if p.year_group == 2 and p.sen_status != SenStatus.NONE], 1)
-    moved = pick(
-        [p for p in pupils if p.year_group in (5, 6, 8, 9) and p.sen_status in SEN_STATUSES_ON_RECORD], 1
-    )
     # Reading ages for the pupils of one reading intervention run (the largest of last year's or
     # this year's), in Year 2 and above.
     reading_age = []
@@ -302,19 +300,38 @@ def _choose_pupils(builder, rng, school):
         runs.setdefault(place.run_id, []).append(place)
     by_pk = {p.pk: p for p in pupils}
     if runs:
-        best = max(runs.values(), key=lambda found: (len(found), found[0].run.start_date))
+        # A group of last year's, if there is one, so that the ages span several points.
+        last_year = datetime.date(builder.year_start, 9, 1)
+        best = max(runs.values(), key=lambda found: (found[0].run.start_date < last_year, len(found)))
         for place in best:
             pupil = by_pk.get(place.pupil_id)
-            if pupil is not None and pupil.pk not in taken and pupil.year_group >= 2:
+            if pupil is not None and pupil.pk not in taken and pupil.year_group >= 2 and len(reading_age) < 6:
                 taken.add(pupil.pk)
                 reading_age.append((pupil, place.run.start_date))
+    learning = sorted(
+        ks2,
+        key=lambda p: (
+            builder.joined(p.pk) > settled_by,
+            p.year_group,
+            p.sen_status != SenStatus.EHCP,
+            p.primary_need not in ("SLD", "MLD", "ASD", "SLCN"),
+        ),
+    )
+    # As many as a school of 420 pupils has (three and two), fewer in a smaller school.
+    size = len(pupils) / 420
+    pk2 = pick(learning, max(1, round(3 * size)))
+    steps = pick(ks2, max(1, round(2 * size)))
+    pk1 = pick([p for p in ehcp + pupils if p.year_group == 2 and p.sen_status != SenStatus.NONE], 1)
+    moved = pick(
+        [p for p in pupils if p.year_group in (5, 6, 8, 9) and p.sen_status in SEN_STATUSES_ON_RECORD], 1
+    )
     return {
         "engagement": engagement,
         "pk2": pk2,
         "steps": steps,
         "pk1": pk1,
         "moved": moved[0] if moved else None,
-        "reading_age": reading_age[:6],
+        "reading_age": reading_age,
     }
 
 
