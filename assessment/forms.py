@@ -5,7 +5,7 @@ from django import forms
 from django.forms import modelformset_factory
 from django.utils import timezone
 
-from .frameworks import NotOnFramework, parse
+from .frameworks import NotOnFramework, parse, show
 from .models import (
     SUPPORT_LEVEL_MEANING,
     AssessmentPoint,
@@ -385,40 +385,80 @@ class SchemeForm(forms.ModelForm):
 
 
 class TargetsForm(forms.Form):
-    """End-of-year and end-of-key-stage targets for every active subject of one pupil."""
+    """End-of-year and end-of-key-stage targets for every active subject of one pupil: a band
+    and/or points on the school's scale, or, in a subject where the pupil is assessed on another
+    framework (`frameworks`: {subject id: Framework with its stages}), a value on it typed as in
+    the grid ("PK5", "S2.3", "96", "8y 6m")."""
 
     KINDS = (("year", "end of year"), ("ks", "end of key stage"))
 
-    def __init__(self, *args, subjects, bands, scheme, stored, years, **kwargs):
+    def __init__(self, *args, subjects, bands, scheme, stored, years, frameworks=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.subjects, self.scheme, self.years = subjects, scheme, years
+        self.frameworks = frameworks or {}
+        self.stored = stored
         self.bands = {b.pk: b for b in bands}
         measure = scheme.measure_name or "Points"
         for subject in subjects:
+            framework = self.frameworks.get(subject.pk)
             for kind, words in self.KINDS:
                 target = stored.get((subject.pk, kind))
+                if framework is not None:
+                    if framework.kind != framework.Kind.ENGAGEMENT:
+                        self.fields[f"{kind}-{subject.pk}-value"] = self._value_field(
+                            subject, words, framework, target
+                        )
+                    continue
+                on_scale = target if target and target.framework_id is None else None
                 self.fields[f"{kind}-{subject.pk}-band"] = forms.TypedChoiceField(
                     label=f"{subject.name} {words} target band",
                     required=False,
                     coerce=int,
                     empty_value=None,
                     choices=[("", "—")] + [(b.pk, f"{b.code} {b.label}") for b in bands],
-                    initial=target.attainment_id if target else None,
+                    initial=on_scale.attainment_id if on_scale else None,
                 )
                 self.fields[f"{kind}-{subject.pk}-points"] = forms.CharField(
                     label=f"{subject.name} {words} target {measure}",
                     required=False,
-                    initial="" if not target or target.points is None else target.points,
+                    initial="" if not on_scale or on_scale.points is None else on_scale.points,
                 )
         for name, form_field in self.fields.items():
             form_field.widget.attrs["class"] = (
                 "form-select form-select-sm" if name.endswith("band") else ("form-control form-control-sm")
             )
 
+    @staticmethod
+    def _value_field(subject, words, framework, target):
+        here = target is not None and target.framework_id == framework.pk
+        field = forms.CharField(
+            label=f"{subject.name} {words} target on {framework.name}",
+            required=False,
+            max_length=20,
+            initial=show(framework, target.stage, target.step, target.score) if here else "",
+        )
+        if target is not None and not here:
+            field.help_text = (
+                f"The target set before ({_target_words(target)}) stays until a value is typed here."
+            )
+        return field
+
     def clean(self):
         cleaned = super().clean()
         for subject in self.subjects:
+            framework = self.frameworks.get(subject.pk)
             for kind, _words in self.KINDS:
+                if framework is not None:
+                    name = f"{kind}-{subject.pk}-value"
+                    if name not in self.fields:
+                        continue
+                    text = (cleaned.get(name) or "").strip()
+                    try:
+                        cleaned[name] = parse(framework, framework.stages.all(), text) if text else None
+                    except NotOnFramework as problem:
+                        cleaned[name] = None
+                        self.add_error(name, f"{subject.name}: {problem}")
+                    continue
                 name = f"{kind}-{subject.pk}-points"
                 problems = []
                 cleaned[name] = _points(cleaned.get(name, ""), self.scheme, problems)
@@ -427,31 +467,57 @@ class TargetsForm(forms.Form):
         return cleaned
 
     def rows(self):
-        """(subject, [(kind words, band field, points field)]) for the template."""
-        return [
-            (
-                subject,
-                [
-                    (words, self[f"{kind}-{subject.pk}-band"], self[f"{kind}-{subject.pk}-points"])
-                    for kind, words in self.KINDS
-                ],
-            )
-            for subject in self.subjects
-        ]
+        """(subject, framework or None, [(kind words, band field, points field, value field)])
+        for the template; the fields a subject does not offer are None."""
+        rows = []
+        for subject in self.subjects:
+            kinds = []
+            for kind, words in self.KINDS:
+                found = [
+                    self[f"{kind}-{subject.pk}-{part}"]
+                    if f"{kind}-{subject.pk}-{part}" in self.fields
+                    else None
+                    for part in ("band", "points", "value")
+                ]
+                kinds.append((words, *found))
+            rows.append((subject, self.frameworks.get(subject.pk), kinds))
+        return rows
 
     def targets(self):
         data = self.cleaned_data
-        return [
-            TargetInput(
-                subject,
-                kind,
-                self.years[kind],
-                self.bands.get(data.get(f"{kind}-{subject.pk}-band")),
-                data.get(f"{kind}-{subject.pk}-points"),
-            )
-            for subject in self.subjects
-            for kind, _words in self.KINDS
-        ]
+        wanted = []
+        for subject in self.subjects:
+            framework = self.frameworks.get(subject.pk)
+            for kind, _words in self.KINDS:
+                if framework is None:
+                    wanted.append(
+                        TargetInput(
+                            subject,
+                            kind,
+                            self.years[kind],
+                            self.bands.get(data.get(f"{kind}-{subject.pk}-band")),
+                            data.get(f"{kind}-{subject.pk}-points"),
+                        )
+                    )
+                    continue
+                if f"{kind}-{subject.pk}-value" not in self.fields:
+                    continue  # the Engagement Model: no target value
+                value = data.get(f"{kind}-{subject.pk}-value")
+                stored = self.stored.get((subject.pk, kind))
+                if value is None and (stored is None or stored.framework_id != framework.pk):
+                    continue  # blank, and no target on this framework to remove: left as it is
+                wanted.append(
+                    TargetInput(subject, kind, self.years[kind], None, None, framework=framework, value=value)
+                )
+        return wanted
+
+
+def _target_words(target):
+    """A stored target as a reader sees it: "EX 24.0", "PK5 on Pre-key stage 2 standards"."""
+    if target.framework_id:
+        return f"{show(target.framework, target.stage, target.step, target.score)} on {target.framework.name}"
+    parts = [target.attainment.code if target.attainment_id else "", str(target.points or "")]
+    return " ".join(p for p in parts if p) + " on the school's scale"
 
 
 class SupportObservationForm(forms.ModelForm):

@@ -468,6 +468,18 @@ class Target(models.Model):
     )
     attainment = models.ForeignKey(AttainmentBand, on_delete=models.PROTECT, null=True, blank=True)
     points = models.DecimalField(max_digits=6, decimal_places=1, null=True, blank=True)
+    # A target on the framework the pupil is assessed on in the subject (assessment.frameworks),
+    # kept as the grid keeps a value there: a stage and step with its `place`, or a score or an
+    # age in months. Such a target has no band or points; judged on the same framework only.
+    framework = models.ForeignKey(
+        "Framework", on_delete=models.PROTECT, null=True, blank=True, related_name="targets"
+    )
+    stage = models.ForeignKey(
+        FrameworkStage, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    step = models.PositiveSmallIntegerField(null=True, blank=True)
+    place = models.PositiveIntegerField(null=True, blank=True)
+    score = models.DecimalField(max_digits=6, decimal_places=1, null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -483,7 +495,14 @@ class Target(models.Model):
                 fields=["pupil", "subject", "kind", "academic_year"], name="one_target_per_kind"
             ),
             models.CheckConstraint(
-                condition=models.Q(attainment__isnull=False) | models.Q(points__isnull=False),
+                condition=(
+                    models.Q(framework__isnull=True)
+                    & (models.Q(attainment__isnull=False) | models.Q(points__isnull=False))
+                )
+                | (
+                    models.Q(framework__isnull=False, attainment__isnull=True, points__isnull=True)
+                    & (models.Q(place__isnull=False) | models.Q(score__isnull=False))
+                ),
                 name="target_has_a_value",
             ),
         ]

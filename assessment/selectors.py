@@ -533,16 +533,17 @@ def pupil_targets(pupil, today):
     history = {}
     for a in (
         Assessment.objects.filter(pupil=pupil)
-        .exclude(attainment=None, points=None)
-        .select_related("attainment", "point")
+        .exclude(attainment=None, points=None, place=None, score=None)
+        .select_related("attainment", "point", "framework", "stage")
         .order_by("point__academic_year", "point__order")
     ):
+        _shown(a)
         history.setdefault(a.subject_id, []).append(a)
     targets = {
-        (t.subject_id, t.kind): t
+        (t.subject_id, t.kind): _shown(t)
         for t in Target.objects.filter(pupil=pupil)
         .filter(academic_year__in=[this_year, ks_year])
-        .select_related("attainment")
+        .select_related("attainment", "framework", "stage")
         if (t.kind == Target.Kind.END_OF_YEAR and t.academic_year == this_year)
         or (t.kind == Target.Kind.END_OF_KEY_STAGE and t.academic_year == ks_year)
     }
@@ -563,6 +564,24 @@ def pupil_targets(pupil, today):
     return rows, this_year, ks_year
 
 
+def _shown(row):
+    """An assessment or target with `.shown`, its value on its framework as typed ("PK4",
+    "8y 6m"), or "" on the main scheme (pages show its band and points)."""
+    row.shown = fw.show(row.framework, row.stage, row.step, row.score) if row.framework_id else ""
+    return row
+
+
+def frameworks_in_force(pupil, today):
+    """{subject id: Framework, its stages read} the pupil is assessed on today, for the subjects
+    where that is not the school's main scheme: two queries (placements, frameworks)."""
+    placed = {s: f for (_p, s), f in fw.placements_at([pupil.pk], today).items() if f is not None}
+    found = Framework.objects.filter(school_id=pupil.school_id, pk__in=set(placed.values())).prefetch_related(
+        "stages"
+    )
+    by_pk = {f.pk: f for f in found} if placed else {}
+    return {subject_id: by_pk[f] for subject_id, f in placed.items() if f in by_pk}
+
+
 def _judge(target, past, timeline, year_group_then=None):
     """One target judged by the pupil's latest assessment in its period (`past`: the pupil's
     assessments in the subject, oldest first), against the line from their starting point."""
@@ -578,8 +597,13 @@ def _judge(target, past, timeline, year_group_then=None):
     at = position[now.pk]
     if at >= due:
         return rule.Judgement(target, rule.judge(target=target, now=now, due=True), True)
-    before = [a for a in past if position[a.pk] <= first]
-    start = before[-1] if before else inside[0]
+    # The line starts from a value on the target's own framework (or the main scheme); the
+    # latest value, on another, is not compared (assessment.targets).
+    same = [a for a in past if a.framework_id == target.framework_id]
+    before = [a for a in same if position[a.pk] <= first]
+    start = before[-1] if before else next((a for a in same if first <= position[a.pk] <= due), None)
+    if start is None:
+        return rule.Judgement(target, rule.NONE, False)
     begin = position[start.pk]
     status = rule.judge(target=target, now=now, start=start, elapsed=at - begin, span=due - begin, due=False)
     return rule.Judgement(target, status, False)

@@ -553,6 +553,22 @@ class TargetInput:
     academic_year: int
     attainment: object  # AttainmentBand or None
     points: object  # Decimal or None
+    framework: object = None  # a Framework: a target on it, with `value`
+    value: object = None  # frameworks.Value on `framework`, or None
+
+    def stored_as(self):
+        """The target's fields as stored: (attainment id, points, framework id, stage id, step,
+        place, score)."""
+        v = self.value
+        return (
+            self.attainment.pk if self.attainment else None,
+            self.points,
+            self.framework.pk if self.framework and v else None,
+            v.stage.pk if v and v.stage else None,
+            v.step if v else None,
+            v.place if v else None,
+            v.score if v else None,
+        )
 
 
 @transaction.atomic
@@ -566,21 +582,35 @@ def targets_set(*, pupil, targets, by):
     for wanted in targets:
         key = (wanted.subject.pk, wanted.kind, wanted.academic_year)
         current = stored.get(key)
-        if wanted.attainment is None and wanted.points is None:
+        fields = wanted.stored_as()
+        if fields[0] is None and fields[1] is None and fields[2] is None:
             if current:
                 current._history_user = by
                 current.delete()
                 changed += 1
             continue
-        if current and (current.attainment_id, current.points) == (
-            wanted.attainment.pk if wanted.attainment else None,
-            wanted.points,
+        if current and fields == (
+            current.attainment_id,
+            current.points,
+            current.framework_id,
+            current.stage_id,
+            current.step,
+            current.place,
+            current.score,
         ):
             continue
         target = current or Target(
             pupil=pupil, subject=wanted.subject, kind=wanted.kind, academic_year=wanted.academic_year
         )
         target.attainment, target.points, target.updated_by = wanted.attainment, wanted.points, by
+        # A target on a framework, or none (a main-scheme target has these empty).
+        (
+            target.framework_id,
+            target.stage_id,
+            target.step,
+            target.place,
+            target.score,
+        ) = fields[2:]
         target._history_user = by
         target.full_clean()
         target.save()

@@ -24,6 +24,16 @@ The rule (the README states it too):
     when their band is lower than that. So a pupil aiming one band up is on track in their
     starting band for the first half of the way, and expected in the target band from half way.
   - With both parts, each part that can be compared must be on track.
+- **A target on a framework** (the pre-key stage standards, small steps, a standardised score,
+  a reading or spelling age: `Target.framework`) is judged only by values on the same framework:
+  its value is the stage and step's place on the framework (standards, steps) or the score (a
+  score, or an age in months). At the due point it is met when the value there reaches the
+  target's. Before it, the line runs from the starting value on that framework (chosen as above,
+  among the pupil's values on it) to the target, and the pupil is on track when their value is at
+  or above the line, as for points: from PK3 to a PK5 target, half way along the line is at PK4,
+  so PK4 is on track and PK3 below the trajectory. A value on another framework or on the main
+  scheme (a pupil who has moved) is not compared: "no assessment yet" on this target. Main-scheme
+  targets are judged only by main-scheme values, as before.
 - With no assessment at the point judged (or no starting point to draw the line from), the
   target is "no assessment yet".
 
@@ -33,6 +43,7 @@ judged in one query whatever its size. Tests hold both to the same hand-worked c
 """
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import (
     Case,
@@ -47,8 +58,8 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Round
-from django.db.models.lookups import GreaterThan, GreaterThanOrEqual
+from django.db.models.functions import Coalesce, Round
+from django.db.models.lookups import GreaterThan, GreaterThanOrEqual, LessThan
 
 from .models import Assessment, Target
 
@@ -147,10 +158,41 @@ class Judgement:
         return None if self.status == NONE else self.status in (MET, ON_TRACK)
 
 
+def framework_value(row):
+    """A target's or an assessment's value on its framework as a number comparable along the
+    framework: the place (standards, steps) or the score (scores, ages in months); None when the
+    row is on no framework or has no value."""
+    if getattr(row, "framework_id", None) is None:
+        return None
+    return row.place if row.place is not None else row.score
+
+
+def _judge_on_framework(target, now, start, elapsed, span, due):
+    """`judge` for a target on a framework: values on that framework only, compared in tenths
+    (scores keep one decimal) with the same arithmetic as points."""
+    if now is None or getattr(now, "framework_id", None) != target.framework_id:
+        return NONE
+    t_value, n_value = framework_value(target), framework_value(now)
+    if t_value is None or n_value is None:
+        return NONE
+    if due:
+        return MET if n_value >= t_value else MISSED
+    if start is None or getattr(start, "framework_id", None) != target.framework_id:
+        return NONE
+    s_value = framework_value(start)
+    if s_value is None:
+        return NONE
+    t, n, s = (round(Decimal(v) * 10) for v in (t_value, n_value, s_value))
+    return ON_TRACK if (n - s) * span >= (t - s) * elapsed else BELOW
+
+
 def judge(*, target, now, start=None, elapsed=0, span=1, due):
-    """The status of `target` (with .attainment and .points) judged by `now` (an assessment or
-    None); before the due point against the line from `start` (the starting assessment)
-    `elapsed` points of `span` along. See the module docstring for the rule."""
+    """The status of `target` (with .attainment and .points, or a framework and its value)
+    judged by `now` (an assessment or None); before the due point against the line from `start`
+    (the starting assessment) `elapsed` points of `span` along. See the module docstring for the
+    rule."""
+    if getattr(target, "framework_id", None) is not None:
+        return _judge_on_framework(target, now, start, elapsed, span, due)
     if now is None:
         return NONE
     checks = []
@@ -191,9 +233,23 @@ def _tenths(expression):
     return Round(ExpressionWrapper(expression * 10, output_field=DecimalField()))
 
 
-def _start(timeline, point, start_year):
-    """Subqueries for the starting point of the line to `point`: its rank among the candidates
-    (from which its position follows), its points and its band order."""
+def _value_tenths(prefix=""):
+    """A framework value (`framework_value`) in tenths: the place, or the score, of the row
+    reached through `prefix` ("" for the target itself, "now__" for the joined assessment)."""
+    return Coalesce(
+        ExpressionWrapper(F(f"{prefix}place") * 10, output_field=DecimalField()),
+        _tenths(F(f"{prefix}score")),
+        output_field=DecimalField(),
+    )
+
+
+def _has_value(prefix=""):
+    return Q(**{f"{prefix}place__isnull": False}) | Q(**{f"{prefix}score__isnull": False})
+
+
+def _ranks(timeline, point, start_year):
+    """The rank of each candidate point for the starting point of the line to `point` (see
+    `_INSIDE`), as When clauses, and the position of the period's first point."""
     first = timeline.first(start_year)
     at = timeline.position[point.pk]
     ranks = []
@@ -203,12 +259,20 @@ def _start(timeline, point, start_year):
             ranks.append(When(point_id=p.pk, then=Value(first - pos)))
         elif pos <= at:
             ranks.append(When(point_id=p.pk, then=Value(_INSIDE + pos)))
+    wanted = [p.pk for p in timeline.points if timeline.position[p.pk] <= at]
+    return ranks, wanted, first
+
+
+def _start(timeline, point, start_year):
+    """Subqueries for the starting point of the line to `point`: its rank among the candidates
+    (from which its position follows), its points and its band order."""
+    ranks, wanted, first = _ranks(timeline, point, start_year)
     candidates = (
         Assessment.objects.filter(
             Q(attainment__isnull=False) | Q(points__isnull=False),
             pupil_id=OuterRef("pupil_id"),
             subject_id=OuterRef("subject_id"),
-            point_id__in=[p.pk for p in timeline.points if timeline.position[p.pk] <= at],
+            point_id__in=wanted,
         )
         .annotate(rank=Case(*ranks, output_field=IntegerField()))
         .order_by("rank")
@@ -221,13 +285,39 @@ def _start(timeline, point, start_year):
     )
 
 
+def _start_on_framework(timeline, point, start_year):
+    """Subqueries for the starting point of the line to `point` of a target on a framework: its
+    rank among the pupil's values on the target's framework, and its value in tenths."""
+    ranks, wanted, _first = _ranks(timeline, point, start_year)
+    candidates = (
+        Assessment.objects.filter(
+            _has_value(),
+            pupil_id=OuterRef("pupil_id"),
+            subject_id=OuterRef("subject_id"),
+            framework_id=OuterRef("framework_id"),
+            point_id__in=wanted,
+        )
+        .annotate(rank=Case(*ranks, output_field=IntegerField()), tenths=_value_tenths())
+        .order_by("rank")
+    )
+    return (
+        Subquery(candidates.values("rank")[:1], output_field=IntegerField()),
+        Subquery(candidates.values("tenths")[:1], output_field=DecimalField()),
+    )
+
+
 def _with_start(queryset, name, timeline, point, start_year):
     """Annotate the starting point of the line to `point` as `{name}_rank`, `{name}_sp` (points)
-    and `{name}_so` (band order). Most pupils were assessed at the year's first point, which is
-    then their start (rank 0): that assessment is joined, and the subqueries over the other
+    and `{name}_so` (band order), and for a target on a framework `{name}_frank` and `{name}_fv`
+    (its value in tenths). Most pupils were assessed at the year's first point, which is then
+    their start (rank 0): that assessment is joined, and the subqueries over the other
     candidates run only for a pupil without it. (The line's arithmetic names the start many
     times, and the database would run a subquery again at each mention.)"""
     rank, start_points, start_order, first = _start(timeline, point, start_year)
+    f_rank, f_value = _start_on_framework(timeline, point, start_year)
+    on_framework = Q(framework__isnull=False)
+    f_rank = Case(When(on_framework, then=f_rank), default=None, output_field=IntegerField())
+    f_value = Case(When(on_framework, then=f_value), default=None, output_field=DecimalField())
     first_point = next((p for p in timeline.points if timeline.position[p.pk] == first), None)
     if first_point is not None and first <= timeline.position[point.pk]:
         joined = f"{name}_first"
@@ -242,22 +332,53 @@ def _with_start(queryset, name, timeline, point, start_year):
             default=start_order,
             output_field=IntegerField(),
         )
-    annotations = {f"{name}_rank": rank, f"{name}_sp": start_points, f"{name}_so": start_order}
+        there_f = (
+            on_framework & Q(**{f"{joined}__framework_id": F("framework_id")}) & _has_value(f"{joined}__")
+        )
+        f_rank = Case(When(there_f, then=Value(0)), default=f_rank, output_field=IntegerField())
+        f_value = Case(
+            When(there_f, then=_value_tenths(f"{joined}__")), default=f_value, output_field=DecimalField()
+        )
+    annotations = {
+        f"{name}_rank": rank,
+        f"{name}_sp": start_points,
+        f"{name}_so": start_order,
+        f"{name}_frank": f_rank,
+        f"{name}_fv": f_value,
+    }
     return queryset.annotate(**annotations), first
+
+
+def _on_framework(now):
+    """A target on a framework with a value, and `now` a value on the same framework."""
+    return Q(framework__isnull=False, **{f"{now}__framework_id": F("framework_id")}) & (
+        _has_value() & _has_value(f"{now}__")
+    )
 
 
 def _due_status(now):
     """Met or missed by the assessment joined as `now` (at or after the due point)."""
     band = Q(attainment__isnull=False, **{f"{now}__attainment__isnull": False})
     points = Q(points__isnull=False, **{f"{now}__points__isnull": False})
-    missed = (band & Q(**{f"{now}__attainment__order__lt": F("attainment__order")})) | (
-        points & Q(**{f"{now}__points__lt": F("points")})
+    framework = _on_framework(now)
+    missed = (
+        (band & Q(**{f"{now}__attainment__order__lt": F("attainment__order")}))
+        | (points & Q(**{f"{now}__points__lt": F("points")}))
+        | (framework & Q(LessThan(_value_tenths(f"{now}__"), _value_tenths())))
     )
     return Case(
         When(missed, then=Value(MISSED)),
-        When(band | points, then=Value(MET)),
+        When(band | points | framework, then=Value(MET)),
         default=Value(NONE),
     )
+
+
+def _line(rank, first, at, due):
+    """(elapsed, span) of the line from the start ranked `rank` (see `_INSIDE`) to the due point."""
+    begin = Case(When(Q(**{f"{rank}__lt": _INSIDE}), then=Value(first) - F(rank)), default=F(rank) - _INSIDE)
+    elapsed = ExpressionWrapper(Value(at) - begin, output_field=IntegerField())
+    span = ExpressionWrapper(Value(due) - begin, output_field=IntegerField())
+    return elapsed, span
 
 
 def _trajectory_status(queryset, now, name, point, timeline, start_year):
@@ -265,10 +386,7 @@ def _trajectory_status(queryset, now, name, point, timeline, start_year):
     the starting point (subqueries) to the target; the same arithmetic as `judge`."""
     queryset, first = _with_start(queryset, name, timeline, point, start_year)
     at, due = timeline.position[point.pk], timeline.last(start_year)
-    r = F(f"{name}_rank")
-    begin = Case(When(Q(**{f"{name}_rank__lt": _INSIDE}), then=Value(first) - r), default=r - _INSIDE)
-    elapsed = ExpressionWrapper(Value(at) - begin, output_field=IntegerField())
-    span = ExpressionWrapper(Value(due) - begin, output_field=IntegerField())
+    elapsed, span = _line(f"{name}_rank", first, at, due)
     s_order, s_points = F(f"{name}_so"), _tenths(F(f"{name}_sp"))
     band = Q(attainment__isnull=False, **{f"{now}__attainment__isnull": False, f"{name}_so__isnull": False})
     points = Q(points__isnull=False, **{f"{now}__points__isnull": False, f"{name}_sp__isnull": False})
@@ -280,12 +398,19 @@ def _trajectory_status(queryset, now, name, point, timeline, start_year):
         ExpressionWrapper((_tenths(F(f"{now}__points")) - s_points) * span, output_field=DecimalField()),
         ExpressionWrapper((_tenths(F("points")) - s_points) * elapsed, output_field=DecimalField()),
     )
-    below = (band & ~Q(band_ok)) | (points & ~Q(points_ok))
+    f_elapsed, f_span = _line(f"{name}_frank", first, at, due)
+    f_start = F(f"{name}_fv")
+    framework = _on_framework(now) & Q(**{f"{name}_fv__isnull": False})
+    framework_ok = GreaterThanOrEqual(
+        ExpressionWrapper((_value_tenths(f"{now}__") - f_start) * f_span, output_field=DecimalField()),
+        ExpressionWrapper((_value_tenths() - f_start) * f_elapsed, output_field=DecimalField()),
+    )
+    below = (band & ~Q(band_ok)) | (points & ~Q(points_ok)) | (framework & ~Q(framework_ok))
     return queryset.annotate(
         **{
             name: Case(
                 When(below, then=Value(BELOW)),
-                When(band | points, then=Value(ON_TRACK)),
+                When(band | points | framework, then=Value(ON_TRACK)),
                 default=Value(NONE),
             )
         }
@@ -297,7 +422,8 @@ def judged(queryset, point, timeline, *, year, name="status", now="now"):
     subject at `point` (as `now`) and judged there by the database (as `name`): met or missed
     when `point` is at or after the year's last point, otherwise on track or below the
     trajectory. `point` may be before the year (last year's last point): the line then starts
-    at that point. One query for the whole list: the starting point is three subqueries."""
+    at that point. One query for the whole list: the starting point is three subqueries (two more
+    for a target on a framework)."""
     queryset = queryset.annotate(**{now: assessment_at(point)})
     if timeline.position[point.pk] >= timeline.last(year):
         return queryset.annotate(**{name: _due_status(now)})

@@ -709,9 +709,9 @@ def pupil_targets(request, pk):
     reference = selectors.reference_of(membership.school)
     stored = {
         (t.subject_id, t.kind): t
-        for t in Target.objects.for_membership(membership).filter(
-            pupil=pupil, academic_year__in=list(years.values())
-        )
+        for t in Target.objects.for_membership(membership)
+        .filter(pupil=pupil, academic_year__in=list(years.values()))
+        .select_related("attainment", "framework", "stage")
         if t.academic_year == years[t.kind]
     }
     form = TargetsForm(
@@ -721,6 +721,7 @@ def pupil_targets(request, pk):
         scheme=scheme,
         stored=stored,
         years=years,
+        frameworks=selectors.frameworks_in_force(pupil, timezone.localdate()),
     )
     status = 200
     if request.method == "POST":

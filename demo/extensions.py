@@ -16,6 +16,7 @@ EXTENSIONS = [
     "demo.evidence_data.add_evidence",
     "demo.graduated_data.add_graduated",  # after plans, interventions and evidence: it builds on them
     "demo.inclusion_data.add_inclusion",  # after evidence (it tags some), before reports
+    "demo.frameworks_data.add_frameworks",  # after interventions (a reading group's ages), before rollups
     "demo.trust_data.add_rollups",  # after every figure the trust comparison rolls up
     "demo.reports_data.add_reports",  # keep last: it signs off the SEF over everyone's data
 ]
