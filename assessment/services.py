@@ -572,8 +572,10 @@ class TargetInput:
 
 
 @transaction.atomic
-def targets_set(*, pupil, targets, by):
-    """Set a pupil's targets: a blank target removes it, any other is created or updated."""
+def targets_set(*, pupil, targets, by, keep_framework=False):
+    """Set a pupil's targets: a blank target removes it, any other is created or updated. With
+    `keep_framework` (the grid's targets mode, whose boxes are the main scheme's) a blank leaves
+    a target on another framework as it is: the grid did not show it, so cannot clear it."""
     stored = {
         (t.subject_id, t.kind, t.academic_year): t
         for t in Target.objects.select_for_update().filter(pupil=pupil)
@@ -584,7 +586,7 @@ def targets_set(*, pupil, targets, by):
         current = stored.get(key)
         fields = wanted.stored_as()
         if fields[0] is None and fields[1] is None and fields[2] is None:
-            if current:
+            if current and not (keep_framework and current.framework_id):
                 current._history_user = by
                 current.delete()
                 changed += 1
@@ -623,7 +625,7 @@ def targets_set_for_pupils(*, membership, per_pupil, by):
     """The grid's targets mode: targets for several pupils, each within the membership's reach."""
     pupils = Pupil.objects.for_membership(membership).in_bulk(list(per_pupil))
     return sum(
-        targets_set(pupil=pupils[pupil_id], targets=targets, by=by)
+        targets_set(pupil=pupils[pupil_id], targets=targets, by=by, keep_framework=True)
         for pupil_id, targets in per_pupil.items()
         if pupil_id in pupils
     )

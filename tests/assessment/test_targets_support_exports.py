@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from assessment.frameworks import kit_add
 from assessment.models import AssessmentPoint, AttainmentBand, Subject, SupportObservation, Target
 from assessment.selectors import key_stage_end_year
 from assessment.services import assessment_points_ensure, scheme_set_up_defaults
@@ -251,3 +252,28 @@ def test_pupils_csv_is_scoped_and_governors_get_none(client, home, world):
         client.force_login(home.members[role].user)
         assert client.get(reverse("assessment:pupils_csv")).status_code == 403
         assert client.get(reverse("assessment:grid_csv")).status_code == 403
+
+
+def test_grid_targets_mode_leaves_a_target_on_another_framework(client, home):
+    """The grid's target boxes are the main scheme's: a blank one clears a main-scheme target,
+    never a target set on the pupil's own framework, which the grid does not show."""
+    pupil = home.class_pupil
+    reading = Subject.objects.get(school=home.school, name="Reading")
+    point = AssessmentPoint.objects.get(school=home.school, academic_year=2025, order=1)
+    ks2 = kit_add(home.school, "Pre-key stage 2 standards")
+    pk5 = ks2.stages.get(code="PK5")
+    Target.objects.create(
+        pupil=pupil,
+        subject=reading,
+        kind="year",
+        academic_year=2025,
+        framework=ks2,
+        stage=pk5,
+        step=1,
+        place=5,
+    )
+    client.force_login(home.members[Role.SENCO].user)
+    base = reverse("assessment:grid") + f"?point={point.pk}&school_class={home.school_class.pk}"
+    key = f"{pupil.pk}-{reading.pk}"
+    assert client.post(base + "&mode=targets", {f"t-{key}": "", f"p-{key}": ""}).status_code == 302
+    assert Target.objects.get(pupil=pupil).place == 5
