@@ -376,6 +376,7 @@ def build_grid(membership, point, pupils, *, previous, reference, points):
         rule.end_of_year(Target.objects.filter(pupil_id__in=pupil_ids), year), point, timeline, year=year
     ):
         t.attainment = attainment.get(t.attainment_id) if t.attainment_id else None
+        t.shown = value_shown(reference, t.framework_id, t.stage_id, t.step, t.score)
         targets[(t.pupil_id, t.subject_id)] = rule.Judgement(t, t.status, due)
     used = set()
     rows = []

@@ -277,3 +277,5 @@ def test_grid_targets_mode_leaves_a_target_on_another_framework(client, home):
     key = f"{pupil.pk}-{reading.pk}"
     assert client.post(base + "&mode=targets", {f"t-{key}": "", f"p-{key}": ""}).status_code == 302
     assert Target.objects.get(pupil=pupil).place == 5
+    # The grid names the target as typed on its framework.
+    assert "Target PK5: <strong>" in client.get(base).content.decode()
