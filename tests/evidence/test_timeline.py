@@ -143,12 +143,14 @@ def test_pupil_page_shows_the_timeline(client, world, django_assert_max_num_quer
     home = world["A"]
     history(home, home.class_pupil, years)
     client.force_login(home.members[Role.TEACHER].user)
-    # 33 at one year and at four years of history (the timeline adds nine of them; what a
-    # Common Transfer File brought, years at earlier schools and key stage results, two).
+    # 37 at one year and at four years of history (the timeline adds nine of them; what a
+    # Common Transfer File brought, years at earlier schools and key stage results, two; the
+    # other frameworks four: Engagement Model observations, statutory outcomes, whether the
+    # pupil is on the Engagement Model, and the framework section's placements and values).
     # The access log adds 8 whatever the number of pupils: the savepoint, the school's chain head
     # made (its first entry) and locked and read in one UPDATE ... RETURNING, the entry, its pupil
     # rows in one INSERT, the head's new hash, the savepoint released.
-    with django_assert_max_num_queries(33 + 8):
+    with django_assert_max_num_queries(37 + 8):
         page = client.get(reverse("pupils:detail", kwargs={"pk": home.class_pupil.pk})).content.decode()
     assert 'id="timeline-h"' in page and "Evidence 2025" in page
     assert "Record a conversation with the family" in page
