@@ -234,6 +234,17 @@ def placements_at(pupil_ids, as_at):
     return found
 
 
+def pupils_on(framework, today):
+    """The ids of the pupils assessed on `framework` today in at least one subject (two
+    queries: who was ever placed on it, then who still is)."""
+    placed = set(
+        FrameworkPlacement.objects.filter(framework=framework, starts_on__lte=today).values_list(
+            "pupil_id", flat=True
+        )
+    )
+    return {p for (p, _s), f in placements_at(placed, today).items() if f == framework.pk}
+
+
 # -- keeping progress beside each value ---------------------------------------------------------
 
 

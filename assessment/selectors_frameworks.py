@@ -30,18 +30,7 @@ def frameworks_in_use(school):
 
 def on_framework_today(framework, today):
     """How many pupils are assessed on `framework` today, in at least one subject (two queries)."""
-    pupil_ids = set(
-        FrameworkPlacement.objects.filter(framework=framework, starts_on__lte=today).values_list(
-            "pupil_id", flat=True
-        )
-    )
-    return len(
-        {
-            pupil_id
-            for (pupil_id, _s), framework_id in frameworks.placements_at(pupil_ids, today).items()
-            if framework_id == framework.pk
-        }
-    )
+    return len(frameworks.pupils_on(framework, today))
 
 
 def _name(framework):

@@ -773,16 +773,7 @@ def framework_retire(*, framework, retired, today):
     """Retire a framework (no pupil can be placed on it any more; its records stay) or bring it
     back. Refused while pupils are placed on it today: place them elsewhere first."""
     if retired:
-        pupil_ids = set(
-            FrameworkPlacement.objects.filter(framework=framework, starts_on__lte=today).values_list(
-                "pupil_id", flat=True
-            )
-        )
-        on_it = {
-            pupil_id
-            for (pupil_id, _subject), framework_id in frameworks.placements_at(pupil_ids, today).items()
-            if framework_id == framework.pk
-        }
+        on_it = frameworks.pupils_on(framework, today)
         if on_it:
             raise ValidationError(
                 f"{_count(len(on_it), 'pupil')} {'are' if len(on_it) != 1 else 'is'} assessed on "
