@@ -523,12 +523,20 @@ def _gap_cells(table, gap):
 
 def _grid_cells(table, row, index, cells, gap, scale):
     """A grid row's bands of one subject, their total (the shares' denominator), and when the
-    gap table shows the same pupils, the bands that meet the line adding up to its count."""
+    gap table shows the same pupils, the bands that meet the line adding up to its count.
+
+    In a row of fewer pupils than the threshold the bands are cells the reader never sees as
+    counts: all of them print "c", so a row of four pupils one in each of four bands gives
+    nothing away (were the reader told which bands hold a pupil, it would)."""
     bands = [(band, _count(figure)) for band, figure, _initials in cells]
     if all(n is None for _band, n in bands):
         return
-    members = [table.add((row.year_group, index, "band", band.pk), n or 0) for band, n in bands]
-    total = table.add((row.year_group, index, "band", TOTAL), sum(n or 0 for _band, n in bands))
+    n_total = sum(n or 0 for _band, n in bands)
+    # A row of fewer pupils than the threshold prints every band "c", zeros too (`_withheld`):
+    # the reader cannot tell which bands hold a pupil, so none is known to be small.
+    shown = not 0 < n_total < table.threshold
+    members = [table.add((row.year_group, index, "band", band.pk), n or 0, shown=shown) for band, n in bands]
+    total = table.add((row.year_group, index, "band", TOTAL), n_total)
     table.line(total, members)
     if gap is None or scale is None or scale.threshold is None:
         return

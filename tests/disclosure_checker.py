@@ -8,7 +8,8 @@ is checked, not repeated.
 The reader knows every shown count and share ("64% (7/11)" shows 7 and 11), the lines that add
 them up (a row beside its total, the status totals beside the need rows ...), and, as the
 strictest reader, which hidden cells are small: a hidden cell of 1 to t - 1 pupils lies in
-1..t-1, any other hidden cell is at least 0. A hidden cell is *determined* when every whole-number
+1..t-1, any other hidden cell is at least 0 (except where the page prints zeros "c" too, so that
+which cells are small cannot be known: `cannot_tell_small`). A hidden cell is *determined* when every whole-number
 solution of the lines gives it the same value; the checker enumerates solutions exactly.
 """
 
@@ -98,6 +99,7 @@ class Problem:
         self.truth = {}
         self.seen = {}
         self.slack = set()
+        self.blind = set()
         self.lines = []
         self.shown_small = []
 
@@ -135,6 +137,11 @@ class Problem:
     def line(self, total, members):
         self.lines.append((total, list(members)))
 
+    def cannot_tell_small(self, keys):
+        """Hidden cells of which the reader cannot tell whether they are small or 0: a row that
+        prints every cell "c", zeros too. They are still asked about."""
+        self.blind.update(keys)
+
     # Solving ----------------------------------------------------------------------------------
 
     def hidden(self):
@@ -148,7 +155,7 @@ class Problem:
         cap = max(self.truth.values(), default=0) * 2 + self.threshold
         bounds = {
             k: (1, self.threshold - 1)
-            if k not in self.slack and 0 < self.truth[k] < self.threshold
+            if k not in self.slack and k not in self.blind and 0 < self.truth[k] < self.threshold
             else (0, cap)
             for k in unknowns
         }

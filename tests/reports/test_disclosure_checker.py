@@ -180,6 +180,12 @@ def _grid(p, truth, shown, kind):
                 members.append(key)
             p.line(total, members)
             keys[(label, subject)] = members
+            if 0 < p.truth[total] < T:
+                # A row under the threshold prints every band "c", zeros too: the reader cannot
+                # tell which bands hold a pupil.
+                shown_cells = shown_rows[label][1 + s * per : 1 + (s + 1) * per]
+                assert all(c == HIDDEN for c in shown_cells), (label, subject, shown_cells)
+                p.cannot_tell_small(members)
     return keys
 
 
