@@ -123,3 +123,29 @@ def test_movement_on_the_sen_record_hides_a_small_year_with_its_complement():
         ("2026/27", "7", "0", "0", "0"),
         ("All 3 years", "18", "11", "2", "0"),
     ]
+
+
+def test_a_small_row_one_pupil_per_column_hides_only_itself():
+    """Question C's grid for a governor (threshold 5). Year 3 Reading: 4 pupils, one in each of
+    four columns (on another framework, Below, On track, Exceeded). Were the reader told which
+    columns hold a pupil (each 1 to 4, four of them, a total of at most 4), every count would be
+    1; so the row prints every column "c", zeros too, and says nothing about which hold a pupil.
+    Year 4 Reading: 0, 3, 6, 5 of 14. The 3 is under 5; 14 less 0, 6 and 5 gives it back, so the
+    smallest other count, 5, is hidden as well (3 + 5 = 8 then has solutions 1 + 7 to 4 + 4).
+    The 0 and the 6 stay shown: the small row does not hide the rest of the table."""
+    from types import SimpleNamespace  # noqa: PLC0415  (the grid without the queries)
+
+    from gaps.grids import GridRow, _cell, withhold  # noqa: PLC0415
+
+    columns = [SimpleNamespace(pk=pk, order=order) for pk, order in (("fw", -1), ("B", 0), ("OT", 1), ("EX", 2))]
+    scale = SimpleNamespace(threshold=1)
+
+    def row(year, counts):
+        total = sum(counts)
+        cells = [(c, _cell(n, total, "percent", 0), "") for c, n in zip(columns, counts, strict=True)]
+        return GridRow(year, f"Year {year}", [cells])
+
+    grid = [row(3, [1, 1, 1, 1]), row(4, [0, 3, 6, 5])]
+    withhold([], 5, grid=grid, subjects=[SimpleNamespace(pk=1)], scale=scale)
+    shown = [[str(figure) for _c, figure, _i in r.cells[0]] for r in grid]
+    assert shown == [["c", "c", "c", "c"], ["0% (0/14)", "c", "43% (6/14)", "c"]]
