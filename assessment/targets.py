@@ -29,9 +29,11 @@ The rule (the README states it too):
   its value is the stage and step's place on the framework (standards, steps) or the score (a
   score, or an age in months). At the due point it is met when the value there reaches the
   target's. Before it, the line runs from the starting value on that framework (chosen as above,
-  among the pupil's values on it) to the target, and the pupil is on track when their value is at
-  or above the line, as for points: from PK3 to a PK5 target, half way along the line is at PK4,
-  so PK4 is on track and PK3 below the trajectory. A value on another framework or on the main
+  among the pupil's values on it) to the target. A score or an age is on track at or above the
+  line, as points are; a standard or a step is read as the place nearest the line, half way
+  rounding up, as bands are: from PK3 to a PK5 target, half way along the line is at PK4, so PK4
+  is on track and PK3 below the trajectory; a pupil aiming one standard up over the year is on
+  track at PK3 for the first half of it. A value on another framework or on the main
   scheme (a pupil who has moved) is not compared: "no assessment yet" on this target. Main-scheme
   targets are judged only by main-scheme values, as before.
 - With no assessment at the point judged (or no starting point to draw the line from), the
@@ -183,6 +185,9 @@ def _judge_on_framework(target, now, start, elapsed, span, due):
     if s_value is None:
         return NONE
     t, n, s = (round(Decimal(v) * 10) for v in (t_value, n_value, s_value))
+    if target.place is not None:
+        # Places, like bands: n >= round_half_up(s + (t - s) * elapsed / span), in tenths.
+        return ON_TRACK if (2 * n + 10 - 2 * s) * span > 2 * (t - s) * elapsed else BELOW
     return ON_TRACK if (n - s) * span >= (t - s) * elapsed else BELOW
 
 
@@ -405,7 +410,15 @@ def _trajectory_status(queryset, now, name, point, timeline, start_year):
         ExpressionWrapper((_value_tenths(f"{now}__") - f_start) * f_span, output_field=DecimalField()),
         ExpressionWrapper((_value_tenths() - f_start) * f_elapsed, output_field=DecimalField()),
     )
-    below = (band & ~Q(band_ok)) | (points & ~Q(points_ok)) | (framework & ~Q(framework_ok))
+    place_ok = GreaterThan(
+        ExpressionWrapper(
+            (_value_tenths(f"{now}__") * 2 + 10 - f_start * 2) * f_span, output_field=DecimalField()
+        ),
+        ExpressionWrapper((_value_tenths() - f_start) * f_elapsed * 2, output_field=DecimalField()),
+    )
+    # Places (standards, steps) are read like bands, scores and ages like points.
+    framework_ok = (Q(place__isnull=False) & Q(place_ok)) | (Q(place__isnull=True) & Q(framework_ok))
+    below = (band & ~Q(band_ok)) | (points & ~Q(points_ok)) | (framework & ~framework_ok)
     return queryset.annotate(
         **{
             name: Case(

@@ -13,6 +13,7 @@ from django.urls import reverse
 from assessment import frameworks
 from assessment import targets as rule
 from assessment.models import (
+    Assessment,
     AssessmentPoint,
     AttainmentBand,
     Framework,
@@ -266,3 +267,69 @@ def test_the_targets_page_offers_the_pupils_framework(client, world):
     client.post(url, {f"year-{reading.pk}-value": "", f"ks-{reading.pk}-value": ""})
     (left,) = Target.objects.filter(pupil=pupil, subject=reading)
     assert (left.kind, left.framework, left.points) == ("ks", None, Decimal(20))
+
+
+@pytest.mark.parametrize(
+    ("target", "start", "now", "elapsed", "span", "expected"),
+    [
+        # One standard up over three points: after 1 the line is 3 + 1/3, nearest PK3: on track;
+        # after 2 it is 3 + 2/3, nearest PK4: PK3 is below the trajectory.
+        (_on(PK, 4), _on(PK, 3), _on(PK, 3), 1, 3, rule.ON_TRACK),
+        (_on(PK, 4), _on(PK, 3), _on(PK, 3), 2, 3, rule.BELOW),
+        (_on(PK, 4), _on(PK, 3), _on(PK, 4), 2, 3, rule.ON_TRACK),
+        # Half way rounds up: place 7 to 8 over 2, after 1 the line is 7.5: 8 is expected.
+        (_on(PK, 8), _on(PK, 7), _on(PK, 7), 1, 2, rule.BELOW),
+        # An age keeps the line itself: 90 to 91 months over 3, after 1 the line is 90.33.
+        (_on(AGE, score="91"), _on(AGE, score="90"), _on(AGE, score="90"), 1, 3, rule.BELOW),
+    ],
+)
+def test_a_standard_or_step_is_read_as_the_place_nearest_the_line(
+    target, start, now, elapsed, span, expected
+):
+    assert rule.judge(target=target, now=now, start=start, elapsed=elapsed, span=span, due=False) == expected
+
+
+def test_the_database_reads_places_nearest_the_line(db):
+    """Four points in 2025 (positions 0 to 3), every value recorded at the first: the line runs
+    over 3 points. q0: PK3, target PK4, PK3 again at point 1 (line 3 1/3): on track; at point 2
+    (line 3 2/3): below. q1: reading age 90 months, target 91, 90 again at point 1 (line 90 1/3):
+    below. The pupil page's rule (`judge`) says the same."""
+    school = SchoolFactory()
+    scheme_set_up_defaults(school=school, academic_year=2025)
+    AssessmentPoint.objects.filter(school=school).delete()
+    assessment_points_ensure(
+        school=school, academic_year=2025, names=["Autumn 1", "Autumn 2", "Spring", "Summer"]
+    )
+    at = {p.order: p for p in AssessmentPoint.objects.filter(school=school)}
+    m = SimpleNamespace(
+        at=at,
+        reading=Subject.objects.get(school=school, name="Reading"),
+        pk2=frameworks.kit_add(school, "Pre-key stage 2 standards"),
+        age=Framework.objects.create(school=school, kind=Framework.Kind.AGE, name="Reading age"),
+    )
+    m.stages = {s.code: s for s in m.pk2.stages.all()}
+    q0, q1 = PupilFactory(school=school, year_group=5), PupilFactory(school=school, year_group=5)
+    for order in (1, 2, 3):
+        _record(m, q0, order, "PK3")
+        _record(m, q1, order, "7y 6m")
+    _target(m, q0, "PK4")
+    _target(m, q1, "7y 7m")
+    timeline = rule.Timeline(list(at.values()))
+    targets = rule.end_of_year(Target.objects.all(), 2025)
+    for order, expected in ((2, [rule.ON_TRACK, rule.BELOW]), (3, [rule.BELOW, rule.BELOW])):
+        rows = {t.pupil_id: t.status for t in rule.judged(targets, at[order], timeline, year=2025)}
+        assert [rows[q0.pk], rows[q1.pk]] == expected, order
+        start = {p: Assessment.objects.get(pupil=p, point=at[1]) for p in (q0, q1)}
+        now = {p: Assessment.objects.get(pupil=p, point=at[order]) for p in (q0, q1)}
+        by_page = [
+            rule.judge(
+                target=Target.objects.get(pupil=p),
+                now=now[p],
+                start=start[p],
+                elapsed=order - 1,
+                span=3,
+                due=False,
+            )
+            for p in (q0, q1)
+        ]
+        assert by_page == expected, order
