@@ -358,7 +358,7 @@ def pupil_names(membership, pupil_ids):
 
 def build_grid(membership, point, pupils, *, previous, reference, points):
     """The grid for `pupils` at `point`: three queries (pupils, cells, targets) at any size.
-    Each end-of-year target is judged by the database at `point` (assessment.targets), against
+    Each end-of-year target is judged at `point` (assessment.targets, `judged_each`), against
     the school's `points`. `reference` holds each pupil's framework per subject at the point
     (`reference_of` with the pupils and the point's as-at date): a cell on another framework
     has one box for its value, an Engagement Model cell none."""
@@ -372,7 +372,7 @@ def build_grid(membership, point, pupils, *, previous, reference, points):
     timeline = rule.Timeline(points)
     year = point.academic_year
     due = rule.is_due(point, timeline)
-    for t in rule.judged(
+    for t in rule.judged_each(
         rule.end_of_year(Target.objects.filter(pupil_id__in=pupil_ids), year), point, timeline, year=year
     ):
         t.attainment = attainment.get(t.attainment_id) if t.attainment_id else None

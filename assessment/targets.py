@@ -46,6 +46,7 @@ judged in one query whatever its size. Tests hold both to the same hand-worked c
 
 from dataclasses import dataclass
 from decimal import Decimal
+from types import SimpleNamespace
 
 from django.db.models import (
     Case,
@@ -441,6 +442,67 @@ def judged(queryset, point, timeline, *, year, name="status", now="now"):
     if timeline.position[point.pk] >= timeline.last(year):
         return queryset.annotate(**{name: _due_status(now)})
     return _trajectory_status(queryset, now, name, point, timeline, year)
+
+
+def judged_each(queryset, point, timeline, *, year):
+    """The targets of `queryset` (of `year`), each with `.status` at `point` as `judged` gives it,
+    for a page that shows every target anyway (the termly grid): the database fetches each
+    target's assessment at `point` and its starting point (the subqueries of `judged`, once each)
+    and `judge` decides in Python. `judged`'s long expression of the line is what a list that is
+    counted needs; a list that is shown row by row does not, and compiling it was most of the
+    grid page's time."""
+    at, due_at = timeline.position[point.pk], timeline.last(year)
+    due = at >= due_at
+    now = {f"now_{f}": F(f"now__{f}") for f in ("id", "points", "framework_id", "place", "score")}
+    queryset = (
+        queryset.select_related("attainment")
+        .annotate(now=assessment_at(point))
+        .annotate(now_order=F("now__attainment__order"), **now)
+    )
+    first = None
+    if not due:
+        queryset, first = _with_start(queryset, "start", timeline, point, year)
+    targets = list(queryset)
+    for t in targets:
+        t.status = _judge_fetched(t, first, at, due_at, due)
+    return targets
+
+
+def _line_of(rank, first, at, due_at):
+    """(elapsed, span) of the line from the start ranked `rank` (Python's `_line`)."""
+    begin = first - rank if rank < _INSIDE else rank - _INSIDE
+    return at - begin, due_at - begin
+
+
+def _fetched(order, points, framework_id, **value):
+    """An assessment as `judge` reads it, from fetched values: its band's order, its points, its
+    framework and value there."""
+    band = SimpleNamespace(order=order) if order is not None else None
+    return SimpleNamespace(
+        attainment=band, attainment_id=band and True, points=points, framework_id=framework_id, **value
+    )
+
+
+def _judge_fetched(t, first, at, due_at, due):
+    """`judge` for a target fetched by `judged_each`, from its annotations."""
+    now = None
+    if t.now_id is not None:
+        now = _fetched(t.now_order, t.now_points, t.now_framework_id, place=t.now_place, score=t.now_score)
+    if due:
+        return judge(target=t, now=now, due=True)
+    start = None
+    if t.framework_id is not None:
+        rank = t.start_frank
+        if rank is not None:
+            start = _fetched(None, None, t.framework_id, place=None, score=t.start_fv / 10)
+    else:
+        rank = t.start_rank
+        if rank is not None:
+            start = _fetched(t.start_so, t.start_sp, None)
+    if start is None:
+        return judge(target=t, now=now, due=False)
+    elapsed, span = _line_of(rank, first, at, due_at)
+    return judge(target=t, now=now, start=start, elapsed=elapsed, span=span, due=False)
 
 
 def end_of_year(queryset, year):

@@ -152,8 +152,15 @@ def test_the_database_judges_a_list_as_the_rule_does():
     timeline = rule.Timeline(points)
 
     def statuses(point):
-        rows = rule.judged(rule.end_of_year(Target.objects.all(), 2025), point, timeline, year=2025)
-        return {pupils.index(t.pupil): t.status for t in rows}
+        """The statuses by `judged` (the database decides: lists that are counted), checked
+        against `judged_each` (the rule in Python on fetched values: the grid)."""
+        targets = rule.end_of_year(Target.objects.all(), 2025)
+        found = [
+            {pupils.index(t.pupil): t.status for t in judge(targets, point, timeline, year=2025)}
+            for judge in (rule.judged, rule.judged_each)
+        ]
+        assert found[0] == found[1]
+        return found[0]
 
     assert statuses(at[4]) == {
         0: rule.ON_TRACK,

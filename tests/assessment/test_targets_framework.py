@@ -161,9 +161,15 @@ def test_the_database_and_the_pupil_page_judge_framework_targets_alike(mixed, dj
     timeline = rule.Timeline(m.points)
 
     def database(point):
-        with django_assert_num_queries(1):
-            rows = list(rule.judged(rule.end_of_year(Target.objects.all(), 2025), point, timeline, year=2025))
-        return {_index(pupils, t.pupil_id): t.status for t in rows}
+        """By `judged` (the database decides) and `judged_each` (the grid's: the rule in Python
+        on values fetched in one query), which must agree."""
+        found = []
+        for judge in (rule.judged, rule.judged_each):
+            with django_assert_num_queries(1):
+                rows = list(judge(rule.end_of_year(Target.objects.all(), 2025), point, timeline, year=2025))
+            found.append({_index(pupils, t.pupil_id): t.status for t in rows})
+        assert found[0] == found[1]
+        return found[0]
 
     def page(today):
         found = {}
@@ -317,8 +323,9 @@ def test_the_database_reads_places_nearest_the_line(db):
     timeline = rule.Timeline(list(at.values()))
     targets = rule.end_of_year(Target.objects.all(), 2025)
     for order, expected in ((2, [rule.ON_TRACK, rule.BELOW]), (3, [rule.BELOW, rule.BELOW])):
-        rows = {t.pupil_id: t.status for t in rule.judged(targets, at[order], timeline, year=2025)}
-        assert [rows[q0.pk], rows[q1.pk]] == expected, order
+        for judge in (rule.judged, rule.judged_each):
+            rows = {t.pupil_id: t.status for t in judge(targets, at[order], timeline, year=2025)}
+            assert [rows[q0.pk], rows[q1.pk]] == expected, (order, judge.__name__)
         start = {p: Assessment.objects.get(pupil=p, point=at[1]) for p in (q0, q1)}
         now = {p: Assessment.objects.get(pupil=p, point=at[order]) for p in (q0, q1)}
         by_page = [

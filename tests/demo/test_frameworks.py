@@ -192,3 +192,31 @@ def test_values_worked_by_hand():
     steps = [SimpleNamespace(pk=n, offset=(n - 1) * 6) for n in range(1, 5)]
     _set_value(row, ("steps", 5, 1.0, 24), 3, pupil, point, steps)
     assert (row.stage_id, row.step, row.place) == (2, 1, 7)
+
+
+def test_every_demo_target_is_judged_alike_by_the_database_and_by_the_grid(demo):
+    """`judged` (the database decides, for lists that are counted: question D) and
+    `judged_each` (the rule in Python on fetched values, for the grid) over every end-of-year
+    target of the demo school, main scheme and frameworks, at every point of this year and
+    last year: the same status for each."""
+    from assessment import targets as rule  # noqa: PLC0415  (this test only)
+    from assessment.models import AssessmentPoint  # noqa: PLC0415
+
+    school = _school(demo)
+    points = list(AssessmentPoint.objects.filter(school=school))
+    timeline = rule.Timeline(points)
+    compared = Counter()
+    for point in points:
+        year = point.academic_year
+        if year < YEAR - 1:
+            continue
+        targets = rule.end_of_year(Target.objects.filter(pupil__school=school), year)
+        by_db = {t.pk: t.status for t in rule.judged(targets, point, timeline, year=year)}
+        each = {t.pk: t.status for t in rule.judged_each(targets, point, timeline, year=year)}
+        assert by_db == each, point
+        compared.update((t.framework_id is not None, by_db[t.pk]) for t in targets)
+    # Before the due point each status occurs, on the main scheme and on frameworks (the demo's
+    # targets are this year's: met and missed are the hand-worked tests' cases).
+    for on_framework in (False, True):
+        for status in (rule.ON_TRACK, rule.BELOW, rule.NONE):
+            assert compared[(on_framework, status)], (on_framework, status, compared)

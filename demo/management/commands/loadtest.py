@@ -4,6 +4,10 @@
     DATABASE_URL=postgres://... python manage.py loadtest --cpu 20
 
 
+With --think SECONDS each client pauses a random 0 to 2 x SECONDS after each answer, as a person
+reads a page before the next click; without it (the default) each client sends its next request
+at once, which measures the server saturated rather than people using it.
+
 With --serve it starts gunicorn itself (gunicorn.conf.py, production settings, this database)
 and stops it afterwards; without, it drives the server at --url. Each client signs in as a demo
 user (password and the demo authenticator's code, through the real pages), then repeats a mix
@@ -39,6 +43,7 @@ from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test import Client
@@ -183,6 +188,31 @@ def grid_save(session, path, rng):
     return status
 
 
+def one_request(session, rng, grid, pages):
+    """(kind, seconds, failure or None) of one request of the mix: the SENCOs (a `grid` path)
+    save grids as well as reading; heads only read."""
+    if grid and rng.random() < 2 * SAVE_SHARE:
+        kind, started = "grid save (open and save)", time.perf_counter()
+        try:
+            outcome = grid_save(session, grid, rng)
+        except OSError as error:
+            outcome = repr(error)
+        # 409: another client of the same class saved one of these cells first, and the grid's
+        # conflict rule kept both values (a right answer, counted apart).
+        if outcome == 409:
+            kind = "grid save: conflict shown"
+        ok = outcome in (200, 409)
+    else:
+        kind, path, _weight = rng.choices(pages, weights=[w for *_, w in pages])[0]
+        started = time.perf_counter()
+        try:
+            outcome = session.request("GET", path)[0]
+        except OSError as error:
+            outcome = repr(error)
+        ok = outcome == 200
+    return kind, time.perf_counter() - started, None if ok else outcome
+
+
 def load_users(school, count):
     """One demo login per client, half SENCOs and half heads of the demo school, each with the
     demo authenticator: a code is taken once per user and 30-second step (no replays), so 32
@@ -244,6 +274,14 @@ class Command(BaseCommand):
         parser.add_argument("--clients", type=int, default=32)
         parser.add_argument("--seconds", type=int, default=60)
         parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument(
+            "--think",
+            type=float,
+            default=0.0,
+            metavar="SECONDS",
+            help="each client waits a random 0 to 2 x SECONDS after each answer (a person reading "
+            "the page); 0, the default, sends the next request at once",
+        )
         parser.add_argument(
             "--cpu",
             type=int,
@@ -307,6 +345,8 @@ class Command(BaseCommand):
     def _cpu(self, school, repeats):
         """Each page of the mix, then a grid open and save, `repeats` times in this process."""
         settings_env = {"DEBUG": False, "ALLOWED_HOSTS": ["127.0.0.1"]}
+        # Pages name their static files through the manifest, as in production.
+        call_command("collectstatic", interactive=False, verbosity=0)
         with override_settings(**settings_env):
             session = TestClientSession()
             user = demo_user("loadcpu", "Load", "CPU")
@@ -349,7 +389,7 @@ class Command(BaseCommand):
             )
 
     def _run(self, school, options):
-        url, clients, seconds = options["url"], options["clients"], options["seconds"]
+        url, clients, seconds, think = (options[k] for k in ("url", "clients", "seconds", "think"))
         pages = page_mix(school)
         grids = grid_paths(school)
         tally = Tally()
@@ -358,32 +398,15 @@ class Command(BaseCommand):
             session = Session(url)
             session.sign_in(username)
             sessions.append(session)
-        self.stdout.write(f"{clients} clients signed in; running for {seconds} s against {url}")
+        pause = f"each pausing 0 to {2 * think:g} s after each answer" if think else "no pause"
+        self.stdout.write(f"{clients} clients signed in, {pause}; running for {seconds} s against {url}")
         stop = time.monotonic() + seconds
 
         def client(session, rng, grid):
             while time.monotonic() < stop:
-                # The SENCOs (even clients) save grids as well as reading; heads only read.
-                if grid and rng.random() < 2 * SAVE_SHARE:
-                    kind, started = "grid save (open and save)", time.perf_counter()
-                    try:
-                        outcome = grid_save(session, grid, rng)
-                    except OSError as error:
-                        outcome = repr(error)
-                    # 409: another client of the same class saved one of these cells first, and the
-                    # grid's conflict rule kept both values (a right answer, counted apart).
-                    if outcome == 409:
-                        kind = "grid save: conflict shown"
-                    ok = outcome in (200, 409)
-                else:
-                    kind, path, _weight = rng.choices(pages, weights=[w for *_, w in pages])[0]
-                    started = time.perf_counter()
-                    try:
-                        outcome = session.request("GET", path)[0]
-                    except OSError as error:
-                        outcome = repr(error)
-                    ok = outcome == 200
-                tally.add(kind, time.perf_counter() - started, None if ok else outcome)
+                tally.add(*one_request(session, rng, grid, pages))
+                if think:
+                    time.sleep(min(rng.uniform(0, 2 * think), max(0.0, stop - time.monotonic())))
 
         threads = [
             threading.Thread(
