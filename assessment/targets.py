@@ -39,9 +39,11 @@ The rule (the README states it too):
 - With no assessment at the point judged (or no starting point to draw the line from), the
   target is "no assessment yet".
 
-The same rule is written twice: in Python (`judge`) for one pupil's page, and as database
-expressions (`judged`) for lists of targets (the termly grid, gap question D), so that a list is
-judged in one query whatever its size. Tests hold both to the same hand-worked cases.
+The same rule is written twice: in Python (`judge`), and as database expressions (`judged`) for
+lists of targets that are counted (gap question D), so that a list is counted in one query
+whatever its size. A list shown target by target (the termly grid) fetches each target's values
+in one query and applies `judge` (`judged_each`). Tests hold all three to the same hand-worked
+cases, and `judged` to `judged_each` on every target of the demo.
 """
 
 from dataclasses import dataclass
