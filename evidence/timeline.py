@@ -13,6 +13,7 @@ from itertools import groupby
 from django.urls import reverse
 from django.utils import timezone
 
+from assessment import frameworks
 from assessment import models as assessment_models
 from assessment.models import Assessment
 from attendance.models import Attendance, Exclusion
@@ -54,18 +55,12 @@ def _sen(pupil):
 def _assessments(pupil):
     rows = (
         Assessment.objects.filter(pupil=pupil)
-        .select_related("point", "subject", "attainment", "progress")
+        .select_related("point", "subject", "attainment", "progress", "framework", "stage")
         .order_by("-point__academic_year", "-point__order", "subject__order", "subject__name")
     )
     entries = []
     for point, cells in groupby(rows, key=lambda a: a.point):
-        cells = list(cells)
-        lines = []
-        for a in cells:
-            parts = [a.attainment.label if a.attainment else "", a.progress.label if a.progress else ""]
-            if a.points is not None:
-                parts.append(f"{a.points:g} points")
-            lines.append(f"{a.subject.name}: {', '.join(p for p in parts if p) or 'not assessed'}")
+        lines = [f"{a.subject.name}: {_cell_words(a)}" for a in cells]
         entries.append(
             TimelineEntry(
                 point.starts_on,
@@ -76,6 +71,24 @@ def _assessments(pupil):
             )
         )
     return entries
+
+
+def _cell_words(a):
+    """One subject's assessment at a point in words: the band, progress and points on the
+    school's scale, or the value on the pupil's own framework with the progress made there
+    ("PK4 on Pre-key stage 2 standards: +1 standard this year (expected 1 in 12 months)")."""
+    if a.framework_id is not None:
+        value = frameworks.show(a.framework, a.stage, a.step, a.score)
+        if not value:  # the Engagement Model: observations by area, not a value
+            return f"assessed on {a.framework.name}"
+        words = f"{value} on {a.framework.name}"
+        if a.gained is not None:
+            words += f": {frameworks.progress_words(a.framework, a.gained, a.months)}"
+        return words
+    parts = [a.attainment.label if a.attainment else "", a.progress.label if a.progress else ""]
+    if a.points is not None:
+        parts.append(f"{a.points:g} points")
+    return ", ".join(p for p in parts if p) or "not assessed"
 
 
 def _interventions(pupil):

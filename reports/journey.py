@@ -552,6 +552,8 @@ def _target_lines(rows):
             parts = [r.latest.attainment.label] if r.latest.attainment_id else []
             if r.latest.points is not None:
                 parts.append(f"{_plain(r.latest.points)} points")
+            if r.latest.shown:  # a value on another framework (pupil_targets reads it)
+                parts.append(f"{r.latest.shown} ({r.latest.framework.name})")
             latest = ", ".join(parts)
         out.append(
             TargetLine(

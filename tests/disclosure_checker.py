@@ -9,8 +9,9 @@ The reader knows every shown count and share ("64% (7/11)" shows 7 and 11), the 
 them up (a row beside its total, the status totals beside the need rows ...), and, as the
 strictest reader, which hidden cells are small: a hidden cell of 1 to t - 1 pupils lies in
 1..t-1, any other hidden cell is at least 0 (except where the page prints zeros "c" too, so that
-which cells are small cannot be known: `cannot_tell_small`). A hidden cell is *determined* when every whole-number
-solution of the lines gives it the same value; the checker enumerates solutions exactly.
+which cells are small cannot be known: `cannot_tell_small`). A hidden cell is *determined* when
+every whole-number solution of the lines gives it the same value; the checker enumerates
+solutions exactly.
 """
 
 import re

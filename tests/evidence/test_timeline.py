@@ -154,3 +154,43 @@ def test_pupil_page_shows_the_timeline(client, world, django_assert_max_num_quer
         page = client.get(reverse("pupils:detail", kwargs={"pk": home.class_pupil.pk})).content.decode()
     assert 'id="timeline-h"' in page and "Evidence 2025" in page
     assert "Record a conversation with the family" in page
+
+
+def test_a_value_on_another_framework_is_shown_with_its_progress(world):
+    """A pupil on the pre-key stage 2 standards in Reading: PK3 at Term 1, PK4 at Term 3 of
+    2025/26. The timeline shows the value on the framework, never "not assessed" (the first
+    value alone: nothing to measure from), and at Term 3 the progress since the first value:
+    +1 standard, one standard a year expected, so 0 expected in under 12 months."""
+    from assessment import frameworks  # noqa: PLC0415  (this test only)
+
+    home = world["A"]
+    school, pupil = home.school, home.class_pupil
+    reading = Subject.objects.get_or_create(school=school, name="Reading", order=0)[0]
+    pk2 = frameworks.kit_add(school, "Pre-key stage 2 standards")
+    stages = list(pk2.stages.all())
+    for order, code in ((1, "PK3"), (3, "PK4")):
+        point = AssessmentPoint.objects.create(
+            school=school,
+            academic_year=2025,
+            order=order,
+            name=f"Term {order}",
+            starts_on=D(2025, 9, 1) + datetime.timedelta(days=120 * (order - 1)),
+        )
+        value = frameworks.parse(pk2, stages, code)
+        assessment_create(
+            pupil=pupil,
+            point=point,
+            subject=reading,
+            framework=pk2,
+            stage=value.stage,
+            step=value.step,
+            place=value.place,
+        )
+    frameworks.progress_refresh(school.pk, [(pupil.pk, reading.pk)])
+    entries = pupil_timeline(pupil=pupil, membership=home.members[Role.TEACHER])
+    lines = {e.title: e.lines for e in entries if e.kind == "assessment"}
+    assert lines["Term 1 2025/26 assessment"] == ["Reading: PK3 on Pre-key stage 2 standards"]
+    (term3,) = lines["Term 3 2025/26 assessment"]
+    assert term3.startswith(
+        "Reading: PK4 on Pre-key stage 2 standards: +1 standard this year (expected 0 in "
+    )

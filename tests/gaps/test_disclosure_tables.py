@@ -137,7 +137,9 @@ def test_a_small_row_one_pupil_per_column_hides_only_itself():
 
     from gaps.grids import GridRow, _cell, withhold  # noqa: PLC0415
 
-    columns = [SimpleNamespace(pk=pk, order=order) for pk, order in (("fw", -1), ("B", 0), ("OT", 1), ("EX", 2))]
+    columns = [
+        SimpleNamespace(pk=pk, order=order) for pk, order in (("fw", -1), ("B", 0), ("OT", 1), ("EX", 2))
+    ]
     scale = SimpleNamespace(threshold=1)
 
     def row(year, counts):

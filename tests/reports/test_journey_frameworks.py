@@ -74,3 +74,13 @@ def test_case_study_says_the_framework_progress(client, mixed):
     assert "Reading, on Small steps: +6 steps this year (expected 4 in 8 months), S2.3 at " + NOW in text
     # The year's outcome cell names the value and its framework.
     assert "S2.3 on Small steps" in text
+
+
+def test_journey_targets_table_shows_the_latest_value_on_the_framework(client, mixed):
+    """The table of targets shows each subject's latest assessment: for k0 (pre-key stage 2
+    standards, PK4 at Spring) and r0 (reading age 8y 4m) their value on their framework, not
+    "not assessed"."""
+    for label, latest in (("k0", "PK4 (Pre-key stage 2 standards)"), ("r0", "8y 4m (Reading age)")):
+        text = journey(client, mixed, mixed["pupils"][label])
+        assert f"Reading {latest}" in text, label
+        assert "Reading not assessed" not in text, label
