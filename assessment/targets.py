@@ -87,9 +87,6 @@ BADGES = {
 # Key stages by their final year group: the first year group of each (KS1 Years 1-2, KS2 3-6,
 # KS3 7-9, KS4 10-11, sixth form 12-13).
 KEY_STAGE_FIRST = {2: 1, 6: 3, 9: 7, 11: 10, 13: 12}
-# Ranks of the starting-point candidates: the first point of the period and those before it
-# rank 0, 1, 2... (latest first); points inside the period rank after them, earliest first.
-_INSIDE = 1000
 
 
 class Timeline:
@@ -255,105 +252,88 @@ def _has_value(prefix=""):
     return Q(**{f"{prefix}place__isnull": False}) | Q(**{f"{prefix}score__isnull": False})
 
 
-def _ranks(timeline, point, start_year):
-    """The rank of each candidate point for the starting point of the line to `point` (see
-    `_INSIDE`), as When clauses, and the position of the period's first point."""
+def _candidates(timeline, point, start_year, *conditions, **fields):
+    """The pupil's assessments in the target's subject that may start the line to `point`, best
+    first: the period's first point and those before it, latest first, then the points inside
+    the period, earliest first; each with `pos`, its point's place on the timeline. The order is
+    by the points' academic year and order (the timeline's), so the only list of points is the
+    one that gives `pos`."""
     first = timeline.first(start_year)
     at = timeline.position[point.pk]
-    ranks = []
-    for p in timeline.points:
-        pos = timeline.position[p.pk]
-        if pos <= min(first, at):
-            ranks.append(When(point_id=p.pk, then=Value(first - pos)))
-        elif pos <= at:
-            ranks.append(When(point_id=p.pk, then=Value(_INSIDE + pos)))
-    wanted = [p.pk for p in timeline.points if timeline.position[p.pk] <= at]
-    return ranks, wanted, first
-
-
-def _start(timeline, point, start_year):
-    """Subqueries for the starting point of the line to `point`: its rank among the candidates
-    (from which its position follows), its points and its band order."""
-    ranks, wanted, first = _ranks(timeline, point, start_year)
-    candidates = (
-        Assessment.objects.filter(
-            Q(attainment__isnull=False) | Q(points__isnull=False),
-            pupil_id=OuterRef("pupil_id"),
-            subject_id=OuterRef("subject_id"),
-            point_id__in=wanted,
-        )
-        .annotate(rank=Case(*ranks, output_field=IntegerField()))
-        .order_by("rank")
+    wanted = [p for p in timeline.points if timeline.position[p.pk] <= at]
+    before = [p.pk for p in wanted if timeline.position[p.pk] <= first]
+    when = F("point__academic_year") * 1000 + F("point__order")
+    best = Case(
+        When(point_id__in=before, then=-when), default=Value(10**7) + when, output_field=IntegerField()
+    )
+    position = Case(
+        *(When(point_id=p.pk, then=Value(timeline.position[p.pk])) for p in wanted),
+        output_field=IntegerField(),
     )
     return (
-        Subquery(candidates.values("rank")[:1], output_field=IntegerField()),
-        Subquery(candidates.values("points")[:1], output_field=DecimalField()),
-        Subquery(candidates.values("attainment__order")[:1], output_field=IntegerField()),
-        first,
-    )
-
-
-def _start_on_framework(timeline, point, start_year):
-    """Subqueries for the starting point of the line to `point` of a target on a framework: its
-    rank among the pupil's values on the target's framework, and its value in tenths."""
-    ranks, wanted, _first = _ranks(timeline, point, start_year)
-    candidates = (
         Assessment.objects.filter(
-            _has_value(),
+            *conditions,
             pupil_id=OuterRef("pupil_id"),
             subject_id=OuterRef("subject_id"),
-            framework_id=OuterRef("framework_id"),
-            point_id__in=wanted,
+            point_id__in=[p.pk for p in wanted],
+            **fields,
         )
-        .annotate(rank=Case(*ranks, output_field=IntegerField()), tenths=_value_tenths())
-        .order_by("rank")
-    )
-    return (
-        Subquery(candidates.values("rank")[:1], output_field=IntegerField()),
-        Subquery(candidates.values("tenths")[:1], output_field=DecimalField()),
+        .annotate(pos=position, best=best)
+        .order_by("best")
     )
 
 
 def _with_start(queryset, name, timeline, point, start_year):
-    """Annotate the starting point of the line to `point` as `{name}_rank`, `{name}_sp` (points)
-    and `{name}_so` (band order), and for a target on a framework `{name}_frank` and `{name}_fv`
-    (its value in tenths). Most pupils were assessed at the year's first point, which is then
-    their start (rank 0): that assessment is joined, and the subqueries over the other
-    candidates run only for a pupil without it. (The line's arithmetic names the start many
-    times, and the database would run a subquery again at each mention.)"""
-    rank, start_points, start_order, first = _start(timeline, point, start_year)
-    f_rank, f_value = _start_on_framework(timeline, point, start_year)
+    """Annotate the starting point of the line to `point`: `{name}_begin` (its place on the
+    timeline), `{name}_sp` (points) and `{name}_so` (band order), and for a target on a
+    framework `{name}_fbegin` and `{name}_fv` (its value on that framework in tenths). Most
+    pupils were assessed at the year's first point, which is then their start: that assessment
+    is joined, and the subqueries over the other candidates run only for a pupil without it."""
+    first = timeline.first(start_year)
+    main = _candidates(timeline, point, start_year, Q(attainment__isnull=False) | Q(points__isnull=False))
+    on = _candidates(timeline, point, start_year, _has_value(), framework_id=OuterRef("framework_id"))
+    on = on.annotate(tenths=_value_tenths())
     on_framework = Q(framework__isnull=False)
-    f_rank = Case(When(on_framework, then=f_rank), default=None, output_field=IntegerField())
-    f_value = Case(When(on_framework, then=f_value), default=None, output_field=DecimalField())
+    columns = {
+        "begin": (Subquery(main.values("pos")[:1]), IntegerField()),
+        "sp": (Subquery(main.values("points")[:1]), DecimalField()),
+        "so": (Subquery(main.values("attainment__order")[:1]), IntegerField()),
+        "fbegin": (Subquery(on.values("pos")[:1]), IntegerField()),
+        "fv": (Subquery(on.values("tenths")[:1]), DecimalField()),
+    }
+    annotations = {
+        f"{name}_{key}": Case(
+            When(on_framework, then=value) if key.startswith("f") else When(~on_framework, then=value),
+            default=None,
+            output_field=field,
+        )
+        for key, (value, field) in columns.items()
+    }
     first_point = next((p for p in timeline.points if timeline.position[p.pk] == first), None)
     if first_point is not None and first <= timeline.position[point.pk]:
         joined = f"{name}_first"
         queryset = queryset.annotate(**{joined: assessment_at(first_point)})
-        there = Q(**{f"{joined}__attainment__isnull": False}) | Q(**{f"{joined}__points__isnull": False})
-        rank = Case(When(there, then=Value(0)), default=rank, output_field=IntegerField())
-        start_points = Case(
-            When(there, then=F(f"{joined}__points")), default=start_points, output_field=DecimalField()
-        )
-        start_order = Case(
-            When(there, then=F(f"{joined}__attainment__order")),
-            default=start_order,
-            output_field=IntegerField(),
+        there = ~on_framework & (
+            Q(**{f"{joined}__attainment__isnull": False}) | Q(**{f"{joined}__points__isnull": False})
         )
         there_f = (
             on_framework & Q(**{f"{joined}__framework_id": F("framework_id")}) & _has_value(f"{joined}__")
         )
-        f_rank = Case(When(there_f, then=Value(0)), default=f_rank, output_field=IntegerField())
-        f_value = Case(
-            When(there_f, then=_value_tenths(f"{joined}__")), default=f_value, output_field=DecimalField()
-        )
-    annotations = {
-        f"{name}_rank": rank,
-        f"{name}_sp": start_points,
-        f"{name}_so": start_order,
-        f"{name}_frank": f_rank,
-        f"{name}_fv": f_value,
-    }
+        shortcut = {
+            "begin": (there, Value(first)),
+            "sp": (there, F(f"{joined}__points")),
+            "so": (there, F(f"{joined}__attainment__order")),
+            "fbegin": (there_f, Value(first)),
+            "fv": (there_f, _value_tenths(f"{joined}__")),
+        }
+        for key, (condition, value) in shortcut.items():
+            default, field = columns[key]
+            annotations[f"{name}_{key}"] = Case(
+                When(condition, then=value),
+                When(on_framework if key.startswith("f") else ~on_framework, then=default),
+                default=None,
+                output_field=field,
+            )
     return queryset.annotate(**annotations), first
 
 
@@ -381,46 +361,58 @@ def _due_status(now):
     )
 
 
-def _line(rank, first, at, due):
-    """(elapsed, span) of the line from the start ranked `rank` (see `_INSIDE`) to the due point."""
-    begin = Case(When(Q(**{f"{rank}__lt": _INSIDE}), then=Value(first) - F(rank)), default=F(rank) - _INSIDE)
-    elapsed = ExpressionWrapper(Value(at) - begin, output_field=IntegerField())
-    span = ExpressionWrapper(Value(due) - begin, output_field=IntegerField())
-    return elapsed, span
+def _on_the_line(now_value, start, target, begin, at, due, *, nearest, unit):
+    """Is the value `now_value` on track at position `at` against the line from `start` (at
+    position `begin`) to `target` (at `due`)? The module's rule with `elapsed = at - begin` and
+    `span = due - begin`, rearranged so that the start's value and position, subqueries the
+    database would run again at each mention, each appear once:
+
+    - at or above the line: (n - s) x span >= (t - s) x elapsed, that is
+      n x due - t x at - s x (due - at) >= begin x (n - t);
+    - `nearest` (bands, places): n >= round_half_up(s + (t - s) x elapsed / span), that is
+      (2n + u - 2s) x span > 2 (t - s) x elapsed, that is
+      (2n + u) x due - 2t x at - 2s x (due - at) > begin x (2n + u - 2t),
+      `unit` u the step between two places (1 for a band's order, 10 for a place in tenths)."""
+    if nearest:
+        left = (now_value * 2 + unit) * due - target * (2 * at) - start * (2 * (due - at))
+        right = begin * (now_value * 2 + unit - target * 2)
+        return GreaterThan(_decimal(left), _decimal(right))
+    left = now_value * due - target * at - start * (due - at)
+    return GreaterThanOrEqual(_decimal(left), _decimal(begin * (now_value - target)))
+
+
+def _decimal(expression):
+    return ExpressionWrapper(expression, output_field=DecimalField())
 
 
 def _trajectory_status(queryset, now, name, point, timeline, start_year):
     """Annotate `{name}` with on track / below the trajectory at `point`, against the line from
     the starting point (subqueries) to the target; the same arithmetic as `judge`."""
-    queryset, first = _with_start(queryset, name, timeline, point, start_year)
+    queryset, _first = _with_start(queryset, name, timeline, point, start_year)
     at, due = timeline.position[point.pk], timeline.last(start_year)
-    elapsed, span = _line(f"{name}_rank", first, at, due)
-    s_order, s_points = F(f"{name}_so"), _tenths(F(f"{name}_sp"))
+    begin, f_begin = F(f"{name}_begin"), F(f"{name}_fbegin")
     band = Q(attainment__isnull=False, **{f"{now}__attainment__isnull": False, f"{name}_so__isnull": False})
     points = Q(points__isnull=False, **{f"{now}__points__isnull": False, f"{name}_sp__isnull": False})
-    band_ok = GreaterThan(
-        (F(f"{now}__attainment__order") * 2 + 1 - s_order * 2) * span,
-        (F("attainment__order") - s_order) * elapsed * 2,
+    band_ok = _on_the_line(
+        F(f"{now}__attainment__order"),
+        F(f"{name}_so"),
+        F("attainment__order"),
+        begin,
+        at,
+        due,
+        nearest=True,
+        unit=1,
     )
-    points_ok = GreaterThanOrEqual(
-        ExpressionWrapper((_tenths(F(f"{now}__points")) - s_points) * span, output_field=DecimalField()),
-        ExpressionWrapper((_tenths(F("points")) - s_points) * elapsed, output_field=DecimalField()),
-    )
-    f_elapsed, f_span = _line(f"{name}_frank", first, at, due)
-    f_start = F(f"{name}_fv")
-    framework = _on_framework(now) & Q(**{f"{name}_fv__isnull": False})
-    framework_ok = GreaterThanOrEqual(
-        ExpressionWrapper((_value_tenths(f"{now}__") - f_start) * f_span, output_field=DecimalField()),
-        ExpressionWrapper((_value_tenths() - f_start) * f_elapsed, output_field=DecimalField()),
-    )
-    place_ok = GreaterThan(
-        ExpressionWrapper(
-            (_value_tenths(f"{now}__") * 2 + 10 - f_start * 2) * f_span, output_field=DecimalField()
-        ),
-        ExpressionWrapper((_value_tenths() - f_start) * f_elapsed * 2, output_field=DecimalField()),
-    )
+    points_ok = _on_the_line(
+        _tenths(F(f"{now}__points")), _tenths(F(f"{name}_sp")), _tenths(F("points")), begin, at, due,
+        nearest=False, unit=None,
+    )  # fmt: skip
+    values = (_value_tenths(f"{now}__"), F(f"{name}_fv"), _value_tenths(), f_begin, at, due)
     # Places (standards, steps) are read like bands, scores and ages like points.
-    framework_ok = (Q(place__isnull=False) & Q(place_ok)) | (Q(place__isnull=True) & Q(framework_ok))
+    place_ok = _on_the_line(*values, nearest=True, unit=10)
+    score_ok = _on_the_line(*values, nearest=False, unit=None)
+    framework = _on_framework(now) & Q(**{f"{name}_fv__isnull": False})
+    framework_ok = (Q(place__isnull=False) & Q(place_ok)) | (Q(place__isnull=True) & Q(score_ok))
     below = (band & ~Q(band_ok)) | (points & ~Q(points_ok)) | (framework & ~framework_ok)
     return queryset.annotate(
         **{
@@ -461,19 +453,12 @@ def judged_each(queryset, point, timeline, *, year):
         .annotate(now=assessment_at(point))
         .annotate(now_order=F("now__attainment__order"), **now)
     )
-    first = None
     if not due:
-        queryset, first = _with_start(queryset, "start", timeline, point, year)
+        queryset, _first = _with_start(queryset, "start", timeline, point, year)
     targets = list(queryset)
     for t in targets:
-        t.status = _judge_fetched(t, first, at, due_at, due)
+        t.status = _judge_fetched(t, at, due_at, due)
     return targets
-
-
-def _line_of(rank, first, at, due_at):
-    """(elapsed, span) of the line from the start ranked `rank` (Python's `_line`)."""
-    begin = first - rank if rank < _INSIDE else rank - _INSIDE
-    return at - begin, due_at - begin
 
 
 def _fetched(order, points, framework_id, **value):
@@ -485,7 +470,7 @@ def _fetched(order, points, framework_id, **value):
     )
 
 
-def _judge_fetched(t, first, at, due_at, due):
+def _judge_fetched(t, at, due_at, due):
     """`judge` for a target fetched by `judged_each`, from its annotations."""
     now = None
     if t.now_id is not None:
@@ -494,17 +479,16 @@ def _judge_fetched(t, first, at, due_at, due):
         return judge(target=t, now=now, due=True)
     start = None
     if t.framework_id is not None:
-        rank = t.start_frank
-        if rank is not None:
+        begin = t.start_fbegin
+        if begin is not None:
             start = _fetched(None, None, t.framework_id, place=None, score=t.start_fv / 10)
     else:
-        rank = t.start_rank
-        if rank is not None:
+        begin = t.start_begin
+        if begin is not None:
             start = _fetched(t.start_so, t.start_sp, None)
     if start is None:
         return judge(target=t, now=now, due=False)
-    elapsed, span = _line_of(rank, first, at, due_at)
-    return judge(target=t, now=now, start=start, elapsed=elapsed, span=span, due=False)
+    return judge(target=t, now=now, start=start, elapsed=at - begin, span=due_at - begin, due=False)
 
 
 def end_of_year(queryset, year):
