@@ -334,7 +334,7 @@ def _with_start(queryset, name, timeline, point, start_year):
                 default=None,
                 output_field=field,
             )
-    return queryset.annotate(**annotations), first
+    return queryset.annotate(**annotations)
 
 
 def _on_framework(now):
@@ -388,7 +388,7 @@ def _decimal(expression):
 def _trajectory_status(queryset, now, name, point, timeline, start_year):
     """Annotate `{name}` with on track / below the trajectory at `point`, against the line from
     the starting point (subqueries) to the target; the same arithmetic as `judge`."""
-    queryset, _first = _with_start(queryset, name, timeline, point, start_year)
+    queryset = _with_start(queryset, name, timeline, point, start_year)
     at, due = timeline.position[point.pk], timeline.last(start_year)
     begin, f_begin = F(f"{name}_begin"), F(f"{name}_fbegin")
     band = Q(attainment__isnull=False, **{f"{now}__attainment__isnull": False, f"{name}_so__isnull": False})
@@ -454,7 +454,7 @@ def judged_each(queryset, point, timeline, *, year):
         .annotate(now_order=F("now__attainment__order"), **now)
     )
     if not due:
-        queryset, _first = _with_start(queryset, "start", timeline, point, year)
+        queryset = _with_start(queryset, "start", timeline, point, year)
     targets = list(queryset)
     for t in targets:
         t.status = _judge_fetched(t, at, due_at, due)
