@@ -203,6 +203,13 @@ def progress_words(framework, gained, months, *, since=""):
         unit = one if abs(n) == 1 else many
         text = f"{n:+d} {unit} {when}" if n else f"no {many} gained {when}"
         expected = expected_gain(framework, months)
+        rate = framework.expected_per_year
+        if not expected and rate:
+            # Whole standards or steps are due: "expected 0 in 5 months" would read as if
+            # nothing were expected at all.
+            shown = rate.normalize() if rate == rate.to_integral() else rate
+            per_year = f"{shown} {one if shown == 1 else many} a year"
+            return text + f" (expected {per_year}: none due yet in {months} months)"
         return text + f" (expected {int(expected)} in {months} months)"
     if framework.kind == Kind.AGE:
         gained_n = int(gained)

@@ -15,9 +15,25 @@ def _change(change, when):
     return f"{change.since} since {when} ({change.direction})"
 
 
+def nobody_else(gaps):
+    """Whether every pupil assessed at the point is in the group (a special school, where every
+    pupil has SEND): a gap row exists only where someone was assessed, and no one outside the
+    group was, so no in-school gap exists. Read from the true counts, as disclosure control
+    replaces the shares a governor reads; a count of zero is no small group, so every reader
+    may be told it."""
+    return bool(gaps) and all(g.rest_assessed == 0 for g in gaps)
+
+
 def draft_c(gaps, cohort):
     """The largest gap over the true figures, whoever reads it; a governor reads where it is and,
     when disclosure control hides them, that its figures are withheld."""
+    if nobody_else(gaps):
+        return (
+            f"{cohort.label}: every pupil assessed at this point is in this group, so there is no one "
+            "else in the school to compare with and no in-school gap. The group's attainment, and its "
+            "progress with each pupil judged on their own framework, are in the grids; national "
+            "figures are on B."
+        )
     gaps = [g for g in gaps if g.true_points is not None]
     if not gaps:
         return "There are not yet enough assessments at this point to compare the groups."

@@ -78,6 +78,9 @@ class Gap:
     # `withheld` True when disclosure control hides either side from this reader.
     true_points: int | None = None
     withheld: bool = False
+    # Pupils outside the group assessed, from the truth: 0 in a special school, where every pupil
+    # is in the group (a count of zero is no small group: gaps.drafts.nobody_else says so).
+    rest_assessed: int | None = None
 
     @property
     def narrowed_since_last_point(self):
@@ -465,6 +468,7 @@ def ranked_gaps(membership, cohort, scheme, suppress_below=0, *, protect=True):
             focus=focus_share,
             rest=rest_share,
             points=gap_points(focus_share, rest_share),
+            rest_assessed=rest_share.denominator,
         )
         gap.true_points = gap.points
         for earlier, name in ((before, "since_last_point"), (last_year, "since_last_year")):

@@ -90,6 +90,8 @@ def dashboard(request):
         "progress": progress,
         "attendance": attendance,
         "draft": drafts.draft_c(gaps, cohort),
+        # With no one outside the group, the chart and table would be rows of "none (0/0)".
+        "nobody_else": drafts.nobody_else(gaps),
         "headline": scheme.bands.attainment.headline,
         "measure": scheme.measure_name,
         "tab": "dashboard",

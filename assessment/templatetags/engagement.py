@@ -15,3 +15,11 @@ def engagement_block(pupil_id, anonymised=False, heading="h2", since=None, until
     "h2" or "h3"."""
     context = engagement_context(pupil_id, since=since, until=until) if pupil_id else {}
     return {**context, "notes": not anonymised, "heading": "h3" if heading == "h3" else "h2"}
+
+
+@register.simple_tag
+def engagement_of(pupil_id):
+    """`{% engagement_of pupil_id as em %}`: the same two queries' context, for a document that
+    reads it before showing it (a case study's progress summary names the block below), then
+    `{% include "assessment/engagement/_report_block.html" with engagement=em.engagement ... %}`."""
+    return engagement_context(pupil_id) if pupil_id else {}

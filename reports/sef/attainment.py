@@ -55,6 +55,9 @@ class GapRow:
     last_year_gap: int | None = None
     # The gap over the true figures, for choosing the largest gap alike for every reader.
     true_gap: int | None = None
+    # No other pupil was assessed (a special school: every pupil has SEND). A count of zero is no
+    # small group, so every reader may know it; False in snapshots signed before it was kept.
+    no_others: bool = False
 
     @property
     def withheld(self):
@@ -154,6 +157,7 @@ class _Figure:
     others: Share
     gap: int | None
     true_gap: int | None = None
+    no_others: bool = False
 
 
 def attainment_section(school, academic_year, *, suppress_below):
@@ -284,7 +288,8 @@ class _Grid:
         truth = gap_between(
             *(Share(row[f"{key}_{side}_k"], row[f"{key}_{side}_n"]) for side in ("send", "others"))
         )
-        return _Figure(point, year, send, others, gap_between(send, others), truth)
+        no_others = not row[f"{key}_others_n"]
+        return _Figure(point, year, send, others, gap_between(send, others), truth, no_others)
 
     def measure(self, key, title):
         trend_points = self.trend_points(key)
@@ -336,6 +341,7 @@ class _Grid:
             last_year_point=self.names[last_year[-1].point] if last_year else "",
             last_year_gap=last_year[-1].gap if last_year else None,
             true_gap=now.true_gap,
+            no_others=now.no_others,
         )
 
 
@@ -387,9 +393,26 @@ def _widest_gap(measure):
             f"{change.now_words} (SEND {widest.send}, others {widest.others}){since}."
             + _judged_on(measure, widest)
         )
+    if measure.rows and all(row.no_others for row in measure.rows):
+        return _send_only(measure)
     if measure.rows:
         return f"{measure.title}: the groups are too small to compare."
     return ""
+
+
+def _send_only(measure):
+    """The finding of a school whose every pupil assessed is on the SEND record: no gap, the SEND
+    pupils' figures as each reader may see them, and on which frameworks they were judged."""
+    figures = "; ".join(f"{row.subject} {row.send} at {row.point}" for row in measure.rows)
+    judged = "".join(
+        f" {line.subject}: {line.figures[0].send_by_framework}."
+        for line in measure.lines
+        if line.figures and line.figures[0].send_by_framework
+    )
+    return (
+        f"{measure.title}: every pupil assessed is on the SEND record, so there are no other pupils "
+        f"in the school to compare with and no in-school gap. SEND pupils: {figures}.{judged}"
+    )
 
 
 def _judged_on(measure, row):

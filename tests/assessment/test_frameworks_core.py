@@ -151,7 +151,7 @@ def test_standards_gained_against_one_a_year(school):
     )
     assert (
         frameworks.progress_words(ks2, autumn.gained, autumn.months)
-        == "no standards gained this year (expected 0 in 5 months)"
+        == "no standards gained this year (expected 1 standard a year: none due yet in 5 months)"
     )
 
 

@@ -136,3 +136,39 @@ def build_framework_cohort(name="Mixed Class Primary", threshold=5):
         "spring": spring,
         **members,
     }
+
+
+def build_special_school(threshold=5):
+    """A special school worked by hand: every pupil has an EHC plan, so no one is outside the
+    SEND group. Year 4 Reading, Spring this year; the seven framework pupils of FRAMEWORK_ROWS
+    (k0, k1, s0, s1, s2, r0, r1, as above) and two on the school's scale:
+
+      m0   OT   E        m1   B   B
+
+    - at or above ARE (OT, EX): m0 only, 1 of 9 = 11.1 -> 11%; the seven on frameworks count as
+      below ARE;
+    - expected progress or better: m0 (E) and k0, k1, s0, s1, s2, r0 (met); not m1 (B) nor r1
+      (ratio 0.5): 7 of 9 = 77.8 -> 78%; by framework 1 of 2 on the school's scale, 2 of 2 on
+      pre-key stage 2 standards, 1 of 2 on reading age, 3 of 3 on small steps;
+    - everyone else: no pupil at all, so there is no in-school gap to work out.
+
+    A governor (threshold 5) reads neither share: 1 at ARE, and 2 short of expected progress, are
+    each fewer than 5."""
+    school = SchoolFactory(name="Brookside Special School", suppression_threshold=threshold)
+    scheme = Scheme(school)
+    spring, last_summer = scheme.point("Spring"), scheme.point("Summer", THIS_YEAR - 1)
+    main = pupils(school, 2, sen_status=SenStatus.EHCP, primary_need="MLD")
+    on_frameworks = pupils(school, 7, sen_status=SenStatus.EHCP, primary_need="SLD")
+    assess(scheme, main[:1], spring, "Reading", "OT", "E")
+    assess(scheme, main[1:], spring, "Reading", "B", "B")
+    frameworks = frameworks_of(school)
+    reading = scheme.subjects["Reading"]
+    named = {"m0": main[0], "m1": main[1]}
+    for pupil, (label, key, before, now) in zip(on_frameworks, FRAMEWORK_ROWS, strict=True):
+        named[label] = pupil
+        place_on(pupil, reading, frameworks[key], datetime.date(THIS_YEAR - 1, 9, 1))
+        record(scheme, pupil, last_summer, "Reading", frameworks[key], before)
+        record(scheme, pupil, spring, "Reading", frameworks[key], now)
+    progress_refresh(school.pk, [(p.pk, reading.pk) for p in on_frameworks])
+    members = {role: MembershipFactory(school=school, role=role) for role in Role}
+    return {"school": school, "scheme": scheme, "pupils": named, "spring": spring, **members}

@@ -45,8 +45,8 @@ def grid(client, membership, point, extra=""):
 def test_every_pupils_progress_text_as_a_reader_sees_it(mixed):
     """Each framework pupil's progress at Spring, from the stored gained and months."""
     expected = {
-        "k0": "+1 standard this year (expected 0 in 8 months)",
-        "k1": "no standards gained this year (expected 0 in 8 months)",
+        "k0": "+1 standard this year (expected 1 standard a year: none due yet in 8 months)",
+        "k1": "no standards gained this year (expected 1 standard a year: none due yet in 8 months)",
         "s0": "+4 steps this year (expected 4 in 8 months)",
         "s1": "+6 steps this year (expected 4 in 8 months)",
         "s2": "+4 steps this year (expected 4 in 8 months)",

@@ -33,8 +33,8 @@ def journey(client, mixed, pupil):
 def test_journey_says_each_pupils_progress_on_their_framework(client, mixed):
     said = {
         "s0": "Reading, on Small steps: +4 steps this year (expected 4 in 8 months), S2.2 at " + NOW,
-        "k1": "Reading, on Pre-key stage 2 standards: no standards gained this year (expected 0 in 8 "
-        "months), PK2 at " + NOW,
+        "k1": "Reading, on Pre-key stage 2 standards: no standards gained this year (expected 1 standard "
+        "a year: none due yet in 8 months), PK2 at " + NOW,
         "r0": "Reading, on Reading age: 16 months gained in 8 months: ratio gain 2 (substantial impact), "
         "8y 4m at " + NOW,
         "r1": "Reading, on Reading age: 4 months gained in 8 months: ratio gain 0.5 (modest impact), "
