@@ -160,7 +160,9 @@ def test_a_value_on_another_framework_is_shown_with_its_progress(world):
     """A pupil on the pre-key stage 2 standards in Reading: PK3 at Term 1, PK4 at Term 3 of
     2025/26. The timeline shows the value on the framework, never "not assessed" (the first
     value alone: nothing to measure from), and at Term 3 the progress since the first value:
-    +1 standard, one standard a year expected, so 0 expected in under 12 months."""
+    +1 standard. Term 1 stands as at 28 April 2026 (the day before the next point, Term 3,
+    starts on 29 April), Term 3 as at 31 August 2026 (the year's end): 4 whole months, and one
+    standard a year is expected, so none is due yet."""
     from assessment import frameworks  # noqa: PLC0415  (this test only)
 
     home = world["A"]
@@ -191,6 +193,7 @@ def test_a_value_on_another_framework_is_shown_with_its_progress(world):
     lines = {e.title: e.lines for e in entries if e.kind == "assessment"}
     assert lines["Term 1 2025/26 assessment"] == ["Reading: PK3 on Pre-key stage 2 standards"]
     (term3,) = lines["Term 3 2025/26 assessment"]
-    assert term3.startswith(
-        "Reading: PK4 on Pre-key stage 2 standards: +1 standard this year (expected 0 in "
+    assert term3 == (
+        "Reading: PK4 on Pre-key stage 2 standards: +1 standard this year "
+        "(expected 1 standard a year: none due yet in 4 months)"
     )
