@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef, Q
 
 from core import policy
 from core.calendar import academic_year_label, academic_year_of
@@ -63,27 +63,48 @@ class SubjectProgress:
 
 def placement_history(membership, pupil, today):
     """{subject id: SubjectProgress with `now` and `moves`} from the pupil's placements (one query)."""
+    # Whether the pupil has a value on the school's scale in the subject before the placement:
+    # only then is a first placement a move from the scale.
+    on_scale_before = Assessment.objects.filter(
+        Q(attainment__isnull=False) | Q(points__isnull=False),
+        pupil_id=OuterRef("pupil_id"),
+        subject_id=OuterRef("subject_id"),
+        framework__isnull=True,
+        point__starts_on__lt=OuterRef("starts_on"),
+    )
     placements = (
         FrameworkPlacement.objects.for_membership(membership)
         .filter(pupil=pupil)
+        .annotate(scale_before=Exists(on_scale_before))
         .select_related("framework", "subject", "updated_by")
         .order_by("subject__order", "subject__name", "starts_on")
     )
     found = {}
     for placement in placements:
         entry = found.setdefault(placement.subject_id, SubjectProgress(placement.subject))
-        before = entry.moves[-1][2] if entry.moves else None
         if placement.starts_on <= today:
             entry.now = placement.framework
             entry.placed = True
-        verb = "moved" if placement.starts_on <= today else "moves"
-        words = (
-            f"{verb} from {_name(before)} to {_name(placement.framework)} on {_date(placement.starts_on)}"
-            if (before.pk if before else None) != placement.framework_id
-            else f"stays on {_name(placement.framework)} from {_date(placement.starts_on)}"
+        entry.moves.append(
+            (placement.starts_on, _move_words(entry, placement, today), placement.framework, placement)
         )
-        entry.moves.append((placement.starts_on, words, placement.framework, placement))
     return found
+
+
+def _move_words(entry, placement, today):
+    """A placement in words: a move from the framework before it ("moved from the school's scale
+    to Small steps on 1 Apr 2026"), or, for a pupil's first placement in the subject with no
+    value on the school's scale before it, where they are assessed from then."""
+    name, day = _name(placement.framework), _date(placement.starts_on)
+    verb = "moved" if placement.starts_on <= today else "moves"
+    if not entry.moves:
+        if placement.scale_before and placement.framework_id is not None:
+            return f"{verb} from {_name(None)} to {name} on {day}"
+        return f"assessed on {name} from {day}"
+    before = entry.moves[-1][2]
+    if (before.pk if before else None) != placement.framework_id:
+        return f"{verb} from {_name(before)} to {name} on {day}"
+    return f"stays on {name} from {day}"
 
 
 def pupil_framework_progress(membership, pupil, today):

@@ -70,7 +70,8 @@ def test_the_placement_in_force_at_a_date_is_the_latest_started(client, home, sc
     assert frameworks.placements_at([pupil.pk], D(2026, 9, 13)) == {(pupil.pk, maths.pk): steps.pk}
     assert frameworks.placements_at([pupil.pk], D(2026, 9, 14)) == {(pupil.pk, maths.pk): None}
     page = client.get(url).content.decode()
-    assert "Moved from the school&#x27;s scale to Small steps on 5 Jan 2026" in page
+    # No value on the school's scale before the first placement: not a move, where they start.
+    assert "Assessed on Small steps from 5 Jan 2026" in page
     assert "Moved from Small steps to the school&#x27;s scale on 14 Sep 2026" in page
     # Placing again from a later day on what the pupil is already on changes nothing.
     response = client.post(
@@ -152,12 +153,17 @@ def test_bulk_placement_costs_the_same_queries_for_two_pupils_and_twenty(
 @pytest.fixture
 def progress(home, school_data):
     """The class pupil on small steps in Maths from 1 Apr 2026: S1.2 (place 2) at Summer 2025/26,
-    S1.3 (place 3) at Autumn 2026/27, S2.2 (place 3 + 2 = 5) at Summer 2026/27. The group pupil
-    on a reading age in Reading this year only: 7y 0m (84 months) at Autumn, 7y 10m (94) at
-    Summer."""
+    S1.3 (place 3) at Autumn 2026/27, S2.2 (place 3 + 2 = 5) at Summer 2026/27; before that on
+    the school's scale (9 points at Autumn 2025/26), so the placement is a move from it. The
+    group pupil on a reading age in Reading this year only: 7y 0m (84 months) at Autumn, 7y 10m
+    (94) at Summer."""
     pupil, maths, steps = home.class_pupil, school_data["maths"], school_data["steps"]
     s1, s2 = steps.stages.order_by("order")
     p = school_data["points"]
+    autumn25 = AssessmentPoint.objects.create(
+        school=home.school, academic_year=2025, order=0, name="Autumn", starts_on=D(2025, 9, 1)
+    )
+    assessment_create(pupil=pupil, point=autumn25, subject=maths, points=Decimal(9))
     FrameworkPlacement.objects.create(pupil=pupil, subject=maths, framework=steps, starts_on=D(2026, 4, 1))
     for point, stage, step in ((p["summer25"], s1, 2), (p["autumn26"], s1, 3), (p["summer26"], s2, 2)):
         assessment_create(
@@ -211,6 +217,8 @@ def test_progress_on_a_reading_age_is_months_gained_and_the_ratio_gain(home, pro
     assert reading.series[0].progress == "10 months gained in 4 months: ratio gain 2.5 (substantial impact)"
     assert reading.series[0].expected_met is True
     assert [value for _p, value, _r in reading.series[0].values] == ["7y 0m", "7y 10m"]
+    # Never on the school's scale in Reading: the placement says where they start, not a move.
+    assert [words for _day, words, _f, _p in reading.moves] == ["assessed on Reading age from 1 Sep 2026"]
 
 
 def test_a_pupil_new_to_a_framework_reads_since_starting_on_it(home, school_data):
