@@ -51,3 +51,23 @@ window.addEventListener("resize", () => {
   clearTimeout(resizing);
   resizing = setTimeout(() => scrollBoxes(document), 150);
 });
+
+// A "tick every one" box (data-tick-all="name") ticks or clears every checkbox of that name in
+// its form, and shows itself part-ticked when some are. Without script it stays hidden.
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("input[data-tick-all]").forEach((all) => {
+    const boxes = () => all.form.querySelectorAll(`input[type=checkbox][name="${all.dataset.tickAll}"]`);
+    const show = () => {
+      const ticked = [...boxes()].filter((box) => box.checked).length;
+      all.checked = ticked > 0 && ticked === boxes().length;
+      all.indeterminate = ticked > 0 && ticked < boxes().length;
+    };
+    all.hidden = false;
+    all.addEventListener("change", () => {
+      boxes().forEach((box) => { box.checked = all.checked; });
+      show();
+    });
+    boxes().forEach((box) => box.addEventListener("change", show));
+    show();
+  });
+});

@@ -41,3 +41,30 @@ def test_c_and_sef_with_framework_pupils(page, live_server, login):
             shots.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(shots / f"{label}.png"), full_page=True)
     assert not found, "axe-core found serious or critical violations:\n" + "\n".join(found)
+
+
+@pytest.mark.browser
+def test_placing_a_class_ticks_every_pupil_at_once(page, live_server, login):
+    """The placement page's "tick every pupil" box: hidden without script, here shown; it ticks
+    every pupil of the class, shows itself part-ticked when one is cleared, and the page passes
+    axe-core."""
+    from django.urls import reverse  # after the live server's settings are in place
+
+    from assessment.models import Subject
+    from core.roles import Role
+    from tests.gaps.framework_cohort import build_framework_cohort
+
+    mixed = build_framework_cohort()
+    school = mixed[Role.SENCO].school
+    reading = Subject.objects.get(school=school, name="Reading")
+    login(page, mixed[Role.SENCO].user.username)
+    url = f"{live_server.url}{reverse('assessment:place_pupils')}?year_group=4&subject={reading.pk}"
+    assert page.goto(url).status == 200
+    every = page.get_by_label("Tick every pupil")
+    pupils = page.locator('input[name="pupils"]')
+    assert every.is_visible() and pupils.count() == 20  # 15 SEND pupils and 5 others in Year 4
+    every.check()
+    assert all(pupils.nth(i).is_checked() for i in range(pupils.count()))
+    pupils.nth(0).uncheck()
+    assert every.evaluate("box => box.indeterminate") is True
+    assert [describe("place", page.url, v) for v in blocking_violations(page)] == []
