@@ -267,6 +267,28 @@ def test_question_c_grids_and_gaps_cannot_be_worked_back(reader):
         assert_safe(_question_c(reader, params)[0], hides=False)
 
 
+def test_question_c_cannot_be_worked_back_whatever_the_subjects(reader):
+    """The default is the core subjects (the demo primary assesses 15); all of them, one subject
+    beyond the core, and the core together with all (one reader may open both) read alike."""
+    p, _attainment = _question_c(reader, {"subjects": "all"})
+    assert len(find(reader(reverse("gaps:grid"), {"subjects": "all"})[0], "Attainment by").head[0]) > 4
+    assert_safe(p)
+    science = _subject(reader, "Science")
+    assert_safe(_question_c(reader, {"subjects": science})[0], hides=False)
+    core, _attainment = _question_c(reader, {})
+    both, _attainment = _question_c(reader, {"subjects": "all"})
+    # Both pages' cells in one problem: each subject's cells have the same keys on either page.
+    for key, truth in core.truth.items():
+        assert both.truth.get(key, truth) == truth and both.seen.get(key, core.seen[key]) == core.seen[key]
+    assert set(core.truth) < set(both.truth)
+
+
+def _subject(reader, name):
+    from assessment.models import Subject  # noqa: PLC0415  (only this case needs it)
+
+    return str(Subject.objects.get(school=reader.school, name=name).pk)
+
+
 def _an_earlier_point(reader):
     from assessment.models import AssessmentPoint  # noqa: PLC0415  (only this case needs it)
 
@@ -451,11 +473,17 @@ def test_dashboard_gaps_are_withheld_as_on_the_c_page(reader):
     """The same gaps, hidden the same way, on the dashboard and on question C: a reader cannot
     play one page against the other."""
     _truth, dashboard = reader(reverse("gaps:dashboard"))
-    _truth, c_page = reader(reverse("gaps:grid"))
+    _truth, c_page = reader(reverse("gaps:grid"), {"subjects": "all"})
     on_dashboard = find(dashboard, "Gaps at or above ARE").rows
     on_c_page = find(c_page, "Gaps at or above ARE").rows
     assert on_dashboard and on_dashboard == on_c_page[: len(on_dashboard)]
     assert any(HIDDEN in row for row in on_dashboard)
+    # The dashboard ranks every subject; C shows the core by default: the same rows, in order.
+    _truth, core_page = reader(reverse("gaps:grid"))
+    on_core_page = find(core_page, "Gaps at or above ARE").rows
+    core = {row[0].split(", ")[0] for row in on_core_page}
+    assert core and core < {row[0].split(", ")[0] for row in on_c_page}
+    assert on_core_page == [row for row in on_c_page if row[0].split(", ")[0] in core]
 
 
 def test_movement_on_the_sen_record_cannot_be_worked_back(reader):
