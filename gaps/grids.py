@@ -120,6 +120,27 @@ class LineRow:
 
 
 @dataclass
+class LineMatrixRow:
+    """A year group of the lines table laid out as the grids are: per subject, the row's
+    figures ([(line, Share or None)]), or None where the subject was not assessed."""
+
+    label: str
+    cells: list
+
+
+def line_matrix(rows, subjects):
+    """The `LineRow`s as a row per year group and, per subject, a column per line: the lines of
+    15 subjects in 7 rows rather than 105."""
+    by_year = {}
+    for row in rows:
+        by_year.setdefault((row.year_group, row.label), {})[row.subject.pk] = row.figures
+    return [
+        LineMatrixRow(label, [figures.get(s.pk) for s in subjects])
+        for (_year, label), figures in sorted(by_year.items(), key=lambda item: item[0][0])
+    ]
+
+
+@dataclass
 class Gap:
     year_group: int
     label: str
@@ -195,6 +216,14 @@ class GridReport:
     attainment_columns: list = field(default_factory=list)
     progress_columns: list = field(default_factory=list)
     choice: SubjectChoice | None = None  # the subjects shown (`subject_choices`)
+
+    @property
+    def attainment_matrix(self):
+        return line_matrix(self.attainment_lines, self.scheme.subjects)
+
+    @property
+    def progress_matrix(self):
+        return line_matrix(self.progress_lines, self.scheme.subjects)
 
     @property
     def breakdowns(self):
