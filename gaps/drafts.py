@@ -24,9 +24,10 @@ def nobody_else(gaps):
     return bool(gaps) and all(g.rest_assessed == 0 for g in gaps)
 
 
-def draft_c(gaps, cohort):
+def draft_c(gaps, cohort, *, subjects=""):
     """The largest gap over the true figures, whoever reads it; a governor reads where it is and,
-    when disclosure control hides them, that its figures are withheld."""
+    when disclosure control hides them, that its figures are withheld. `subjects` says which
+    subjects the gaps cover, when question C shows some of them ("core subjects (Reading, ...)")."""
     if nobody_else(gaps):
         return (
             f"{cohort.label}: every pupil assessed at this point is in this group, so there is no one "
@@ -35,8 +36,9 @@ def draft_c(gaps, cohort):
             "figures are on B."
         )
     gaps = [g for g in gaps if g.true_points is not None]
+    covering = f" Gaps compared in {subjects}." if subjects else ""
     if not gaps:
-        return "There are not yet enough assessments at this point to compare the groups."
+        return "There are not yet enough assessments at this point to compare the groups." + covering
     top = gaps[0]
     where = f"The largest in-school gap is {top.subject.name} in {top.label}"
     if top.withheld:
@@ -60,7 +62,7 @@ def draft_c(gaps, cohort):
         parts[0] = f"{n} gap{'s' if n != 1 else ''} {counted[0][1]}"
         listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
         sentence += f" Since the last point: {listed}."
-    return sentence
+    return sentence + covering
 
 
 def in_sentence(label):

@@ -1,5 +1,7 @@
 from django import forms
 
+from .cohort import QuickSelect
+from .grids import choose_subjects, subject_choices
 from .models import NationalComparator
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -13,6 +15,22 @@ class FindingForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
         error_messages={"required": "Write the finding before saving it."},
     )
+
+
+class SubjectForm(forms.Form):
+    """Question C's choice of subjects, beside the cohort filter (templates/gaps/_frame.html):
+    the core subjects, all of them, or one (gaps.grids.subject_choices). A choice not on offer
+    shows the default with a message (`problem`), never an error page."""
+
+    subjects = forms.ChoiceField(label="Subjects", required=False, widget=QuickSelect)
+
+    def __init__(self, data, *, scheme):
+        self.choice, self.problem = choose_subjects(scheme, (data or {}).get("subjects", ""))
+        # Bound to the choice made, so the form shows what the page shows.
+        super().__init__({"subjects": self.choice.key}, auto_id="id_cohort_%s")
+        choices = subject_choices(scheme).values()
+        self.fields["subjects"].choices = [(c.key, c.name) for c in choices]
+        self.fields["subjects"].widget.attrs["class"] = "form-select form-select-sm"
 
 
 class ComparatorUploadForm(forms.Form):

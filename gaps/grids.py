@@ -9,7 +9,7 @@ point, and the focus group is taken as at each point (gaps.cohort: `assessed_q`)
 comparisons with the previous point and last year set each point's own cohort against this one.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.db.models import Count, F, Sum
@@ -36,6 +36,63 @@ from .shared import (
     year_label,
 )
 
+CORE, ALL = "core", "all"
+
+
+@dataclass(frozen=True)
+class SubjectChoice:
+    """The subjects question C shows: the scheme's core subjects, all of them, or one."""
+
+    key: str  # CORE, ALL, or a subject's id as text (the `subjects` parameter)
+    name: str  # "Core subjects", "All subjects", "Science": the choice in the filter form
+    subjects: tuple
+
+    @property
+    def says(self):
+        """What the figures cover, in a heading: "core subjects (Reading, Writing and Maths)",
+        "all subjects", "Science"."""
+        if self.key == ALL:
+            return "all subjects"
+        names = [s.name for s in self.subjects]
+        listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        return f"core subjects ({listed})" if self.key == CORE else listed
+
+
+def subject_choices(scheme):
+    """{key: SubjectChoice} on offer, the default first.
+
+    The default is the core subjects when the school assesses more than the core (a primary
+    school with its foundation subjects assesses 15): the core is what the school reports on
+    every half term and what key questions B and D read, and its grid fits a screen (four
+    columns a subject); the foundation subjects are one choice away, together or one at a time.
+    A school that assesses only its core, or has none marked core, sees all its subjects."""
+    everything = tuple(scheme.subjects)
+    core = tuple(scheme.core_subjects)
+    choices = []
+    if core and len(core) < len(everything):
+        choices.append(SubjectChoice(CORE, "Core subjects", core))
+    choices.append(SubjectChoice(ALL, "All subjects", everything))
+    choices += [SubjectChoice(str(s.pk), s.name, (s,)) for s in everything]
+    return {choice.key: choice for choice in choices}
+
+
+def choose_subjects(scheme, key):
+    """(the SubjectChoice for the `subjects` parameter `key`, a message when it is not on offer).
+    "core" where every subject is core is all of them; anything else not on offer falls back to
+    the default, with a message that says so."""
+    choices = subject_choices(scheme)
+    default = next(iter(choices.values()))
+    if not key:
+        return default, None
+    if key == CORE and CORE not in choices and scheme.core_subjects:
+        return choices[ALL], None
+    if key in choices:
+        return choices[key], None
+    return default, (
+        f"There is no subject choice “{key[:40]}” at this school: showing {default.name.lower()}. "
+        "Choose core subjects, all subjects or one subject in the form."
+    )
+
 
 @dataclass
 class GridRow:
@@ -60,6 +117,27 @@ class LineRow:
     def says(self):
         """The figures as a reader reads them: "55% (6/11) made good or outstanding progress"."""
         return [line.says(f) if f else f"{line.name}: not shown" for line, f in self.figures]
+
+
+@dataclass
+class LineMatrixRow:
+    """A year group of the lines table laid out as the grids are: per subject, the row's
+    figures ([(line, Share or None)]), or None where the subject was not assessed."""
+
+    label: str
+    cells: list
+
+
+def line_matrix(rows, subjects):
+    """The `LineRow`s as a row per year group and, per subject, a column per line: the lines of
+    15 subjects in 7 rows rather than 105."""
+    by_year = {}
+    for row in rows:
+        by_year.setdefault((row.year_group, row.label), {})[row.subject.pk] = row.figures
+    return [
+        LineMatrixRow(label, [figures.get(s.pk) for s in subjects])
+        for (_year, label), figures in sorted(by_year.items(), key=lambda item: item[0][0])
+    ]
 
 
 @dataclass
@@ -137,6 +215,15 @@ class GridReport:
     # (gaps.frameworks) when any pupil at the point is on one.
     attainment_columns: list = field(default_factory=list)
     progress_columns: list = field(default_factory=list)
+    choice: SubjectChoice | None = None  # the subjects shown (`subject_choices`)
+
+    @property
+    def attainment_matrix(self):
+        return line_matrix(self.attainment_lines, self.scheme.subjects)
+
+    @property
+    def progress_matrix(self):
+        return line_matrix(self.progress_lines, self.scheme.subjects)
 
     @property
     def breakdowns(self):
@@ -144,11 +231,25 @@ class GridReport:
         return [row for row in self.progress_lines if row.breakdown is not None and row.breakdown.mixed]
 
 
-def grid_report(membership, cohort, scheme, *, mode="percent"):
+def grid_report(membership, cohort, scheme, *, mode="percent", choice=None):
     """The C screen: both grids, average progress and the ranked gaps. `mode` is "percent",
-    "counts" or "initials" (initials only for staff who see pupils)."""
+    "counts" or "initials" (initials only for staff who see pupils); `choice` the subjects shown
+    (`subject_choices`; all of them by default).
+
+    The figures and disclosure control are worked out over every subject, then the chosen
+    subjects are kept (`_only`): the same queries whatever the choice, and each figure reads the
+    same whichever subjects are chosen and as on the dashboard, so one choice cannot be played
+    against another."""
     if mode == "initials" and not membership.sees_pupils:
         mode = "percent"
+    choice = choice or subject_choices(scheme)[ALL]
+    report = _all_subjects(membership, cohort, scheme, mode, choice)
+    return _only(report, choice)
+
+
+def _all_subjects(membership, cohort, scheme, mode, choice):
+    """Every subject's figures, hidden as disclosure control requires; pupils named (initials)
+    only in the chosen subjects, so that no pupil is read who is not shown."""
     report = GridReport(cohort, scheme, mode)
     if cohort.point is None:
         return report
@@ -158,11 +259,12 @@ def grid_report(membership, cohort, scheme, *, mode="percent"):
     report.attainment_columns = _columns(scheme.attainment_bands, attainment, [fw.BELOW_ARE], first=True)
     report.progress_columns = _columns(scheme.progress_bands, progress, [fw.OWN_MET, fw.OWN_NOT])
     # The grids are built from the truth; disclosure control (`withhold`) hides what it must below.
+    named = [s.pk for s in choice.subjects]
     report.attainment = _grid(
-        membership, cohort, scheme, "attainment_id", report.attainment_columns, mode, 0, attainment
+        membership, cohort, scheme, "attainment_id", report.attainment_columns, mode, 0, attainment, named
     )
     report.progress = _grid(
-        membership, cohort, scheme, "progress_id", report.progress_columns, mode, 0, progress
+        membership, cohort, scheme, "progress_id", report.progress_columns, mode, 0, progress, named
     )
     report.attainment_lines = _line_rows(
         attainment, cohort, scheme, scheme.bands.attainment, suppress, report.attainment_columns
@@ -181,6 +283,25 @@ def grid_report(membership, cohort, scheme, *, mode="percent"):
             scale=scheme.bands.attainment,
         )
     _progress_breakdowns(report, by_framework, suppress)
+    return report
+
+
+def _only(report, choice):
+    """The report over the subjects of `choice`: their columns of the grids (a year group with
+    none of them assessed is left out), their lines and their gaps, still ranked over the true
+    figures. The grids' framework columns stay those of every subject, so the layout does not
+    depend on the choice. Average progress is over every subject, as on the dashboard."""
+    keep = {s.pk for s in choice.subjects}
+    chosen = [i for i, s in enumerate(report.scheme.subjects) if s.pk in keep]
+    for name in ("attainment", "progress"):
+        rows = [replace(row, cells=[row.cells[i] for i in chosen]) for row in getattr(report, name)]
+        has_figures = [r for r in rows if any(f is not None for cells in r.cells for _b, f, _i in cells)]
+        setattr(report, name, has_figures)
+    report.attainment_lines = [r for r in report.attainment_lines if r.subject.pk in keep]
+    report.progress_lines = [r for r in report.progress_lines if r.subject.pk in keep]
+    report.gaps = [g for g in report.gaps if g.subject.pk in keep]
+    report.scheme = replace(report.scheme, subjects=list(choice.subjects))
+    report.choice = choice
     return report
 
 
@@ -243,11 +364,12 @@ def _progress_counts(membership, cohort, scale):
     return counts, by_framework
 
 
-def _grid(membership, cohort, scheme, band_field, bands, mode, suppress_below, counts):
-    """year group x subject x band, as shares of the pupils assessed (or counts, or initials)."""
+def _grid(membership, cohort, scheme, band_field, bands, mode, suppress_below, counts, named=()):
+    """year group x subject x band, as shares of the pupils assessed (or counts, or initials of
+    the pupils of the subjects `named`)."""
     initials = {}
     if mode == "initials" and membership.sees_pupils:
-        initials = _initials(membership, cohort, band_field)
+        initials = _initials(membership, cohort, band_field, named)
     grid = []
     for year in sorted({key[0] for key in counts}):
         cells = []
@@ -363,13 +485,13 @@ def _cell(n, total, mode, suppress_below):
     return Share.of(n, total, suppress_below=suppress_below)
 
 
-def _initials(membership, cohort, band_field):
+def _initials(membership, cohort, band_field, subject_ids):
     """{(year group at the point, subject, band): initials} of the focus pupils this reader may
-    see."""
+    see, in the subjects `subject_ids`."""
     progress = band_field == "progress_id"
     named = (
         Assessment.objects.for_membership(membership)
-        .filter(cohort.assessed_q([cohort.point]), point_id=cohort.point.pk)
+        .filter(cohort.assessed_q([cohort.point]), point_id=cohort.point.pk, subject_id__in=subject_ids)
         .filter(Bands.has_progress if progress else Bands.has_attainment)
         .values_list(
             "year_group",

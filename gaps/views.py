@@ -1,8 +1,10 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from core import policy
@@ -18,7 +20,7 @@ from .attendance_report import attendance_report
 from .cohort import cohort_form
 from .dfe import DfeFileError
 from .findings import findings_for
-from .forms import ComparatorForm, ComparatorUploadForm, FindingForm
+from .forms import ComparatorForm, ComparatorUploadForm, FindingForm, SubjectForm
 from .grids import average_progress, grid_report, ranked_gaps
 from .individual_pupils import pupils_report
 from .models import KeyQuestion
@@ -157,18 +159,25 @@ def grid(request):
     form, cohort = _cohort(request)
     mode = request.GET.get("mode") if request.GET.get("mode") in GRID_MODES else "percent"
     scheme = school_scheme(request.membership)
-    report = grid_report(request.membership, cohort, scheme, mode=mode)
+    subject_form = SubjectForm(request.GET, scheme=scheme)
+    choice = subject_form.choice
+    if request.GET.get("format") == "csv" and subject_form.problem:
+        # A download of other subjects than asked for would mislead: say why there is none.
+        return HttpResponseBadRequest(subject_form.problem, content_type="text/plain; charset=utf-8")
+    report = grid_report(request.membership, cohort, scheme, mode=mode, choice=choice)
     if request.GET.get("format") == "csv":
         return _grid_csv(report, _note_rows(request.membership))
     names_pupils = policy.can(request.membership, "pupil.view")
     modes = {k: v for k, v in GRID_MODES.items() if k != "initials" or names_pupils}
+    draft = drafts.draft_c(report.gaps, cohort, subjects=choice.says)
     context = {
         "form": form,
+        "subject_form": subject_form,
         "cohort": cohort,
         "report": report,
         "modes": modes,
         "chart": _gap_chart(cohort, report.gaps[:8], scheme),
-        "finding": _finding(request, "C", cohort, drafts.draft_c(report.gaps, cohort)),
+        "finding": _finding(request, "C", cohort, draft),
         "measure": scheme.measure_name,
         "tab": "C",
     }
@@ -207,7 +216,9 @@ def _grid_csv(report, note):
     # The headline progress line by the framework each pupil was judged on (gaps.frameworks).
     for row in report.breakdowns:
         rows.append(["Progress line by framework", row.label, row.subject.name, "", row.breakdown.says()])
-    return csv_response("attainment-and-progress-grid.csv", header, rows + note)
+    # The file is named for the subjects it holds: "attainment-and-progress-grid-core-subjects.csv".
+    subjects = slugify(report.choice.name) if report.choice else "all-subjects"
+    return csv_response(f"attainment-and-progress-grid-{subjects}.csv", header, rows + note)
 
 
 @membership_required("gaps.view")

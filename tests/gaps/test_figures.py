@@ -272,11 +272,12 @@ def test_finding_is_drafted_edited_and_kept(client, cohort):
     spring = cohort["scheme"].point("Spring")
     response = page(client, cohort[Role.SENCO], "gaps:grid", f"?point={spring.pk}")
     draft = response.context["finding"]["draft"]
+    # The default scheme's core is Reading, Writing and Maths (GPS is not core): C shows the core.
     # Spring: SEND 8/11 = 73%, everyone else 9/9: 27 points behind; Autumn 5/11 = 45%: 55.
     assert draft == (
         "The largest in-school gap is Reading in Year 4: All SEND (SEN support and EHCP) 73% (8/11), "
         "everyone else 100% (9/9), so 27 percentage points behind; down from 55 since last term (narrowed). "
-        "Since the last point: 1 gap narrowed."
+        "Since the last point: 1 gap narrowed. Gaps compared in core subjects (Reading, Writing and Maths)."
     )
     url = reverse("gaps:finding", kwargs={"key": "C"})
     response = client.post(url, {"academic_year": THIS_YEAR, "text": "", "next": "/gaps/grid/"})

@@ -39,5 +39,5 @@ def test_grid_and_finding_word_a_gap_with_send_pupils_ahead(client):
     assert response.context["finding"]["draft"] == (
         "The largest in-school gap is Reading in Year 4: All SEND (SEN support and EHCP) 100% (5/5), "
         "everyone else 40% (2/5), so 60 percentage points ahead; up from 20 since last term (widened). "
-        "Since the last point: 1 gap widened."
+        "Since the last point: 1 gap widened. Gaps compared in core subjects (Reading, Writing and Maths)."
     )

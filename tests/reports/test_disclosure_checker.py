@@ -220,10 +220,56 @@ def _question_c(reader, params):
     first = next(band.label for band in scale.bands if band.order >= scale.threshold)
     meets_from = find(truth, "Attainment by year group").head[1].index(first)
     _gaps(p, find(truth, "Gaps at or above ARE"), find(shown, "Gaps at or above ARE"), attainment, meets_from)
+    bands = Bands.of_school(reader.school.pk)
+    for kind, caption, lines in (
+        ("attainment", "Attainment", bands.attainment),
+        ("progress", "Progress", bands.progress),
+    ):
+        if not any(c.startswith(f"{caption} lines") for c in truth):
+            continue  # no pupil of the group assessed at the point: no lines table
+        grid_head = find(truth, f"{caption} by year group").head[1]
+        _lines(p, find(truth, f"{caption} lines"), find(shown, f"{caption} lines"), kind, lines, grid_head)
     average = "Average gain in points per pupil"
     if any(c.startswith(average) for c in truth):
         _average_progress(p, find(truth, average), find(shown, average))
     return p, attainment
+
+
+def _lines(p, truth, shown, kind, scale, grid_head):
+    """The lines table, laid out as the grid (a row per year group, per subject a column per line
+    of the scale): each line's share is the pupils of the grid's columns on it (its bands, and on
+    the headline progress line the pupils who made their own framework's expected progress) over
+    the grid row's pupils. A shown line is known to the reader and must give no hidden cell of
+    the grid away; a hidden one is an unknown sum of the grid's cells (`Problem.unknown`)."""
+    subjects, headings = truth.head[0][1:], truth.head[1]
+    per = len(headings) // len(subjects)
+    assert per == len(scale.lines), (headings, scale.lines)
+    columns = len(grid_head) // len(subjects)
+    labels = {band.pk: band.label for band in scale.bands}
+    shown_rows = rows_by_label(shown)
+    for label, row in rows_by_label(truth).items():
+        for s, subject in enumerate(subjects):
+            for i, line in enumerate(scale.lines):
+                text = row[1 + s * per + i]
+                if text == "—":
+                    continue
+                on_line = {labels[pk] for pk in line.band_ids}
+                if kind == "progress" and line.headline:
+                    on_line.add("Own framework: expected or better")
+                members = [
+                    ("grid", kind, label, subject, b)
+                    for b, heading in enumerate(grid_head[:columns])
+                    if heading in on_line
+                ]
+                key = ("line", kind, label, subject, i)
+                shown_text = shown_rows[label][1 + s * per + i]
+                if shown_text == HIDDEN:
+                    # A hidden line is a sum of the grid's cells, which are what is protected:
+                    # an unknown the reader may work out, not asked about itself.
+                    p.unknown(key, figure(text)[1])
+                else:
+                    p.from_cells(text, shown_text, key, ("grid", kind, label, subject, "N"))
+                p.line(key, members)
 
 
 def _pupils(text):
@@ -262,9 +308,33 @@ def test_question_c_grids_and_gaps_cannot_be_worked_back(reader):
         any(0 < p.truth[k] < T for k in members) and any(p.truth[k] == 0 for k in members)
         for members in attainment.values()
     )
+    # The lines tables are read: shown lines the reader knows, beside the grids they add up.
+    assert any(k[0] == "line" and p.seen[k] is not None for k in p.truth)
     assert_safe(p)
     for params in ({"group": "K"}, {"group": "pp"}, {"group": "send", "point": _an_earlier_point(reader)}):
         assert_safe(_question_c(reader, params)[0], hides=False)
+
+
+def test_question_c_cannot_be_worked_back_whatever_the_subjects(reader):
+    """The default is the core subjects (the demo primary assesses 15); all of them, one subject
+    beyond the core, and the core together with all (one reader may open both) read alike."""
+    p, _attainment = _question_c(reader, {"subjects": "all"})
+    assert len(find(reader(reverse("gaps:grid"), {"subjects": "all"})[0], "Attainment by").head[0]) > 4
+    assert_safe(p)
+    science = _subject(reader, "Science")
+    assert_safe(_question_c(reader, {"subjects": science})[0], hides=False)
+    core, _attainment = _question_c(reader, {})
+    both, _attainment = _question_c(reader, {"subjects": "all"})
+    # Both pages' cells in one problem: each subject's cells have the same keys on either page.
+    for key, truth in core.truth.items():
+        assert both.truth.get(key, truth) == truth and both.seen.get(key, core.seen[key]) == core.seen[key]
+    assert set(core.truth) < set(both.truth)
+
+
+def _subject(reader, name):
+    from assessment.models import Subject  # noqa: PLC0415  (only this case needs it)
+
+    return str(Subject.objects.get(school=reader.school, name=name).pk)
 
 
 def _an_earlier_point(reader):
@@ -451,11 +521,17 @@ def test_dashboard_gaps_are_withheld_as_on_the_c_page(reader):
     """The same gaps, hidden the same way, on the dashboard and on question C: a reader cannot
     play one page against the other."""
     _truth, dashboard = reader(reverse("gaps:dashboard"))
-    _truth, c_page = reader(reverse("gaps:grid"))
+    _truth, c_page = reader(reverse("gaps:grid"), {"subjects": "all"})
     on_dashboard = find(dashboard, "Gaps at or above ARE").rows
     on_c_page = find(c_page, "Gaps at or above ARE").rows
     assert on_dashboard and on_dashboard == on_c_page[: len(on_dashboard)]
     assert any(HIDDEN in row for row in on_dashboard)
+    # The dashboard ranks every subject; C shows the core by default: the same rows, in order.
+    _truth, core_page = reader(reverse("gaps:grid"))
+    on_core_page = find(core_page, "Gaps at or above ARE").rows
+    core = {row[0].split(", ")[0] for row in on_core_page}
+    assert core and core < {row[0].split(", ")[0] for row in on_c_page}
+    assert on_core_page == [row for row in on_c_page if row[0].split(", ")[0] in core]
 
 
 def test_movement_on_the_sen_record_cannot_be_worked_back(reader):
