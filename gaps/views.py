@@ -179,6 +179,7 @@ def grid(request):
         "chart": _gap_chart(cohort, report.gaps[:8], scheme),
         "finding": _finding(request, "C", cohort, draft),
         "measure": scheme.measure_name,
+        "nobody_else": drafts.nobody_else(report.gaps),
         "tab": "C",
     }
     return _page(request, "gaps/grid.html", context)

@@ -40,9 +40,15 @@ def test_the_overview_says_there_is_no_one_to_compare_with(client, role):
 
 
 def test_question_c_drafts_the_same_finding(client):
+    """C says the same, and its section of gaps has no chart or table of 0/0 rows either; the
+    mixed class's C keeps its table."""
     school = build_special_school()
     text = page(client, school[Role.SENCO], "gaps:grid", school["spring"])
     assert NOBODY_ELSE in text
+    assert GAPS_TABLE not in text
+    assert "there is no one else in the school to compare with, so no in-school gap" in text
+    mixed = build_framework_cohort()
+    assert GAPS_TABLE in page(client, mixed[Role.SENCO], "gaps:grid", mixed["spring"])
 
 
 def test_a_mainstream_school_still_ranks_its_gaps(client):
