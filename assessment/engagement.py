@@ -260,14 +260,18 @@ def engagement_context(pupil, *, since=None, until=None):
     }
 
 
-def pupil_page_context(membership, pupil):
+def pupil_page_context(membership, pupil, *, placements=None):
     """The pupil page's Engagement Model section (assessment/engagement/_pupil_section.html):
-    three queries. The section is shown in full for a pupil with observations, outcomes or a
-    placement on the Engagement Model; otherwise only the links to record them."""
+    three queries, or two when the caller passes the pupil's framework `placements` it has read
+    already (with their frameworks). The section is shown in full for a pupil with observations,
+    outcomes or a placement on the Engagement Model; otherwise only the links to record them."""
     context = engagement_context(pupil)
-    on_model = FrameworkPlacement.objects.filter(
-        pupil=pupil, framework__kind=Framework.Kind.ENGAGEMENT
-    ).exists()
+    if placements is None:
+        on_model = FrameworkPlacement.objects.filter(
+            pupil=pupil, framework__kind=Framework.Kind.ENGAGEMENT
+        ).exists()
+    else:
+        on_model = any(p.framework and p.framework.kind == Framework.Kind.ENGAGEMENT for p in placements)
     context.update(
         engagement_section=bool(context["engagement"] or context["statutory_outcomes"] or on_model),
         can_view_engagement=policy.can(membership, "engagement.view"),

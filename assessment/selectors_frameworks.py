@@ -146,12 +146,17 @@ def pupil_framework_progress(membership, pupil, today):
 
 
 def pupil_page_context(membership, pupil, today):
-    """What the pupil page shows of other frameworks (overview.views.pupil_detail adds it)."""
+    """What the pupil page shows of other frameworks (overview.views.pupil_detail adds it), and
+    `placements`, every placement of the pupil read for it (None when the role does not see
+    frameworks), which the Engagement Model section reuses."""
     if not policy.can(membership, "framework.view"):
-        return {"framework_progress": None, "can_place": False}
+        return {"framework_progress": None, "can_place": False, "placements": None}
+    progress = pupil_framework_progress(membership, pupil, today)
     return {
-        "framework_progress": pupil_framework_progress(membership, pupil, today),
+        "framework_progress": progress,
         "can_place": policy.can(membership, "placement.set"),
+        # Every subject with a placement has its moves, one a placement (placement_history).
+        "placements": [move[3] for subject in progress for move in subject.moves],
     }
 
 

@@ -39,7 +39,9 @@ class TimelineEntry:
     lines: list = field(default_factory=list)
 
 
-def _sen(pupil):
+def _sen(pupil, history=None):
+    if history is None:
+        history = pupil.sen_history.all().order_by("-effective_date")
     return [
         TimelineEntry(
             c.effective_date,
@@ -48,7 +50,7 @@ def _sen(pupil):
             f"SEN status {SenStatus(c.status).label}",
             c.note,
         )
-        for c in pupil.sen_history.all().order_by("-effective_date")
+        for c in history
     ]
 
 
@@ -109,12 +111,13 @@ def _interventions(pupil):
     return entries
 
 
-def _support(pupil):
+def _support(pupil, rows=None):
     # The Pupil Support Scale lives in assessment/ (seeds/004); skip it on a tree without it.
     model = getattr(assessment_models, "SupportObservation", None)
     if model is None:
         return []
-    rows = model.objects.filter(pupil=pupil).select_related("subject").order_by("-observed_on")
+    if rows is None:
+        rows = model.objects.filter(pupil=pupil).select_related("subject").order_by("-observed_on")
     return [
         TimelineEntry(
             o.observed_on,
@@ -128,9 +131,11 @@ def _support(pupil):
     ]
 
 
-def _attendance(pupil):
+def _attendance(pupil, terms=None):
+    if terms is None:
+        terms = Attendance.objects.filter(pupil=pupil).order_by("-academic_year", "-term")
     entries = []
-    for row in Attendance.objects.filter(pupil=pupil).order_by("-academic_year", "-term"):
+    for row in terms:
         month, day = TERM_END[row.term]
         year = row.academic_year if row.term == Term.AUTUMN else row.academic_year + 1
         flag = " (persistent absence)" if row.persistently_absent else ""
@@ -148,7 +153,9 @@ def _attendance(pupil):
     return entries
 
 
-def _exclusions(pupil):
+def _exclusions(pupil, exclusions=None):
+    if exclusions is None:
+        exclusions = Exclusion.objects.filter(pupil=pupil).order_by("-start_date")
     return [
         TimelineEntry(
             e.start_date,
@@ -159,7 +166,7 @@ def _exclusions(pupil):
             else e.get_kind_display(),
             e.reason,
         )
-        for e in Exclusion.objects.filter(pupil=pupil).order_by("-start_date")
+        for e in exclusions
     ]
 
 
@@ -203,15 +210,22 @@ def _evidence(pupil, membership):
     ]
 
 
-def pupil_timeline(*, pupil, membership):
-    """All of it, newest first. Nine queries whatever the length of the pupil's history."""
+def _observed(observation):
+    return observation.observed_on
+
+
+def pupil_timeline(*, pupil, membership, sen_history=None, support=None, attendance=None):
+    """All of it, newest first. Nine queries whatever the length of the pupil's history, or fewer
+    when the caller passes what the pupil page has read already: the pupil's `sen_history` (newest
+    first), `support` observations (with their subjects) and `attendance`
+    (attendance.selectors.pupil_attendance_summary, whose terms and exclusions are newest first)."""
     entries = (
-        _sen(pupil)
+        _sen(pupil, sen_history)
         + _assessments(pupil)
         + _interventions(pupil)
-        + _support(pupil)
-        + _attendance(pupil)
-        + _exclusions(pupil)
+        + _support(pupil, None if support is None else sorted(support, key=_observed, reverse=True))
+        + _attendance(pupil, None if attendance is None else attendance.terms)
+        + _exclusions(pupil, None if attendance is None else attendance.exclusions)
         + _conversations(pupil)
         + _evidence(pupil, membership)
     )

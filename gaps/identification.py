@@ -23,6 +23,8 @@ from plans.models import EhcpReview, SupportPlan
 from pupils.models import SEN_STATUSES_ON_RECORD, Concern, Pupil, SenStatus, SenStatusChange, status_at_q
 
 YEARS = 3
+# The counts of each term's reviews (review_each_term).
+REVIEW_COUNTS = ("k", "reviewed", "no_plan", "overdue", "e", "e_reviewed")
 # (first month, first day), (last month, last day) of each term, as core.calendar.term_of has them.
 _TERM_BOUNDS = {
     Term.AUTUMN: ((9, 1), (12, 31)),
@@ -103,15 +105,12 @@ class Identification:
 
 
 def identification(school_id, *, today, suppress_below=0, years=YEARS):
-    """The identification figures of a school as at `today`: one query for the concerns and one a
-    term for the reviews (`years` + 1 queries in all)."""
+    """The identification figures of a school as at `today`: one query for the concerns and one
+    for the reviews of every term (two queries in all)."""
     return Identification(
         today=today,
         concerns=concern_to_support(school_id, today=today, suppress_below=suppress_below, years=years),
-        reviews=[
-            review_term(school_id, span, suppress_below=suppress_below)
-            for span in review_terms(today, years=years)
-        ],
+        reviews=review_each_term(school_id, review_terms(today, years=years), suppress_below=suppress_below),
     )
 
 
@@ -180,6 +179,33 @@ def review_term(school_id, span, *, suppress_below=0):
     no plan started by its end, and with a plan whose review date passed before the end of the
     term without a review by then. Pupils with an EHC plan (E) then: with an annual review meeting
     in the twelve months to the end of the term. One query."""
+    return review_each_term(school_id, [span], suppress_below=suppress_below)[0]
+
+
+def review_each_term(school_id, spans, *, suppress_below=0):
+    """`review_term` for each of `spans`, in one query: each term's counts are conditional counts
+    over the pupils on roll at its end, side by side in one pass over the school's pupils."""
+    annotations, aggregates = {}, {}
+    for i, span in enumerate(spans):
+        annotation, aggregate = _review_counts(school_id, span, i)
+        annotations.update(annotation)
+        aggregates.update(aggregate)
+    # On roll at the end of a term: not archived by then (the SEN history says since when).
+    first_end = min(span.end for span in spans)
+    counts = (
+        Pupil.objects.filter(school_id=school_id)
+        .filter(Q(archived_at__isnull=True) | Q(archived_at__date__gt=first_end))
+        .annotate(**annotations)
+        .aggregate(**aggregates)
+    )
+    return [
+        _review_figures(span, {key: counts[f"{key}_{i}"] for key in REVIEW_COUNTS}, suppress_below)
+        for i, span in enumerate(spans)
+    ]
+
+
+def _review_counts(school_id, span, i):
+    """The annotations and conditional counts of one term, their names ending in `_i`."""
     end = span.end
     plans = SupportPlan.objects.filter(pupil=OuterRef("pk"), starts_on__lte=end)
     reviewed = plans.filter(reviewed_on__gte=span.start, reviewed_on__lte=end)
@@ -188,31 +214,31 @@ def review_term(school_id, span, *, suppress_below=0):
     annual = EhcpReview.objects.filter(
         plan__pupil=OuterRef("pk"), meeting_date__gt=year_before, meeting_date__lte=end
     )
-    support = status_at_q(end, [SenStatus.SEN_SUPPORT], school_id=school_id)
-    ehcp = status_at_q(end, [SenStatus.EHCP], school_id=school_id)
-    # On roll at the end of the term: not archived by then (the SEN history says since when).
-    counts = (
-        Pupil.objects.filter(school_id=school_id)
-        .filter(Q(archived_at__isnull=True) | Q(archived_at__date__gt=end))
-        .annotate(
-            has_plan=Exists(plans),
-            was_reviewed=Exists(reviewed),
-            is_overdue=Exists(overdue),
-            had_annual=Exists(annual),
-        )
-        .aggregate(
-            k=Coalesce(Count("pk", filter=support), 0, output_field=IntegerField()),
-            reviewed=Count("pk", filter=support & Q(was_reviewed=True)),
-            no_plan=Count("pk", filter=support & Q(has_plan=False)),
-            overdue=Count("pk", filter=support & Q(is_overdue=True)),
-            e=Count("pk", filter=ehcp),
-            e_reviewed=Count("pk", filter=ehcp & Q(had_annual=True)),
-        )
-    )
+    on_roll = Q(archived_at__isnull=True) | Q(archived_at__date__gt=end)
+    support = on_roll & status_at_q(end, [SenStatus.SEN_SUPPORT], school_id=school_id)
+    ehcp = on_roll & status_at_q(end, [SenStatus.EHCP], school_id=school_id)
+    annotations = {
+        f"has_plan_{i}": Exists(plans),
+        f"was_reviewed_{i}": Exists(reviewed),
+        f"is_overdue_{i}": Exists(overdue),
+        f"had_annual_{i}": Exists(annual),
+    }
+    aggregates = {
+        f"k_{i}": Coalesce(Count("pk", filter=support), 0, output_field=IntegerField()),
+        f"reviewed_{i}": Count("pk", filter=support & Q(**{f"was_reviewed_{i}": True})),
+        f"no_plan_{i}": Count("pk", filter=support & Q(**{f"has_plan_{i}": False})),
+        f"overdue_{i}": Count("pk", filter=support & Q(**{f"is_overdue_{i}": True})),
+        f"e_{i}": Count("pk", filter=ehcp),
+        f"e_reviewed_{i}": Count("pk", filter=ehcp & Q(**{f"had_annual_{i}": True})),
+    }
+    return annotations, aggregates
+
+
+def _review_figures(span, counts, suppress_below):
     k, e = counts["k"], counts["e"]
     return ReviewTerm(
         label=span.label,
-        end=end,
+        end=span.end,
         sen_support=Figure.of(k, suppress_below=suppress_below),
         reviewed=Share.of(counts["reviewed"], k, suppress_below=suppress_below),
         no_plan=Share.of(counts["no_plan"], k, suppress_below=suppress_below),

@@ -62,9 +62,15 @@ def my_grid(request):
 def pupil_detail(request, pk):
     membership = request.membership
     pupil = access_pupil(membership, pk)
+    today = timezone.localdate()
+    # Read once and shown twice: in their panels and on the timeline.
+    sen_history = list(pupil.sen_history.select_related("recorded_by"))
+    attendance = pupil_attendance_summary(pupil)
+    on_assessment = assessment_pupil_context(membership, pupil, today)
+    on_frameworks = frameworks_pupil_context(membership, pupil, today)
     context = {
         "pupil": pupil,
-        "sen_history": pupil.sen_history.select_related("recorded_by"),
+        "sen_history": sen_history,
         "agencies": pupil.agencies.all(),
         "changes": pupil_change_history(pupil),
         "access_log": (
@@ -72,14 +78,20 @@ def pupil_detail(request, pk):
         ),
         "sen_form": SenStatusChangeForm(pupil=pupil) if policy.can(membership, "pupil.change") else None,
         "archive_form": ArchiveForm() if policy.can(membership, "pupil.change") else None,
-        "attendance_summary": pupil_attendance_summary(pupil),
+        "attendance_summary": attendance,
         # What a Common Transfer File brought: years at earlier schools, key stage results.
         "earlier_years": pupil.attendance_years.all(),
         "key_stage_results": pupil.key_stage_results.all(),
-        "plans_panel": plans_pupil_panel(pupil, membership, timezone.localdate()),
-        "timeline": pupil_timeline(pupil=pupil, membership=membership),
-        **assessment_pupil_context(membership, pupil, timezone.localdate()),
-        **engagement_pupil_context(membership, pupil),
-        **frameworks_pupil_context(membership, pupil, timezone.localdate()),
+        "plans_panel": plans_pupil_panel(pupil, membership, today),
+        "timeline": pupil_timeline(
+            pupil=pupil,
+            membership=membership,
+            sen_history=sen_history,
+            support=on_assessment["support_observations"],
+            attendance=attendance,
+        ),
+        **on_assessment,
+        **engagement_pupil_context(membership, pupil, placements=on_frameworks.pop("placements")),
+        **on_frameworks,
     }
     return render(request, "overview/pupil_detail.html", context)

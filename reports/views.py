@@ -102,7 +102,8 @@ def _live_sef(request, *, anonymised):
     school, year = request.membership.school, _year(request)
     state = selectors.sign_off_state(request.membership, year)
     report = state.report
-    figures = sef_figures(school, year, anonymised=anonymised)
+    # The framework from the report just read, as sef_figures would read it again (one query less).
+    figures = sef_figures(school, year, anonymised=anonymised, framework=report.chosen_framework)
     title = f"SEND self-evaluation summary {figures.year_label}"
     return _sef_document(
         request,

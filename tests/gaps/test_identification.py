@@ -153,6 +153,6 @@ def test_governor_figures_are_suppressed_under_the_threshold(school):
     } == {"c"}
 
 
-def test_the_figures_take_one_query_a_term_and_one_for_the_concerns(school, django_assert_num_queries):
-    with django_assert_num_queries(4):
+def test_the_figures_take_one_query_for_the_terms_and_one_for_the_concerns(school, django_assert_num_queries):
+    with django_assert_num_queries(2):
         identification(school.pk, today=TODAY)
