@@ -4,7 +4,7 @@ subquery counts) and returned as plain rows with `reports.figures` values."""
 from dataclasses import dataclass, field
 
 from django.db.models import Count as DbCount
-from django.db.models import IntegerField, Max, Min, OuterRef, Prefetch, Q, Subquery, Sum, Value
+from django.db.models import IntegerField, Max, Min, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -207,13 +207,14 @@ class Participation:
 
 def conversation_participation(school, year, *, suppress_below=0):
     """How many conversations the families of the school's SEND pupils (on the record now, on
-    roll) had this academic year, and by who led them. Two queries.
+    roll) had this academic year, and by who led them. One query, grouped by who led the first
+    conversation and how many there were (a dozen rows at most), added up into both tables.
 
     Each family is counted under whoever led its first conversation of the year, and the share
     is of those families that went on to have all three (seeds/003: 55% where the head led,
     32% where the SENCO led, 30% where a class teacher led)."""
     of_year = Conversation.objects.filter(pupil=OuterRef("pk"), academic_year=year)
-    send = (
+    rows = list(
         Pupil.objects.filter(school=school)
         .active()
         .on_sen_record()
@@ -225,25 +226,24 @@ def conversation_participation(school, year, *, suppress_below=0):
             ),
             first_lead=Subquery(of_year.order_by("date", "pk").values("led_by")[:1]),
         )
-    )
-    totals = send.aggregate(
-        pupils=DbCount("pk"),
-        none=DbCount("pk", filter=Q(had=0)),
-        one=DbCount("pk", filter=Q(had=1)),
-        two=DbCount("pk", filter=Q(had=2)),
-        three=DbCount("pk", filter=Q(had__gte=FULL_CONVERSATIONS)),
-    )
-    by_lead = {
-        row["first_lead"]: row
-        for row in send.filter(had__gt=0)
-        .values("first_lead")
-        .annotate(
-            families=DbCount("pk"),
-            full=DbCount("pk", filter=Q(had__gte=FULL_CONVERSATIONS)),
-            conversations=Sum("had"),
-        )
+        .values("first_lead", "had")
+        .annotate(n=DbCount("pk"))
         .order_by()
+    )
+    totals = {
+        "pupils": sum(row["n"] for row in rows),
+        "none": sum(row["n"] for row in rows if row["had"] == 0),
+        "one": sum(row["n"] for row in rows if row["had"] == 1),
+        "two": sum(row["n"] for row in rows if row["had"] == 2),
+        "three": sum(row["n"] for row in rows if row["had"] >= FULL_CONVERSATIONS),
     }
+    by_lead = {}
+    for row in rows:
+        if row["had"] > 0:
+            lead = by_lead.setdefault(row["first_lead"], {"families": 0, "full": 0, "conversations": 0})
+            lead["families"] += row["n"]
+            lead["full"] += row["n"] if row["had"] >= FULL_CONVERSATIONS else 0
+            lead["conversations"] += row["n"] * row["had"]
     return participation_figures(year, totals, by_lead, suppress_below)
 
 

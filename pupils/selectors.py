@@ -55,16 +55,11 @@ class RegisterSummary:
 def sen_register_summary(school, *, suppress_below=0):
     """Counts by status, by primary need and by year group for a school's active pupils.
 
-    Three queries whatever the number of pupils. `suppress_below` is the school's threshold
+    Two queries whatever the number of pupils. `suppress_below` is the school's threshold
     when the reader is a governor, 0 for staff: the three tables are one table for disclosure
     control (core.disclosure), since the status totals add up the need rows and the year rows.
     """
     pupils = Pupil.objects.filter(school=school).active()
-    totals = pupils.aggregate(
-        total=DbCount("pk"),
-        k=DbCount("pk", filter=Q(sen_status=SenStatus.SEN_SUPPORT)),
-        e=DbCount("pk", filter=Q(sen_status=SenStatus.EHCP)),
-    )
     by_need = {
         row["primary_need"]: row
         for row in pupils.on_sen_record()
@@ -83,6 +78,12 @@ def sen_register_summary(school, *, suppress_below=0):
         )
         .order_by("year_group")
     )
+    # The status totals from the year rows: every active pupil is in exactly one of them.
+    totals = {
+        "total": sum(row["n"] for row in by_year),
+        "k": sum(row["send"] - row["ehcp"] for row in by_year),
+        "e": sum(row["ehcp"] for row in by_year),
+    }
     table = _register_table(totals, by_need, by_year, suppress_below)
     needs = [
         NeedRow(

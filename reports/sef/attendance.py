@@ -84,22 +84,10 @@ class AttendanceSection:
 
 
 def attendance_section(school, academic_year, *, suppress_below):
-    sums, prev, excl, behaviour = _aggregates()
-    now = _per_pupil(school, academic_year).aggregate(**sums)
+    now = _per_pupil(school, academic_year).aggregate(**_aggregates())
     if not now[f"n{EVERYONE}"]:
         return AttendanceSection(False, f"No attendance is recorded for {year_label(academic_year)}.")
-    totals = {
-        "now": now,
-        "before": Attendance.objects.for_school(school)
-        .filter(academic_year=academic_year - 1)
-        .aggregate(**prev),
-        "excluded": Exclusion.objects.for_school(school)
-        .filter(academic_year=academic_year)
-        .aggregate(**excl),
-        "incidents": BehaviourCount.objects.for_school(school)
-        .filter(academic_year=academic_year)
-        .aggregate(**behaviour),
-    }
+    totals = {"now": now, **_by_status(school, academic_year)}
     lines = [_line(label, i, totals, suppress_below) for i, (label, _) in enumerate(GROUPS)]
     if suppress_below:
         _withhold(lines, totals, suppress_below)
@@ -129,26 +117,65 @@ def _status_q(prefix, statuses):
 
 
 def _aggregates():
-    """The aggregates of each query, numbered by group: this year per pupil, last year's
-    attendance, this year's exclusions and behaviour counts."""
-    sums, prev, excl, behaviour = {}, {}, {}, {}
+    """The aggregates of this year's query over pupils, numbered by group."""
+    sums = {}
     for i, (_, statuses) in enumerate(GROUPS):
         g = _status_q("", statuses)
         sums[f"n{i}"] = DbCount("pk", filter=g)
         sums[f"att{i}"] = Sum("att", filter=g)
         sums[f"pos{i}"] = Sum("pos", filter=g)
         sums[f"pa{i}"] = DbCount("pk", filter=g & Q(margin__lt=0))
-        gp = _status_q("pupil__", statuses)
-        prev[f"n{i}"] = DbCount("pupil", distinct=True, filter=gp)
-        prev[f"att{i}"] = Sum("attended_sessions", filter=gp)
-        prev[f"pos{i}"] = Sum("possible_sessions", filter=gp)
-        suspension = gp & Q(kind=Exclusion.Kind.SUSPENSION)
-        excl[f"s{i}"] = DbCount("pk", filter=suspension)
-        excl[f"sp{i}"] = DbCount("pupil", distinct=True, filter=suspension)
-        excl[f"sd{i}"] = Sum("days", filter=suspension)
-        excl[f"p{i}"] = DbCount("pk", filter=gp & Q(kind=Exclusion.Kind.PERMANENT))
-        behaviour[f"b{i}"] = Sum("incidents", filter=gp)
-    return sums, prev, excl, behaviour
+    return sums
+
+
+def _by_status(school, academic_year):
+    """Last year's attendance, this year's exclusions and behaviour counts: each one query grouped
+    by the pupils' SEN status, added up into each group of GROUPS as `_aggregates` numbers them.
+    A pupil has one status, so the counts of distinct pupils add up across statuses."""
+    suspension = Q(kind=Exclusion.Kind.SUSPENSION)
+    queries = {
+        "before": (
+            Attendance.objects.for_school(school).filter(academic_year=academic_year - 1),
+            {
+                "n": DbCount("pupil", distinct=True),
+                "att": Sum("attended_sessions"),
+                "pos": Sum("possible_sessions"),
+            },
+        ),
+        "excluded": (
+            Exclusion.objects.for_school(school).filter(academic_year=academic_year),
+            {
+                "s": DbCount("pk", filter=suspension),
+                "sp": DbCount("pupil", distinct=True, filter=suspension),
+                "sd": Sum("days", filter=suspension),
+                "p": DbCount("pk", filter=Q(kind=Exclusion.Kind.PERMANENT)),
+            },
+        ),
+        "incidents": (
+            BehaviourCount.objects.for_school(school).filter(academic_year=academic_year),
+            {"b": Sum("incidents")},
+        ),
+    }
+    return {
+        key: _groups_of(
+            rows.values(status=F("pupil__sen_status")).annotate(**aggregates).order_by(), aggregates
+        )
+        for key, (rows, aggregates) in queries.items()
+    }
+
+
+def _groups_of(rows, aggregates):
+    """{name + group number: total} from rows by SEN status: a count is 0 over no rows, a sum None,
+    as the database gives them."""
+    rows = list(rows)
+    totals = {}
+    for i, (_, statuses) in enumerate(GROUPS):
+        mine = [row for row in rows if statuses is None or row["status"] in statuses]
+        for name, aggregate in aggregates.items():
+            values = [row[name] for row in mine if row[name] is not None]
+            empty = 0 if isinstance(aggregate, DbCount) else None
+            totals[f"{name}{i}"] = sum(values) if values else empty
+    return totals
 
 
 def _line(label, i, totals, suppress_below):

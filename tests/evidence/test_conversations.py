@@ -81,7 +81,7 @@ def test_year_and_term_come_from_the_date(cohort):
 
 def test_participation_figures_by_hand(cohort, django_assert_max_num_queries):
     school, _, _ = cohort
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(1):
         figures = selectors.conversation_participation(school, 2025)
     # Six SEND pupils on roll: none P5, P6 = 2/6 = 33.3 -> 33%; one P4 = 1/6 = 16.7 -> 17%;
     # two P3 = 1/6 -> 17%; three P1, P2 = 2/6 -> 33%.
