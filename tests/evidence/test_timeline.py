@@ -8,7 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessment.models import AssessmentPoint, AttainmentBand, Subject
+from assessment.selectors import support_observations
 from attendance.models import Attendance, Exclusion
+from attendance.selectors import pupil_attendance_summary
 from core.roles import Role
 from evidence.timeline import pupil_timeline
 from pupils.models import SenStatus
@@ -138,19 +140,44 @@ def test_timeline_queries_do_not_grow_with_history(world, django_assert_max_num_
     assert len([e for e in entries if e.kind == "assessment"]) == 3 * years
 
 
+def test_the_timeline_from_the_pages_reads_is_the_timeline_it_reads_itself(
+    world, django_assert_max_num_queries
+):
+    """Given the SEN history, support observations and attendance the pupil page has read, the
+    timeline is entry for entry the one it reads for itself (three years: three SEN changes,
+    attendance terms, exclusions and support observations), in five queries instead of nine."""
+    home = world["A"]
+    pupil = home.class_pupil
+    history(home, pupil, 3)
+    membership = home.members[Role.SENCO]
+    itself = pupil_timeline(pupil=pupil, membership=membership)
+    read = {
+        "sen_history": list(pupil.sen_history.select_related("recorded_by")),
+        "support": support_observations(pupil),
+        "attendance": pupil_attendance_summary(pupil),
+    }
+    with django_assert_max_num_queries(5):
+        given = pupil_timeline(pupil=pupil, membership=membership, **read)
+    assert given == itself
+    kinds = [e.kind for e in given]
+    counted = [kinds.count(kind) for kind in ("sen", "attendance", "exclusion", "support")]
+    assert counted == [3, 3, 3, 3 if read["support"] else 0]
+
+
 @pytest.mark.parametrize("years", [1, 4])
 def test_pupil_page_shows_the_timeline(client, world, django_assert_max_num_queries, years):
     home = world["A"]
     history(home, home.class_pupil, years)
     client.force_login(home.members[Role.TEACHER].user)
-    # 37 at one year and at four years of history (the timeline adds nine of them; what a
-    # Common Transfer File brought, years at earlier schools and key stage results, two; the
-    # other frameworks four: Engagement Model observations, statutory outcomes, whether the
-    # pupil is on the Engagement Model, and the framework section's placements and values).
+    # 32 at one year and at four years of history (the timeline adds five of them, and takes the
+    # SEN history, attendance, exclusions and support observations from the panels that read them;
+    # what a Common Transfer File brought, years at earlier schools and key stage results, two; the
+    # other frameworks four: Engagement Model observations, statutory outcomes, and the framework
+    # section's placements, which say whether the pupil is on the Engagement Model, and values).
     # The access log adds 8 whatever the number of pupils: the savepoint, the school's chain head
     # made (its first entry) and locked and read in one UPDATE ... RETURNING, the entry, its pupil
     # rows in one INSERT, the head's new hash, the savepoint released.
-    with django_assert_max_num_queries(37 + 8):
+    with django_assert_max_num_queries(32 + 8):
         page = client.get(reverse("pupils:detail", kwargs={"pk": home.class_pupil.pk})).content.decode()
     assert 'id="timeline-h"' in page and "Evidence 2025" in page
     assert "Record a conversation with the family" in page

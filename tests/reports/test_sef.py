@@ -60,10 +60,10 @@ def test_governor_figures_hide_groups_under_the_threshold(cohort):
 
 
 def test_query_count_does_not_grow_with_pupils(cohort, django_assert_max_num_queries):
-    # 22 for the sections of the 2019 framework, 1 for the year's framework and 10 for the inclusion
-    # area of the renewed framework (the default for the current year): identification 4, movement 1,
-    # SEND pupils 1, conversations 2, evidence tags 2.
-    with django_assert_max_num_queries(33) as small:
+    # 21 for the sections of the 2019 framework, 1 for the year's framework and 7 for the inclusion
+    # area of the renewed framework (the default for the current year): identification 2, movement 1,
+    # SEND pupils 1, conversations 1, evidence tags 2.
+    with django_assert_max_num_queries(29) as small:
         sef_figures(cohort.school, cohort.year, anonymised=False)
     for pupil in PupilFactory.create_batch(30, school=cohort.school, sen_status="K"):
         Attendance.objects.create(
