@@ -357,7 +357,8 @@ def pupil_names(membership, pupil_ids):
 
 
 def build_grid(membership, point, pupils, *, previous, reference, points):
-    """The grid for `pupils` at `point`: three queries (pupils, cells, targets) at any size.
+    """The grid for `pupils` at `point`: four queries (pupils, cells, targets and their values)
+    at any size.
     Each end-of-year target is judged at `point` (assessment.targets, `judged_each`), against
     the school's `points`. `reference` holds each pupil's framework per subject at the point
     (`reference_of` with the pupils and the point's as-at date): a cell on another framework

@@ -440,55 +440,72 @@ def judged(queryset, point, timeline, *, year, name="status", now="now"):
 
 def judged_each(queryset, point, timeline, *, year):
     """The targets of `queryset` (of `year`), each with `.status` at `point` as `judged` gives it,
-    for a page that shows every target anyway (the termly grid): the database fetches each
-    target's assessment at `point` and its starting point (the subqueries of `judged`, once each)
-    and `judge` decides in Python. `judged`'s long expression of the line is what a list that is
-    counted needs; a list that is shown row by row does not, and compiling it was most of the
-    grid page's time."""
-    at, due_at = timeline.position[point.pk], timeline.last(year)
+    for a page that shows every target anyway (the termly grid). Two plain queries: the targets,
+    then the values of their pupils in their subjects at `point` and the points before it; the
+    starting point is chosen from those in Python by `judged`'s order (`_candidates`) and `judge`
+    decides. `judged`'s expressions are what a list that is counted needs; a list shown row by
+    row does not, and compiling them was most of the grid page's time."""
+    targets = list(queryset.select_related("attainment"))
+    if not targets:
+        return targets
+    at, first, due_at = timeline.position[point.pk], timeline.first(year), timeline.last(year)
     due = at >= due_at
-    now = {f"now_{f}": F(f"now__{f}") for f in ("id", "points", "framework_id", "place", "score")}
-    queryset = (
-        queryset.select_related("attainment")
-        .annotate(now=assessment_at(point))
-        .annotate(now_order=F("now__attainment__order"), **now)
-    )
-    if not due:
-        queryset = _with_start(queryset, "start", timeline, point, year)
-    targets = list(queryset)
+    wanted = {p.pk: timeline.position[p.pk] for p in timeline.points if timeline.position[p.pk] <= at}
+    if due:
+        wanted = {point.pk: at}
+    values = Assessment.objects.filter(
+        pupil_id__in={t.pupil_id for t in targets},
+        subject_id__in={t.subject_id for t in targets},
+        point_id__in=list(wanted),
+    ).values_list("pupil_id", "subject_id", "point_id", *VALUE_FIELDS)
+    now, candidates = {}, {}
+    for pupil, subject, point_id, *value in values:
+        pos = wanted[point_id]
+        if pos == at:
+            now[pupil, subject] = _fetched(*value)
+        # The period's first point and those before it, latest first, then the points inside
+        # the period, earliest first.
+        best = (0, -pos) if pos <= first else (1, pos)
+        candidates.setdefault((pupil, subject), []).append((best, pos, value))
     for t in targets:
-        t.status = _judge_fetched(t, at, due_at, due)
+        key = (t.pupil_id, t.subject_id)
+        t.status = _judge_fetched(t, now.get(key), sorted(candidates.get(key, ())), at, due_at, due)
     return targets
 
 
-def _fetched(order, points, framework_id, **value):
+# What `judge` reads of an assessment, in the order `_fetched` takes it.
+VALUE_FIELDS = ("attainment__order", "points", "framework_id", "place", "score")
+
+
+def _fetched(order, points, framework_id, place=None, score=None):
     """An assessment as `judge` reads it, from fetched values: its band's order, its points, its
     framework and value there."""
     band = SimpleNamespace(order=order) if order is not None else None
     return SimpleNamespace(
-        attainment=band, attainment_id=band and True, points=points, framework_id=framework_id, **value
+        attainment=band,
+        attainment_id=band and True,
+        points=points,
+        framework_id=framework_id,
+        place=place,
+        score=score,
     )
 
 
-def _judge_fetched(t, at, due_at, due):
-    """`judge` for a target fetched by `judged_each`, from its annotations."""
-    now = None
-    if t.now_id is not None:
-        now = _fetched(t.now_order, t.now_points, t.now_framework_id, place=t.now_place, score=t.now_score)
+def _judge_fetched(t, now, candidates, at, due_at, due):
+    """`judge` for a target of `judged_each`: the line starts at the best of `candidates` (best
+    first) that holds a value of the target's kind, as `_with_start` chooses it."""
     if due:
         return judge(target=t, now=now, due=True)
     start = None
-    if t.framework_id is not None:
-        begin = t.start_fbegin
-        if begin is not None:
-            start = _fetched(None, None, t.framework_id, place=None, score=t.start_fv / 10)
-    else:
-        begin = t.start_begin
-        if begin is not None:
-            start = _fetched(t.start_so, t.start_sp, None)
-    if start is None:
-        return judge(target=t, now=now, due=False)
-    return judge(target=t, now=now, start=start, elapsed=at - begin, span=due_at - begin, due=False)
+    for _best, begin, (order, points, framework_id, place, score) in candidates:
+        if t.framework_id is None and (order is not None or points is not None):
+            start = _fetched(order, points, None)
+        elif t.framework_id is not None and framework_id == t.framework_id and (place, score) != (None, None):
+            # As `_value_tenths` reads it: the place, or else the score.
+            start = _fetched(None, None, framework_id, score=Decimal(place) if place is not None else score)
+        if start is not None:
+            return judge(target=t, now=now, start=start, elapsed=at - begin, span=due_at - begin, due=False)
+    return judge(target=t, now=now, due=False)
 
 
 def end_of_year(queryset, year):

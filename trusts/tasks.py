@@ -5,7 +5,7 @@ redelivered or retried message does no harm; losing the database retries it a fe
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from .services import rollup_refresh
+from .services import rollup_refresh_queued
 
 
 @shared_task(
@@ -15,4 +15,4 @@ from .services import rollup_refresh
     max_retries=3,
 )
 def rollup_refresh_task(school_id):
-    rollup_refresh(school_id=school_id)
+    rollup_refresh_queued(school_id)

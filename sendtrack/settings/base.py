@@ -270,6 +270,9 @@ NATIONAL_SEND_FIGURES = {
 # (trusts.services): "background" (a thread, so the request does not wait), "inline", or "off"
 # (only `manage.py refresh_rollups`, from cron, refreshes it).
 ROLLUP_REFRESH = os.environ.get("ROLLUP_REFRESH", "background")
+# Seconds a change waits before the rollup refresh it starts, joined by every change of the same
+# school in that time (trusts.services.rollup_refresh_changed).
+ROLLUP_REFRESH_DELAY = float(os.environ.get("ROLLUP_REFRESH_DELAY", "5"))
 
 LOGGING = {
     "version": 1,

@@ -380,7 +380,8 @@ def test_query_counts_same_for_four_frameworks_as_one_and_for_300_as_30(
     page, save, again, writes = mixed_30
     # The page: session, user, membership; points (with their as-at dates) and the scheme,
     # classes, pupils, one UNION of subjects, bands, frameworks, stages and the placements in
-    # force, the cells of this point, the targets: 9, and the access log's 8 writes.
+    # force, the cells of this point, the targets (none here, so no read of their values): 9, and
+    # the access log's 8 writes.
     assert page == 9 + access_log_writes()
     # The save: session, user, membership, the point with its scheme and as-at date, the UNION
     # (with pupils and placements), the stored cells; then progress_refresh's two reads (the

@@ -161,11 +161,11 @@ def test_the_database_and_the_pupil_page_judge_framework_targets_alike(mixed, dj
     timeline = rule.Timeline(m.points)
 
     def database(point):
-        """By `judged` (the database decides) and `judged_each` (the grid's: the rule in Python
-        on values fetched in one query), which must agree."""
+        """By `judged` (the database decides, in one query) and `judged_each` (the grid's: the
+        rule in Python on the targets and their values, fetched in two), which must agree."""
         found = []
-        for judge in (rule.judged, rule.judged_each):
-            with django_assert_num_queries(1):
+        for judge, queries in ((rule.judged, 1), (rule.judged_each, 2)):
+            with django_assert_num_queries(queries):
                 rows = list(judge(rule.end_of_year(Target.objects.all(), 2025), point, timeline, year=2025))
             found.append({_index(pupils, t.pupil_id): t.status for t in rows})
         assert found[0] == found[1]

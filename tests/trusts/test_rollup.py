@@ -162,27 +162,40 @@ def test_refresh_is_idempotent(trust):
 def test_with_a_task_queue_the_refresh_is_queued(
     trust, settings, monkeypatch, django_capture_on_commit_callbacks
 ):
-    """With a broker (REDIS_URL set), a change queues the task rather than refreshing in the
-    request; the task itself refreshes the school."""
+    """With a broker (REDIS_URL set), a change queues the task, to start after the delay,
+    rather than refreshing in the request; more changes before it runs queue nothing more; the
+    task itself refreshes the school, and a change after it began queues another."""
     from trusts import tasks
 
     queued = []
-    monkeypatch.setattr(tasks.rollup_refresh_task, "delay", queued.append)
+    monkeypatch.setattr(
+        tasks.rollup_refresh_task, "apply_async", lambda args, countdown: queued.append((args, countdown))
+    )
     settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.ROLLUP_REFRESH_DELAY = 7
     ash = trust["ash"]
-    with django_capture_on_commit_callbacks(execute=True):
-        attendance_record(
-            pupil=trust["send"][5],
-            by=trust["user"],
-            academic_year=THIS_YEAR,
-            term=1,
-            possible_sessions=100,
-            attended_sessions=50,
-        )
-    assert queued == [ash.pk]
+
+    def absent(pupil):
+        with django_capture_on_commit_callbacks(execute=True):
+            attendance_record(
+                pupil=pupil,
+                by=trust["user"],
+                academic_year=THIS_YEAR,
+                term=1,
+                possible_sessions=100,
+                attended_sessions=50,
+            )
+
+    absent(trust["send"][5])
+    absent(trust["send"][4])
+    assert queued == [((ash.pk,), 7)]
     assert now(ash, "pa_f") == 5  # not refreshed in the request
     tasks.rollup_refresh_task(ash.pk)  # what the worker runs
     assert now(ash, "pa_f") == 6
+    assert_rollup_is_live(ash)
+    absent(trust["send"][3])
+    assert queued == [((ash.pk,), 7), ((ash.pk,), 7)]
+    tasks.rollup_refresh_task(ash.pk)
     assert_rollup_is_live(ash)
 
 
@@ -193,7 +206,8 @@ def test_a_burst_of_changes_starts_one_background_refresh_per_school(settings, m
 
     settings.ROLLUP_REFRESH = "background"
     settings.CELERY_TASK_ALWAYS_EAGER = True
-    started, refreshed = [], []
+    settings.ROLLUP_REFRESH_DELAY = 5
+    started, refreshed, slept = [], [], []
 
     class FakeThread:
         def __init__(self, target, args, name):
@@ -206,11 +220,13 @@ def test_a_burst_of_changes_starts_one_background_refresh_per_school(settings, m
     monkeypatch.setattr(services.threading, "Thread", FakeThread)
     monkeypatch.setattr(services, "rollup_refresh", lambda *, school_id: refreshed.append(school_id))
     monkeypatch.setattr(services.connections, "close_all", lambda: None)
+    monkeypatch.setattr(services.time, "sleep", lambda seconds: slept.append((seconds, list(refreshed))))
     for school_id in (1, 1, 2, 1):
         services.rollup_refresh_changed(school_id=school_id)
     assert len(started) == 2  # one for school 1, one for school 2
     started[0].run()
     assert refreshed == [1]
+    assert slept == [(5, [])]  # the delay came before the refresh
     services.rollup_refresh_changed(school_id=1)  # a change after school 1's refresh began
     assert len(started) == 3
     started[1].run()

@@ -163,10 +163,23 @@ def grid_paths(school):
     return [f"{grid}?{urlencode({'point': latest.point_id, 'school_class': pk})}" for pk in classes]
 
 
-def grid_save(session, path, rng):
+def grid_save(session, path, rng, timings=None):
     """Open the grid, give three cells an attainment band another cell holds, and save them as
-    the page's script does: JSON of the changed cells' boxes, with the version each was loaded at."""
-    status, _loc, page = session.request("GET", path)
+    the page's script does: JSON of the changed cells' boxes, with the version each was loaded at.
+    Two requests: each is timed into `timings` (a list of (kind, seconds, status)) when given."""
+    timings = [] if timings is None else timings
+
+    def timed(kind, method, *args):
+        started = time.perf_counter()
+        try:
+            answer = session.request(method, *args)
+        except OSError as error:
+            timings.append((kind, time.perf_counter() - started, repr(error)))
+            return repr(error), ""
+        timings.append((kind, time.perf_counter() - started, answer[0]))
+        return answer[0], answer[2]
+
+    status, page = timed("grid open", "GET", path)
     if status != 200:
         return status
     boxes = {}
@@ -184,33 +197,32 @@ def grid_save(session, path, rng):
         fields[f"a-{key}"] = rng.choice(bands)
         fields[f"v-{key}"] = versions.get(key, "0")
     headers = {"Content-Type": "application/json", "X-CSRFToken": session.csrf(page)}
-    status, _loc, _content = session.request("POST", path, json.dumps({"fields": fields}), headers)
+    status, _content = timed("grid save", "POST", path, json.dumps({"fields": fields}), headers)
     return status
 
 
 def one_request(session, rng, grid, pages):
-    """(kind, seconds, failure or None) of one request of the mix: the SENCOs (a `grid` path)
-    save grids as well as reading; heads only read."""
+    """[(kind, seconds, failure or None)] of one step of the mix: a page, or a grid opened and
+    saved (two requests, each timed on its own). The SENCOs (a `grid` path) save grids as well as
+    reading; heads only read."""
     if grid and rng.random() < 2 * SAVE_SHARE:
-        kind, started = "grid save (open and save)", time.perf_counter()
-        try:
-            outcome = grid_save(session, grid, rng)
-        except OSError as error:
-            outcome = repr(error)
+        timings = []
+        grid_save(session, grid, rng, timings)
         # 409: another client of the same class saved one of these cells first, and the grid's
         # conflict rule kept both values (a right answer, counted apart).
-        if outcome == 409:
-            kind = "grid save: conflict shown"
-        ok = outcome in (200, 409)
-    else:
-        kind, path, _weight = rng.choices(pages, weights=[w for *_, w in pages])[0]
-        started = time.perf_counter()
-        try:
-            outcome = session.request("GET", path)[0]
-        except OSError as error:
-            outcome = repr(error)
-        ok = outcome == 200
-    return kind, time.perf_counter() - started, None if ok else outcome
+        return [
+            ("grid save: conflict shown", seconds, None)
+            if status == 409
+            else (kind, seconds, None if status == 200 else status)
+            for kind, seconds, status in timings
+        ]
+    kind, path, _weight = rng.choices(pages, weights=[w for *_, w in pages])[0]
+    started = time.perf_counter()
+    try:
+        outcome = session.request("GET", path)[0]
+    except OSError as error:
+        outcome = repr(error)
+    return [(kind, time.perf_counter() - started, None if outcome == 200 else outcome)]
 
 
 def load_users(school, count):
@@ -404,7 +416,8 @@ class Command(BaseCommand):
 
         def client(session, rng, grid):
             while time.monotonic() < stop:
-                tally.add(*one_request(session, rng, grid, pages))
+                for timing in one_request(session, rng, grid, pages):
+                    tally.add(*timing)
                 if think:
                     time.sleep(min(rng.uniform(0, 2 * think), max(0.0, stop - time.monotonic())))
 
