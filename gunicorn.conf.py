@@ -5,14 +5,35 @@ loaded once in the master (preload_app), WeasyPrint warmed up with it (sendtrack
 the workers forked from it share that memory; no database connection is opened before the fork.
 """
 
+import gc
 import multiprocessing
 import os
 
 bind = f"127.0.0.1:{os.environ.get('PORT', '8000')}"
-# Pages spend part of their time waiting on PostgreSQL: two processes per core, two threads each.
-workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2))
-threads = int(os.environ.get("GUNICORN_THREADS", "2"))
+# Pages are CPU work in Python with short waits on PostgreSQL: two processes per core and one
+# more, one request at a time each (gunicorn's sync worker). A free worker takes the next
+# connection, so a slow page holds up no one else; threads in one process (GUNICORN_THREADS
+# above 1, the gthread worker) share its GIL and keep each client on the worker holding its
+# keep-alive connection, which in the load run (docs/scaling.md) put p95 at 2.0 s where
+# sync workers gave 1.2 s. Behind a proxy that buffers (nginx), as gunicorn's documentation
+# advises for sync workers.
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 preload_app = True
+
+
+def pre_fork(server, worker):
+    # What the master loaded (Django, the app, WeasyPrint) lives as long as the worker: move it
+    # out of the garbage collector's sight, so collections do not walk it again and again nor
+    # touch (and so copy) the pages the workers share.
+    gc.freeze()
+
+
+def post_fork(server, worker):
+    # A page allocates many short-lived objects; collect the youngest generation less often.
+    gc.set_threshold(50_000, 20, 100)
+
+
 timeout = 60
 graceful_timeout = 30
 keepalive = 5
