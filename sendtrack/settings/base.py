@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # Django's widget templates, for FORM_RENDERER below
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
@@ -112,6 +113,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Form widgets are drawn by the project's template engine, so templates/django/forms/ can stand in
+# for one of Django's (the select box, drawn faster).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # With no DATABASE_URL the app runs on an SQLite file, so a new user needs no server.
 DATABASES = {
