@@ -4,6 +4,7 @@ them from the live calculation (`trusts.figures.school_year_figures`) after ever
 figures they are made of; the page hides small groups when it reads them (core.disclosure)."""
 
 from django.db import models
+from django.utils import timezone
 
 from schools.models import School
 
@@ -67,7 +68,9 @@ class SchoolYearFigures(models.Model):
     iv_judged = models.PositiveIntegerField(default=0)
     iv_met = models.PositiveIntegerField(default=0)
     iv_cost = models.DecimalField(max_digits=12, decimal_places=2, default=0)
-    refreshed_at = models.DateTimeField(auto_now=True)
+    refreshed_at = models.DateTimeField(
+        default=timezone.now, help_text="When the refresh that wrote the row began reading the figures."
+    )
 
     class Meta:
         ordering = ["school", "academic_year"]

@@ -14,6 +14,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connections, transaction
+from django.utils import timezone
 
 from schools.models import School
 
@@ -22,17 +23,26 @@ from .models import SchoolYearFigures
 
 
 @transaction.atomic
-def rollup_refresh(*, school_id, today=None):
+def rollup_refresh(*, school_id, today=None, changed_at=None):
     """Recompute the school's rollup for the years the comparison shows and drop older years.
 
     Two refreshes of one school take turns on its row, with the lock that leaves the row's key
     alone (FOR NO KEY UPDATE): a FOR UPDATE lock would also hold up, for the whole refresh, every
-    insert of a row that refers to the school (each request's access-log entry among them)."""
+    insert of a row that refers to the school (each request's access-log entry among them).
+    Each row keeps when its refresh began reading; given `changed_at` (when the change that asks
+    for this refresh was committed), a refresh that finds the rows read since does nothing, as
+    they hold the change already (another web process's refresh of the same burst)."""
     school = School.objects.select_for_update(no_key=True).get(pk=school_id)
+    began = timezone.now()
+    stored = SchoolYearFigures.objects.filter(school=school)
+    if changed_at is not None and stored.filter(refreshed_at__gte=changed_at).exists():
+        return
     figures = school_year_figures(school, today=today)
-    SchoolYearFigures.objects.filter(school=school).exclude(academic_year__in=figures).delete()
+    stored.exclude(academic_year__in=figures).delete()
     for year, values in figures.items():
-        SchoolYearFigures.objects.update_or_create(school=school, academic_year=year, defaults=values)
+        SchoolYearFigures.objects.update_or_create(
+            school=school, academic_year=year, defaults={**values, "refreshed_at": began}
+        )
 
 
 logger = logging.getLogger(__name__)
@@ -83,7 +93,9 @@ def rollup_refresh_changed(*, school_id):
         if school_id in _waiting:
             return
         _waiting.add(school_id)
-    thread = threading.Thread(target=_refresh_in_background, args=(school_id, delay), name="rollup-refresh")
+    thread = threading.Thread(
+        target=_refresh_in_background, args=(school_id, delay, timezone.now()), name="rollup-refresh"
+    )
     thread.daemon = True
     thread.start()
 
@@ -95,14 +107,16 @@ def rollup_refresh_queued(school_id):
     rollup_refresh(school_id=school_id)
 
 
-def _refresh_in_background(school_id, delay):
+def _refresh_in_background(school_id, delay, changed_at):
     time.sleep(delay)
     # Leave the waiting set before reading: a change committed from now on starts a refresh of
     # its own, so none is missed.
     with _waiting_lock:
         _waiting.discard(school_id)
     try:
-        rollup_refresh(school_id=school_id)
+        # The other web processes of this machine (one clock) wait on the same burst: the first
+        # to read refreshes, and the rest find its rows newer than the change.
+        rollup_refresh(school_id=school_id, changed_at=changed_at)
     except Exception:
         logger.exception("Refreshing the trust comparison's figures of school %s failed.", school_id)
     finally:
