@@ -428,18 +428,20 @@ class Command(BaseCommand):
             )
             for i, s in enumerate(sessions)
         ]
-        began = time.perf_counter()
+        began, began_cpu = time.perf_counter(), time.process_time()
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
-        self._report(tally, time.perf_counter() - began)
+        # The clients run on the same machine as the server: what they take is not the server's.
+        clients_cpu = time.process_time() - began_cpu
+        self._report(tally, time.perf_counter() - began, clients_cpu)
 
-    def _report(self, tally, elapsed):
+    def _report(self, tally, elapsed, clients_cpu):
         every = [t for times in tally.times.values() for t in times]
         self.stdout.write(
             f"{len(every)} requests in {elapsed:.1f} s: {len(every) / elapsed:.1f} requests/s; "
-            f"{len(tally.failures)} failed"
+            f"{len(tally.failures)} failed; the clients took {clients_cpu:.1f} s of CPU"
         )
         rows = sorted(tally.times.items(), key=lambda item: -len(item[1])) + [("all", every)]
         self.stdout.write(f"{'request':<28}{'n':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
