@@ -14,9 +14,10 @@ bind = f"127.0.0.1:{os.environ.get('PORT', '8000')}"
 # more, one request at a time each (gunicorn's sync worker). A free worker takes the next
 # connection, so a slow page holds up no one else; threads in one process (GUNICORN_THREADS
 # above 1, the gthread worker) share its GIL and keep each client on the worker holding its
-# keep-alive connection, which in the load run (docs/scaling.md) put p95 at 2.0 s where
-# sync workers gave 1.2 s. Behind a proxy that buffers (nginx), as gunicorn's documentation
-# advises for sync workers.
+# keep-alive connection. In the load run (docs/scaling.md), at the same 33 to 35 requests a
+# second, the pages' 95th percentiles were 1.6 to 2.1 s with 4 workers of 2 threads and 0.9 to
+# 1.3 s with 6 sync workers. Run behind a proxy that buffers (nginx), as gunicorn's
+# documentation advises for sync workers.
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 preload_app = True
@@ -34,9 +35,12 @@ def post_fork(server, worker):
     gc.set_threshold(50_000, 20, 100)
 
 
-timeout = 60
+# A sync worker is silent while it answers, so this is also the longest a request may take. With no
+# task queue (no REDIS_URL) a job runs in the request that starts it, and a trust's governor pack
+# of 51 PDFs took 349 s that way on a loaded machine (docs/scaling.md). A trust runs a Celery
+# worker; this leaves the in-process pack room without keeping a stuck worker for ever.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "600"))
 graceful_timeout = 30
-keepalive = 5
 # A worker is replaced after this many requests, so no slow growth lasts.
 max_requests = 2000
 max_requests_jitter = 200
