@@ -11,6 +11,7 @@ so the order gives nothing hidden away.
 """
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -302,9 +303,16 @@ def _share_key(share):
     return _shown(Decimal(share.numerator) / share.denominator)
 
 
+def _name_key(label):
+    """A school's name as people sort it: "Trust School 3" before "Trust School 10"."""
+    return tuple(
+        (0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", label.lower())
+    )
+
+
 def _sort_keys(row):
     return {
-        "school": (0, row.label.lower()),
+        "school": (0, _name_key(row.label)),
         "pupils": _shown(None if row.pupils.suppressed else row.pupils.value),
         "send": _share_key(row.send),
         "ehcp": _share_key(row.ehcp),

@@ -162,3 +162,17 @@ def test_a_school_in_no_trust_is_compared_with_nothing_else(client, db):
     head = MembershipFactory(school=school, role=Role.HEAD)
     page = page_as(client, head.user)
     assert list(cells(page, "Pupils and the SEND record")) == ["Lone Primary"]
+
+
+def test_schools_sort_by_name_as_people_read_numbers():
+    """A trust's numbered schools in the order of their numbers, not of their digits."""
+    from trusts.selectors import _name_key
+
+    names = ["Trust School 10", "Trust School 3", "Ash Primary", "trust school 2", "Trust School 3 Annexe"]
+    assert sorted(names, key=_name_key) == [
+        "Ash Primary",
+        "trust school 2",
+        "Trust School 3",
+        "Trust School 3 Annexe",
+        "Trust School 10",
+    ]
