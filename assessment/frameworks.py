@@ -29,7 +29,7 @@ framework's rate, by framework (gaps, reports).
 
 import re
 from dataclasses import dataclass
-from decimal import ROUND_FLOOR, Decimal
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from django.db import transaction
 from django.db.models import F
@@ -173,7 +173,11 @@ def judge(framework, gained, months):
 
 
 def ratio_gain(gained, months):
-    return None if not months or gained is None else (Decimal(gained) / months).quantize(Decimal("0.1"))
+    """Months gained over months passed, to one decimal place, half way rounding up (9 months in
+    4: 2.25, shown 2.3); its impact band is named from the ratio as shown."""
+    if not months or gained is None:
+        return None
+    return (Decimal(gained) / months).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 def impact_of(framework, ratio):

@@ -171,6 +171,16 @@ def test_reading_age_ratio_gain(school):
         frameworks.progress_words(fw, Decimal(10), 4)
         == "10 months gained in 4 months: ratio gain 2.5 (substantial impact)"
     )
+    # Half way rounds up, as a reader rounds: 9 / 4 = 2.25 is 2.3 (half-even would give 2.2);
+    # the band is named from the ratio as shown: 11 / 8 = 1.375 reads 1.4, useful impact.
+    assert (
+        frameworks.progress_words(fw, Decimal(9), 4)
+        == "9 months gained in 4 months: ratio gain 2.3 (substantial impact)"
+    )
+    assert (
+        frameworks.progress_words(fw, Decimal(11), 8)
+        == "11 months gained in 8 months: ratio gain 1.4 (useful impact)"
+    )
 
 
 def test_small_steps_and_renumbering_after_an_edit(school):
