@@ -12,7 +12,7 @@ through `Pupil.objects.for_membership`, and only for staff who see pupils.
 """
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import BooleanField, DecimalField, ExpressionWrapper, F, FilteredRelation, Q
 
@@ -148,12 +148,13 @@ GAIN = ExpressionWrapper(
 
 
 def mean(total, n):
-    """A mean gain to one decimal place (half to even, as `rounded` rounds an AVG)."""
+    """A mean gain to one decimal place, half way rounding up (`rounded`)."""
     return rounded(Decimal(total) / n) if n else None
 
 
 def rounded(value):
-    return None if value is None else Decimal(value).quantize(Decimal("0.1"))
+    """To one decimal place, half way rounding up (0.25 -> 0.3), as every figure is shown."""
+    return None if value is None else Decimal(value).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 def small(n, suppress_below):

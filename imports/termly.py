@@ -7,7 +7,7 @@ rows cost a handful of queries. A blank cell leaves what is stored as it is; a r
 store what is already there is unchanged, so importing a file twice changes nothing.
 """
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from types import SimpleNamespace
 
 from django.utils import timezone
@@ -111,7 +111,11 @@ def _plan_terms(plan, found, headings, model, fields, lock):
 def _figures(model, values):
     if model is Attendance:
         attended, possible = values["attended_sessions"], values["possible_sessions"]
-        rate = (Decimal(attended) * 100 / possible).quantize(Decimal("0.1")) if possible else Decimal(0)
+        rate = (
+            (Decimal(attended) * 100 / possible).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+            if possible
+            else Decimal(0)
+        )
         return (
             f"{attended} of {possible} sessions ({rate}%), {values['authorised_absence']} authorised, "
             f"{values['unauthorised_absence']} unauthorised"

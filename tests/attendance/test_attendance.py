@@ -247,3 +247,9 @@ def test_grid_is_the_sencos_only(client, school, oak):
     teacher = MembershipFactory(school=school, role=Role.TEACHER)
     client.force_login(teacher.user)
     assert client.get(reverse("attendance:grid")).status_code == 403
+
+
+def test_a_pupils_rate_rounds_half_way_up_as_every_rate_does():
+    """146 of 160 sessions is 91.25%: shown 91.3%, as the SEF's rates round (half-even gave 91.2)."""
+    assert Attendance(attended_sessions=146, possible_sessions=160).rate == Decimal("91.3")
+    assert Attendance(attended_sessions=113, possible_sessions=124).rate == Decimal("91.1")
