@@ -29,11 +29,13 @@ framework's rate, by framework (gaps, reports).
 
 import re
 from dataclasses import dataclass
-from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from decimal import ROUND_FLOOR, Decimal
 
 from django.db import transaction
 from django.db.models import F
 from django.utils.translation import ngettext
+
+from core.figures import one_decimal
 
 from .models import Assessment, AssessmentPoint, Framework, FrameworkPlacement, FrameworkStage
 
@@ -177,7 +179,7 @@ def ratio_gain(gained, months):
     4: 2.25, shown 2.3); its impact band is named from the ratio as shown."""
     if not months or gained is None:
         return None
-    return (Decimal(gained) / months).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return one_decimal(Decimal(gained) / months)
 
 
 def impact_of(framework, ratio):

@@ -5,7 +5,7 @@ Every record hangs off a pupil, so every read goes through `for_membership` (cor
 narrows to the pupils `Pupil.objects.for_membership` lets a membership see.
 """
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -16,6 +16,7 @@ from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
 from core.calendar import Term, academic_year_label, academic_year_of
+from core.figures import one_decimal
 from core.scoping import PupilScopedQuerySet
 from pupils.models import Pupil
 
@@ -114,8 +115,7 @@ class Attendance(models.Model):
     def rate(self):
         """Share of possible sessions attended, to one decimal place, half way rounding up as every
         rate of the product does (146 of 160: 91.25, shown 91.3)."""
-        exact = Decimal(self.attended_sessions) * 100 / self.possible_sessions
-        return exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        return one_decimal(Decimal(self.attended_sessions) * 100 / self.possible_sessions)
 
     @property
     def persistently_absent(self):

@@ -12,6 +12,16 @@ from decimal import ROUND_HALF_UP, Decimal
 SUPPRESSED_TEXT = "c"
 
 
+def one_decimal(value):
+    """A rate, mean or ratio to one decimal place, half way rounding up as a reader rounds (2.25 ->
+    2.3, where Python's Decimal would round half to even, 2.2); None stays None. A float (an AVG
+    from SQLite) is read as it prints, so 0.15 is 0.15 and not the binary 0.1499..."""
+    if value is None:
+        return None
+    exact = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+    return exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
 def percent(numerator, denominator):
     """Whole-number percentage, rounded half up (12.5 -> 13), or None when there is no group."""
     if not denominator:

@@ -16,9 +16,10 @@ from django.db.models import Avg, Count, F, Q
 from assessment import frameworks as on_framework
 from assessment import targets as rule
 from assessment.models import Assessment, Framework, Target
+from core.figures import one_decimal
 from interventions.models import InterventionPlace
 
-from .shared import GAIN, at_points, listed_pupils, rounded, small, with_before
+from .shared import GAIN, at_points, listed_pupils, small, with_before
 from .targets import TargetCell, target_summary, targets_against
 
 
@@ -324,9 +325,9 @@ def intervention_impact(membership, cohort, subjects):
         impact.append(
             InterventionImpact(
                 subject,
-                None if small(r["in_n"], suppress) else rounded(r["in_avg"]),
+                None if small(r["in_n"], suppress) else one_decimal(r["in_avg"]),
                 r["in_n"],
-                None if small(r["out_n"], suppress) else rounded(r["out_avg"]),
+                None if small(r["out_n"], suppress) else one_decimal(r["out_avg"]),
                 r["out_n"],
             )
         )

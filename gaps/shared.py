@@ -12,13 +12,13 @@ through `Pupil.objects.for_membership`, and only for staff who see pupils.
 """
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import BooleanField, DecimalField, ExpressionWrapper, F, FilteredRelation, Q
 
 from assessment.bands import Bands, assessments_at
 from assessment.models import Subject
-from core.figures import Share, percent
+from core.figures import Share, one_decimal, percent
 from core.gap_direction import gap_direction
 from pupils.models import YEAR_GROUPS, AreaOfNeed, Pupil
 
@@ -148,13 +148,8 @@ GAIN = ExpressionWrapper(
 
 
 def mean(total, n):
-    """A mean gain to one decimal place, half way rounding up (`rounded`)."""
-    return rounded(Decimal(total) / n) if n else None
-
-
-def rounded(value):
-    """To one decimal place, half way rounding up (0.25 -> 0.3), as every figure is shown."""
-    return None if value is None else Decimal(value).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    """A mean gain to one decimal place, half way rounding up (`core.figures.one_decimal`)."""
+    return one_decimal(Decimal(total) / n) if n else None
 
 
 def small(n, suppress_below):

@@ -29,7 +29,7 @@ from attendance.models import Attendance
 from attendance.selectors import pupil_attendance_summary
 from core.calendar import academic_year_label
 from core.charts import level_line
-from core.figures import Share
+from core.figures import Share, one_decimal
 from evidence.models import Conversation, EvidenceItem, Source
 from interventions.models import InterventionPlace
 from interventions.selectors import places_with_figures
@@ -109,12 +109,6 @@ class SubjectAgainstPeers:
     peers_with_gain: int
 
 
-def _dec(value):
-    if value is None:
-        return None
-    return Decimal(str(value)).quantize(Decimal("0.1"))
-
-
 def attainment_against_peers(pupil, today):
     """Per subject: the latest assessment and the targets (assessment.selectors), the pupil's
     gain in points over a year (to the latest point from the same point a year before), and the
@@ -161,10 +155,10 @@ def attainment_against_peers(pupil, today):
                 latest=r.latest,
                 year=r.year,
                 key_stage=r.key_stage,
-                pupil_gain=_dec(f.get("my_gain")),
+                pupil_gain=one_decimal(f.get("my_gain")),
                 peers=f.get("n", 0),
-                peers_mean=_dec(f.get("mean")),
-                peers_gain=_dec(f.get("peers_gain")),
+                peers_mean=one_decimal(f.get("mean")),
+                peers_gain=one_decimal(f.get("peers_gain")),
                 peers_with_gain=f.get("with_gain", 0),
             )
         )

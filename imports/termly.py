@@ -7,7 +7,7 @@ rows cost a handful of queries. A blank cell leaves what is stored as it is; a r
 store what is already there is unchanged, so importing a file twice changes nothing.
 """
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from types import SimpleNamespace
 
 from django.utils import timezone
@@ -27,6 +27,7 @@ from assessment.models import (
 )
 from attendance.models import Attendance, BehaviourCount
 from core.calendar import Term, academic_year_label, academic_year_of
+from core.figures import one_decimal
 
 from .cleaning import loose_key
 from .errors import RowError
@@ -111,11 +112,7 @@ def _plan_terms(plan, found, headings, model, fields, lock):
 def _figures(model, values):
     if model is Attendance:
         attended, possible = values["attended_sessions"], values["possible_sessions"]
-        rate = (
-            (Decimal(attended) * 100 / possible).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-            if possible
-            else Decimal(0)
-        )
+        rate = one_decimal(Decimal(attended) * 100 / possible) if possible else Decimal(0)
         return (
             f"{attended} of {possible} sessions ({rate}%), {values['authorised_absence']} authorised, "
             f"{values['unauthorised_absence']} unauthorised"

@@ -37,6 +37,7 @@ from attendance.models import Exclusion
 from attendance.selectors import pupil_attendance_summary
 from core.calendar import academic_year_label, academic_year_of
 from core.charts import level_line
+from core.figures import one_decimal
 from evidence.models import EvidenceItem, Source
 from evidence.timeline import TERM_END
 from graduated.pack import attendance_against_school, cycles_of, interventions_of, views_of
@@ -347,7 +348,7 @@ def _intervention_lines(rows, clean):
                 start=run.start_date,
                 end=run.end_date,
                 sessions=str(row["attendance"]) if place.sessions_held else "no sessions recorded",
-                hours=hours(place.minutes_attended).quantize(Decimal("0.1")),
+                hours=one_decimal(hours(place.minutes_attended)),
                 baseline=place.baseline,
                 exit_score=place.exit_score,
                 gain=place.gain,
@@ -528,9 +529,7 @@ def _cycle_lines(done, current, clean):
             targets=c.plan.target_count,
             scored=c.plan.scored_count,
             met=c.plan.met_count,
-            mean=Decimal(str(c.plan.mean_score)).quantize(Decimal("0.1"))
-            if c.plan.mean_score is not None
-            else None,
+            mean=one_decimal(c.plan.mean_score) if c.plan.mean_score is not None else None,
             summary=clean(c.plan.review_summary),
         )
         for c in done

@@ -1,5 +1,6 @@
 from django import template
 
+from core.figures import one_decimal
 from plans.models import ReviewState, TargetScore
 
 register = template.Library()
@@ -16,10 +17,10 @@ def signed(value):
     """A score or mean score with its sign, one decimal: "+0.7", "−1.0", "0.0"; "—" if none."""
     if value is None:
         return "—"
-    value = round(float(value), 1)
+    value = one_decimal(value)
     if value == 0:
         return "0.0"
-    return f"+{value:.1f}" if value > 0 else f"−{abs(value):.1f}"
+    return f"+{value}" if value > 0 else f"−{abs(value)}"
 
 
 @register.filter
