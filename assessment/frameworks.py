@@ -301,7 +301,7 @@ def progress_refresh(school_id, pairs):
             gained = months = met = None
             if base is not None:
                 months = months_between(points[base.point_id].as_at, points[row.point_id].as_at)
-                now, then = _value(row), _value(base)
+                now, then = value_of(row), value_of(base)
                 gained = None if now is None or then is None else now - then
                 met = judge(row.framework, gained, months)
             if (row.gained, row.months, row.expected_met) != (gained, months, met):
@@ -312,7 +312,8 @@ def progress_refresh(school_id, pairs):
     return len(changed)
 
 
-def _value(row):
+def value_of(row):
+    """A value on a framework as progress counts it: the place of a standard or step, else the score."""
     return Decimal(row.place) if row.framework.ordered else row.score
 
 

@@ -2,13 +2,13 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 
 from core import policy
 from core.calendar import academic_year_label, academic_year_of
 
 from . import frameworks
-from .models import Assessment, Framework, FrameworkPlacement
+from .models import Assessment, AssessmentPoint, Framework, FrameworkPlacement
 
 MAIN_NAME = "the school's scale"
 
@@ -50,6 +50,8 @@ class Series:
     values: list = field(default_factory=list)  # (point, shown value)
     progress: str = ""
     expected_met: bool | None = None
+    # From the first value on the framework, when that came before this year's baseline.
+    since_start: str = ""
 
 
 @dataclass
@@ -112,10 +114,17 @@ def pupil_framework_progress(membership, pupil, today):
     progress there in words (`frameworks.progress_words`), and their moves between frameworks,
     shown as progress. Two queries: the placements, and the values."""
     subjects = placement_history(membership, pupil, today)
+    following = AssessmentPoint.objects.filter(
+        school_id=OuterRef("point__school_id"),
+        academic_year=OuterRef("point__academic_year"),
+        order__gt=OuterRef("point__order"),
+    ).order_by("order")
     rows = (
         Assessment.objects.for_membership(membership)
         .filter(pupil=pupil, framework__isnull=False)
         .select_related("framework", "stage", "point", "subject")
+        # The start of the point's next point, so that its as-at date costs no query.
+        .annotate(next_starts_on=Subquery(following.values("starts_on")[:1]))
         .order_by("subject__order", "subject__name", "point__academic_year", "point__order")
     )
     this_year = academic_year_of(today)
@@ -126,14 +135,28 @@ def pupil_framework_progress(membership, pupil, today):
         if key not in series:
             series[key] = Series(row.framework)
             entry.series.append(series[key])
+        row.point.next_starts_on = row.next_starts_on
         series[key].values.append(
             (row.point, frameworks.show(row.framework, row.stage, row.step, row.score), row)
         )
     for item in series.values():
         latest = item.values[-1][2]
         year = latest.point.academic_year
-        earlier_year = any(r.point.academic_year < year for _p, _v, r in item.values)
-        if not earlier_year:
+        earlier = [r for _p, _v, r in item.values if r.point.academic_year < year]
+        if len(earlier) > 1:
+            # This year's progress runs from the last value of an earlier year; the pupil started
+            # on the framework before that, so their progress since then is shown as well.
+            first = item.values[0][2]
+            since_first = f"since starting on {item.framework.name} in {first.point}"
+            words = frameworks.progress_words(
+                item.framework,
+                frameworks.value_of(latest) - frameworks.value_of(first),
+                frameworks.months_between(first.point.as_at, latest.point.as_at),
+                since=since_first,
+            )
+            # An age's words count the months themselves and name no start: say it first.
+            item.since_start = f"S{since_first[1:]}: {words}" if since_first not in words else words
+        if not earlier:
             since = f"since starting on {item.framework.name}"
         elif year == this_year:
             since = "this year"

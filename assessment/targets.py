@@ -469,7 +469,8 @@ def judged_each(queryset, point, timeline, *, year):
         candidates.setdefault((pupil, subject), []).append((best, pos, value))
     for t in targets:
         key = (t.pupil_id, t.subject_id)
-        t.status = _judge_fetched(t, now.get(key), sorted(candidates.get(key, ())), at, due_at, due)
+        best_first = sorted(candidates.get(key, ()), key=lambda c: c[0])
+        t.status = _judge_fetched(t, now.get(key), best_first, at, due_at, due)
     return targets
 
 

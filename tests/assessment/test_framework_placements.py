@@ -194,6 +194,7 @@ def test_progress_on_small_steps_reads_as_steps_this_year_against_the_expected(
     # steps; expected 4 a year x 12 / 12 = 4, so below the expected rate.
     assert series.progress == "+3 steps this year (expected 4 in 12 months)"
     assert series.expected_met is False
+    assert series.since_start == ""  # the first value, Summer 2025/26, is this year's baseline
     assert [(str(point), value) for point, value, _row in series.values] == [
         ("Summer 2025/26", "S1.2"),
         ("Autumn 2026/27", "S1.3"),
@@ -266,3 +267,53 @@ def test_leaders_see_the_set_frameworks_link_and_a_teaching_assistant_sees_no_se
     client.force_login(home.members[Role.TEACHING_ASSISTANT].user)
     page = client.get(reverse("pupils:detail", kwargs={"pk": home.group_pupil.pk})).content.decode()
     assert "Progress on other frameworks" not in page
+
+
+def test_a_pupil_on_a_framework_since_an_earlier_year_reads_since_starting_as_well(
+    home, school_data, django_assert_num_queries
+):
+    """Small steps in Writing from Autumn 2025/26: S1.1 (place 1), then S1.2 (2) at Summer
+    2025/26, S1.3 (3) at Autumn 2026/27 and S2.2 (3 + 2 = 5) at Summer 2026/27."""
+    pupil, steps, p = home.class_pupil, school_data["steps"], school_data["points"]
+    writing = Subject.objects.create(school=home.school, name="Writing", order=3)
+    s1, s2 = steps.stages.order_by("order")
+    autumn25 = AssessmentPoint.objects.create(
+        school=home.school, academic_year=2025, order=0, name="Autumn", starts_on=D(2025, 9, 1)
+    )
+    for point, stage, step in (
+        (autumn25, s1, 1),
+        (p["summer25"], s1, 2),
+        (p["autumn26"], s1, 3),
+        (p["summer26"], s2, 2),
+    ):
+        assessment_create(
+            pupil=pupil,
+            point=point,
+            subject=writing,
+            framework=steps,
+            stage=stage,
+            step=step,
+            place=stage.offset + step,
+        )
+    # And a reading age in Reading at the same four points: 7y 0m, 7y 4m, 7y 8m, 8y 4m.
+    reading, age = school_data["reading"], school_data["age"]
+    for point, months in ((autumn25, 84), (p["summer25"], 88), (p["autumn26"], 92), (p["summer26"], 100)):
+        assessment_create(pupil=pupil, point=point, subject=reading, framework=age, score=months)
+    frameworks.progress_refresh(home.school.pk, [(pupil.pk, writing.pk), (pupil.pk, reading.pk)])
+    with django_assert_num_queries(2):
+        shown_reading, shown = pupil_framework_progress(home.members[Role.SENCO], pupil, D(2027, 7, 20))
+    # 88 to 100 this year: 12 months in 12; 84 to 100 since starting: 16 months in 16.
+    assert shown_reading.series[0].progress == "12 months gained in 12 months: ratio gain 1 (modest impact)"
+    assert shown_reading.series[0].since_start == (
+        "Since starting on Reading age in Autumn 2025/26: "
+        "16 months gained in 16 months: ratio gain 1 (modest impact)"
+    )
+    (series,) = shown.series
+    # This year: from Summer 2025/26 (place 2, as at 31 Aug 2026) to place 5 at 31 Aug 2027.
+    assert series.progress == "+3 steps this year (expected 4 in 12 months)"
+    # Since starting: Autumn 2025/26 is as at 19 Apr 2026, the day before Summer 2025/26 starts;
+    # to 31 Aug 2027 is 16 months; place 1 to 5: +4 steps; expected 4 x 16 / 12 = 5.33, so 5.
+    assert (
+        series.since_start
+        == "+4 steps since starting on Small steps in Autumn 2025/26 (expected 5 in 16 months)"
+    )

@@ -33,6 +33,18 @@ from trusts.services import rollup_refresh, rollup_refresh_all
 pytestmark = pytest.mark.django_db
 
 
+def half_absent(trust, pupil):
+    """The pupil attends 50 of 100 sessions this term: persistently absent."""
+    attendance_record(
+        pupil=pupil,
+        by=trust["user"],
+        academic_year=THIS_YEAR,
+        term=1,
+        possible_sessions=100,
+        attended_sessions=50,
+    )
+
+
 @pytest.fixture
 def trust(db):
     built = build_trust()
@@ -108,14 +120,7 @@ def test_pupil_leaving(trust, django_capture_on_commit_callbacks):
 def test_attendance_and_suspension(trust, django_capture_on_commit_callbacks):
     ash, pupil = trust["ash"], trust["send"][5]  # attended 95 of 100: not persistently absent
     with django_capture_on_commit_callbacks(execute=True):
-        attendance_record(
-            pupil=pupil,
-            by=trust["user"],
-            academic_year=THIS_YEAR,
-            term=1,
-            possible_sessions=100,
-            attended_sessions=50,
-        )
+        half_absent(trust, pupil)
     assert now(ash, "pa_f") == 6
     assert_rollup_is_live(ash)
     with django_capture_on_commit_callbacks(execute=True):
@@ -174,14 +179,7 @@ def test_a_refresh_asked_for_by_a_change_it_already_holds_does_nothing(trust):
     began = read_at_times()
     assert len(began) == 1  # every year's row written by the one refresh
     (read_at,) = began
-    attendance_record(
-        pupil=trust["send"][5],
-        by=trust["user"],
-        academic_year=THIS_YEAR,
-        term=1,
-        possible_sessions=100,
-        attended_sessions=50,
-    )
+    half_absent(trust, trust["send"][5])
     rollup_refresh(school_id=ash.pk, changed_at=read_at - datetime.timedelta(seconds=1))
     assert now(ash, "pa_f") == 5  # held already, as far as this refresh can tell: nothing read
     assert read_at_times() == {read_at}
@@ -208,14 +206,7 @@ def test_with_a_task_queue_the_refresh_is_queued(
 
     def absent(pupil):
         with django_capture_on_commit_callbacks(execute=True):
-            attendance_record(
-                pupil=pupil,
-                by=trust["user"],
-                academic_year=THIS_YEAR,
-                term=1,
-                possible_sessions=100,
-                attended_sessions=50,
-            )
+            half_absent(trust, pupil)
 
     absent(trust["send"][5])
     absent(trust["send"][4])
