@@ -529,7 +529,7 @@ def _cycle_lines(done, current, clean):
             targets=c.plan.target_count,
             scored=c.plan.scored_count,
             met=c.plan.met_count,
-            mean=one_decimal(c.plan.mean_score) if c.plan.mean_score is not None else None,
+            mean=one_decimal(c.plan.mean_score),
             summary=clean(c.plan.review_summary),
         )
         for c in done
