@@ -143,14 +143,16 @@ def pupil_framework_progress(membership, pupil, today):
         latest = item.values[-1][2]
         year = latest.point.academic_year
         earlier = [r for _p, _v, r in item.values if r.point.academic_year < year]
-        if len(earlier) > 1:
+        first = item.values[0][2]
+        start, end = frameworks.value_of(first), frameworks.value_of(latest)
+        # An Engagement Model row holds no value: it has no progress to count.
+        if len(earlier) > 1 and None not in (start, end):
             # This year's progress runs from the last value of an earlier year; the pupil started
             # on the framework before that, so their progress since then is shown as well.
-            first = item.values[0][2]
             since_first = f"since starting on {item.framework.name} in {first.point}"
             words = frameworks.progress_words(
                 item.framework,
-                frameworks.value_of(latest) - frameworks.value_of(first),
+                end - start,
                 frameworks.months_between(first.point.as_at, latest.point.as_at),
                 since=since_first,
             )

@@ -317,3 +317,18 @@ def test_a_pupil_on_a_framework_since_an_earlier_year_reads_since_starting_as_we
         series.since_start
         == "+4 steps since starting on Small steps in Autumn 2025/26 (expected 5 in 16 months)"
     )
+
+
+def test_an_engagement_model_pupil_over_two_years_has_no_progress_to_count(home, school_data):
+    """Engagement Model rows on the grid hold no value: the pupil page counts no progress on
+    them, this year or since starting (the page answered 500 when it subtracted two blanks)."""
+    pupil, p = home.class_pupil, school_data["points"]
+    engagement = Framework.objects.create(school=home.school, kind=Kind.ENGAGEMENT, name="Engagement Model")
+    autumn25 = AssessmentPoint.objects.create(
+        school=home.school, academic_year=2025, order=0, name="Autumn", starts_on=D(2025, 9, 1)
+    )
+    for point in (autumn25, p["summer25"], p["autumn26"], p["summer26"]):
+        assessment_create(pupil=pupil, point=point, subject=school_data["maths"], framework=engagement)
+    (shown,) = pupil_framework_progress(home.members[Role.SENCO], pupil, D(2027, 7, 20))
+    (series,) = shown.series
+    assert (series.progress, series.since_start) == ("no earlier value on this framework yet", "")
