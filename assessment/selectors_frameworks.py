@@ -122,6 +122,8 @@ def pupil_framework_progress(membership, pupil, today):
     rows = (
         Assessment.objects.for_membership(membership)
         .filter(pupil=pupil, framework__isnull=False)
+        # The Engagement Model is observations by area, never a value: no series of values.
+        .exclude(framework__kind=Framework.Kind.ENGAGEMENT)
         .select_related("framework", "stage", "point", "subject")
         # The start of the point's next point, so that its as-at date costs no query.
         .annotate(next_starts_on=Subquery(following.values("starts_on")[:1]))
@@ -145,7 +147,7 @@ def pupil_framework_progress(membership, pupil, today):
         earlier = [r for _p, _v, r in item.values if r.point.academic_year < year]
         first = item.values[0][2]
         start, end = frameworks.value_of(first), frameworks.value_of(latest)
-        # An Engagement Model row holds no value: it has no progress to count.
+        # A row may hold no value (a blank kept on the framework): no progress to count from it.
         if len(earlier) > 1 and None not in (start, end):
             # This year's progress runs from the last value of an earlier year; the pupil started
             # on the framework before that, so their progress since then is shown as well.

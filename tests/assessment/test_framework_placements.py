@@ -319,9 +319,10 @@ def test_a_pupil_on_a_framework_since_an_earlier_year_reads_since_starting_as_we
     )
 
 
-def test_an_engagement_model_pupil_over_two_years_has_no_progress_to_count(home, school_data):
-    """Engagement Model rows on the grid hold no value: the pupil page counts no progress on
-    them, this year or since starting (the page answered 500 when it subtracted two blanks)."""
+def test_an_engagement_model_pupil_over_two_years_has_no_values_to_show(home, school_data):
+    """Engagement Model rows on the grid hold no value: the pupil page shows no series of blanks
+    and counts no progress on them (it answered 500 when it subtracted two blanks); the
+    placement says the pupil is on the Engagement Model, and the observations are its record."""
     pupil, p = home.class_pupil, school_data["points"]
     engagement = Framework.objects.create(school=home.school, kind=Kind.ENGAGEMENT, name="Engagement Model")
     autumn25 = AssessmentPoint.objects.create(
@@ -329,6 +330,9 @@ def test_an_engagement_model_pupil_over_two_years_has_no_progress_to_count(home,
     )
     for point in (autumn25, p["summer25"], p["autumn26"], p["summer26"]):
         assessment_create(pupil=pupil, point=point, subject=school_data["maths"], framework=engagement)
+    FrameworkPlacement.objects.create(
+        pupil=pupil, subject=school_data["maths"], framework=engagement, starts_on=D(2025, 9, 1)
+    )
     (shown,) = pupil_framework_progress(home.members[Role.SENCO], pupil, D(2027, 7, 20))
-    (series,) = shown.series
-    assert (series.progress, series.since_start) == ("no earlier value on this framework yet", "")
+    assert shown.series == []
+    assert shown.now == engagement
