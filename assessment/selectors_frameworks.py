@@ -159,7 +159,8 @@ def pupil_framework_progress(membership, pupil, today):
                 since=since_first,
             )
             # An age's words count the months themselves and name no start: say it first.
-            item.since_start = f"S{since_first[1:]}: {words}" if since_first not in words else words
+            age = item.framework.kind == Framework.Kind.AGE
+            item.since_start = f"S{since_first[1:]}: {words}" if age else words
         if not earlier:
             since = f"since starting on {item.framework.name}"
         elif year == this_year:

@@ -3,7 +3,7 @@ figures, and the figures of a pupil case study (Appendix B)."""
 
 import datetime
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import Count as DbCount
 from django.db.models import Exists, OuterRef, Q, Sum
@@ -14,6 +14,7 @@ from assessment.models import Assessment, SupportObservation
 from assessment.support import support_change
 from attendance.models import PERSISTENT_ABSENCE_BELOW, Attendance, BehaviourCount, Exclusion
 from core.calendar import academic_year_label, current_academic_year
+from core.figures import one_decimal
 from evidence.selectors import evidence_log
 from interventions.models import InterventionPlace
 from pupils.models import SEN_STATUSES_ON_RECORD, AreaOfNeed, Pupil
@@ -392,7 +393,7 @@ def _outcomes_by_year(pupil, latest):
         .values("academic_year")
         .annotate(att=Sum("attended_sessions"), pos=Sum("possible_sessions"))
     ):
-        rate = (Decimal(row["att"]) * 100 / row["pos"]).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        rate = one_decimal(Decimal(row["att"]) * 100 / row["pos"])
         year = outcome(row["academic_year"])
         year.attendance, year.persistent_absence = f"{rate}%", rate < PERSISTENT_ABSENCE_BELOW
     for row in (

@@ -3,7 +3,7 @@ persistent absence, suspensions, permanent exclusions and behaviour incidents, o
 with attendance recorded in the year. Four aggregate queries."""
 
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import Count as DbCount
 from django.db.models import ExpressionWrapper, F, IntegerField, Q, Sum
@@ -11,7 +11,7 @@ from django.db.models import ExpressionWrapper, F, IntegerField, Q, Sum
 from attendance.models import Attendance, BehaviourCount, Exclusion
 from core.calendar import academic_year_label as year_label
 from core.disclosure import Table
-from core.figures import SUPPRESSED_TEXT, Count, Share
+from core.figures import SUPPRESSED_TEXT, Count, Share, one_decimal
 from pupils.models import SEN_STATUSES_ON_RECORD, Pupil, SenStatus
 
 from ..snapshot import register
@@ -25,7 +25,6 @@ GROUPS = [
     ("All pupils", None),
 ]
 SEND, NO_SEND, EVERYONE = 0, 3, 4  # their places in GROUPS
-TENTH = Decimal("0.1")
 
 
 @register
@@ -45,7 +44,7 @@ class Rate:
             return cls(suppressed=True, threshold=suppress_below)
         if not whole:
             return cls(value="", pupils=pupils)
-        exact = (Decimal(part) * 100 / Decimal(whole)).quantize(TENTH, rounding=ROUND_HALF_UP)
+        exact = one_decimal(Decimal(part) * 100 / Decimal(whole))
         return cls(value=f"{exact}", pupils=pupils)
 
     @property
@@ -185,7 +184,7 @@ def _line(label, i, totals, suppress_below):
     suspensions = Count.of(excluded[f"s{i}"], suppress_below=suppress_below)
     days = Decimal(excluded[f"sd{i}"] or 0).normalize()
     incidents = totals["incidents"][f"b{i}"] or 0
-    per_pupil = (Decimal(incidents) / n).quantize(TENTH, rounding=ROUND_HALF_UP) if n else None
+    per_pupil = one_decimal(Decimal(incidents) / n) if n else None
     return AttendanceLine(
         group=label,
         pupils=Count.of(n, suppress_below=suppress_below),
