@@ -114,9 +114,9 @@ TEMPLATES = [
     },
 ]
 
-# Form widgets are drawn by the project's template engine, so templates/django/forms/ can stand in
-# for one of Django's (the select box, drawn faster).
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+# Select boxes and inputs are drawn in Python (core.widgets), the other form templates by the
+# project's template engine, so templates/django/forms/ can stand in for one of Django's.
+FORM_RENDERER = "core.widgets.FormRenderer"
 
 # With no DATABASE_URL the app runs on an SQLite file, so a new user needs no server.
 DATABASES = {
