@@ -6,12 +6,53 @@ writes a cell's three boxes in one go, every value escaped; the template keeps e
 and the notes a cell may carry (error, target, conflict) stay in the template."""
 
 from django import template
-from django.utils.html import escape
+from django.utils import timezone
+from django.utils.formats import localize
+from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
 
 from assessment.frameworks import show_age, value_range
 
 register = template.Library()
+
+
+@register.simple_tag
+def grid_cell(cell):
+    """A cell of the termly grid: its boxes (`grid_boxes`), then the notes it may carry, each
+    in a <div class="grid-note">: an error in what was typed, the target and whether the value
+    meets it, a note, and a conflict with someone else's save. Written here for the same reason
+    as the boxes: a year group's grid has thousands of cells."""
+    return mark_safe(grid_boxes(cell) + _notes(cell))  # noqa: S308 - both escape every value
+
+
+def _notes(cell):
+    notes = []
+    if cell.error:
+        notes.append(
+            f'<div class="grid-note grid-error-note" role="alert">{conditional_escape(cell.error)}</div>'
+        )
+    if cell.target:
+        target = cell.target.target
+        if target.shown:
+            aim = conditional_escape(target.shown)
+        else:
+            aim = conditional_escape(target.attainment.code if target.attainment else "")
+            if target.points is not None:
+                aim += f" {conditional_escape(localize(target.points))}"
+        words = conditional_escape(cell.target.words)
+        notes.append(f'<div class="grid-note">Target {aim}: <strong>{words}</strong></div>')
+    if cell.note:
+        notes.append(f'<div class="grid-note">{conditional_escape(cell.note)}</div>')
+    if cell.conflict:
+        conflict = cell.conflict
+        who = conditional_escape(conflict.updated_by or "someone")
+        what = conditional_escape(cell.conflict_text)
+        at = timezone.localtime(conflict.updated_at).strftime("%H:%M")
+        notes.append(
+            f'<div class="grid-note" role="alert"><strong>Conflict:</strong> {who} saved {what} at {at}. '
+            "Yours is shown: save again to keep it.</div>"
+        )
+    return "".join(notes)
 
 
 @register.simple_tag
