@@ -6,6 +6,8 @@ is matched against them. The import page and the downloadable templates are draw
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from core.letters import letters
+
 from .cleaning import (
     EXAMPLE_MARK,
     clean_academic_year,
@@ -407,12 +409,8 @@ COLUMNS = {
 
 
 def column_letter(index):
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
+    """The spreadsheet letter of the column at `index` (0 -> "A")."""
+    return letters(index + 1)
 
 
 def match_headings(headings, columns):

@@ -38,6 +38,7 @@ from attendance.selectors import pupil_attendance_summary
 from core.calendar import academic_year_label, academic_year_of
 from core.charts import level_line
 from core.figures import one_decimal
+from core.letters import letters
 from evidence.models import EvidenceItem, Source
 from evidence.timeline import TERM_END
 from graduated.pack import attendance_against_school, cycles_of, interventions_of, views_of
@@ -652,16 +653,7 @@ def build_journey(pupil, *, label, anonymised, today):
     )
 
 
-def sample_letter(position):
-    """1 -> "A", 26 -> "Z", 27 -> "AA": the pupil's letter in an anonymised sample."""
-    letters = ""
-    while position > 0:
-        position, rest = divmod(position - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
-
-
 def pupil_label(position):
     """ "Pupil A" for the first pupil of the sample; "Pupil X" for a pupil outside it, so that
     no two pupils of one school's documents share a letter."""
-    return f"Pupil {sample_letter(position)}" if position else "Pupil X"
+    return f"Pupil {letters(position)}" if position else "Pupil X"

@@ -24,6 +24,7 @@ from core.disclosure import Table
 from core.figures import Count as Figure
 from core.figures import Share
 from core.gap_direction import gap_direction
+from core.letters import letters
 from gaps.shared import gap_points
 from plans.models import EhcPlan
 from pupils.selectors import national_send_figures
@@ -129,15 +130,17 @@ def comparison(membership, *, today, sort="school", descending=False):
         refreshed.append(fig.refreshed_at)
         by_school.setdefault(fig.school_id, {})[fig.academic_year] = fig
     reviews = _reviews(schools, today)
-    letters = _letters(schools, membership)
+    numbers = _numbers(schools, membership)
     rows = []
     for school in schools:
         own = school.pk == membership.school_id
         threshold = policy.suppress_below(membership) if own else school.suppression_threshold
-        label = school.name if names_schools or own else f"School {letters[school.pk]}"
-        rows.append(
-            _row(school, label, own, names_schools, by_school.get(school.pk, {}), years, reviews, threshold)
-        )
+        named = names_schools or own
+        label = school.name if named else f"School {letters(numbers[school.pk] + 1)}"
+        row = _row(school, label, own, names_schools, by_school.get(school.pk, {}), years, reviews, threshold)
+        if not named:  # by letter as spreadsheet columns go: School Z, then School AA
+            row.sort_keys["school"] = (0, _name_key(f"School {numbers[school.pk]}"))
+        rows.append(row)
     if sort not in SORTS:
         sort = "school"
     rows.sort(key=lambda r: r.sort_keys[sort], reverse=descending)
@@ -174,25 +177,16 @@ def _reviews(schools, today):
     return {r["pupil__school_id"]: (r["plans"], r["overdue"]) for r in rows}
 
 
-def _letters(schools, membership):
-    """Letters for the schools a reader sees unnamed, B onwards, in the order of a keyed hash of
-    each school (stable, and unrelated to its name, size or figures); the reader's own is A."""
+def _numbers(schools, membership):
+    """The number of each school a reader sees unnamed (1 onwards, lettered B onwards), in the
+    order of a keyed hash of each school (stable, and unrelated to its name, size or figures);
+    the reader's own is A."""
 
     def key(school):
         return hashlib.sha256(f"{settings.SECRET_KEY}:trust-letter:{school.pk}".encode()).hexdigest()
 
     others = sorted((s for s in schools if s.pk != membership.school_id), key=key)
-    return {s.pk: _letter(i + 1) for i, s in enumerate(others)}
-
-
-def _letter(n):
-    """0 -> A, 25 -> Z, 26 -> AA, as spreadsheet columns are named."""
-    name = ""
-    n += 1
-    while n:
-        n, rest = divmod(n - 1, 26)
-        name = chr(ord("A") + rest) + name
-    return name
+    return {s.pk: i + 1 for i, s in enumerate(others)}
 
 
 def _year_table(fig, threshold, overdue=None):

@@ -125,6 +125,17 @@ def test_the_letters_say_nothing_of_the_schools(client, trust):
     assert not any(school.name in page for school in more)
 
 
+def test_unnamed_schools_sort_by_letter_as_spreadsheet_columns_go(client, trust):
+    """School Z, then School AA: 26 more schools take a head's letters past Z."""
+    for n in range(26):
+        SchoolFactory(name=f"Zz {n}", organisation=trust["trust"])
+    head = MembershipFactory(school=trust["birch"], role=Role.HEAD)
+    labels = list(cells(page_as(client, head.user), "Pupils and the SEND record"))
+    # Their own school by name ("Birch" before "School"), then B to Z, then AA and AB.
+    expected = ["Birch Primary"] + [f"School {chr(c)}" for c in range(ord("B"), ord("Z") + 1)]
+    assert labels == expected + ["School AA", "School AB"]
+
+
 def test_sorting_puts_hidden_figures_last_either_way(client, trust):
     lead = OrganisationMembershipFactory(organisation=trust["trust"])
     order = lambda **p: list(cells(page_as(client, lead.user, **p), "Pupils and the SEND record"))  # noqa: E731
