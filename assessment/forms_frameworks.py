@@ -206,18 +206,24 @@ class _PlacementFields(forms.Form):
 
 
 class PlacementForm(_PlacementFields):
-    """One pupil's framework in one subject from a date."""
+    """One pupil's framework in the subjects ticked from a date (a pupil working on pre-key stage
+    standards is often placed on them in reading, writing and maths together)."""
 
-    subject = forms.TypedChoiceField(label="Subject", coerce=int)
+    subject = forms.TypedMultipleChoiceField(
+        label="Subjects", coerce=int, widget=forms.CheckboxSelectMultiple
+    )
     field_order = ["subject", "framework", "starts_on", "note"]
 
     def __init__(self, *args, subjects, **kwargs):
         super().__init__(*args, **kwargs)
         self.subjects = {s.pk: s for s in subjects}
         self.fields["subject"].choices = [(s.pk, s.name) for s in subjects]
+        self.fields["subject"].error_messages["required"] = "Tick at least one subject."
 
     def clean_subject(self):
-        return self.subjects[self.cleaned_data["subject"]]
+        """The subjects ticked, in the school's order."""
+        ticked = set(self.cleaned_data["subject"])
+        return [subject for pk, subject in self.subjects.items() if pk in ticked]
 
 
 class PlaceChooserForm(forms.Form):

@@ -792,6 +792,12 @@ def _placement_checks(school, subject, framework):
 
 
 @transaction.atomic
+def placements_set_in(*, subjects, **placement):
+    """`placements_set` in each of `subjects`, all or none: {subject: the number placed}."""
+    return {subject: placements_set(subject=subject, **placement) for subject in subjects}
+
+
+@transaction.atomic
 def placements_set(*, school, pupils, subject, framework, starts_on, note="", by):
     """Place `pupils` on `framework` (None: the school's main scheme) in `subject` from
     `starts_on`. A pupil already on it from before that day is left as they are; a placement of

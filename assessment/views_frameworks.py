@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from core import policy
+from core.words import listed
 from pupils.access import access_pupil
 from pupils.models import year_groups_of
 from schools.access import membership_required
@@ -31,6 +32,7 @@ from .services import (
     framework_stages_save,
     framework_update,
     placements_set,
+    placements_set_in,
 )
 
 Kind = Framework.Kind
@@ -231,10 +233,10 @@ def pupil_placements(request, pk):
         elif form.is_valid():
             data = form.cleaned_data
             try:
-                placed = placements_set(
+                placed = placements_set_in(
                     school=membership.school,
                     pupils=[pupil],
-                    subject=data["subject"],
+                    subjects=data["subject"],
                     framework=data["framework"],
                     starts_on=data["starts_on"],
                     note=data["note"],
@@ -245,16 +247,16 @@ def pupil_placements(request, pk):
                 status = 400
             else:
                 onto = data["framework"].name if data["framework"] else "the school's scale"
-                if placed:
+                moved = listed(s.name for s, n in placed.items() if n)
+                already = listed(s.name for s, n in placed.items() if not n)
+                if moved:
                     messages.success(
                         request,
-                        f"{pupil.full_name} is assessed in {data['subject'].name} on {onto} from "
+                        f"{pupil.full_name} is assessed in {moved} on {onto} from "
                         f"{data['starts_on']:%d/%m/%Y}.",
                     )
-                else:
-                    messages.info(
-                        request, f"{pupil.full_name} is already on {onto} in {data['subject'].name} then."
-                    )
+                if already:
+                    messages.info(request, f"{pupil.full_name} is already on {onto} in {already} then.")
                 return redirect("assessment:pupil_placements", pk=pupil.pk)
         else:
             status = 400

@@ -25,6 +25,7 @@ from enum import StrEnum
 from django.core.exceptions import PermissionDenied
 
 from .roles import Role
+from .words import listed
 
 SENCO, HEAD, TEACHER, TA = Role.SENCO, Role.HEAD, Role.TEACHER, Role.TEACHING_ASSISTANT
 GOVERNOR, TRUST_LEAD = Role.GOVERNOR, Role.TRUST_LEAD
@@ -230,8 +231,10 @@ def refusal(membership, action, obj=None):
         return "You have no membership of this school, so its pages are closed to you."
     if membership.role not in rule.roles:
         who = [name for role, name in _WHO.items() if role in rule.roles]
-        names = who[0] if len(who) == 1 else ", ".join(who[:-1]) + " and " + who[-1]
-        return f"Your role in this school does not give access to this page: only {names} can {rule.doing}."
+        return (
+            "Your role in this school does not give access to this page: "
+            f"only {listed(who)} can {rule.doing}."
+        )
     if obj is not None and rule.object_rule is not None and not rule.object_rule(membership, obj):
         return rule.object_refusal
     return None

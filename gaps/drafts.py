@@ -3,6 +3,7 @@
 from collections import Counter
 
 from core.gap_direction import CLOSED, NARROWED, REVERSED, UNCHANGED, WIDENED
+from core.words import listed
 
 
 def _change(change, when):
@@ -60,8 +61,7 @@ def draft_c(gaps, cohort, *, subjects=""):
         parts = [f"{n} {d}" for n, d in counted]
         n = counted[0][0]
         parts[0] = f"{n} gap{'s' if n != 1 else ''} {counted[0][1]}"
-        listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-        sentence += f" Since the last point: {listed}."
+        sentence += f" Since the last point: {listed(parts)}."
     return sentence + covering
 
 

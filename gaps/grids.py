@@ -20,6 +20,7 @@ from core.disclosure import TOTAL, Table
 from core.figures import Count as Figure
 from core.figures import Share
 from core.gap_direction import gap_direction, standing
+from core.words import listed
 
 from . import frameworks as fw
 from .shared import (
@@ -54,8 +55,7 @@ class SubjectChoice:
         if self.key == ALL:
             return "all subjects"
         names = [s.name for s in self.subjects]
-        listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-        return f"core subjects ({listed})" if self.key == CORE else listed
+        return f"core subjects ({listed(names)})" if self.key == CORE else listed(names)
 
 
 def subject_choices(scheme):

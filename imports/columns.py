@@ -6,7 +6,7 @@ is matched against them. The import page and the downloadable templates are draw
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from core.letters import letters
+from core.words import letters
 
 from .cleaning import (
     EXAMPLE_MARK,

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from core.calendar import academic_year_label
 from core.figures import Count, Share
+from core.words import listed
 from evidence.models import Conversation
 from graduated.models import Provision
 from interventions.models import Intervention, InterventionPlace
@@ -204,13 +205,6 @@ def _in_sentence(label):
     return label if label[1:2].isupper() else label[:1].lower() + label[1:]
 
 
-def _list(items):
-    items = list(items)
-    if not items:
-        return ""
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
 def drafts(figures):
     """The drafted text of every section, from the figures (already suppressed)."""
     f, year = figures, figures.year_label
@@ -220,7 +214,7 @@ def drafts(figures):
         "needs": (
             f"We make provision for pupils with needs in all four broad areas of the SEND Code of Practice. "
             f"In {year} pupils on our SEND register have needs in these areas: "
-            f"{_list(needs) or 'none recorded yet'}. "
+            f"{listed(needs) or 'none recorded yet'}. "
             f"{reg.on_record} pupils are on the register: {reg.sen_support} receive SEN support and "
             f"{reg.ehcp} have an education, health and care plan (see the figures below)."
         ),
@@ -259,9 +253,9 @@ def _provision_drafts(f, year):
     return {
         "support": (
             f"Beyond adapted class teaching, pupils may receive this additional support in {year}: "
-            f"{_list(wave_lines) or 'no intervention has run yet this year'}."
+            f"{listed(wave_lines) or 'no intervention has run yet this year'}."
             + (
-                f" Individual provision also includes {_list(k.lower() for k in f.provision_kinds)}."
+                f" Individual provision also includes {listed(k.lower() for k in f.provision_kinds)}."
                 if f.provision_kinds
                 else ""
             )
@@ -274,12 +268,16 @@ def _provision_drafts(f, year):
         ),
         "wellbeing": (
             "Support for emotional, mental and social development includes "
-            + (_list(f.wellbeing) if f.wellbeing else f"{TO_COMPLETE} the pastoral support the school offers")
+            + (
+                listed(f.wellbeing)
+                if f.wellbeing
+                else f"{TO_COMPLETE} the pastoral support the school offers"
+            )
             + "."
         ),
         "senco": (
             "Our SENCO is "
-            + (_list(f"{name}{f' ({email})' if email else ''}" for name, email in f.senco) or TO_COMPLETE)
+            + (listed(f"{name}{f' ({email})' if email else ''}" for name, email in f.senco) or TO_COMPLETE)
             + ". Contact them through the school office."
         ),
         "equipment": (
@@ -301,7 +299,7 @@ def _provision_drafts(f, year):
         ),
         "partners": (
             "We work with "
-            + (_list(f.agencies) if f.agencies else f"{TO_COMPLETE} the services the school works with")
+            + (listed(f.agencies) if f.agencies else f"{TO_COMPLETE} the services the school works with")
             + ", with the local authority, and with health and social care services, to meet pupils' needs "
             "and support their families."
         ),

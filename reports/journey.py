@@ -38,7 +38,7 @@ from attendance.selectors import pupil_attendance_summary
 from core.calendar import academic_year_label, academic_year_of
 from core.charts import level_line
 from core.figures import one_decimal
-from core.letters import letters
+from core.words import letters
 from evidence.models import EvidenceItem, Source
 from evidence.timeline import TERM_END
 from graduated.pack import attendance_against_school, cycles_of, interventions_of, views_of

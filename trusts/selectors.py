@@ -24,7 +24,7 @@ from core.disclosure import Table
 from core.figures import Count as Figure
 from core.figures import Share
 from core.gap_direction import gap_direction
-from core.letters import letters
+from core.words import letters
 from gaps.shared import gap_points
 from plans.models import EhcPlan
 from pupils.selectors import national_send_figures

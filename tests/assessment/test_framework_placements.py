@@ -3,6 +3,7 @@ from a class or year group, and the pupil page's "Progress on other frameworks".
 and figures are worked by hand in the comments."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -79,6 +80,46 @@ def test_the_placement_in_force_at_a_date_is_the_latest_started(client, home, sc
     )
     assert "is already on the school&#x27;s scale in Maths then." in response.content.decode()
     assert FrameworkPlacement.objects.filter(pupil=pupil).count() == 2
+
+
+def test_one_pupil_is_placed_in_several_subjects_at_once(client, home, school_data):
+    pupil, maths, reading, steps = (
+        home.class_pupil,
+        school_data["maths"],
+        school_data["reading"],
+        school_data["steps"],
+    )
+    FrameworkPlacement.objects.create(pupil=pupil, subject=maths, framework=steps, starts_on=D(2025, 9, 1))
+    client.force_login(home.members[Role.SENCO].user)
+    url = reverse("assessment:pupil_placements", kwargs={"pk": pupil.pk})
+    form = client.get(url).content.decode()
+    # A box to tick for each subject.
+    assert re.search(rf'type="checkbox"[^>]*name="subject" value="{reading.pk}"', form)
+    response = client.post(
+        url,
+        {"subject": [reading.pk, maths.pk], "framework": str(steps.pk), "starts_on": "2026-01-05"},
+        follow=True,
+    )
+    page = response.content.decode()
+    # Reading is a move; Maths was on Small steps already from September 2025.
+    assert f"{pupil.full_name} is assessed in Reading on Small steps from 05/01/2026." in page
+    assert f"{pupil.full_name} is already on Small steps in Maths then." in page
+    assert frameworks.placements_at([pupil.pk], D(2026, 1, 5)) == {
+        (pupil.pk, maths.pk): steps.pk,
+        (pupil.pk, reading.pk): steps.pk,
+    }
+    # Both subjects moved back to the school's scale in one go: one message naming both.
+    response = client.post(
+        url, {"subject": [maths.pk, reading.pk], "framework": "main", "starts_on": "2026-09-01"}, follow=True
+    )
+    assert "is assessed in Maths and Reading on the school&#x27;s scale from 01/09/2026." in (
+        response.content.decode()
+    )
+    # Nothing ticked: said, and nothing stored.
+    response = client.post(url, {"framework": "main", "starts_on": "2026-10-01"})
+    assert response.status_code == 400
+    assert "Tick at least one subject." in response.content.decode()
+    assert FrameworkPlacement.objects.filter(pupil=pupil).count() == 4
 
 
 def test_a_placement_names_a_framework_in_use_and_a_sensible_date(client, home, school_data):

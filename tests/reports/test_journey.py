@@ -13,8 +13,8 @@ from django.urls import reverse
 
 from assessment.models import SupportObservation
 from attendance.models import Attendance, Exclusion
-from core.letters import letters
 from core.roles import Role
+from core.words import letters
 from interventions.models import Intervention, InterventionSession, SessionAttendance
 from plans.models import SupportPlan
 from pupils.access_log import pupil_access_log
