@@ -1,9 +1,9 @@
-"""The boxes of the termly grid, written in Python.
+"""The cells of the termly grid, written in Python.
 
 A year group of 300 by 6 subjects is 5,400 boxes; the template language resolves each variable
-of each box one by one (about twenty-five a cell), which was most of the page's time. This tag
-writes a cell's three boxes in one go, every value escaped; the template keeps everything else,
-and the notes a cell may carry (error, target, conflict) stay in the template."""
+of each box one by one (about twenty-five a cell), which was most of the page's time. These tags
+write a cell's boxes and the notes it may carry (error, target, note, conflict) in one go, every
+value escaped; the template keeps everything else."""
 
 from django import template
 from django.utils import timezone
