@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from assessment import frameworks as on_framework
 from assessment.models import Assessment, SupportObservation
 from assessment.support import support_change
-from attendance.models import PERSISTENT_ABSENCE_BELOW, Attendance, BehaviourCount, Exclusion
+from attendance.models import Attendance, BehaviourCount, Exclusion, persistently_absent
 from core.calendar import academic_year_label, current_academic_year
 from core.figures import one_decimal
 from evidence.selectors import evidence_log
@@ -395,7 +395,8 @@ def _outcomes_by_year(pupil, latest):
     ):
         rate = one_decimal(Decimal(row["att"]) * 100 / row["pos"])
         year = outcome(row["academic_year"])
-        year.attendance, year.persistent_absence = f"{rate}%", rate < PERSISTENT_ABSENCE_BELOW
+        year.attendance = f"{rate}%"
+        year.persistent_absence = persistently_absent(row["att"], row["pos"])
     for row in (
         Exclusion.objects.filter(pupil=pupil)
         .values("academic_year")

@@ -10,9 +10,12 @@ import pytest
 from django.urls import reverse
 
 from assessment.models import EngagementObservation
+from attendance.models import Attendance
 from core.roles import Role
 from reports.models import CaseStudy
 from reports.sef import sef_figures
+from reports.selectors import _outcomes_by_year
+from tests.factories import PupilFactory
 from tests.gaps.builders import THIS_YEAR, pupils
 from tests.gaps.framework_cohort import build_special_school
 from tests.gaps.test_lines import text_of
@@ -83,3 +86,19 @@ def test_a_case_study_of_a_pupil_on_the_engagement_model_points_to_the_observati
     plain = CaseStudy.objects.create(pupil=other, pupil_label="Pupil B")
     text = text_of(client.get(reverse("reports:case_study", kwargs={"pk": plain.pk})))
     assert "Not enough assessments over time for a progress summary." in text
+
+
+@pytest.mark.django_db
+def test_a_case_studys_persistent_absence_is_decided_on_the_sessions_not_the_rounded_rate():
+    """1,799 of 2,000 sessions is 89.95%: shown as 90.0%, and still below 90%, so persistently
+    absent; 1,800 of 2,000 is exactly 90% and is not."""
+    below, at = PupilFactory(), PupilFactory()
+    for pupil, attended in ((below, (630, 630, 539)), (at, (630, 630, 540))):
+        for term, (possible, came) in enumerate(zip((700, 700, 600), attended, strict=True), start=1):
+            Attendance.objects.create(
+                pupil=pupil, academic_year=2025, term=term, possible_sessions=possible, attended_sessions=came
+            )
+    below_year = _outcomes_by_year(below, {})[2025]
+    at_year = _outcomes_by_year(at, {})[2025]
+    assert (below_year.attendance, below_year.persistent_absence) == ("90.0%", True)
+    assert (at_year.attendance, at_year.persistent_absence) == ("90.0%", False)
