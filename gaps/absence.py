@@ -205,14 +205,13 @@ def attendance_summary(membership, cohort):
 
 def attendance_link(membership, cohort, scheme, year, suppress):
     """Share of assessments at or above ARE at the chosen point, by the pupil's attendance band
-    over the year (grouped by band; each band's pupils come from one uncorrelated subquery).
+    over the year, the focus group against everyone else (grouped by band and the focus flag;
+    each band's pupils come from one uncorrelated subquery).
     Assessments of pupils with no attendance this year fall in a group of their own (band None),
     which no row reads: filtering them out in SQL would have the database work out every row's
     band twice, once to filter and once to group."""
     if cohort.point is None:
         return []
-    focus = cohort.assessed_q([cohort.point])
-    ok = scheme.at_or_above
     band = Case(
         When(pupil_id__in=attending(membership, year, at_least=95), then=Value(0)),
         When(pupil_id__in=attending(membership, year, at_least=90), then=Value(1)),
@@ -223,26 +222,21 @@ def attendance_link(membership, cohort, scheme, year, suppress):
     rows = (
         at_points(membership, [cohort.point.pk])
         .filter(scheme.bands.has_attainment)
-        .annotate(band=band)
-        .values("band")
-        .annotate(
-            f=Count("id", filter=focus),
-            fok=Count("id", filter=focus & ok),
-            r=Count("id", filter=~focus),
-            rok=Count("id", filter=~focus & ok),
-        )
+        .annotate(band=band, in_focus=focus_flag(cohort.assessed_q([cohort.point])))
+        .values("band", "in_focus")
+        .annotate(n=Count("id"), ok=Count("id", filter=scheme.at_or_above))
         .order_by()
     )
-    by_band = {r["band"]: r for r in rows}
-    empty = {"f": 0, "fok": 0, "r": 0, "rok": 0}
+    by_band = by_flag(rows, lambda r: r["band"], ("n", "ok"))
+    empty = {"n": (0, 0), "ok": (0, 0)}
     result = []
     for i, label in enumerate(LINK_BANDS):
-        r = by_band.get(i, empty)
+        t = by_band.get(i, empty)
         result.append(
             LinkRow(
                 label,
-                Share.of(r["fok"], r["f"], suppress_below=suppress),
-                Share.of(r["rok"], r["r"], suppress_below=suppress),
+                Share.of(t["ok"][0], t["n"][0], suppress_below=suppress),
+                Share.of(t["ok"][1], t["n"][1], suppress_below=suppress),
             )
         )
     return result
