@@ -7,7 +7,7 @@ read of this point's and the previous point's cells, and one of the targets. Fou
 mixed in a class cost the same queries as one, or none.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 
 from django.db.models import CharField, Exists, F, OuterRef, Value
@@ -515,31 +515,168 @@ def bands_for_editing(model, school):
 # -- a pupil's page -------------------------------------------------------------------------
 
 
+@dataclass(eq=False)
+class AssessmentRow:
+    """One of a pupil's assessments as the pupil page reads it (`pupil_assessments`): an
+    Assessment's fields by the same names, with its point, subject, bands, framework and stage as
+    objects shared by every row, and `shown`, its value on its framework as typed ("PK4")."""
+
+    pk: int
+    point_id: int
+    subject_id: int
+    attainment_id: int | None
+    progress_id: int | None
+    points: Decimal | None
+    framework_id: int | None
+    stage_id: int | None
+    step: int | None
+    place: int | None
+    score: Decimal | None
+    gained: Decimal | None
+    months: int | None
+    expected_met: bool | None
+    point: object = None
+    subject: object = None
+    attainment: object = None
+    progress: object = None
+    framework: object = None
+    stage: object = None
+    shown: str = ""
+
+
+ROW_FIELDS = [f.name for f in fields(AssessmentRow)[:14]]
+BAND_FIELDS = ["code", "label", "order"]
+
+
+@dataclass
+class PupilAssessments:
+    """A pupil's assessments, read once for the pupil page's targets, other frameworks and
+    timeline (`pupil_assessments`), with the school's points (each with `next_starts_on`, so its
+    `as_at` costs no query) and subjects (retired ones too), and the frameworks they name."""
+
+    school_id: int
+    points: dict  # id: AssessmentPoint
+    timeline: object  # targets.Timeline of the school's points
+    subjects: list  # the school's subjects by order and name, retired ones too
+    rows: list  # AssessmentRow, oldest point first, then by subject
+    _frameworks: dict | None = None
+
+    def framework(self, pk):
+        """The school's framework `pk` (None for None), with its stages read; the school's
+        frameworks are read at the first call (two queries), so a pupil on none costs none."""
+        if pk is None:
+            return None
+        if self._frameworks is None:
+            self._frameworks = {
+                f.pk: f for f in Framework.objects.filter(school_id=self.school_id).prefetch_related("stages")
+            }
+        if pk not in self._frameworks:  # another school's, on a record brought from elsewhere
+            self._frameworks[pk] = Framework.objects.filter(pk=pk).prefetch_related("stages").first()
+        return self._frameworks[pk]
+
+    def stage(self, framework, pk):
+        return next((s for s in framework.stages.all() if s.pk == pk), None) if framework else None
+
+
+def pupil_assessments(membership, pupil):
+    """Every assessment of `pupil` (reached through pupils.access.access_pupil) through the
+    scoped access path, as AssessmentRows, with the school's points and subjects: three queries
+    (points, subjects, assessments with their bands), and two more for the school's frameworks
+    when the pupil has a value on one."""
+    points = list(
+        AssessmentPoint.objects.filter(school_id=pupil.school_id).order_by("academic_year", "order")
+    )
+    following = None
+    for point in reversed(points):
+        same_year = following is not None and following.academic_year == point.academic_year
+        point.next_starts_on = following.starts_on if same_year else None
+        following = point
+    subjects = list(Subject.objects.filter(school_id=pupil.school_id).order_by("order", "name"))
+    found = PupilAssessments(
+        school_id=pupil.school_id,
+        points={p.pk: p for p in points},
+        timeline=rule.Timeline(points),
+        subjects=subjects,
+        rows=[],
+    )
+    by_subject = {s.pk: (i, s) for i, s in enumerate(subjects)}
+    bands = {}
+    columns = ROW_FIELDS + [f"attainment__{f}" for f in BAND_FIELDS] + [f"progress__{f}" for f in BAND_FIELDS]
+    stored = list(Assessment.objects.for_membership(membership).filter(pupil=pupil).values_list(*columns))
+    _read_strays(found.points, by_subject, stored)
+    for values in stored:
+        row = AssessmentRow(*values[:14])
+        row.point = found.points[row.point_id]
+        row.subject = by_subject[row.subject_id][1]
+        row.attainment = _band(bands, AttainmentBand, row.attainment_id, values[14:17])
+        row.progress = _band(bands, ProgressBand, row.progress_id, values[17:20])
+        if row.framework_id is not None:
+            row.framework = found.framework(row.framework_id)
+            row.stage = found.stage(row.framework, row.stage_id)
+            row.shown = fw.show(row.framework, row.stage, row.step, row.score)
+        found.rows.append(row)
+    found.rows.sort(key=lambda r: (r.point.academic_year, r.point.order, by_subject[r.subject_id][0]))
+    return found
+
+
+def _read_strays(points, by_subject, stored):
+    """Points and subjects of another school that rows name (a record brought from elsewhere):
+    read by id, shown by name and never on the school's timeline; no query when there are none."""
+    missing = {v[1] for v in stored} - points.keys()
+    if missing:
+        points.update(AssessmentPoint.objects.with_next_start().in_bulk(missing))
+    missing = {v[2] for v in stored} - by_subject.keys()
+    if missing:
+        strays = sorted(Subject.objects.filter(pk__in=missing), key=lambda s: (s.order, s.name))
+        by_subject.update({s.pk: (len(by_subject) + i, s) for i, s in enumerate(strays)})
+
+
+def _band(bands, model, pk, values):
+    """The band `pk` of `model` made once from its columns read with a row (None for None)."""
+    if pk is None:
+        return None
+    key = (model, pk)
+    if key not in bands:
+        bands[key] = model(pk=pk, **dict(zip(BAND_FIELDS, values, strict=True)))
+    return bands[key]
+
+
 @dataclass
 class SubjectTargets:
     subject: object
-    latest: object  # the latest Assessment with a value, or None
+    latest: object  # the latest Assessment (an AssessmentRow on the pupil page) with a value, or None
     year: object  # targets.Judgement or None
     key_stage: object  # targets.Judgement or None
 
 
-def pupil_targets(pupil, today):
+def pupil_targets(pupil, today, assessments=None):
     """Per active subject: the latest assessment, and the end-of-year and end-of-key-stage
     targets, each judged by the pupil's latest assessment in the target's period (on track or
     below the trajectory before it falls due, met or missed at it; assessment.targets). Four
-    queries whatever the pupil's history: the school's points, subjects, assessments, targets."""
+    queries whatever the pupil's history: the school's points, subjects, assessments, targets;
+    one, the targets, when the caller passes the pupil's `assessments` (pupil_assessments)."""
     this_year = academic_year_of(today)
     ks_year = key_stage_end_year(pupil.year_group, this_year)
-    timeline = rule.Timeline(AssessmentPoint.objects.filter(school_id=pupil.school_id))
-    subjects = list(Subject.objects.filter(school_id=pupil.school_id, retired=False))
+    if assessments is None:
+        timeline = rule.Timeline(AssessmentPoint.objects.filter(school_id=pupil.school_id))
+        subjects = list(Subject.objects.filter(school_id=pupil.school_id, retired=False))
+        valued = [
+            _shown(a)
+            for a in Assessment.objects.filter(pupil=pupil)
+            .exclude(attainment=None, points=None, place=None, score=None)
+            .select_related("attainment", "point", "framework", "stage")
+            .order_by("point__academic_year", "point__order")
+        ]
+    else:
+        timeline = assessments.timeline
+        subjects = [s for s in assessments.subjects if not s.retired]
+        valued = [
+            a
+            for a in assessments.rows
+            if not (a.attainment_id is None and a.points is None and a.place is None and a.score is None)
+        ]
     history = {}
-    for a in (
-        Assessment.objects.filter(pupil=pupil)
-        .exclude(attainment=None, points=None, place=None, score=None)
-        .select_related("attainment", "point", "framework", "stage")
-        .order_by("point__academic_year", "point__order")
-    ):
-        _shown(a)
+    for a in valued:
         history.setdefault(a.subject_id, []).append(a)
     targets = {
         (t.subject_id, t.kind): _shown(t)
@@ -615,11 +752,12 @@ def support_observations(pupil):
     return list(SupportObservation.objects.filter(pupil=pupil).select_related("subject", "observer"))
 
 
-def pupil_page_context(membership, pupil, today):
+def pupil_page_context(membership, pupil, today, assessments=None):
     """What a pupil's page shows from this app (overview.views.pupil_detail adds it): targets
     against the latest assessment, and the support-scale chart with its figures as a table.
-    `pupil` has already been reached through pupils.access.access_pupil."""
-    targets, this_year, ks_year = pupil_targets(pupil, today)
+    `pupil` has already been reached through pupils.access.access_pupil; `assessments`, the
+    pupil's (pupil_assessments), when the caller has read them already."""
+    targets, this_year, ks_year = pupil_targets(pupil, today, assessments)
     observations = support_observations(pupil)
     return {
         "support_change": support_change(observations, this_year),

@@ -63,24 +63,16 @@ class SubjectProgress:
     series: list = field(default_factory=list)
 
 
-def placement_history(membership, pupil, today):
-    """{subject id: SubjectProgress with `now` and `moves`} from the pupil's placements (one query)."""
-    # Whether the pupil has a value on the school's scale in the subject before the placement:
-    # only then is a first placement a move from the scale.
-    on_scale_before = Assessment.objects.filter(
-        Q(attainment__isnull=False) | Q(points__isnull=False),
-        pupil_id=OuterRef("pupil_id"),
-        subject_id=OuterRef("subject_id"),
-        framework__isnull=True,
-        point__starts_on__lt=OuterRef("starts_on"),
-    )
-    placements = (
-        FrameworkPlacement.objects.for_membership(membership)
-        .filter(pupil=pupil)
-        .annotate(scale_before=Exists(on_scale_before))
-        .select_related("framework", "subject", "updated_by")
-        .order_by("subject__order", "subject__name", "starts_on")
-    )
+def placement_history(membership, pupil, today, assessments=None):
+    """{subject id: SubjectProgress with `now` and `moves`} from the pupil's placements (one
+    query). With the pupil's `assessments` (selectors.pupil_assessments) the placements take
+    their subjects and frameworks from them, and whether the pupil had a value on the school's
+    scale before each, with no join or subquery."""
+    placements = FrameworkPlacement.objects.for_membership(membership).filter(pupil=pupil)
+    if assessments is None:
+        placements = _placements_read(placements)
+    else:
+        placements = _placements_from(placements, assessments)
     found = {}
     for placement in placements:
         entry = found.setdefault(placement.subject_id, SubjectProgress(placement.subject))
@@ -90,6 +82,44 @@ def placement_history(membership, pupil, today):
         entry.moves.append(
             (placement.starts_on, _move_words(entry, placement, today), placement.framework, placement)
         )
+    return found
+
+
+def _placements_read(placements):
+    """The placements, with their frameworks and subjects, in subject then date order, each with
+    `scale_before`: whether the pupil has a value on the school's scale in the subject before
+    it (only then is a first placement a move from the scale)."""
+    on_scale_before = Assessment.objects.filter(
+        Q(attainment__isnull=False) | Q(points__isnull=False),
+        pupil_id=OuterRef("pupil_id"),
+        subject_id=OuterRef("subject_id"),
+        framework__isnull=True,
+        point__starts_on__lt=OuterRef("starts_on"),
+    )
+    return (
+        placements.annotate(scale_before=Exists(on_scale_before))
+        .select_related("framework", "subject", "updated_by")
+        .order_by("subject__order", "subject__name", "starts_on")
+    )
+
+
+def _placements_from(placements, assessments):
+    """`_placements_read` from the pupil's assessments read already: the placements alone."""
+    rank = {s.pk: (i, s) for i, s in enumerate(assessments.subjects)}
+    first_on_scale = {}
+    for row in assessments.rows:  # oldest point first
+        if row.framework_id is None and (row.attainment_id is not None or row.points is not None):
+            starts_on = row.point.starts_on
+            if row.subject_id not in first_on_scale or starts_on < first_on_scale[row.subject_id]:
+                first_on_scale[row.subject_id] = starts_on
+    found = list(placements.order_by())
+    for placement in found:
+        if placement.subject_id in rank:
+            placement.subject = rank[placement.subject_id][1]
+        placement.framework = assessments.framework(placement.framework_id)
+        first = first_on_scale.get(placement.subject_id)
+        placement.scale_before = first is not None and first < placement.starts_on
+    found.sort(key=lambda p: (rank.get(p.subject_id, (len(rank), None))[0], p.starts_on))
     return found
 
 
@@ -109,26 +139,21 @@ def _move_words(entry, placement, today):
     return f"stays on {name} from {day}"
 
 
-def pupil_framework_progress(membership, pupil, today):
+def pupil_framework_progress(membership, pupil, today, assessments=None):
     """Per subject, the pupil's values over time on each framework they were assessed on, their
     progress there in words (`frameworks.progress_words`), and their moves between frameworks,
-    shown as progress. Two queries: the placements, and the values."""
-    subjects = placement_history(membership, pupil, today)
-    following = AssessmentPoint.objects.filter(
-        school_id=OuterRef("point__school_id"),
-        academic_year=OuterRef("point__academic_year"),
-        order__gt=OuterRef("point__order"),
-    ).order_by("order")
-    rows = (
-        Assessment.objects.for_membership(membership)
-        .filter(pupil=pupil, framework__isnull=False)
-        # The Engagement Model is observations by area, never a value: no series of values.
-        .exclude(framework__kind=Framework.Kind.ENGAGEMENT)
-        .select_related("framework", "stage", "point", "subject")
-        # The start of the point's next point, so that its as-at date costs no query.
-        .annotate(next_starts_on=Subquery(following.values("starts_on")[:1]))
-        .order_by("subject__order", "subject__name", "point__academic_year", "point__order")
-    )
+    shown as progress. Two queries: the placements, and the values; or the placements alone from
+    the pupil's `assessments` (selectors.pupil_assessments) when the caller has read them."""
+    subjects = placement_history(membership, pupil, today, assessments)
+    if assessments is None:
+        rows = _framework_rows(membership, pupil)
+    else:
+        # Oldest point first, so each subject's series are in point order.
+        rows = [
+            row
+            for row in assessments.rows
+            if row.framework is not None and row.framework.kind != Framework.Kind.ENGAGEMENT
+        ]
     this_year = academic_year_of(today)
     series = {}
     for row in rows:
@@ -137,10 +162,7 @@ def pupil_framework_progress(membership, pupil, today):
         if key not in series:
             series[key] = Series(row.framework)
             entry.series.append(series[key])
-        row.point.next_starts_on = row.next_starts_on
-        series[key].values.append(
-            (row.point, frameworks.show(row.framework, row.stage, row.step, row.score), row)
-        )
+        series[key].values.append((row.point, row.shown, row))
     for item in series.values():
         latest = item.values[-1][2]
         year = latest.point.academic_year
@@ -173,13 +195,37 @@ def pupil_framework_progress(membership, pupil, today):
     return [s for s in ordered if s.moves or s.series]
 
 
-def pupil_page_context(membership, pupil, today):
+def _framework_rows(membership, pupil):
+    """The pupil's values on other frameworks, in subject then point order, each with `shown`."""
+    following = AssessmentPoint.objects.filter(
+        school_id=OuterRef("point__school_id"),
+        academic_year=OuterRef("point__academic_year"),
+        order__gt=OuterRef("point__order"),
+    ).order_by("order")
+    rows = (
+        Assessment.objects.for_membership(membership)
+        .filter(pupil=pupil, framework__isnull=False)
+        # The Engagement Model is observations by area, never a value: no series of values.
+        .exclude(framework__kind=Framework.Kind.ENGAGEMENT)
+        .select_related("framework", "stage", "point", "subject")
+        # The start of the point's next point, so that its as-at date costs no query.
+        .annotate(next_starts_on=Subquery(following.values("starts_on")[:1]))
+        .order_by("subject__order", "subject__name", "point__academic_year", "point__order")
+    )
+    for row in rows:
+        row.point.next_starts_on = row.next_starts_on
+        row.shown = frameworks.show(row.framework, row.stage, row.step, row.score)
+    return rows
+
+
+def pupil_page_context(membership, pupil, today, assessments=None):
     """What the pupil page shows of other frameworks (overview.views.pupil_detail adds it), and
     `placements`, every placement of the pupil read for it (None when the role does not see
-    frameworks), which the Engagement Model section reuses."""
+    frameworks), which the Engagement Model section reuses. `assessments`: the pupil's
+    (selectors.pupil_assessments), when the caller has read them already."""
     if not policy.can(membership, "framework.view"):
         return {"framework_progress": None, "can_place": False, "placements": None}
-    progress = pupil_framework_progress(membership, pupil, today)
+    progress = pupil_framework_progress(membership, pupil, today, assessments)
     return {
         "framework_progress": progress,
         "can_place": policy.can(membership, "placement.set"),

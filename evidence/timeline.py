@@ -54,12 +54,18 @@ def _sen(pupil, history=None):
     ]
 
 
-def _assessments(pupil):
-    rows = (
-        Assessment.objects.filter(pupil=pupil)
-        .select_related("point", "subject", "attainment", "progress", "framework", "stage")
-        .order_by("-point__academic_year", "-point__order", "subject__order", "subject__name")
-    )
+def _assessments(pupil, assessments=None):
+    """One entry a point, its subjects in order. From the pupil's `assessments`
+    (assessment.selectors.pupil_assessments: oldest point first, then by subject) when given."""
+    if assessments is None:
+        rows = (
+            Assessment.objects.filter(pupil=pupil)
+            .select_related("point", "subject", "attainment", "progress", "framework", "stage")
+            .order_by("-point__academic_year", "-point__order", "subject__order", "subject__name")
+        )
+    else:
+        # Newest point first, each point's subjects kept in order.
+        rows = sorted(assessments.rows, key=_point_key, reverse=True)
     entries = []
     for point, cells in groupby(rows, key=lambda a: a.point):
         lines = [f"{a.subject.name}: {_cell_words(a)}" for a in cells]
@@ -73,6 +79,10 @@ def _assessments(pupil):
             )
         )
     return entries
+
+
+def _point_key(row):
+    return (row.point.academic_year, row.point.order)
 
 
 def _cell_words(a):
@@ -214,14 +224,15 @@ def _observed(observation):
     return observation.observed_on
 
 
-def pupil_timeline(*, pupil, membership, sen_history=None, support=None, attendance=None):
+def pupil_timeline(*, pupil, membership, sen_history=None, support=None, attendance=None, assessments=None):
     """All of it, newest first. Nine queries whatever the length of the pupil's history, or fewer
     when the caller passes what the pupil page has read already: the pupil's `sen_history` (newest
-    first), `support` observations (with their subjects) and `attendance`
-    (attendance.selectors.pupil_attendance_summary, whose terms and exclusions are newest first)."""
+    first), `support` observations (with their subjects), `attendance`
+    (attendance.selectors.pupil_attendance_summary, whose terms and exclusions are newest first)
+    and `assessments` (assessment.selectors.pupil_assessments)."""
     entries = (
         _sen(pupil, sen_history)
-        + _assessments(pupil)
+        + _assessments(pupil, assessments)
         + _interventions(pupil)
         + _support(pupil, None if support is None else sorted(support, key=_observed, reverse=True))
         + _attendance(pupil, None if attendance is None else attendance.terms)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from assessment.engagement import pupil_page_context as engagement_pupil_context
+from assessment.selectors import pupil_assessments
 from assessment.selectors import pupil_page_context as assessment_pupil_context
 from assessment.selectors_frameworks import pupil_page_context as frameworks_pupil_context
 from attendance.selectors import pupil_attendance_summary
@@ -66,8 +67,10 @@ def pupil_detail(request, pk):
     # Read once and shown twice: in their panels and on the timeline.
     sen_history = list(pupil.sen_history.select_related("recorded_by"))
     attendance = pupil_attendance_summary(pupil)
-    on_assessment = assessment_pupil_context(membership, pupil, today)
-    on_frameworks = frameworks_pupil_context(membership, pupil, today)
+    # Read once for the targets, the other frameworks and the timeline.
+    assessments = pupil_assessments(membership, pupil)
+    on_assessment = assessment_pupil_context(membership, pupil, today, assessments)
+    on_frameworks = frameworks_pupil_context(membership, pupil, today, assessments)
     context = {
         "pupil": pupil,
         "sen_history": sen_history,
@@ -89,6 +92,7 @@ def pupil_detail(request, pk):
             sen_history=sen_history,
             support=on_assessment["support_observations"],
             attendance=attendance,
+            assessments=assessments,
         ),
         **on_assessment,
         **engagement_pupil_context(membership, pupil, placements=on_frameworks.pop("placements")),
