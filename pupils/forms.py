@@ -201,6 +201,21 @@ def need_missing(status, primary_need):
     return status in (SenStatus.SEN_SUPPORT, SenStatus.EHCP) and not primary_need
 
 
+# The classes crispy-forms gives these widgets. The pupil page draws the SEN status and archive
+# forms itself (templates/overview/pupil_detail.html), the same markup for less time; crispy, which
+# draws them again with their errors, keeps classes a widget has already.
+CRISPY_CLASSES = {
+    forms.Select: "select form-select",
+    forms.DateInput: "dateinput form-control",
+    forms.TextInput: "textinput form-control",
+}
+
+
+def _with_crispy_classes(form):
+    for field in form.fields.values():
+        field.widget.attrs["class"] = CRISPY_CLASSES[type(field.widget)]
+
+
 class SenStatusChangeForm(forms.Form):
     status = forms.ChoiceField(label="New SEN status", choices=SenStatus.choices)
     effective_date = forms.DateField(label="From", widget=DATE_WIDGET)
@@ -222,6 +237,7 @@ class SenStatusChangeForm(forms.Form):
         self.pupil = pupil
         if pupil is not None and pupil.primary_need:
             self.fields["primary_need"].initial = pupil.primary_need
+        _with_crispy_classes(self)
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Div(
@@ -253,6 +269,7 @@ class ArchiveForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        _with_crispy_classes(self)
         self.helper = FormHelper()
         self.helper.layout = Layout(
             "archive_reason", Submit("archive", "Archive pupil", css_class="btn-warning")
