@@ -76,3 +76,22 @@ def test_a_conflict_is_shown_in_the_schools_time():
 def test_every_note_is_escaped():
     html = grid_cell(_cell(error="<script>", note="<img>", target=_target(shown="<i>", words="<u>")))
     assert "<script>" not in html and "<img>" not in html and "<i>" not in html and "<u>" not in html
+
+
+def test_a_row_is_its_cells_in_order_each_box_escaped():
+    hostile = GridCell(
+        pupil=SimpleNamespace(pk=8),
+        subject=SimpleNamespace(pk=3),
+        attainment_code='"><b>',
+        progress_code="A&B",
+        points=Decimal("4.5"),
+        was=("O'Neil", "—", "—"),
+        row="3",
+        col="4",
+    )
+    cells = [_cell(), _cell(error="<script>"), hostile]
+    html = Template("{% load grid %}{% grid_row cells %}").render(Context({"cells": cells}))
+    assert html == "".join(grid_cell(cell) for cell in cells)
+    assert 'name=a-8-3 value="&quot;&gt;&lt;b&gt;"' in html
+    assert 'name=g-8-3 value="A&amp;B"' in html and 'name=n-8-3 value="4.5"' in html
+    assert "<i>O&#x27;Neil</i>" in html and "<script>" not in html
