@@ -12,21 +12,21 @@ pupils included. SEND means on the SEND record as at each point (AssessmentPoint
 dated SEN history), so each point keeps the SEND pupils it had; BASIS says so on the page and in
 the PDF."""
 
-import operator
 from dataclasses import dataclass, field
-from functools import reduce
 
-from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.db import connection
+from django.db.models import BooleanField
 from django.db.models import Count as DbCount
+from django.db.models.expressions import RawSQL
 
 from assessment.bands import VERBS, Bands, assessments_at, line_shares
-from assessment.models import AssessmentPoint, Subject, point_as_at
+from assessment.models import Assessment, AssessmentPoint, Subject, point_as_at
 from core.calendar import academic_year_label as year_label
 from core.disclosure import Table
 from core.figures import Share
 from core.gap_direction import gap_direction
 from gaps import frameworks as fw
-from pupils.models import SEN_STATUSES_ON_RECORD, status_at_q
+from pupils.models import SEN_STATUSES_ON_RECORD, Pupil, SenStatusChange
 
 from ..snapshot import register
 from .gap import gap_between, trend_word
@@ -191,17 +191,10 @@ def _counts(school, bands, points, subjects):
     line}.
 
     One query grouped by point, subject and whether the pupil was on the SEND record as at the
-    point (pupils.models.status_at_q: one set of pupils per point, which the database works out
+    point (`_on_record_at_points`: one set of (point, pupil) pairs, which the database works out
     once), with no join and band ids instead of band orders, so the plan stays a single scan of
     the school's assessments."""
-    on_record = [
-        Q(point_id=pk)
-        & status_at_q(
-            point_as_at(year, starts, following), SEN_STATUSES_ON_RECORD, "pupil_id", school_id=school.pk
-        )
-        for pk, year, _name, starts, following in points
-    ]
-    send = ExpressionWrapper(reduce(operator.or_, on_record), output_field=BooleanField())
+    send = _on_record_at_points(school.pk, points)
     counts = {}
     for key, (has, meets) in {
         "a": (Bands.has_attainment, bands.at_or_above_are),
@@ -239,6 +232,43 @@ def _counts(school, bands, points, subjects):
                 row["p_k"],
             )
     return cells
+
+
+# The rule of pupils.models.status_at_q (a pupil's status as at a day is that of their latest
+# change on or before it; on the record with SEN support or an EHC plan), for every point at once:
+# the (point, pupil) pairs of the pupils on the record as at each point's as-at date. Written as
+# SQL rather than as one status_at_q for each point OR'd together: that expression (eighteen
+# subqueries over three years of points) took Django about 15,000 Python calls to compile on
+# every SEF page and PostgreSQL several milliseconds to plan, and tested each assessment against
+# the points one by one; this is one subquery, planned once and probed once an assessment. Table
+# names come from the models' metadata; every value is a parameter; the SQL (a row value IN a
+# WITH ... VALUES subquery) runs on PostgreSQL and SQLite alike.
+_ON_RECORD_SQL = """({assessments}.point_id, {assessments}.pupil_id) IN (
+WITH pts(point_id, as_at) AS (VALUES {values})
+SELECT pts.point_id, c.pupil_id FROM pts JOIN {changes} c ON c.effective_date <= pts.as_at
+WHERE c.status IN ({statuses}) AND c.pupil_id IN (SELECT id FROM {pupils} WHERE school_id = %s)
+AND NOT EXISTS (SELECT 1 FROM {changes} l WHERE l.pupil_id = c.pupil_id
+AND l.effective_date > c.effective_date AND l.effective_date <= pts.as_at))"""
+
+
+def _on_record_at_points(school_id, points):
+    """True for an assessment whose pupil was on the SEND record as at its point's as-at date
+    (AssessmentPoint.as_at), for `points` as (pk, year, name, starts_on, next_starts_on)."""
+    day = connection.ops.adapt_datefield_value
+    statuses = sorted(str(s) for s in SEN_STATUSES_ON_RECORD)
+    sql = _ON_RECORD_SQL.format(
+        assessments=connection.ops.quote_name(Assessment._meta.db_table),
+        changes=SenStatusChange._meta.db_table,
+        pupils=Pupil._meta.db_table,
+        values=", ".join(["(%s, %s)"] * len(points)),
+        statuses=", ".join(["%s"] * len(statuses)),
+    )
+    params = [
+        v
+        for pk, year, _name, starts, following in points
+        for v in (pk, day(point_as_at(year, starts, following)))
+    ]
+    return RawSQL(sql, [*params, *statuses, school_id], output_field=BooleanField())  # noqa: S611
 
 
 @dataclass
