@@ -6,7 +6,7 @@ offered only when `policy.can` allows the action its view is decorated with, so 
 overview can answer 403 (tests/overview/test_start_here.py follows every link as every role)."""
 
 from dataclasses import dataclass
-from functools import reduce
+from functools import cache, reduce
 from operator import or_
 
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
@@ -274,8 +274,14 @@ def destinations(membership):
     policy, decides."""
     offered = []
     for title, text, name in DESTINATIONS:
-        url = reverse(name)
-        action = getattr(resolve(url).func, "action", None)
+        action = _action_of(name)
         if action is None or policy.can(membership, action):
-            offered.append(Destination(title, text, url))
+            offered.append(Destination(title, text, reverse(name)))
     return offered
+
+
+@cache
+def _action_of(name):
+    """The action the view of the URL named `name` is decorated with (schools.access): fixed once
+    the URLconf is loaded, so it is looked up once a process, not on every overview."""
+    return getattr(resolve(reverse(name)).func, "action", None)
