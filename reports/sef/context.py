@@ -4,8 +4,8 @@ figures (pupils.selectors), and the vulnerable groups within it (one more query)
 import datetime
 from dataclasses import dataclass, field
 
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.db.models import Count as DbCount
-from django.db.models import Q
 from django.utils import timezone
 
 from core.figures import Count, Share
@@ -88,18 +88,22 @@ def context_section(school, *, suppress_below):
 
 
 def vulnerable_groups(school, *, suppress_below):
-    """The share of SEND pupils and of the others in each group, pupils on roll: one query."""
-    send = Q(sen_status__in=SEN_STATUSES_ON_RECORD)
-    aggregates = {"send_n": DbCount("pk", filter=send), "others_n": DbCount("pk", filter=~send)}
+    """The share of SEND pupils and of the others in each group, pupils on roll: one query,
+    grouped by whether the pupil is on the SEND record (half the columns of a conditional count
+    for each group and flag, and about a quarter of the Python calls to build it)."""
+    send = ExpressionWrapper(Q(sen_status__in=SEN_STATUSES_ON_RECORD), output_field=BooleanField())
+    aggregates = {"n": DbCount("pk")}
     for flag, _, has in FLAGS:
-        aggregates[f"send_{flag}"] = DbCount("pk", filter=send & has)
-        aggregates[f"others_{flag}"] = DbCount("pk", filter=~send & has)
-    counts = Pupil.objects.filter(school=school).active().aggregate(**aggregates)
+        aggregates[flag] = DbCount("pk", filter=has)
+    rows = Pupil.objects.filter(school=school).active().values(send=send).annotate(**aggregates).order_by()
+    by_group = {row["send"]: row for row in rows}
+    empty = dict.fromkeys(aggregates, 0)
+    send_counts, other_counts = by_group.get(True, empty), by_group.get(False, empty)
     return [
         GroupLine(
             label,
-            Share.of(counts[f"send_{flag}"], counts["send_n"], suppress_below=suppress_below),
-            Share.of(counts[f"others_{flag}"], counts["others_n"], suppress_below=suppress_below),
+            Share.of(send_counts[flag], send_counts["n"], suppress_below=suppress_below),
+            Share.of(other_counts[flag], other_counts["n"], suppress_below=suppress_below),
         )
         for flag, label, _ in FLAGS
     ]
