@@ -680,9 +680,7 @@ def pupil_targets(pupil, today, assessments=None):
         history.setdefault(a.subject_id, []).append(a)
     targets = {
         (t.subject_id, t.kind): _shown(t)
-        for t in Target.objects.filter(pupil=pupil)
-        .filter(academic_year__in=[this_year, ks_year])
-        .select_related("attainment", "framework", "stage")
+        for t in _targets_read(pupil, [this_year, ks_year], assessments)
         if (t.kind == Target.Kind.END_OF_YEAR and t.academic_year == this_year)
         or (t.kind == Target.Kind.END_OF_KEY_STAGE and t.academic_year == ks_year)
     }
@@ -701,6 +699,20 @@ def pupil_targets(pupil, today, assessments=None):
             )
         )
     return rows, this_year, ks_year
+
+
+def _targets_read(pupil, years, assessments):
+    """The pupil's targets for `years`, with their bands, frameworks and stages: the frameworks
+    from the pupil's `assessments` when given (selectors.pupil_assessments), else by joins."""
+    targets = Target.objects.filter(pupil=pupil, academic_year__in=years)
+    if assessments is None:
+        return targets.select_related("attainment", "framework", "stage")
+    found = list(targets.select_related("attainment"))
+    for target in found:
+        if target.framework_id is not None:
+            target.framework = assessments.framework(target.framework_id)
+            target.stage = assessments.stage(target.framework, target.stage_id)
+    return found
 
 
 def _shown(row):
