@@ -1,8 +1,6 @@
-"""Filters for the pupil page and the partials it includes, written in Python because the page
-draws them many times: the `date` filter parses its format and looks up each part for every date
-(about 140 calls, and the page shows 40 to 130 dates), and `get_FOO_display` rebuilds the field's
-choices for every row of the access log, whose rows are drawn here whole. Each gives what the
-template gave before."""
+"""Filters for the pupil page, written in Python because the page draws them many times:
+`get_FOO_display` rebuilds the field's choices for every row of the access log, whose rows are
+drawn here whole (its dates by core's `dmy_hm`). Each gives what the template gave before."""
 
 from django import template
 from django.utils.html import conditional_escape
@@ -10,35 +8,11 @@ from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
 
 from core.access_log import How
+from core.templatetags.dates import dmy_hm
 
 register = template.Library()
 
 HOW = dict(How.choices)
-
-
-@register.filter(expects_localtime=True)
-def dmy(value):
-    """`value|date:"d/m/Y"`: a date, or a datetime in the current time zone; "" for none."""
-    if value in (None, ""):
-        return ""
-    try:
-        # Digits and slashes only: nothing to escape.
-        return mark_safe(f"{value.day:02d}/{value.month:02d}/{value.year:04d}")  # noqa: S308
-    except AttributeError:
-        return ""
-
-
-@register.filter(expects_localtime=True)
-def dmy_hm(value):
-    """`value|date:"d/m/Y H:i"`: a datetime in the current time zone; "" for none."""
-    if value in (None, ""):
-        return ""
-    try:
-        return mark_safe(  # noqa: S308 - digits, slashes, a space and a colon only
-            f"{value.day:02d}/{value.month:02d}/{value.year:04d} {value.hour:02d}:{value.minute:02d}"
-        )
-    except AttributeError:
-        return ""
 
 
 @register.filter

@@ -1,5 +1,6 @@
-"""The pupil page's filters (overview/templatetags/pupil_page.py) give what the template's own
-markup gave: each compared with the template it replaced, hostile text and summer time included."""
+"""The pupil page's filters (overview/templatetags/pupil_page.py, core/templatetags/dates.py)
+give what the template's own markup gave: each compared with the template it replaced, hostile
+text and summer time included."""
 
 import datetime
 
@@ -22,7 +23,7 @@ DATES = [
 
 
 def render(source, **context):
-    return engines["django"].from_string("{% load pupil_page %}" + source).render(context)
+    return engines["django"].from_string("{% load dates pupil_page %}" + source).render(context)
 
 
 @pytest.mark.parametrize("value", DATES)
