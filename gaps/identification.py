@@ -21,8 +21,14 @@ from core.calendar import Term, academic_year_label, academic_year_of, current_a
 from core.figures import Count as Figure
 from core.figures import Share
 from plans.models import EhcPlan, EhcpReview, SupportPlan
-from pupils.models import SEN_STATUSES_ON_RECORD, Concern, Pupil, SenStatus, SenStatusChange
-from pupils.models import _latest_in as status_at_sql  # the one definition of a status at a date
+from pupils.models import (
+    SEN_STATUSES_ON_RECORD,
+    Concern,
+    Pupil,
+    SenStatus,
+    SenStatusChange,
+    status_at_sql,
+)
 
 YEARS = 3
 # The counts of each term's reviews (review_each_term).

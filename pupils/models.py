@@ -384,11 +384,11 @@ def status_at_q(when, statuses, pupil="pk", *, school_id=None):
     on = {str(s) for s in SEN_STATUSES_ON_RECORD}
     if SenStatus.NONE.value in wanted:
         # No SEN: not on the record by then, with or without a history.
-        return ~Q(**{f"{pupil}__in": _latest_in(when, on - wanted, school_id)})
-    return Q(**{f"{pupil}__in": _latest_in(when, wanted, school_id)})
+        return ~Q(**{f"{pupil}__in": status_at_sql(when, on - wanted, school_id)})
+    return Q(**{f"{pupil}__in": status_at_sql(when, wanted, school_id)})
 
 
-def _latest_in(when, statuses, school_id):
+def status_at_sql(when, statuses, school_id):
     """Ids of the pupils whose latest change on or before `when` has one of `statuses`: their
     change of that status on or before `when` with no later change by then.
 
@@ -409,6 +409,30 @@ def _latest_in(when, statuses, school_id):
     )
     # Only table names from the models' metadata are formatted in; every value is a parameter.
     return RawSQL(sql, [day, *sorted(statuses), *([school_id] if school_id else []), day])  # noqa: S611
+
+
+def statuses_at_dates_sql(dates, statuses, school_id):
+    """`status_at_sql` for several days at once: (sql, params) of a subquery of (key, pupil id)
+    pairs, one pair for each (key, day) of `dates` and each pupil of the school whose latest
+    change on or before that day has one of `statuses` (the same rule). A figure over rows at
+    many points tests `(row's point, row's pupil) IN (this)`: one subquery, planned once and
+    probed once a row, where one `status_at_q` a point OR'd together took Django thousands of
+    calls to compile and the database a test a point for each row. Row values IN a WITH ...
+    VALUES subquery run on PostgreSQL and SQLite alike; every value is a parameter."""
+    table, pupils = SenStatusChange._meta.db_table, Pupil._meta.db_table
+    statuses = sorted(str(s) for s in statuses)
+    days = ", ".join(["(%s, %s)"] * len(dates))
+    marks = ", ".join(["%s"] * len(statuses))
+    sql = (
+        f"WITH dates(k, as_at) AS (VALUES {days}) "  # noqa: S608 - table names from the models
+        f"SELECT dates.k, c.pupil_id FROM dates JOIN {table} c ON c.effective_date <= dates.as_at "
+        f"WHERE c.status IN ({marks}) AND c.pupil_id IN (SELECT id FROM {pupils} WHERE school_id = %s) "
+        f"AND NOT EXISTS (SELECT 1 FROM {table} l WHERE l.pupil_id = c.pupil_id "
+        "AND l.effective_date > c.effective_date AND l.effective_date <= dates.as_at)"
+    )
+    day = connection.ops.adapt_datefield_value
+    params = [value for key, when in dates for value in (key, day(when))]
+    return sql, [*params, *statuses, school_id]
 
 
 # The access log's models live in their own module (pupils.access_log); imported here so Django

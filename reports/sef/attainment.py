@@ -26,7 +26,7 @@ from core.disclosure import Table
 from core.figures import Share
 from core.gap_direction import gap_direction
 from gaps import frameworks as fw
-from pupils.models import SEN_STATUSES_ON_RECORD, Pupil, SenStatusChange
+from pupils.models import SEN_STATUSES_ON_RECORD, statuses_at_dates_sql
 
 from ..snapshot import register
 from .gap import gap_between, trend_word
@@ -234,41 +234,16 @@ def _counts(school, bands, points, subjects):
     return cells
 
 
-# The rule of pupils.models.status_at_q (a pupil's status as at a day is that of their latest
-# change on or before it; on the record with SEN support or an EHC plan), for every point at once:
-# the (point, pupil) pairs of the pupils on the record as at each point's as-at date. Written as
-# SQL rather than as one status_at_q for each point OR'd together: that expression (eighteen
-# subqueries over three years of points) took Django about 15,000 Python calls to compile on
-# every SEF page and PostgreSQL several milliseconds to plan, and tested each assessment against
-# the points one by one; this is one subquery, planned once and probed once an assessment. Table
-# names come from the models' metadata; every value is a parameter; the SQL (a row value IN a
-# WITH ... VALUES subquery) runs on PostgreSQL and SQLite alike.
-_ON_RECORD_SQL = """({assessments}.point_id, {assessments}.pupil_id) IN (
-WITH pts(point_id, as_at) AS (VALUES {values})
-SELECT pts.point_id, c.pupil_id FROM pts JOIN {changes} c ON c.effective_date <= pts.as_at
-WHERE c.status IN ({statuses}) AND c.pupil_id IN (SELECT id FROM {pupils} WHERE school_id = %s)
-AND NOT EXISTS (SELECT 1 FROM {changes} l WHERE l.pupil_id = c.pupil_id
-AND l.effective_date > c.effective_date AND l.effective_date <= pts.as_at))"""
-
-
 def _on_record_at_points(school_id, points):
     """True for an assessment whose pupil was on the SEND record as at its point's as-at date
-    (AssessmentPoint.as_at), for `points` as (pk, year, name, starts_on, next_starts_on)."""
-    day = connection.ops.adapt_datefield_value
-    statuses = sorted(str(s) for s in SEN_STATUSES_ON_RECORD)
-    sql = _ON_RECORD_SQL.format(
-        assessments=connection.ops.quote_name(Assessment._meta.db_table),
-        changes=SenStatusChange._meta.db_table,
-        pupils=Pupil._meta.db_table,
-        values=", ".join(["(%s, %s)"] * len(points)),
-        statuses=", ".join(["%s"] * len(statuses)),
-    )
-    params = [
-        v
-        for pk, year, _name, starts, following in points
-        for v in (pk, day(point_as_at(year, starts, following)))
-    ]
-    return RawSQL(sql, [*params, *statuses, school_id], output_field=BooleanField())  # noqa: S611
+    (AssessmentPoint.as_at), for `points` as (pk, year, name, starts_on, next_starts_on): one
+    subquery of (point, pupil) pairs (pupils.models.statuses_at_dates_sql, the rule of
+    status_at_q for every point at once)."""
+    dates = [(pk, point_as_at(year, starts, following)) for pk, year, _name, starts, following in points]
+    pairs, params = statuses_at_dates_sql(dates, SEN_STATUSES_ON_RECORD, school_id)
+    table = connection.ops.quote_name(Assessment._meta.db_table)
+    sql = f"({table}.point_id, {table}.pupil_id) IN ({pairs})"
+    return RawSQL(sql, params, output_field=BooleanField())  # noqa: S611 - every value a parameter
 
 
 @dataclass
