@@ -1,6 +1,7 @@
-"""Dates as the pupil page and its partials print them, written in Python: the `date` filter
-parses its format and looks up each part for every date (about 140 calls, and the pupil page
-shows 40 to 130 dates). Each gives what `date` gave with the same format."""
+"""Dates as the pages print them (d/m/Y, with the time H:i), written in Python: the `date`
+filter parses its format and looks up each part for every date, about 140 calls a date, and a
+pupil's page shows 40 to 130 dates, a list one a row. Each gives what `date` gave with the same
+format (tests/overview/test_pupil_page_tags.py)."""
 
 from django import template
 from django.utils.safestring import mark_safe
