@@ -1,10 +1,18 @@
-"""A pupil's SEN status as a badge: drawn on every row of the pupil lists, the SEN register and
-the termly grid, so written here once rather than included as a template for each row."""
+"""A pupil's SEN status as a badge, and the rows of the pupil list and the SEN register: drawn on
+every row of those pages (and the badge on the termly grid's), so written here in Python rather
+than resolved by the template language for each row. Every value from the record is escaped, as
+the template escaped it (by the standard library's escape, as Django's does); each gives what the
+template's markup gave (tests/pupils/test_sen_tags.py)."""
+
+from functools import cache
+from html import escape
 
 from django import template
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.safestring import mark_safe
 
-from pupils.models import SenStatus
+from core.templatetags.dates import dmy
+from pupils.models import YEAR_GROUPS, SenStatus
 
 register = template.Library()
 
@@ -13,9 +21,83 @@ BADGES = {
     SenStatus.SEN_SUPPORT.value: '<span class="badge text-bg-warning">K · SEN support</span>',
 }
 NO_SEN = '<span class="badge text-bg-light border">N · no SEN</span>'
+# `get_year_group_display` rebuilds the field's choices at every call: a dict looked up instead.
+YEAR_LABELS = dict(YEAR_GROUPS)
+_MARK = 918273645
+
+
+def _escaped(value):
+    """`{{ value }}` of a plain value from the record (text, a number, a class): Django's escape
+    is the standard library's with a wrapper for lazy text, which nothing here is."""
+    return escape(str(value))
 
 
 @register.filter
 def sen_badge(status):
     """The badge of an SEN status code (E, K or N): fixed markup, nothing from the record."""
     return mark_safe(BADGES.get(status, NO_SEN))  # noqa: S308 - constant markup
+
+
+@cache
+def _detail_url_parts(prefix, urlconf):
+    """The pupil page's address around its id, for this script prefix and URLconf: reversed once,
+    not for every row (an id is digits, which reverse would not quote)."""
+    head, _, tail = reverse("pupils:detail", args=[_MARK], urlconf=urlconf).partition(str(_MARK))
+    return head, tail
+
+
+def pupil_url(pk):
+    """`{% url 'pupils:detail' pk %}`."""
+    head, tail = _detail_url_parts(get_script_prefix(), get_urlconf())
+    return f"{head}{int(pk)}{tail}"
+
+
+def _name_link(pupil):
+    return f'<a href="{pupil_url(pupil.pk)}">{_escaped(pupil.legal_surname)}, {_escaped(pupil.forename)}</a>'
+
+
+def _year(pupil):
+    return _escaped(YEAR_LABELS.get(pupil.year_group, pupil.year_group))
+
+
+def _or_dash(value):
+    """`value|default:"—"`, escaped."""
+    return _escaped(value) if value else "—"
+
+
+def _class_name(pupil):
+    return "—" if pupil.school_class is None else _escaped(pupil.school_class)
+
+
+@register.filter
+def pupil_list_row(pupil):
+    """One row of the pupil list: name (linked), UPN, year, class, SEN status, needs, groups."""
+    secondary = f", {_escaped(pupil.secondary_need)}" if pupil.secondary_need else ""
+    groups = (
+        ('<span class="badge text-bg-info">PP</span> ' if pupil.pupil_premium else "")
+        + ('<span class="badge text-bg-info">FSM</span> ' if pupil.fsm else "")
+        + ('<span class="badge text-bg-secondary">EAL</span> ' if pupil.eal else "")
+        + ('<span class="badge text-bg-dark">LAC</span>' if pupil.lac else "")
+    )
+    return mark_safe(  # noqa: S308 - every value from the record is escaped
+        f"<tr>\n      <td>{_name_link(pupil)}</td>\n"
+        f'      <td class="font-monospace small">{_escaped(pupil.upn)}</td>\n'
+        f"      <td>{_year(pupil)}</td>\n"
+        f"      <td>{_class_name(pupil)}</td>\n"
+        f"      <td>{sen_badge(pupil.sen_status)}</td>\n"
+        f"      <td>{_or_dash(pupil.primary_need)}{secondary}</td>\n"
+        f'      <td class="small">{groups}</td>\n    </tr>'
+    )
+
+
+@register.filter
+def register_row(pupil):
+    """One row of the SEN register: name (linked), year, class, status, date placed on the
+    record, primary and secondary need."""
+    return mark_safe(  # noqa: S308 - every value from the record is escaped
+        f"<tr><td>{_name_link(pupil)}</td>\n"
+        f"      <td>{_year(pupil)}</td><td>{_class_name(pupil)}</td>\n"
+        f"      <td>{sen_badge(pupil.sen_status)}</td>\n"
+        f"      <td>{dmy(pupil.sen_placed_on) or '—'}</td>\n"
+        f"      <td>{_or_dash(pupil.primary_need)}</td><td>{_or_dash(pupil.secondary_need)}</td></tr>"
+    )
