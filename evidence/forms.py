@@ -86,6 +86,15 @@ class EvidenceFilterForm(forms.Form):
     def __init__(self, *args, years, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [("", "Any year"), *years]
+        for name in ("question", "prompt"):
+            # The choices as a list read with one plain query: a ModelChoiceField iterates its
+            # queryset with iterator(), a server-side cursor on PostgreSQL (three statements),
+            # for a list of a few dozen. The options' values and labels are the same.
+            field = self.fields[name]
+            field.choices = [
+                ("", field.empty_label),
+                *((obj.pk, field.label_from_instance(obj)) for obj in field.queryset),
+            ]
 
 
 class YearForm(forms.Form):

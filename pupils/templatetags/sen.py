@@ -39,17 +39,22 @@ def sen_badge(status):
 
 
 @cache
-def _detail_url_parts(prefix, urlconf):
-    """The pupil page's address around its id, for this script prefix and URLconf: reversed once,
-    not for every row (an id is digits, which reverse would not quote)."""
-    head, _, tail = reverse("pupils:detail", args=[_MARK], urlconf=urlconf).partition(str(_MARK))
+def _url_parts(name, prefix, urlconf):
+    """The address of the URL named `name` around its one id, for this script prefix and URLconf:
+    reversed once, not for every row (an id is digits, which reverse would not quote)."""
+    head, _, tail = reverse(name, args=[_MARK], urlconf=urlconf).partition(str(_MARK))
     return head, tail
+
+
+def url_with_id(name, pk):
+    """`{% url name pk %}` for a URL whose one argument is an integer id (or number)."""
+    head, tail = _url_parts(name, get_script_prefix(), get_urlconf())
+    return f"{head}{int(pk)}{tail}"
 
 
 def pupil_url(pk):
     """`{% url 'pupils:detail' pk %}`."""
-    head, tail = _detail_url_parts(get_script_prefix(), get_urlconf())
-    return f"{head}{int(pk)}{tail}"
+    return url_with_id("pupils:detail", pk)
 
 
 def _name_link(pupil):
