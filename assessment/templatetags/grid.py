@@ -5,8 +5,6 @@ of each box one by one (about twenty-five a cell), which was most of the page's 
 write a cell's boxes and the notes it may carry (error, target, note, conflict) in one go, every
 value escaped; the template keeps everything else."""
 
-from html import escape as html_escape
-
 from django import template
 from django.utils import timezone
 from django.utils.formats import localize
@@ -14,14 +12,9 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
 from assessment.frameworks import show_age, value_range
+from core.markup import text as escape
 
 register = template.Library()
-
-
-def escape(value):
-    """Django's `escape` without its wrapper for lazy text (a grid's values are plain text
-    from the database): the same characters escaped, a few thousand times a page."""
-    return html_escape(str(value))
 
 
 @register.simple_tag

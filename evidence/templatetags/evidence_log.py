@@ -4,15 +4,15 @@ URL or two and an include for each (`get_source_display` rebuilding the choices 
 gives what templates/evidence/_item.html gave, every value from the item escaped by the standard
 library's escape, as Django's does (tests/evidence/test_evidence_log_tags.py)."""
 
-from html import escape
-
 from django import template
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
+from core.markup import text as escape
+from core.markup import url_with_id
 from core.templatetags.dates import dmy
 from evidence.models import Judgement, Source
-from pupils.templatetags.sen import pupil_url, url_with_id
+from pupils.templatetags.sen import pupil_url
 
 register = template.Library()
 

@@ -4,13 +4,11 @@ than resolved by the template language for each row. Every value from the record
 the template escaped it (by the standard library's escape, as Django's does); each gives what the
 template's markup gave (tests/pupils/test_sen_tags.py)."""
 
-from functools import cache
-from html import escape
-
 from django import template
-from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.safestring import mark_safe
 
+from core.markup import text as escape
+from core.markup import url_with_id
 from core.templatetags.dates import dmy
 from pupils.models import YEAR_GROUPS, SenStatus
 
@@ -23,13 +21,6 @@ BADGES = {
 NO_SEN = '<span class="badge text-bg-light border">N · no SEN</span>'
 # `get_year_group_display` rebuilds the field's choices at every call: a dict looked up instead.
 YEAR_LABELS = dict(YEAR_GROUPS)
-_MARK = 918273645
-
-
-def _escaped(value):
-    """`{{ value }}` of a plain value from the record (text, a number, a class): Django's escape
-    is the standard library's with a wrapper for lazy text, which nothing here is."""
-    return escape(str(value))
 
 
 @register.filter
@@ -38,46 +29,32 @@ def sen_badge(status):
     return mark_safe(BADGES.get(status, NO_SEN))  # noqa: S308 - constant markup
 
 
-@cache
-def _url_parts(name, prefix, urlconf):
-    """The address of the URL named `name` around its one id, for this script prefix and URLconf:
-    reversed once, not for every row (an id is digits, which reverse would not quote)."""
-    head, _, tail = reverse(name, args=[_MARK], urlconf=urlconf).partition(str(_MARK))
-    return head, tail
-
-
-def url_with_id(name, pk):
-    """`{% url name pk %}` for a URL whose one argument is an integer id (or number)."""
-    head, tail = _url_parts(name, get_script_prefix(), get_urlconf())
-    return f"{head}{int(pk)}{tail}"
-
-
 def pupil_url(pk):
     """`{% url 'pupils:detail' pk %}`."""
     return url_with_id("pupils:detail", pk)
 
 
 def _name_link(pupil):
-    return f'<a href="{pupil_url(pupil.pk)}">{_escaped(pupil.legal_surname)}, {_escaped(pupil.forename)}</a>'
+    return f'<a href="{pupil_url(pupil.pk)}">{escape(pupil.legal_surname)}, {escape(pupil.forename)}</a>'
 
 
 def _year(pupil):
-    return _escaped(YEAR_LABELS.get(pupil.year_group, pupil.year_group))
+    return escape(YEAR_LABELS.get(pupil.year_group, pupil.year_group))
 
 
 def _or_dash(value):
     """`value|default:"—"`, escaped."""
-    return _escaped(value) if value else "—"
+    return escape(value) if value else "—"
 
 
 def _class_name(pupil):
-    return "—" if pupil.school_class is None else _escaped(pupil.school_class)
+    return "—" if pupil.school_class is None else escape(pupil.school_class)
 
 
 @register.filter
 def pupil_list_row(pupil):
     """One row of the pupil list: name (linked), UPN, year, class, SEN status, needs, groups."""
-    secondary = f", {_escaped(pupil.secondary_need)}" if pupil.secondary_need else ""
+    secondary = f", {escape(pupil.secondary_need)}" if pupil.secondary_need else ""
     groups = (
         ('<span class="badge text-bg-info">PP</span> ' if pupil.pupil_premium else "")
         + ('<span class="badge text-bg-info">FSM</span> ' if pupil.fsm else "")
@@ -86,7 +63,7 @@ def pupil_list_row(pupil):
     )
     return mark_safe(  # noqa: S308 - every value from the record is escaped
         f"<tr>\n      <td>{_name_link(pupil)}</td>\n"
-        f'      <td class="font-monospace small">{_escaped(pupil.upn)}</td>\n'
+        f'      <td class="font-monospace small">{escape(pupil.upn)}</td>\n'
         f"      <td>{_year(pupil)}</td>\n"
         f"      <td>{_class_name(pupil)}</td>\n"
         f"      <td>{sen_badge(pupil.sen_status)}</td>\n"
