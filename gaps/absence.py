@@ -11,20 +11,18 @@ the focus group as at the point (`assessed_q`).
 
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import (
-    Case,
     Count,
-    Exists,
     F,
     IntegerField,
     OuterRef,
-    Q,
     Subquery,
     Sum,
-    Value,
-    When,
 )
+from django.db.models.expressions import RawSQL
 
+from assessment.models import Assessment
 from attendance.models import PERSISTENT_ABSENCE_BELOW, Attendance, Exclusion
 from core.calendar import current_academic_year
 from core.figures import Count as Figure
@@ -96,34 +94,82 @@ def persistently_absent(membership, year):
     return attending(membership, year, below=PERSISTENT_ABSENCE_BELOW)
 
 
+# The two queries of this module run on every gap dashboard and E-H page and have a fixed shape,
+# so they are written once as SQL rather than built by the ORM, which took about 9,000 Python
+# calls to build and compile the attendance query and 30,000 the attainment-by-band one on every
+# request. The rules are `with_year_sessions` and `attending` above: a pupil's sessions of the
+# year added up over the year's terms by a correlated subquery from each of the school's pupils
+# (one index probe a pupil, so the work grows with the school, never with every school's
+# attendance), NULL for a pupil with no attendance that year, and shares compared in whole numbers
+# (attended x 100 against possible x percent). The focus group is the cohort's own condition
+# (gaps.cohort), compiled by the ORM into a subquery of pupils. Table names come from the models'
+# metadata; every value is a parameter; the SQL runs on PostgreSQL and SQLite alike.
+_SUM_SQL = "(SELECT SUM(t.{column}) FROM {attendance} t WHERE t.pupil_id = p.id AND t.academic_year = %s)"
+
+_PUPIL_ROWS_SQL = """SELECT x.sen_status, x.primary_need, x.in_focus, COUNT(*), COUNT(x.pos), SUM(x.att),
+SUM(x.pos), COUNT(CASE WHEN x.att * 100 < x.pos * %s THEN 1 END), COUNT(CASE WHEN x.susp = 1 THEN 1 END)
+FROM (SELECT p.sen_status, p.primary_need, CASE WHEN p.id IN ({focus}) THEN 1 ELSE 0 END AS in_focus,
+{attended} AS att, {possible} AS pos,
+CASE WHEN EXISTS (SELECT 1 FROM {exclusions} e WHERE e.pupil_id = p.id AND e.academic_year = %s
+AND e.kind = %s) THEN 1 ELSE 0 END AS susp
+FROM {pupils} p WHERE p.school_id = %s AND p.archived_at IS NULL) x
+GROUP BY x.sen_status, x.primary_need, x.in_focus"""
+
+# The pupils of a school with attendance in a year, and (with a threshold) whose attended sessions
+# are at least that share of the possible ones: `attending` as SQL.
+_ATTENDING_SQL = (
+    "SELECT p.id FROM {pupils} p WHERE p.school_id = %s AND EXISTS (SELECT 1 FROM {attendance} t "
+    "WHERE t.pupil_id = p.id AND t.academic_year = %s{having})"
+)
+_AT_LEAST = " GROUP BY t.pupil_id HAVING SUM(t.attended_sessions) * 100 >= SUM(t.possible_sessions) * %s"
+
+
+def _tables():
+    return {
+        "attendance": Attendance._meta.db_table,
+        "exclusions": Exclusion._meta.db_table,
+        "pupils": Pupil._meta.db_table,
+    }
+
+
+def _as_int(value):
+    """A sum as an int (PostgreSQL adds up bigints into numeric), as the ORM's Sum gave it."""
+    return None if value is None else int(value)
+
+
 def pupil_rows(membership, cohort, year):
     """One row per (SEN status, primary need): pupils, sessions, persistent absence and
-    suspensions, for everyone and for the focus group, in one pass over the school's pupils,
-    each with their sessions of `year` summed (`with_year_sessions`) and whether they were
-    suspended (a correlated EXISTS on the pupil's exclusions)."""
-    has = Q(year_possible__isnull=False)
-    pa = Q(year_attended_x100__lt=F("year_possible") * int(PERSISTENT_ABSENCE_BELOW))
-    suspended = Q(
-        Exists(
-            Exclusion.objects.filter(
-                pupil_id=OuterRef("pk"), academic_year=year, kind=Exclusion.Kind.SUSPENSION
-            )
-        )
+    suspensions, for everyone and for the focus group, in one pass over the school's pupils on
+    roll (`school_pupils`), each with their sessions of `year` summed (`with_year_sessions`) and
+    whether they were suspended (a correlated EXISTS on the pupil's exclusions). One SQL
+    statement (see `_PUPIL_ROWS_SQL`); the focus group is the cohort's `now_q` among the school's
+    pupils on roll."""
+    focus_sql, focus_params = (
+        school_pupils(membership).filter(cohort.now_q()).values("pk").query.sql_with_params()
     )
-    rows = (
-        with_year_sessions(school_pupils(membership), year)
-        .annotate(in_focus=focus_flag(cohort.now_q()))
-        .values("sen_status", "primary_need", "in_focus")
-        .annotate(
-            n=Count("pk"),
-            n_att=Count("pk", filter=has),
-            att=Sum("year_attended"),
-            pos=Sum("year_possible"),
-            pa=Count("pk", filter=pa),
-            susp=Count("pk", filter=suspended),
-        )
-        .order_by()
+    tables = _tables()
+    sql = _PUPIL_ROWS_SQL.format(
+        focus=focus_sql,
+        attended=_SUM_SQL.format(column="attended_sessions", **tables),
+        possible=_SUM_SQL.format(column="possible_sessions", **tables),
+        **tables,
     )
+    params = [
+        int(PERSISTENT_ABSENCE_BELOW),
+        *focus_params,
+        year,
+        year,
+        year,
+        Exclusion.Kind.SUSPENSION.value,
+        membership.school_id,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = [
+            {"sen_status": status, "primary_need": need, "in_focus": bool(focus)}
+            | dict(zip(FIELDS, (n, n_att, _as_int(att), _as_int(pos), pa, susp), strict=True))
+            for status, need, focus, n, n_att, att, pos, pa, susp in cursor.fetchall()
+        ]
     totals = by_flag(rows, lambda r: (r["sen_status"], r["primary_need"]), FIELDS)
     return [
         {
@@ -212,13 +258,7 @@ def attendance_link(membership, cohort, scheme, year, suppress):
     band twice, once to filter and once to group."""
     if cohort.point is None:
         return []
-    band = Case(
-        When(pupil_id__in=attending(membership, year, at_least=95), then=Value(0)),
-        When(pupil_id__in=attending(membership, year, at_least=90), then=Value(1)),
-        When(pupil_id__in=attending(membership, year), then=Value(2)),
-        default=None,
-        output_field=IntegerField(),
-    )
+    band = _band(membership.school_id, year)
     rows = (
         at_points(membership, [cohort.point.pk])
         .filter(scheme.bands.has_attainment)
@@ -240,3 +280,19 @@ def attendance_link(membership, cohort, scheme, year, suppress):
             )
         )
     return result
+
+
+def _band(school_id, year):
+    """The attendance band of an assessment's pupil over `year` (0: 95% or more, 1: 90% to under
+    95%, 2: under 90%; NULL with no attendance), each band's pupils from one uncorrelated
+    subquery (`_ATTENDING_SQL`: `attending` as SQL)."""
+    tables = _tables()
+    at_least = _ATTENDING_SQL.format(having=_AT_LEAST, **tables)
+    anyone = _ATTENDING_SQL.format(having="", **tables)
+    pupil = f"{connection.ops.quote_name(Assessment._meta.db_table)}.pupil_id"
+    sql = (
+        f"CASE WHEN {pupil} IN ({at_least}) THEN 0 WHEN {pupil} IN ({at_least}) THEN 1 "
+        f"WHEN {pupil} IN ({anyone}) THEN 2 END"
+    )
+    params = [school_id, year, 95, school_id, year, 90, school_id, year]
+    return RawSQL(sql, params, output_field=IntegerField())  # noqa: S611 - values are parameters
