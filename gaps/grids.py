@@ -32,7 +32,6 @@ from .shared import (
     gap_points,
     mean,
     narrowed,
-    plain_rows,
     small,
     with_before,
     year_label,
@@ -699,5 +698,5 @@ def _shares_at_or_above(membership, cohort, scheme, points):
         .annotate(n=Count("id"), ok=Count("id", filter=scheme.at_or_above))
         .order_by()
     )
-    totals = by_flag(plain_rows(rows), lambda r: (r["point_id"], r["year"], r["subject_id"]), ("n", "ok"))
+    totals = by_flag(rows, lambda r: (r["point_id"], r["year"], r["subject_id"]), ("n", "ok"))
     return {key: ((t["ok"][0], t["n"][0]), (t["ok"][1], t["n"][1])) for key, t in totals.items()}

@@ -14,8 +14,6 @@ through `Pupil.objects.for_membership`, and only for staff who see pupils.
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import EmptyResultSet
-from django.db import connections
 from django.db.models import BooleanField, DecimalField, ExpressionWrapper, F, FilteredRelation, Q
 
 from assessment.bands import Bands, assessments_at
@@ -131,24 +129,6 @@ def focus_flag(focus):
     and another for everyone else. NULL (a comparison with an empty column) counts as not in the
     group, as ~Q does."""
     return ExpressionWrapper(focus, output_field=BooleanField())
-
-
-def plain_rows(queryset):
-    """The rows of a `.values(...)` queryset of whole numbers, ids and flags, as dicts, read
-    with a cursor from the SQL the ORM compiled: the same rows without the ORM's per-row work
-    (a value iterator and converters a row), which on a grouped query of a few hundred rows
-    was a third of its Python calls. Only for columns the database gives as Python does
-    (integers, booleans or 0/1 for a flag, text): no decimal or date goes through here."""
-    query = queryset.query
-    # The names in the order of the row, as Django's ValuesIterable reads them.
-    names = list(query.selected) if query.selected else [*query.values_select, *query.annotation_select]
-    try:
-        sql, params = query.sql_with_params()
-    except EmptyResultSet:  # a condition that holds for no row (no points): no rows, no query
-        return []
-    with connections[queryset.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def by_flag(rows, key, fields):
