@@ -14,11 +14,7 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import (
     Count,
-    F,
     IntegerField,
-    OuterRef,
-    Subquery,
-    Sum,
 )
 from django.db.models.expressions import RawSQL
 
@@ -52,56 +48,15 @@ class AttendanceRow:
     persistent: Share  # pupils persistently absent of pupils with attendance
 
 
-def year_terms(year, pupil="pk"):
-    """A pupil's terms of `year`, for correlated subqueries from the pupil (the outer row's
-    `pupil` field): one probe of the index that starts with the pupil (one_attendance_per_term)."""
-    return (
-        Attendance.objects.filter(pupil_id=OuterRef(pupil), academic_year=year).order_by().values("pupil_id")
-    )
-
-
-def with_year_sessions(pupils, year):
-    """Pupils annotated with their attended and possible sessions summed over the terms of
-    `year` (`year_attended`, `year_possible`; None for a pupil with no attendance that year) and
-    `year_attended_x100`. Driven from the school's pupils, so the work grows with the school,
-    never with every school's attendance: an uncorrelated subquery or a join over the year's
-    rows was planned as a scan of the whole year, every school's, hashed against this school's
-    pupils."""
-    terms = year_terms(year)
-    attended = Subquery(terms.annotate(s=Sum("attended_sessions")).values("s"))
-    possible = Subquery(terms.annotate(s=Sum("possible_sessions")).values("s"))
-    return pupils.alias(year_attended=attended, year_possible=possible).alias(
-        year_attended_x100=F("year_attended") * 100
-    )
-
-
-def attending(membership, year, *, below=None, at_least=None):
-    """The school's pupils with attendance in `year`, optionally only those whose attended
-    sessions over the year's terms are below, or at least, a share of the possible sessions,
-    compared in whole numbers (attended x 100 against possible x percent) as
-    attendance.models does (`with_year_sessions`: one index probe per pupil of the school)."""
-    rows = with_year_sessions(Pupil.objects.filter(school_id=membership.school_id), year)
-    rows = rows.filter(year_possible__isnull=False)
-    if below is not None:
-        rows = rows.filter(year_attended_x100__lt=F("year_possible") * int(below))
-    if at_least is not None:
-        rows = rows.filter(year_attended_x100__gte=F("year_possible") * int(at_least))
-    return rows.values("pk")
-
-
-def persistently_absent(membership, year):
-    """Pupils who missed 10% or more of the year's possible sessions."""
-    return attending(membership, year, below=PERSISTENT_ABSENCE_BELOW)
-
-
 # The two queries of this module run on every gap dashboard and E-H page and have a fixed shape,
 # so they are written once as SQL rather than built by the ORM, which took about 9,000 Python
 # calls to build and compile the attendance query and 30,000 the attainment-by-band one on every
-# request. The rules are `with_year_sessions` and `attending` above: a pupil's sessions of the
-# year added up over the year's terms by a correlated subquery from each of the school's pupils
-# (one index probe a pupil, so the work grows with the school, never with every school's
-# attendance), NULL for a pupil with no attendance that year, and shares compared in whole numbers
-# (attended x 100 against possible x percent). The focus group is the cohort's own condition
+# request. The rules: a pupil's sessions of the year added up over the year's terms by a
+# correlated subquery from each of the school's pupils (one index probe a pupil, so the work grows
+# with the school, never with every school's attendance: an uncorrelated subquery or a join over
+# the year's rows was planned as a scan of the whole year, every school's), NULL for a pupil with
+# no attendance that year, and shares compared in whole numbers (attended x 100 against possible
+# x percent), as attendance.models does. The focus group is the cohort's own condition
 # (gaps.cohort), compiled by the ORM into a subquery of pupils. Table names come from the models'
 # metadata; every value is a parameter; the SQL runs on PostgreSQL and SQLite alike.
 _SUM_SQL = "(SELECT SUM(t.{column}) FROM {attendance} t WHERE t.pupil_id = p.id AND t.academic_year = %s)"
@@ -116,7 +71,7 @@ FROM {pupils} p WHERE p.school_id = %s AND p.archived_at IS NULL) x
 GROUP BY x.sen_status, x.primary_need, x.in_focus"""
 
 # The pupils of a school with attendance in a year, and (with a threshold) whose attended sessions
-# are at least that share of the possible ones: `attending` as SQL.
+# are at least that share of the possible ones.
 _ATTENDING_SQL = (
     "SELECT p.id FROM {pupils} p WHERE p.school_id = %s AND EXISTS (SELECT 1 FROM {attendance} t "
     "WHERE t.pupil_id = p.id AND t.academic_year = %s{having})"
@@ -140,7 +95,7 @@ def _as_int(value):
 def pupil_rows(membership, cohort, year):
     """One row per (SEN status, primary need): pupils, sessions, persistent absence and
     suspensions, for everyone and for the focus group, in one pass over the school's pupils on
-    roll (`school_pupils`), each with their sessions of `year` summed (`with_year_sessions`) and
+    roll (`school_pupils`), each with their sessions of `year` summed and
     whether they were suspended (a correlated EXISTS on the pupil's exclusions). One SQL
     statement (see `_PUPIL_ROWS_SQL`); the focus group is the cohort's `now_q` among the school's
     pupils on roll."""
@@ -285,7 +240,7 @@ def attendance_link(membership, cohort, scheme, year, suppress):
 def _band(school_id, year):
     """The attendance band of an assessment's pupil over `year` (0: 95% or more, 1: 90% to under
     95%, 2: under 90%; NULL with no attendance), each band's pupils from one uncorrelated
-    subquery (`_ATTENDING_SQL`: `attending` as SQL)."""
+    subquery (`_ATTENDING_SQL`)."""
     tables = _tables()
     at_least = _ATTENDING_SQL.format(having=_AT_LEAST, **tables)
     anyone = _ATTENDING_SQL.format(having="", **tables)
