@@ -45,8 +45,17 @@ TOTAL = "total"
 INFINITY = float("inf")
 
 # Work done by the exact solver before it gives up on one question (a table too large to decide;
-# the cell is then treated as determined and protected further, which is the safe side).
-_SEARCH_LIMIT = 20000
+# the cell is then treated as determined and protected further, which is the safe side),
+# counted in equations looked at: each step of the search looks at its question's equations.
+_SEARCH_LIMIT = 200_000
+# Work done for a whole table, over every question and every round of secondary suppression.
+# Each cell the solver gave up on was treated as determined and got one more cell hidden, and
+# the next round asked again of a table harder still: a governor's grid of one group took over
+# ten minutes (a wide interval in a loop of equations narrows a little at each pass). The demo's
+# governor pages decide each of their tables in under 65,000 equations looked at (about a second a
+# page); past this limit the table is hidden whole, the safe side (a governor's grid of pupil
+# premium pupils on the demo: one table hidden, 3.4 s).
+_TABLE_LIMIT = 400_000
 
 
 @dataclass
@@ -144,9 +153,13 @@ def protect(values, lines, threshold, unshown=()):
     # Unshown cells may be worked out (the pupils without SEND are the roll less those with it),
     # unless they are small themselves.
     free = {key for key in unshown if not 0 < values[key] < threshold}
+    budget = [_TABLE_LIMIT]
     while True:
         _protect_lines(values, lines, hidden, primary, threshold, free)
-        found = determined(values, lines, hidden, primary, threshold, ignore=free)
+        found = determined(values, lines, hidden, primary, threshold, ignore=free, budget=budget)
+        if budget[0] <= 0:
+            # Too large to decide: nothing of it is shown rather than a table that may be solved.
+            return set(values), primary
         if not found:
             return hidden, primary
         touching = [line for line in lines if found & {line[0], *line[1]}]
@@ -218,19 +231,22 @@ def _line_reveals(values, total, members, hidden, primary, threshold, free=()):
     return False
 
 
-def determined(values, lines, hidden, primary, threshold, *, ignore=()):
+def determined(values, lines, hidden, primary, threshold, *, ignore=(), budget=None):
     """The hidden cells a reader can work out exactly from the shown cells and lines, knowing
     a primary cell is 1 to threshold - 1 and any other hidden cell at least 0.
 
     Exact: for each hidden cell, a search (bounds propagation and backtracking over whole
     numbers) for a second solution of the lines it is in, with another value in that cell. Cells
-    in `ignore` are unknowns that may be worked out (they are not asked about)."""
+    in `ignore` are unknowns that may be worked out (they are not asked about). `budget` (a
+    one-item list) is the search steps left for the table, shared by every call for it: once it
+    runs out, each cell not yet decided counts as determined (the safe side)."""
+    budget = [INFINITY] if budget is None else budget
     if not hidden:
         return set()
     cap = sum(values.values()) or 1
     equations = _equations(values, lines, hidden)
     domains = {key: _bounds(key, primary, threshold, cap) for key in hidden}
-    if not _propagate(equations, domains):
+    if not _propagate(equations, domains, budget=budget):
         return set(hidden) - set(ignore)  # cannot happen with true values; the safe answer
     by_key = {}
     for equation in equations:
@@ -245,8 +261,8 @@ def determined(values, lines, hidden, primary, threshold, *, ignore=()):
         lo, hi = domains[key]
         witness = (
             None
-            if lo == hi
-            else _other_solution(*_component(equations, domains, key, by_key), key, values[key])
+            if lo == hi or budget[0] <= 0
+            else _other_solution(*_component(equations, domains, key, by_key), key, values[key], budget)
         )
         if witness is None:
             found.add(key)
@@ -283,9 +299,10 @@ def _component(equations, domains, key, by_key):
     return linked, {k: domains[k] for k in seen}
 
 
-def _other_solution(equations, domains, key, truth):
+def _other_solution(equations, domains, key, truth, budget):
     """A solution of the equations (cell -> value) with another value than `truth` in `key`, or
-    None when there is none."""
+    None when there is none (or when the search gives up: the question's own limit, or the
+    table's `budget`, which the steps taken are counted against)."""
     index = {}
     for i, (terms, _known) in enumerate(equations):
         for _sign, k in terms:
@@ -296,19 +313,28 @@ def _other_solution(equations, domains, key, truth):
             continue
         trial = dict(domains)
         trial[key] = part
-        solution = _search(equations, index, trial, [_SEARCH_LIMIT])
+        allowed = min(_SEARCH_LIMIT, budget[0])
+        left = [allowed]
+        solution = _search(equations, index, trial, left)
+        budget[0] -= allowed - max(left[0], 0)
         if solution is not None:
             return {k: low for k, (low, _high) in solution.items()}
     return None
 
 
-def _propagate(equations, domains, index=None):
+def _propagate(equations, domains, index=None, budget=None):
     """Narrow every hidden cell's interval to what its equations allow; False if one empties.
     Equations are looked at again only when a cell of theirs narrowed (`index`: cell -> the
-    positions of its equations)."""
+    positions of its equations). Each equation looked at costs `budget` (a one-item list) one
+    step; False too once it runs out (the callers then take the safe side). Wide intervals in a
+    loop of equations narrow a little at each pass, so a large table can take millions."""
+    budget = [INFINITY] if budget is None else budget
     queue = deque(range(len(equations)))
     queued = set(queue)
     while queue:
+        budget[0] -= 1
+        if budget[0] < 0:
+            return False
         i = queue.popleft()
         queued.discard(i)
         terms, known = equations[i]
@@ -340,11 +366,9 @@ def _propagate(equations, domains, index=None):
 
 
 def _search(equations, index, domains, budget):
-    """Every cell fixed to a value that solves the equations (as intervals of one value), or None."""
-    budget[0] -= 1
-    if budget[0] < 0:
-        return None
-    if not _propagate(equations, domains, index):
+    """Every cell fixed to a value that solves the equations (as intervals of one value), or None.
+    The budget counts the equations looked at (`_propagate`)."""
+    if not _propagate(equations, domains, index, budget):
         return None
     open_keys = [k for k, (lo, hi) in domains.items() if lo < hi]
     if not open_keys:

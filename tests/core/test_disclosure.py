@@ -117,3 +117,17 @@ def test_withheld_figures_read_c():
     assert str(Share.of(7, 11, suppress_below=5)) == "c"
     assert str(Share.of(6, 11, suppress_below=5)) == "55% (6/11)"
     assert str(Share.of(11, 11, suppress_below=5)) == "100% (11/11)"
+
+
+def test_a_table_too_large_to_decide_in_time_is_hidden_whole(monkeypatch):
+    # The column table above needs the solver to decide it; with almost no work allowed for the
+    # table, nothing of it is shown rather than a table the solver could not clear. A governor's
+    # grid of one group took over ten minutes before the table had a limit.
+    counts = {("a", "k"): 8, ("a", "e"): 2, ("a", "x"): 7, ("b", "k"): 9, ("b", "e"): 6, ("b", "x"): 5}
+    table = Table.crosstab(counts, ["a", "b"], ["k", "e", "x"], threshold=5)
+    hidden, _primary = protect(table.values, table.lines, 5)
+    assert hidden != set(table.values)
+    monkeypatch.setattr("core.disclosure._TABLE_LIMIT", 3)
+    hidden, primary = protect(table.values, table.lines, 5)
+    assert primary == {("a", "e")}
+    assert hidden == set(table.values)
