@@ -213,7 +213,9 @@ CRISPY_CLASSES = {
 
 def _with_crispy_classes(form):
     for field in form.fields.values():
-        field.widget.attrs["class"] = CRISPY_CLASSES[type(field.widget)]
+        classes = CRISPY_CLASSES.get(type(field.widget))
+        if classes:  # a widget of another kind keeps what crispy gives it
+            field.widget.attrs["class"] = classes
 
 
 class SenStatusChangeForm(forms.Form):
