@@ -60,6 +60,12 @@ def _attachment(item):
 
 
 @register.filter
+def judgement_badge(judgement):
+    """The badge of an item's judgement: fixed markup, nothing from the item."""
+    return mark_safe(JUDGEMENT_BADGES.get(judgement, NEUTRAL_BADGE))  # noqa: S308 - constant markup
+
+
+@register.filter
 def evidence_item(item):
     """One item of the log: its source and date (linked), judgement, summary (its first fifty
     words), author, the pupils it is about that the reader may see (`visible_pupils`, prefetched),
@@ -72,7 +78,7 @@ def evidence_item(item):
         f'<article class="border-bottom py-2" aria-labelledby="item-{pk}-h">\n'
         f'  <h3 id="item-{pk}-h" class="h6 mb-1"><a href="{url_with_id("evidence:detail", pk)}">'
         f"{escape(SOURCES.get(item.source, str(item.source)))}, {dmy(item.date)}</a> "
-        f"{JUDGEMENT_BADGES.get(item.judgement, NEUTRAL_BADGE)}\n</h3>\n"
+        f"{judgement_badge(item.judgement)}\n</h3>\n"
         f'  <p class="mb-1">{escape(summary)}</p>\n'
         f'  <p class="small text-body-secondary mb-0">\n'
         f"    By {escape(author.get_full_name() or author.get_username())}.\n"

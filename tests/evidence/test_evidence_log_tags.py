@@ -17,7 +17,11 @@ OLD_ITEM = (
     '{% load dates %}<article class="border-bottom py-2" aria-labelledby="item-{{ item.pk }}-h">\n'
     '  <h3 id="item-{{ item.pk }}-h" class="h6 mb-1"><a href="{% url \'evidence:detail\' item.pk %}">'
     "{{ item.get_source_display }}, {{ item.date|dmy }}</a> "
-    '{% include "evidence/_judgement.html" with judgement=item.judgement %}</h3>\n'
+    # templates/evidence/_judgement.html as it was, with the line end it ended with.
+    '{% if item.judgement == "strength" %}<span class="badge text-bg-success">Strength</span>'
+    '{% elif item.judgement == "development" %}'
+    '<span class="badge text-bg-warning">Area for development</span>'
+    '{% else %}<span class="badge text-bg-secondary">Neutral</span>{% endif %}\n</h3>\n'
     '  <p class="mb-1">{{ item.summary|truncatewords:50 }}</p>\n'
     '  <p class="small text-body-secondary mb-0">\n'
     "    By {{ item.author.get_full_name|default:item.author.get_username }}.\n"
