@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from assessment import frameworks
 from assessment import models as assessment_models
-from assessment.models import Assessment
+from assessment.selectors import pupil_assessments
 from attendance.models import Attendance, Exclusion
 from core.calendar import Term, academic_year_label
 from interventions.models import InterventionPlace
@@ -54,18 +54,11 @@ def _sen(pupil, history=None):
     ]
 
 
-def _assessments(pupil, assessments=None):
-    """One entry a point, its subjects in order. From the pupil's `assessments`
-    (assessment.selectors.pupil_assessments: oldest point first, then by subject) when given."""
-    if assessments is None:
-        rows = (
-            Assessment.objects.filter(pupil=pupil)
-            .select_related("point", "subject", "attainment", "progress", "framework", "stage")
-            .order_by("-point__academic_year", "-point__order", "subject__order", "subject__name")
-        )
-    else:
-        # Newest point first, each point's subjects kept in order.
-        rows = sorted(assessments.rows, key=_point_key, reverse=True)
+def _assessments(assessments):
+    """One entry a point, its subjects in order, from the pupil's `assessments`
+    (assessment.selectors.pupil_assessments: oldest point first, then by subject)."""
+    # Newest point first, each point's subjects kept in order.
+    rows = sorted(assessments.rows, key=_point_key, reverse=True)
     entries = []
     for point, cells in groupby(rows, key=lambda a: a.point):
         lines = [f"{a.subject.name}: {_cell_words(a)}" for a in cells]
@@ -232,7 +225,7 @@ def pupil_timeline(*, pupil, membership, sen_history=None, support=None, attenda
     and `assessments` (assessment.selectors.pupil_assessments)."""
     entries = (
         _sen(pupil, sen_history)
-        + _assessments(pupil, assessments)
+        + _assessments(pupil_assessments(membership, pupil) if assessments is None else assessments)
         + _interventions(pupil)
         + _support(pupil, None if support is None else sorted(support, key=_observed, reverse=True))
         + _attendance(pupil, None if attendance is None else attendance.terms)

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessment.models import AssessmentPoint, AttainmentBand, Subject
-from assessment.selectors import support_observations
+from assessment.selectors import pupil_assessments, support_observations
 from attendance.models import Attendance, Exclusion
 from attendance.selectors import pupil_attendance_summary
 from core.roles import Role
@@ -133,9 +133,10 @@ def test_timeline_queries_do_not_grow_with_history(world, django_assert_max_num_
     home = world["A"]
     pupil = home.class_pupil
     history(home, pupil, years)
-    # SEN history, assessments, intervention places, support scale, attendance, exclusions,
-    # conversations and their targets, evidence: nine.
-    with django_assert_max_num_queries(9):
+    # SEN history, the school's points and subjects and the pupil's assessments, intervention
+    # places, support scale, attendance, exclusions, conversations and their targets, evidence:
+    # eleven.
+    with django_assert_max_num_queries(11):
         entries = pupil_timeline(pupil=pupil, membership=home.members[Role.SENCO])
     assert len([e for e in entries if e.kind == "assessment"]) == 3 * years
 
@@ -143,9 +144,10 @@ def test_timeline_queries_do_not_grow_with_history(world, django_assert_max_num_
 def test_the_timeline_from_the_pages_reads_is_the_timeline_it_reads_itself(
     world, django_assert_max_num_queries
 ):
-    """Given the SEN history, support observations and attendance the pupil page has read, the
-    timeline is entry for entry the one it reads for itself (three years: three SEN changes,
-    attendance terms, exclusions and support observations), in five queries instead of nine."""
+    """Given the SEN history, support observations, attendance and assessments the pupil page
+    has read, the timeline is entry for entry the one it reads for itself (three years: three SEN
+    changes, attendance terms, exclusions and support observations), in five queries instead of
+    eleven."""
     home = world["A"]
     pupil = home.class_pupil
     history(home, pupil, 3)
@@ -155,6 +157,7 @@ def test_the_timeline_from_the_pages_reads_is_the_timeline_it_reads_itself(
         "sen_history": list(pupil.sen_history.select_related("recorded_by")),
         "support": support_observations(pupil),
         "attendance": pupil_attendance_summary(pupil),
+        "assessments": pupil_assessments(membership, pupil),
     }
     with django_assert_max_num_queries(5):
         given = pupil_timeline(pupil=pupil, membership=membership, **read)
